@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+// nasc: a neural architecture search compiler and runtime.
+// Dependencies point one way: NASCIR <- NASCPasses <- (frontend, kernels, runtime, strategies) <- NASCTool <- nasc.
+import PackageDescription
+
+/// Kernels need a real vector ISA in release builds (see docs/build.md).
+let kernelFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "nasc",
+    products: [
+        .executable(name: "nasc", targets: ["nasc"]),
+        .library(name: "NASCIR", targets: ["NASCIR"]),
+        .library(name: "NASCPasses", targets: ["NASCPasses"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    ],
+    targets: [
+        // The graph IR, its text and protobuf forms, the search space and the plan schema.
+        .target(
+            name: "NASCIR",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "BigInt", package: "BigInt"),
+            ],
+            path: "IR",
+            exclude: ["Schema"]
+        ),
+        // Passes over the IR: one pass per file, a registry and a pass manager.
+        .target(name: "NASCPasses", dependencies: ["NASCIR"], path: "Passes"),
+        // The .nas space language: lexer, parser, elaboration into the IR.
+        .target(name: "NASCFrontend", dependencies: ["NASCIR", "NASCPasses"], path: "Sources/NASCFrontend"),
+        // OpenBLAS through a system-library target.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Numeric kernels (forward and backward), each tested against a naive reference.
+        .target(name: "NASCKernels", dependencies: ["COpenBLAS"], path: "Sources/NASCKernels", swiftSettings: kernelFlags),
+        // The library behind the CLI verbs: everything a command does, testable without a process.
+        .target(
+            name: "NASCTool",
+            dependencies: ["NASCIR", "NASCPasses", "NASCFrontend"],
+            path: "Sources/NASCTool"
+        ),
+        // The `nasc` command: one file per verb, a thin layer over NASCTool.
+        .executableTarget(
+            name: "nasc",
+            dependencies: ["NASCTool", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/nasc"
+        ),
+        .testTarget(name: "NASCIRTests", dependencies: ["NASCIR"], path: "Tests/NASCIRTests"),
+        .testTarget(name: "NASCPassesTests", dependencies: ["NASCIR", "NASCPasses"], path: "Tests/NASCPassesTests"),
+        .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests"),
+        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests"),
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
+    ]
+)

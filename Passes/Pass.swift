@@ -1,0 +1,27 @@
+// Pass: the protocol every IR pass implements. One pass per file; PassRegistry lists them all.
+import NASCIR
+
+/// A named transformation or analysis of a model space.
+///
+/// Passes are small values: a name used in pipelines (`--passes=dce,shape-infer`), a one-line summary for
+/// `nasc passes`, and `run`. A pass reports user errors through `context.diagnostics` (with the node's
+/// location) and throws only to abort; the pass manager verifies the IR after every pass.
+public protocol Pass: Sendable {
+    /// Pipeline name, lower-case with dashes (e.g. `shape-infer`).
+    var name: String { get }
+    /// One line, shown by `nasc passes`.
+    var summary: String { get }
+    /// Transforms `space` in place.
+    func run(on space: inout ModelSpace, context: inout PassContext) throws
+}
+
+/// State shared by the passes of one pipeline run.
+public struct PassContext: Sendable {
+    /// Diagnostics reported so far.
+    public var diagnostics = DiagnosticEngine()
+    /// Options passed to the pipeline (`name=value`), for passes that take parameters.
+    public var options: [String: String] = [:]
+
+    /// Creates an empty context.
+    public init(options: [String: String] = [:]) { self.options = options }
+}

@@ -1,0 +1,2 @@
+// Frontend: the entry point that turns a `.nas` source file into a ModelSpace.
+import NASCIR
