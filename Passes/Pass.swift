@@ -21,7 +21,12 @@ public struct PassContext: Sendable {
     public var diagnostics = DiagnosticEngine()
     /// Options passed to the pipeline (`name=value`), for passes that take parameters.
     public var options: [String: String] = [:]
+    /// The architecture to apply, for passes that specialize a space (multi-trial).
+    public var architecture: Architecture?
 
-    /// Creates an empty context.
-    public init(options: [String: String] = [:]) { self.options = options }
+    /// Creates a context.
+    public init(options: [String: String] = [:], architecture: Architecture? = nil) {
+        self.options = options
+        self.architecture = architecture
+    }
 }

@@ -6,6 +6,7 @@ extension Op {
         var out = AttributeWriter()
         switch self {
         case .conv2d(let a):
+            if let i = a.inChannels { out.expr("in", i) }
             out.expr("out", a.outChannels); out.expr("kernel", a.kernel)
             out.expr("stride", a.stride, default: 1); out.padding(a.padding)
             out.expr("dilation", a.dilation, default: 1); out.expr("groups", a.groups, default: 1)
@@ -18,6 +19,7 @@ extension Op {
             out.expr("stride", a.stride, default: 1); out.padding(a.padding)
             out.expr("dilation", a.dilation, default: 1); out.bool("bias", a.bias, default: true)
         case .linear(let a):
+            if let i = a.inFeatures { out.expr("in", i) }
             out.expr("out", a.outFeatures); out.bool("bias", a.bias, default: true)
         case .batchNorm(let a):
             out.float("eps", a.eps, default: 1e-5); out.float("momentum", a.momentum, default: 0.1)
@@ -67,7 +69,8 @@ extension Op {
             self = .conv2d(Conv2DAttrs(
                 outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
                 padding: try r.padding(), dilation: try r.expr("dilation", default: 1),
-                groups: try r.expr("groups", default: 1), bias: try r.bool("bias", default: true)))
+                groups: try r.expr("groups", default: 1), bias: try r.bool("bias", default: true),
+                inChannels: try r.optionalExpr("in")))
         case .depthwiseConv2d:
             self = .depthwiseConv2d(DepthwiseConv2DAttrs(
                 kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1), padding: try r.padding(),
@@ -77,7 +80,8 @@ extension Op {
                 outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
                 padding: try r.padding(), dilation: try r.expr("dilation", default: 1), bias: try r.bool("bias", default: true)))
         case .linear:
-            self = .linear(LinearAttrs(outFeatures: try r.expr("out"), bias: try r.bool("bias", default: true)))
+            self = .linear(LinearAttrs(outFeatures: try r.expr("out"), bias: try r.bool("bias", default: true),
+                                       inFeatures: try r.optionalExpr("in")))
         case .batchNorm:
             self = .batchNorm(BatchNormAttrs(eps: try r.float("eps", default: 1e-5), momentum: try r.float("momentum", default: 0.1),
                                              affine: try r.bool("affine", default: true)))

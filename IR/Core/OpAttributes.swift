@@ -10,6 +10,8 @@ public enum Padding: Hashable, Sendable {
 
 /// `conv2d`: 2-D convolution, NCHW. Input channels come from the input's type.
 public struct Conv2DAttrs: Hashable, Sendable {
+    /// Input channels if the user stated them (checked against the input type); `nil` = inferred.
+    public var inChannels: ValueExpr?
     /// Output channels.
     public var outChannels: ValueExpr
     /// Square kernel size.
@@ -27,7 +29,8 @@ public struct Conv2DAttrs: Hashable, Sendable {
 
     /// Creates conv2d attributes.
     public init(outChannels: ValueExpr, kernel: ValueExpr, stride: ValueExpr = .int(1), padding: Padding = .explicit(.int(0)),
-                dilation: ValueExpr = .int(1), groups: ValueExpr = .int(1), bias: Bool = true) {
+                dilation: ValueExpr = .int(1), groups: ValueExpr = .int(1), bias: Bool = true, inChannels: ValueExpr? = nil) {
+        self.inChannels = inChannels
         self.outChannels = outChannels; self.kernel = kernel; self.stride = stride
         self.padding = padding; self.dilation = dilation; self.groups = groups; self.bias = bias
     }
@@ -67,10 +70,14 @@ public struct SeparableConv2DAttrs: Hashable, Sendable {
 
 /// `linear`: y = x W^T + b over the last dimension.
 public struct LinearAttrs: Hashable, Sendable {
+    /// Input features if the user stated them (checked against the input type); `nil` = inferred.
+    public var inFeatures: ValueExpr?
     public var outFeatures: ValueExpr
     public var bias: Bool
     /// Creates linear attributes.
-    public init(outFeatures: ValueExpr, bias: Bool = true) { self.outFeatures = outFeatures; self.bias = bias }
+    public init(outFeatures: ValueExpr, bias: Bool = true, inFeatures: ValueExpr? = nil) {
+        self.outFeatures = outFeatures; self.bias = bias; self.inFeatures = inFeatures
+    }
 }
 
 /// `batch_norm`: per-channel normalization over N, H, W (dimension 1 is the channel).

@@ -5,10 +5,10 @@ import Testing
 @Suite struct OpBridgeTests {
     @Test func everyKindRoundTripsWithDefaults() throws {
         let samples: [Op] = [
-            .conv2d(Conv2DAttrs(outChannels: .choice("w"), kernel: .int(3), stride: .int(2), padding: .same, groups: .int(4), bias: false)),
+            .conv2d(Conv2DAttrs(outChannels: .choice("w"), kernel: .int(3), stride: .int(2), padding: .same, groups: .int(4), bias: false, inChannels: .int(8))),
             .depthwiseConv2d(DepthwiseConv2DAttrs(kernel: .int(5), padding: .explicit(.int(2)))),
             .separableConv2d(SeparableConv2DAttrs(outChannels: .int(16), kernel: .int(3), dilation: .int(2))),
-            .linear(LinearAttrs(outFeatures: .int(10))), .batchNorm(BatchNormAttrs(eps: 1e-3)), .layerNorm(LayerNormAttrs()),
+            .linear(LinearAttrs(outFeatures: .int(10))), .linear(LinearAttrs(outFeatures: .int(128), inFeatures: .int(9216))), .batchNorm(BatchNormAttrs(eps: 1e-3)), .layerNorm(LayerNormAttrs()),
             .activation(.gelu), .maxPool2d(Pool2DAttrs(kernel: .int(2))),
             .avgPool2d(Pool2DAttrs(kernel: .int(3), stride: .int(1), padding: .explicit(.int(1)), countIncludePad: false)),
             .globalAvgPool, .flatten, .dropout(p: .float(0.5)), .add, .mul, .concat(axis: 1), .identity, .zero(stride: .int(2)),
