@@ -20,6 +20,8 @@ public indirect enum ExprKind: Hashable, Sendable {
     case tuple([Expr])
     /// `[a, b]`: a list of values.
     case list([Expr])
+    /// `xs[i]`: an element of a list or tuple (negative indices count from the end).
+    case index(Expr, Expr)
 }
 
 /// An expression and where it starts.
@@ -71,6 +73,8 @@ public enum StmtKind: Hashable, Sendable {
     case bind(name: String, value: Expr)
     /// `return a, b`.
     case ret([Expr])
+    /// `for i in range(4) { ... }`: the body runs once per element, rebinding names of the enclosing scope.
+    case loop(variable: String, sequence: Expr, body: [Stmt])
 }
 
 /// A statement and where it starts.

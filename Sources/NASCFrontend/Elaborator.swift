@@ -28,7 +28,7 @@ final class Elaborator {
     var usedPaths: Set<String> = []
     var blockStack: [String] = []
 
-    static let primitives: Set<String> = ["choice", "layer_choice", "input_choice", "repeat", "cell", "channels", "min", "max"]
+    static let primitives: Set<String> = ["choice", "layer_choice", "input_choice", "repeat", "cell", "channels", "min", "max", "range", "map", "len"]
     static let symbols: Set<String> = ["same", "valid", "sum", "mean", "concat", "none", "any", "all", "loose_end"]
 
     init(file: String) { self.file = file }
@@ -129,29 +129,9 @@ final class Elaborator {
                 _ = error("statement after 'return' in \(what)", at: s.location, hint: "'return' must be the last statement")
                 continue
             }
-            var c = ctx
-            switch s.kind {
-            case .bind(let name, let value):
-                if OpCatalog.lookup(name) != nil || Self.primitives.contains(name) || blocks[name] != nil {
-                    _ = error("'\(name)' is a built-in or block name and cannot be rebound", at: s.location)
-                    scope[name] = .poisoned
-                    continue
-                }
-                c.binding = name
-                do {
-                    var v = try eval(value, scope: scope, ctx: c)
-                    if case .tensor(var t) = v {
-                        t.ref = ctx.builder.renameLast(t.ref, to: ctx.namePrefix + name)
-                        v = .tensor(t)
-                    }
-                    scope[name] = v
-                } catch {
-                    scope[name] = .poisoned
-                    failed = true
-                }
-            case .ret(let exprs):
+            if case .ret(let exprs) = s.kind {
                 var outs: [TensorVal] = []
-                c.binding = "out"
+                let c = ctx
                 for e in exprs {
                     do {
                         switch try eval(e, scope: scope, ctx: c) {
@@ -163,12 +143,63 @@ final class Elaborator {
                     } catch { failed = true }
                 }
                 result = outs
+                continue
             }
+            if !runStatement(s, scope: &scope, ctx: ctx) { failed = true }
         }
         if result == nil && !failed {
             _ = error("\(what) has no 'return'", at: endLoc, hint: "end it with 'return <tensor>'")
         }
         return result ?? []
+    }
+
+    /// Runs a binding or a loop; false if it failed.
+    func runStatement(_ s: Stmt, scope: inout Scope, ctx: ElabContext) -> Bool {
+        switch s.kind {
+        case .ret:
+            _ = error("'return' is not allowed inside a loop", at: s.location)
+            return false
+        case .bind(let name, let value):
+            if OpCatalog.lookup(name) != nil || Self.primitives.contains(name) || blocks[name] != nil {
+                _ = error("'\(name)' is a built-in or block name and cannot be rebound", at: s.location)
+                scope[name] = .poisoned
+                return false
+            }
+            var c = ctx
+            c.binding = name
+            let before = ctx.builder.nodes.count
+            do {
+                var v = try eval(value, scope: scope, ctx: c)
+                if case .tensor(var t) = v, ctx.builder.nodes.count > before {
+                    t.ref = ctx.builder.renameLast(t.ref, to: ctx.namePrefix + name)
+                    v = .tensor(t)
+                }
+                scope[name] = v
+                return true
+            } catch {
+                scope[name] = .poisoned
+                return false
+            }
+        case .loop(let variable, let seqExpr, let body):
+            let items: [Value]
+            do {
+                switch try eval(seqExpr, scope: scope, ctx: ctx) {
+                case .list(let xs): items = xs
+                case .tuple(let ts): items = ts.map { .tensor($0) }
+                case .poisoned: return false
+                case let v: _ = error("a loop runs over a list or range(...), not \(v.describe)", at: seqExpr.location); return false
+                }
+            } catch { return false }
+            var ok = true
+            for (i, item) in items.enumerated() {
+                scope[variable] = item
+                var c = ctx
+                c.path = ctx.path + ["\(variable)\(i)"]
+                for st in body where !runStatement(st, scope: &scope, ctx: c) { ok = false }
+                if !ok { break }
+            }
+            return ok
+        }
     }
 
     /// Checks that a tensor belongs to the graph being built.
@@ -204,8 +235,25 @@ final class Elaborator {
         case .negate(let a):
             return .number(fold(.neg(try number(a, scope: scope, ctx: ctx, what: "'-'"))))
         case .binary(let op, let a, let b):
-            let x = try number(a, scope: scope, ctx: ctx, what: "'\(op.rawValue)'")
-            let y = try number(b, scope: scope, ctx: ctx, what: "'\(op.rawValue)'")
+            let xv = try eval(a, scope: scope, ctx: ctx)
+            let yv = try eval(b, scope: scope, ctx: ctx)
+            switch (op, xv, yv) {
+            case (_, .poisoned, _), (_, _, .poisoned): throw ElaborationFailure()
+            case (.add, .list(let p), .list(let q)): return .list(p + q)
+            case (.add, .string(let p), .string(let q)): return .string(p + q)
+            case (.add, .string(let p), .number(let q)):
+                guard let k = q.constant else { throw error("only constants can be joined to a string", at: b.location) }
+                return .string(p + k.description)
+            case (.add, .number(let p), .string(let q)):
+                guard let k = p.constant else { throw error("only constants can be joined to a string", at: a.location) }
+                return .string(k.description + q)
+            case (.eq, .string(let p), .string(let q)): return .number(.int(p == q ? 1 : 0))
+            case (.ne, .string(let p), .string(let q)): return .number(.int(p != q ? 1 : 0))
+            case (_, .number, .number): break
+            case (_, .number, _): throw error("'\(op.rawValue)' needs numbers, not \(yv.describe)", at: b.location)
+            default: throw error("'\(op.rawValue)' needs numbers, not \(xv.describe)", at: a.location)
+            }
+            guard case .number(let x) = xv, case .number(let y) = yv else { throw ElaborationFailure() }
             if let cy = y.constant, cy.asDouble == 0, [.div, .floorDiv, .mod].contains(op) {
                 throw error("division by zero", at: b.location)
             }
@@ -232,6 +280,19 @@ final class Elaborator {
                 throw error("the right side of '->' must be a layer, not \(rv.describe)", at: r.location,
                             hint: "write an op or block, e.g. 'x -> relu' or 'x -> conv2d(out: 16, kernel: 3)'")
             }
+        case .index(let base, let idx):
+            let bv = try eval(base, scope: scope, ctx: ctx)
+            let i = try constantInt(idx, scope: scope, ctx: ctx, what: "an index")
+            let items: [Value]
+            switch bv {
+            case .list(let xs): items = xs
+            case .tuple(let ts): items = ts.map { .tensor($0) }
+            case .poisoned: throw ElaborationFailure()
+            default: throw error("only lists and tuples can be indexed, not \(bv.describe)", at: base.location)
+            }
+            let k = i < 0 ? i + items.count : i
+            guard k >= 0, k < items.count else { throw error("index \(i) is out of range for \(items.count) element\(items.count == 1 ? "" : "s")", at: idx.location) }
+            return items[k]
         case .call(let callee, let args, let body):
             return try evalCall(callee: callee, args: args ?? [], body: body, at: e.location, scope: scope, ctx: ctx)
         }

@@ -22,7 +22,7 @@ extension Elaborator {
             do { op = try Op(kind: spec.kind, attributes: attrs) } catch {
                 throw self.error("invalid attributes for \(spec.kind.rawValue): \(error)", at: opLoc)
             }
-            let ref = ctx.builder.add(op, inputs: inputs.map(\.ref), base: ctx.namePrefix + (ctx.binding ?? spec.kind.rawValue), location: opLoc)
+            let ref = ctx.builder.add(op, inputs: inputs.map(\.ref), base: ctx.namePrefix + (ctx.binding.map { "\($0)_\(spec.kind.rawValue)" } ?? spec.kind.rawValue), location: opLoc)
             return TensorVal(ref: ref, graph: ctx.builder.id, channels: channels(of: op, inputs: inputs), location: opLoc)
 
         case .block(let b, let bound, _):

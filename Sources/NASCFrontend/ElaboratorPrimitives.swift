@@ -34,8 +34,20 @@ extension Elaborator {
     }
 
     func labelArgument(_ args: inout [Argument], scope: Scope, ctx: ElabContext) throws -> String? {
-        if let i = args.firstIndex(where: { $0.label == "label" }) ?? args.firstIndex(where: {
-            if $0.label == nil, case .string = $0.value.kind { return true }; return false }) {
+        if let i = args.firstIndex(where: { $0.label == "label" }) ?? args.firstIndex(where: { a in
+            guard a.label == nil else { return false }
+            switch a.value.kind {
+            case .string: return true
+            case .binary(.add, let x, let y):
+                // Side-effect free forms only: a name, or a string literal joined with something.
+                guard case .string = x.kind else { guard case .string = y.kind else { return false }; fallthrough }
+                fallthrough
+            case .name:
+                // Side-effect free forms only: a name, or a string literal joined with something.
+                if case .string? = try? eval(a.value, scope: scope, ctx: ctx) { return true }
+                return false
+            default: return false
+            } }) {
             let a = args.remove(at: i)
             guard case .string(let s) = try eval(a.value, scope: scope, ctx: ctx) else {
                 throw error("a label must be a string", at: a.value.location)
@@ -121,6 +133,48 @@ extension Elaborator {
                             at: args[0].value.location, hint: "pass the channel count as a block parameter instead")
             }
             return .number(c)
+        case "range":
+            let bounds = try args.map { a -> Int in
+                if let l = a.label { throw error("range takes no named arguments ('\(l)')", at: a.labelLocation) }
+                return try constantInt(a.value, scope: scope, ctx: ctx, what: "a range bound")
+            }
+            let (lo, hi): (Int, Int)
+            switch bounds.count {
+            case 1: (lo, hi) = (0, bounds[0])
+            case 2: (lo, hi) = (bounds[0], bounds[1])
+            default: throw error("range takes one or two integers: range(n) or range(a, b)", at: loc)
+            }
+            guard hi - lo <= 1024 else { throw error("range of \(hi - lo) elements is too long (at most 1024)", at: loc) }
+            return .list(lo < hi ? (lo..<hi).map { .number(.int($0)) } : [])
+        case "len":
+            guard args.count == 1, args[0].label == nil else { throw error("len takes one list: len(xs)", at: loc) }
+            switch try eval(args[0].value, scope: scope, ctx: ctx) {
+            case .list(let xs): return .number(.int(xs.count))
+            case .tuple(let ts): return .number(.int(ts.count))
+            case .poisoned: throw ElaborationFailure()
+            case let v: throw error("len takes a list, not \(v.describe)", at: args[0].value.location)
+            }
+        case "map":
+            guard args.count == 2, args.allSatisfy({ $0.label == nil }) else {
+                throw error("map takes a list of tensors and a layer: map(xs, relu)", at: loc)
+            }
+            let lv = try eval(args[0].value, scope: scope, ctx: ctx)
+            let fv = try eval(args[1].value, scope: scope, ctx: ctx)
+            guard case .layer(let f) = fv else {
+                if case .poisoned = fv { throw ElaborationFailure() }
+                throw error("map's second argument must be a layer, not \(fv.describe)", at: args[1].value.location)
+            }
+            let items: [Value]
+            switch lv {
+            case .list(let xs): items = xs
+            case .tuple(let ts): items = ts.map { .tensor($0) }
+            case .poisoned: throw ElaborationFailure()
+            default: throw error("map's first argument must be a list of tensors, not \(lv.describe)", at: args[0].value.location)
+            }
+            return .list(try items.map { item in
+                guard case .tensor(let t) = item else { throw error("map applies a layer to tensors, not \(item.describe)", at: args[0].value.location) }
+                return .tensor(try apply(f, to: [t], ctx: ctx, at: loc))
+            })
         case "min", "max":
             guard !args.isEmpty else { throw error("\(name) needs at least one value", at: loc) }
             let xs = try args.map { a -> ValueExpr in
@@ -157,8 +211,9 @@ extension Elaborator {
             if failed { throw ElaborationFailure() }
             return .layer(.layerChoice(label: label, candidates: cands, location: loc))
         case "input_choice":
+            let givenLabel = try labelArgument(&args, scope: scope, ctx: ctx)
             var tensors: [TensorVal] = []
-            while let i = args.firstIndex(where: { $0.label == nil && { if case .string = $0.value.kind { return false }; return true }($0) }) {
+            while let i = args.firstIndex(where: { $0.label == nil }) {
                 let a = args.remove(at: i)
                 switch try eval(a.value, scope: scope, ctx: ctx) {
                 case .tensor(let t): tensors.append(t)
@@ -172,7 +227,7 @@ extension Elaborator {
                 case let v: throw error("input_choice candidates must be tensors, not \(v.describe)", at: a.value.location)
                 }
             }
-            let label = try labelArgument(&args, scope: scope, ctx: ctx) ?? generatedLabel(ctx, kind: "input_choice")
+            let label = givenLabel ?? generatedLabel(ctx, kind: "input_choice")
             var nChosen: Int? = 1
             if let a = take("n_chosen", from: &args) {
                 if case .name("any") = a.value.kind { nChosen = nil }

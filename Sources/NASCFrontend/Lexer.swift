@@ -4,7 +4,7 @@ import NASCIR
 /// Splits source text into ``Token``s. `#` starts a comment that runs to the end of the line.
 public struct Lexer {
     /// Reserved words of the language.
-    public static let keywords: Set<String> = ["space", "input", "block", "return", "true", "false"]
+    public static let keywords: Set<String> = ["space", "input", "block", "return", "true", "false", "for"]
     static let twoCharPuncts: Set<String> = ["->", "=>", "//", "<=", ">=", "==", "!="]
     static let oneCharPuncts: Set<Character> = ["(", ")", "[", "]", "{", "}", ",", ":", "=", "+", "-", "*", "/",
                                                 "%", "<", ">", "?", ";", "."]

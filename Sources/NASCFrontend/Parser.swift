@@ -6,6 +6,8 @@ public struct Parser {
     var tokens: [Token]
     var pos = 0
     var depth = 0
+    /// Set while parsing a loop's sequence, where `{` starts the body rather than a trailing brace body.
+    var noTrailingBody = false
     /// Errors found so far.
     public private(set) var diagnostics: [Diagnostic] = []
     static let maxDepth = 150
@@ -57,7 +59,7 @@ public struct Parser {
         let startPos = pos
         while current.kind != .eof {
             if pos > startPos && current.afterNewline {
-                if current.isKeyword("return") || current.isKeyword("block") || current.isKeyword("input") || current.isKeyword("space") { return }
+                if current.isKeyword("return") || current.isKeyword("for") || current.isKeyword("block") || current.isKeyword("input") || current.isKeyword("space") { return }
                 if current.identifier != nil && peek().isPunct("=") { return }
                 if current.isPunct("}") { return }
             }
@@ -186,6 +188,27 @@ public struct Parser {
             _ = next(); _ = next()
             return Stmt(.bind(name: name, value: try parseExpr()), at: start)
         }
+        if current.isKeyword("for") {
+            _ = next()
+            let (v, _) = try expectIdentifier("a loop variable")
+            guard current.identifier == "in" else { throw fail("expected 'in' after the loop variable, found \(current.kind.display)", hint: "for i in range(4) { ... }") }
+            _ = next()
+            noTrailingBody = true
+            let seq: Expr
+            do { seq = try parseExpr() } catch { noTrailingBody = false; throw error }
+            noTrailingBody = false
+            let open = try expect("{", "to start the loop body")
+            var body: [Stmt] = []
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Self.maxDepth { throw fail("loops are nested too deeply") }
+            while !current.isPunct("}") {
+                if current.kind == .eof { throw fail("unclosed loop body", at: open.location, hint: "add '}'") }
+                body.append(try parseStatement())
+            }
+            _ = next()
+            return Stmt(.loop(variable: v, sequence: seq, body: body), at: start)
+        }
         if current.identifier != nil {
             throw fail("expected a statement ('name = ...' or 'return ...'), found \(current.kind.display)",
                        hint: "bind the result to a name, e.g. 'y = ...'")
@@ -271,9 +294,14 @@ public struct Parser {
             if current.isPunct("(") && !current.afterNewline {
                 let args = try parseArguments()
                 var body: BraceBody?
-                if current.isPunct("{") && !current.afterNewline { body = try parseBraceBody() }
+                if current.isPunct("{") && !current.afterNewline && !noTrailingBody { body = try parseBraceBody() }
                 e = Expr(.call(callee: e, args: args, body: body), at: e.location)
-            } else if current.isPunct("{") && !current.afterNewline {
+            } else if current.isPunct("[") && !current.afterNewline {
+                let open = next()
+                let i = try parseExpr()
+                _ = try expect("]", "to close the index")
+                e = Expr(.index(e, i), at: open.location)
+            } else if current.isPunct("{") && !current.afterNewline && !noTrailingBody {
                 let body = try parseBraceBody()
                 e = Expr(.call(callee: e, args: nil, body: body), at: e.location)
             } else {

@@ -9,7 +9,7 @@ public enum TokenKind: Hashable, Sendable {
     case string(String)
     /// Punctuation and operators: `( ) [ ] { } , : = -> => + - * / // % < <= > >= == != ? ;`.
     case punct(String)
-    /// Reserved words: `space`, `input`, `block`, `return`, `true`, `false`.
+    /// Reserved words: `space`, `input`, `block`, `return`, `true`, `false`, `for`.
     case keyword(String)
     case eof
 
