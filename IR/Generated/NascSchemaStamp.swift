@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "2f79fdf8d44c02add287dfb292752e2f60466e2fed6ba55c367c7c212e55846c"
+    public static let sha256 = "812ab122cca3cdb2dd78209e5ec9ec9deba57a8ebeb73cfe1ad7abf9fd66daca"
 }

@@ -871,7 +871,6 @@ public nonisolated struct Nasc_Ir_NascFile: Sendable {
     set {payload = .space(newValue)}
   }
 
-  /// 12 is reserved for the executor's Plan.
   public var architecture: Nasc_Ir_Architecture {
     get {
       if case .architecture(let v)? = payload {return v}
@@ -884,7 +883,6 @@ public nonisolated struct Nasc_Ir_NascFile: Sendable {
 
   public nonisolated enum OneOf_Payload: Equatable, Sendable {
     case space(Nasc_Ir_ModelSpace)
-    /// 12 is reserved for the executor's Plan.
     case architecture(Nasc_Ir_Architecture)
 
   }
