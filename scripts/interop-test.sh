@@ -7,7 +7,8 @@
 #   (c) scripts/interop/read_nasc.c (protobuf-c, gencode from protoc-c)
 # must print identical summaries that equal scripts/interop/expected.txt.
 # C and Python code is generated into a temp dir on every run; none of it is committed.
-# Needs a built nasc (swift build); override its path with NASC=/path/to/nasc. Exits non-zero on any mismatch.
+# Usage: scripts/interop-test.sh [path/to/nasc]   (default $NASC, else .build/debug/nasc; build it first)
+# Exits non-zero, with a message, on any mismatch or missing tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +22,9 @@ need python3 "apt-get install -y python3"
 python3 -c "import google.protobuf" 2>/dev/null || fail "python protobuf not importable (pip install protobuf)"
 [ -f /usr/include/protobuf-c/protobuf-c.h ] || fail "protobuf-c headers missing (apt-get install -y libprotobuf-c-dev)"
 
-nasc=${NASC:-.build/debug/nasc}
-[ -x "$nasc" ] || fail "$nasc not found; run 'swift build' first (or set NASC)"
+[ $# -le 1 ] || fail "usage: scripts/interop-test.sh [path/to/nasc]"
+nasc=${1:-${NASC:-.build/debug/nasc}}
+[ -x "$nasc" ] || fail "$nasc not found; run 'swift build' first (or pass the nasc path)"
 
 schema_dir=IR/Schema
 schema=$schema_dir/nasc.proto
