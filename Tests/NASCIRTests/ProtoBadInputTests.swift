@@ -106,6 +106,21 @@ import Testing
                 == "bad.pb: error: graph @main, node %c1, attribute 'out': value expression has no value")
     }
 
+    @Test func overflowingConstantExpressionsDoNotTrap() throws {
+        // Int.min / -1, Int.min // -1, Int.min % -1 and -Int.min overflow; they must wrap, not trap.
+        let minusOne = ValueExpr.int(-1), intMin = ValueExpr.int(Int.min)
+        for e in [ValueExpr.binary(.div, intMin, minusOne), .binary(.floorDiv, intMin, minusOne),
+                  .binary(.mod, intMin, minusOne), .neg(intMin)] {
+            let attr = Nasc_Ir_Attribute.with { $0.expr = e.proto }
+            // `axis` must be a constant integer, so the bridge evaluates the expression while decoding.
+            let decoded = try ProtoIO.decodeFile(file(node: node("concat", [("axis", attr)])), file: "o.pb")
+            guard case .space(let s) = decoded, case .concat(let axis)? = s.graphs.first?.nodes.first?.op else {
+                Issue.record("expected a concat node"); continue
+            }
+            #expect(axis == (e == .binary(.mod, intMin, minusOne) ? 0 : Int.min))
+        }
+    }
+
     @Test func badTensorTypes() throws {
         var n = node("relu")
         n.types = [.with { $0.dtype = .UNRECOGNIZED(9); $0.dims = [-1, 3] }]
