@@ -67,7 +67,8 @@ extension DecisionKind {
             }
             return nil
         default:
-            return "\(value.summary) is the wrong kind of value for '\(label)', which is a \(summary)"
+            let article = summary.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+            return "\(value.summary) is the wrong kind of value for '\(label)', which is \(article) \(summary)"
         }
     }
 }
