@@ -13,12 +13,12 @@ public struct InlinePass: Pass {
     public var name: String { "inline" }
     public var summary: String { "replace calls by the callee's nodes (named <call>.<node>) and drop unreachable graphs" }
 
+    /// Reports problems in `context.diagnostics` and then leaves `space` unchanged.
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         do {
             space = try Self.inline(space)
         } catch let e as DiagnosticError {
             for d in e.diagnostics { context.diagnostics.emit(d) }
-            throw e
         }
     }
 

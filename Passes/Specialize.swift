@@ -33,16 +33,18 @@ public struct SpecializePass: Pass {
     public var name: String { "specialize" }
     public var summary: String { "fix every choice to the architecture in the context, leaving the chosen subnet" }
 
+    /// Reports problems (an absent or invalid architecture, inconsistent decisions) in
+    /// `context.diagnostics` and then leaves `space` unchanged.
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
+        guard let arch = context.architecture else {
+            context.diagnostics.error("specialize needs an architecture, but none was given",
+                                      at: space.rootGraph?.location ?? .unknown)
+            return
+        }
         do {
-            guard let arch = context.architecture else {
-                throw DiagnosticError(.error("specialize needs an architecture, but none was given",
-                                             at: space.rootGraph?.location ?? .unknown))
-            }
             space = try Self.specialize(space, with: arch)
         } catch let e as DiagnosticError {
             for d in e.diagnostics { context.diagnostics.emit(d) }
-            throw e
         }
     }
 

@@ -110,15 +110,17 @@ public enum ArchitectureJSON {
         for d in space.decisions where members[d.label] == nil {
             engine.error("architecture has no value for '\(d.label)' (\(d.kind.summary))", at: SourceLocation(file: file))
         }
-        try engine.throwIfErrors()
-        let problems = space.validationProblems(arch)
-        if !problems.isEmpty {
-            // Point at the label in the file rather than at the space.
-            throw DiagnosticError(problems.map { p in
-                var d = p.diagnostic
-                if let loc = parser.keyLocations[p.label] { d.location = loc }
-                return d
-            })
+        // Values that decoded are validated too (labels already reported as missing are skipped), and
+        // validation errors point at the label in the file rather than at the space.
+        var all = engine.diagnostics
+        for p in space.validationProblems(arch) where arch[p.label] != nil {
+            var d = p.diagnostic
+            if let loc = parser.keyLocations[p.label] { d.location = loc }
+            all.append(d)
+        }
+        if !all.isEmpty {
+            let ordered = all.enumerated().sorted { ($0.element.location, $0.offset) < ($1.element.location, $1.offset) }
+            throw DiagnosticError(ordered.map(\.element))
         }
         return Parsed(architecture: arch, format: sawTuner ? .tuner : sawV1 ? .nniV1 : .nniV3)
     }
