@@ -91,6 +91,23 @@ import Testing
         #expect(s.decision("normal/op_5_1")?.locations == [F.loc(4)])
     }
 
+    @Test func theVerifierUsesTheSameCellLabels() throws {
+        var m = F.darts()
+        m.valueChoices.append(ValueChoiceDecl(label: "normal/op_5_1", values: [.int(1)], location: F.loc(1)))
+        m.graphs[0].nodes.append(Node(name: "d", op: .dropout(p: .choice("normal/op_5_1")), inputs: [ValueRef("c1")], location: F.loc(6)))
+        let e = try #require(throws: DiagnosticError.self) { try SearchSpace(m) }
+        #expect(e.diagnostics.map(\.message) == [
+            "label 'normal/op_5_1' is reused with a different choice: value choice [1] here, layer choice over [none, max_pool_3x3, avg_pool_3x3, skip_connect, sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5] at t.nas:4:1",
+        ])
+        #expect(Verifier.verify(m).contains { $0.message == "label 'normal/op_5_1' is used for incompatible choices" })
+        // Labels of NNI's numbering only: node 0 of a 2-predecessor cell is node 2.
+        m = F.darts()
+        m.valueChoices.append(ValueChoiceDecl(label: "normal/op_0_0", values: [.int(1)], location: F.loc(1)))
+        m.graphs[0].nodes.append(Node(name: "d", op: .dropout(p: .choice("normal/op_0_0")), inputs: [ValueRef("c1")], location: F.loc(6)))
+        #expect(try SearchSpace(m).decision("normal/op_0_0")?.kind == .valueChoice(values: [.int(1)]))
+        #expect(!Verifier.verify(m).contains { $0.message.contains("incompatible") })
+    }
+
     @Test func emptySpaceHasOneArchitecture() throws {
         let m = ModelSpace(name: "fixed", root: "main", graphs: [F.block("main", .identity)])
         let s = try SearchSpace(m)
