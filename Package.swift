@@ -44,10 +44,19 @@ let package = Package(
         ),
         // Numeric kernels (forward and backward), each tested against a naive reference.
         .target(name: "NASCKernels", dependencies: ["COpenBLAS"], path: "Sources/NASCKernels", swiftSettings: kernelFlags),
+        // Data sets: IDX, CIFAR-10 binary, CSV, synthetic; normalization, shuffling, batching, augmentation.
+        .target(name: "NASCData", dependencies: ["NASCIR"], path: "Sources/NASCData"),
+        // The executor: walks a plan and dispatches to kernels; optimizers, schedules, checkpoints, training loop.
+        .target(
+            name: "NASCRuntime",
+            dependencies: ["NASCIR", "NASCPasses", "NASCKernels", "NASCData"],
+            path: "Sources/NASCRuntime",
+            swiftSettings: kernelFlags
+        ),
         // The library behind the CLI verbs: everything a command does, testable without a process.
         .target(
             name: "NASCTool",
-            dependencies: ["NASCIR", "NASCPasses", "NASCFrontend"],
+            dependencies: ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData"],
             path: "Sources/NASCTool"
         ),
         // The `nasc` command: one file per verb, a thin layer over NASCTool.
@@ -60,6 +69,9 @@ let package = Package(
         .testTarget(name: "NASCPassesTests", dependencies: ["NASCIR", "NASCPasses"], path: "Tests/NASCPassesTests", exclude: ["Golden"]),
         .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests"),
         .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests"),
+        .testTarget(name: "NASCDataTests", dependencies: ["NASCData", "NASCIR"], path: "Tests/NASCDataTests"),
+        .testTarget(name: "NASCRuntimeTests", dependencies: ["NASCRuntime", "NASCKernels", "NASCIR", "NASCPasses", "NASCData"],
+                    path: "Tests/NASCRuntimeTests"),
         .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
     ]
 )

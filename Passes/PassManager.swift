@@ -39,6 +39,14 @@ public struct PassManager {
     /// A manager for a pipeline spec (`default`, `canonicalize,dce`, ...). Throws on unknown names.
     public init(pipeline: String) throws { self.passes = try Pipelines.resolve(pipeline) }
 
+    /// Prints the text IR after each successful pass, each dump preceded by ``header(after:)``
+    /// (MLIR's `--mlir-print-ir-after-all`). Replaces any ``afterEachPass`` callback.
+    public mutating func printIRAfterEachPass(locations: Bool = false, to sink: @escaping (String) -> Void) {
+        afterEachPass = { name, space in
+            sink(Self.header(after: name) + "\n" + TextIR.print(space, locations: locations))
+        }
+    }
+
     /// The banner printed before the IR dumped after a pass.
     public static func header(after pass: String) -> String { "// -----// IR after \(pass) //----- //" }
 

@@ -50,6 +50,15 @@ public struct ShapeInference: Pass {
         do { return .success(try OpShapeRules.outputType(op, inputs)) } catch { return .failure(error) }
     }
 
+    /// The result types of any node (including `call` and choice nodes) for known input types, inferring the
+    /// subgraphs it refers to in `space`; `nil` when they depend on a choice. Throws ``DiagnosticError`` on shape errors.
+    public static func outputTypes(of node: Node, inputs: [TensorType], in space: ModelSpace) throws -> [TensorType]? {
+        var engine = ShapeEngine(space: space)
+        let result = engine.infer(node, inputs: inputs)
+        if !engine.diagnostics.isEmpty { throw DiagnosticError(engine.diagnostics) }
+        return result
+    }
+
     /// The output types of graph `graph` of `space` for `inputTypes` (its declared input types when `nil`);
     /// an element is `nil` when that output depends on a choice. Throws ``DiagnosticError`` with every error found.
     public static func inferTypes(graph: String, in space: ModelSpace, inputTypes: [TensorType]? = nil) throws -> [TensorType?] {

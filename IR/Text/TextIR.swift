@@ -38,7 +38,6 @@ public enum TextIR {
     /// - Throws: ``DiagnosticError`` with every error found, each `file:line:col: error: message`,
     ///   in source order. The parser recovers at the next line, so one run reports all malformed lines.
     public static func parse(_ text: String, file: String) throws -> ModelSpace {
-        var p = TextParser(text, file: file)
-        return try p.parse()
+        try TextParser(text, file: file).parse()
     }
 }

@@ -2,7 +2,7 @@
 
 /// The text IR lexer. Newlines are tokens (statements are one line each); `//` starts a comment only when it is
 /// the first non-blank text on a line (elsewhere it is the floor-division operator).
-struct TextLexer {
+final class TextLexer {
     private let bytes: [UInt8]
     private let file: String
     private var i = 0
@@ -19,7 +19,7 @@ struct TextLexer {
     }
 
     /// Every token, ending with exactly one `.eof`.
-    mutating func tokenize() -> [TextToken] {
+    func tokenize() -> [TextToken] {
         var out: [TextToken] = []
         while true {
             let t = next()
@@ -30,7 +30,7 @@ struct TextLexer {
 
     private func peek(_ k: Int = 0) -> UInt8? { i + k < bytes.count ? bytes[i + k] : nil }
 
-    private mutating func advance() {
+    private func advance() {
         let b = bytes[i]
         i += 1
         if b == 0x0A {
@@ -40,13 +40,15 @@ struct TextLexer {
         }
     }
 
-    private mutating func error(_ message: String, line: Int, column: Int) {
+    /// Reports a lexical error; only the first one of each line (the rest of a bad line is usually noise).
+    private func error(_ message: String, line: Int, column: Int) {
+        if diagnostics.last?.location.line == line { return }
         diagnostics.append(.error(message, at: SourceLocation(file: file, line: line, column: column)))
     }
 
     private func text(from start: Int) -> String { String(decoding: bytes[start..<i], as: UTF8.self) }
 
-    private mutating func next() -> TextToken {
+    private func next() -> TextToken {
         while let b = peek() {
             if b == 0x20 || b == 0x09 || b == 0x0D {
                 advance()
@@ -87,14 +89,13 @@ struct TextLexer {
         default:
             break
         }
-        let two: [String] = ["//", "<=", ">=", "==", "!="]
-        if let n = peek(1) {
-            let s = String(decoding: [b, n], as: UTF8.self)
-            if two.contains(s) { advance(); advance(); return tok(.punct, s) }
+        if let n = peek(1), let s = Self.twoCharOperator(b, n) {
+            advance(); advance()
+            return tok(.punct, s)
         }
-        if "(){}[],:=#?+-*/<>".utf8.contains(b) {
+        if let s = Self.oneCharPunct(b) {
             advance()
-            return tok(.punct, String(UnicodeScalar(b)))
+            return tok(.punct, s)
         }
         // Unexpected: consume one whole Unicode scalar.
         let start = i
@@ -106,14 +107,48 @@ struct TextLexer {
         return tok(.invalid, bad)
     }
 
-    private mutating func identifier() -> String {
+    private static func twoCharOperator(_ a: UInt8, _ b: UInt8) -> String? {
+        switch (a, b) {
+        case (0x2F, 0x2F): return "//"
+        case (0x3C, 0x3D): return "<="
+        case (0x3E, 0x3D): return ">="
+        case (0x3D, 0x3D): return "=="
+        case (0x21, 0x3D): return "!="
+        default: return nil
+        }
+    }
+
+    private static func oneCharPunct(_ b: UInt8) -> String? {
+        switch b {
+        case 0x28: return "("
+        case 0x29: return ")"
+        case 0x7B: return "{"
+        case 0x7D: return "}"
+        case 0x5B: return "["
+        case 0x5D: return "]"
+        case 0x2C: return ","
+        case 0x3A: return ":"
+        case 0x3D: return "="
+        case 0x23: return "#"
+        case 0x3F: return "?"
+        case 0x2B: return "+"
+        case 0x2D: return "-"
+        case 0x2A: return "*"
+        case 0x2F: return "/"
+        case 0x3C: return "<"
+        case 0x3E: return ">"
+        default: return nil
+        }
+    }
+
+    private func identifier() -> String {
         let start = i
         while let b = peek(), TextNames.isIdentifierChar(b) { advance() }
         return text(from: start)
     }
 
     /// `digits [. digits] [(e|E) [+|-] digits]`; anything identifier-like glued on makes it malformed.
-    private mutating func number(line l: Int, column c: Int) -> TextToken {
+    private func number(line l: Int, column c: Int) -> TextToken {
         let start = i
         while let b = peek(), TextNames.isDigit(b) { advance() }
         if peek() == 0x2E, let d = peek(1), TextNames.isDigit(d) {
@@ -138,7 +173,7 @@ struct TextLexer {
     }
 
     /// A string literal starting at the current `"`; nil (after reporting) when unterminated.
-    private mutating func string(line l: Int, column c: Int) -> String? {
+    private func string(line l: Int, column c: Int) -> String? {
         advance()  // opening quote
         var out: [UInt8] = []
         while let b = peek() {

@@ -10,7 +10,7 @@ struct ParsedAttribute {
 
 extension TextParser {
     /// `{name = value, ...}`.
-    mutating func attributeBlock() throws -> [ParsedAttribute] {
+    func attributeBlock() throws -> [ParsedAttribute] {
         try expect("{", "before the attributes")
         var out: [ParsedAttribute] = []
         if !isPunct("}") {
@@ -26,7 +26,7 @@ extension TextParser {
     }
 
     /// One value: expression, `true`/`false`, string, bare symbol, `@graph` or a list.
-    mutating func attributeValue() throws -> Attribute {
+    func attributeValue() throws -> Attribute {
         switch tok.kind {
         case .string:
             return .string(bump().text)
@@ -50,7 +50,7 @@ extension TextParser {
     }
 
     /// `[1, -2]`, `[@a, @b]`, `[name = @g, "quoted name" = @h]`, or `[]` (read as ints until the op says otherwise).
-    mutating func list() throws -> Attribute {
+    func list() throws -> Attribute {
         try expect("[", "")
         if accept("]") { return .ints([]) }
         let result: Attribute
@@ -79,7 +79,7 @@ extension TextParser {
     }
 
     /// Builds the typed op through the generic bridge; records the error (at the attribute it names, if any).
-    mutating func buildOp(_ kind: OpKind, _ attrs: [ParsedAttribute], _ kindToken: TextToken) -> Op? {
+    func buildOp(_ kind: OpKind, _ attrs: [ParsedAttribute], _ kindToken: TextToken) -> Op? {
         let emptyForms: [Attribute] = [.ints([]), .graphs([]), .candidates([])]
         var current = attrs.map(\.attribute)
         var form = [Int](repeating: 0, count: attrs.count)
@@ -104,7 +104,7 @@ extension TextParser {
     // MARK: Numbers
 
     /// An optionally negative integer literal.
-    mutating func signedInt() throws -> Int {
+    func signedInt() throws -> Int {
         let start = tok
         let negative = accept("-")
         let n = try expect(.number, "an integer")
@@ -114,7 +114,7 @@ extension TextParser {
     }
 
     /// An optionally negative int or float literal (`inf` and `nan` included).
-    mutating func signedScalar() throws -> Scalar {
+    func signedScalar() throws -> Scalar {
         let negative = accept("-")
         guard tok.kind == .number || isKeyword("inf") || isKeyword("nan") else {
             throw fail("expected a number, found \(tok.display)", at: tok)
@@ -123,7 +123,7 @@ extension TextParser {
     }
 
     /// The scalar a literal token stands for; floats read back bit-exactly from Swift's shortest form.
-    mutating func literal(_ t: TextToken, negative: Bool) throws -> Scalar {
+    func literal(_ t: TextToken, negative: Bool) throws -> Scalar {
         let text = (negative ? "-" : "") + t.text
         if t.kind == .identifier || t.isFloatLiteral {
             guard let d = Double(text), d.isFinite || t.kind == .identifier else {
@@ -138,7 +138,7 @@ extension TextParser {
     // MARK: Value-choice expressions (the inverse of ValueExpr.description)
 
     /// `cond ? a : b`, or a comparison.
-    mutating func expression() throws -> ValueExpr {
+    func expression() throws -> ValueExpr {
         let c = try binary(level: 1)
         guard accept("?") else { return c }
         let a = try expression()
@@ -147,7 +147,7 @@ extension TextParser {
     }
 
     /// Left-associative binary operators at `level` (1 comparisons, 2 additive, 3 multiplicative) and above.
-    mutating func binary(level: Int) throws -> ValueExpr {
+    func binary(level: Int) throws -> ValueExpr {
         if level > 3 { return try unary() }
         var lhs = try binary(level: level + 1)
         while tok.kind == .punct, let op = BinaryOp(rawValue: tok.text), op.precedence == level {
@@ -158,7 +158,7 @@ extension TextParser {
     }
 
     /// `-x`; a minus directly before a literal is part of the literal (`-1` is the constant -1).
-    mutating func unary() throws -> ValueExpr {
+    func unary() throws -> ValueExpr {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else { throw fail("expression is nested too deeply", at: tok) }
@@ -171,7 +171,7 @@ extension TextParser {
     }
 
     /// A literal, `$label`, `(expr)`, `min(...)` or `max(...)`.
-    mutating func primary() throws -> ValueExpr {
+    func primary() throws -> ValueExpr {
         switch tok.kind {
         case .number:
             return .const(try literal(bump(), negative: false))

@@ -3,7 +3,7 @@
 /// Parses text IR. Each statement is one line; after an error the parser skips to the next line, so one
 /// run reports every malformed line. Attribute typing goes through ``Op/init(kind:attributes:)``.
 /// Structural checks (dangling references, duplicate names, the root existing) are left to the verifier.
-struct TextParser {
+final class TextParser {
     /// Thrown inside a statement after its error was recorded; the statement loop recovers at the next line.
     struct Abort: Error {}
 
@@ -23,7 +23,7 @@ struct TextParser {
 
     /// Lexes `text`; lexer errors are kept and reported with the parser's.
     init(_ text: String, file: String) {
-        var lexer = TextLexer(text, file: file)
+        let lexer = TextLexer(text, file: file)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
         self.file = file
@@ -36,7 +36,7 @@ struct TextParser {
     func peekToken(_ k: Int) -> TextToken { tokens[min(pos + k, tokens.count - 1)] }
 
     @discardableResult
-    mutating func bump() -> TextToken {
+    func bump() -> TextToken {
         let t = tokens[pos]
         if t.kind != .eof { pos += 1 }
         return t
@@ -45,13 +45,13 @@ struct TextParser {
     func location(_ t: TextToken) -> SourceLocation { SourceLocation(file: file, line: t.line, column: t.column) }
 
     /// Records an error at `t` (unless the lexer already reported that token) and returns the abort to throw.
-    mutating func fail(_ message: String, at t: TextToken, hint: String? = nil) -> Abort {
+    func fail(_ message: String, at t: TextToken, hint: String? = nil) -> Abort {
         report(message, at: t, hint: hint)
         return Abort()
     }
 
     /// Records an error at `t` without aborting the statement.
-    mutating func report(_ message: String, at t: TextToken, hint: String? = nil) {
+    func report(_ message: String, at t: TextToken, hint: String? = nil) {
         if t.kind != .invalid { diagnostics.append(.error(message, at: location(t), hint: hint)) }
     }
 
@@ -59,43 +59,43 @@ struct TextParser {
     func isKeyword(_ s: String) -> Bool { tok.kind == .identifier && tok.text == s }
     var atEndOfLine: Bool { tok.kind == .newline || tok.kind == .eof }
 
-    mutating func accept(_ s: String) -> Bool {
+    func accept(_ s: String) -> Bool {
         if isPunct(s) { bump(); return true }
         return false
     }
 
-    mutating func expect(_ s: String, _ context: String) throws {
+    func expect(_ s: String, _ context: String) throws {
         guard accept(s) else { throw fail("expected '\(s)' \(context), found \(tok.display)", at: tok) }
     }
 
-    mutating func expectKeyword(_ s: String, _ context: String) throws {
+    func expectKeyword(_ s: String, _ context: String) throws {
         guard isKeyword(s) else { throw fail("expected '\(s)' \(context), found \(tok.display)", at: tok) }
         bump()
     }
 
-    mutating func expect(_ kind: TextToken.Kind, _ what: String) throws -> TextToken {
+    func expect(_ kind: TextToken.Kind, _ what: String) throws -> TextToken {
         guard tok.kind == kind else { throw fail("expected \(what), found \(tok.display)", at: tok) }
         return bump()
     }
 
-    mutating func expectEndOfLine() throws {
+    func expectEndOfLine() throws {
         guard atEndOfLine else { throw fail("expected end of line, found \(tok.display)", at: tok) }
         bump()
     }
 
     /// Skips the rest of the current line (the newline itself stays).
-    mutating func skipLine() {
+    func skipLine() {
         while !atEndOfLine { bump() }
     }
 
-    mutating func skipNewlines() {
+    func skipNewlines() {
         while tok.kind == .newline { bump() }
     }
 
     // MARK: Top level
 
     /// Parses the whole input; throws every diagnostic found.
-    mutating func parse() throws -> ModelSpace {
+    func parse() throws -> ModelSpace {
         let first = tok
         while true {
             skipNewlines()
@@ -128,7 +128,7 @@ struct TextParser {
     }
 
     /// `space "name" version 1 root @graph`.
-    mutating func header() throws {
+    func header() throws {
         let start = bump()
         if sawHeader { report("duplicate 'space' header", at: start) }
         sawHeader = true
@@ -144,7 +144,7 @@ struct TextParser {
     }
 
     /// `value_choice "label" [v, ...] loc(...)?`.
-    mutating func valueChoice() throws {
+    func valueChoice() throws {
         let start = bump()
         let label = try expect(.string, "the value-choice label as a quoted string").text
         try expect("[", "before the values")
@@ -159,7 +159,7 @@ struct TextParser {
     }
 
     /// `graph @name(%in: type loc(...)?, ...) loc(...)? {` node lines, `return ...`, `}`.
-    mutating func graph() throws {
+    func graph() throws {
         let start = bump()
         var g = Graph(name: "", location: location(start))
         var headerOK = true
@@ -225,7 +225,7 @@ struct TextParser {
 
     /// `%name = kind(%a, %b#1) {attrs}? (: type, ...)? loc(...)?`; nil when the op could not be built
     /// (the error is recorded and the rest of the line was still checked).
-    mutating func node() throws -> Node? {
+    func node() throws -> Node? {
         let nameTok = bump()
         try expect("=", "after the node name")
         let kindTok = try expect(.identifier, "an op name")
@@ -253,7 +253,7 @@ struct TextParser {
     }
 
     /// `%name` or `%name#slot`.
-    mutating func valueRef() throws -> ValueRef {
+    func valueRef() throws -> ValueRef {
         let n = try expect(.valueName, "a value '%name'")
         guard accept("#") else { return ValueRef(n.text) }
         let s = try expect(.number, "an output index after '#'")
@@ -262,7 +262,7 @@ struct TextParser {
     }
 
     /// `f32[N,3,32,32]`.
-    mutating func tensorType() throws -> TensorType {
+    func tensorType() throws -> TensorType {
         let d = try expect(.identifier, "a tensor type like 'f32[N,3]'")
         guard let dtype = DType(rawValue: d.text) else {
             throw fail("unknown element type '\(d.text)' (expected \(DType.allCases.map(\.rawValue).joined(separator: " or ")))", at: d)
@@ -287,7 +287,7 @@ struct TextParser {
     }
 
     /// `loc("file":line:col)` (line and column optional), if present.
-    mutating func optionalLocation() throws -> SourceLocation? {
+    func optionalLocation() throws -> SourceLocation? {
         guard isKeyword("loc"), peekToken(1).kind == .punct, peekToken(1).text == "(" else { return nil }
         bump(); bump()
         var l = SourceLocation(file: try expect(.string, "a quoted file name in loc(...)").text)

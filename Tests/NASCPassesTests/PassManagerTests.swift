@@ -70,9 +70,7 @@ private func sample() throws -> ModelSpace {
         var space = try sample()
         var manager = try PassManager(pipeline: "default")
         var dumps: [String] = []
-        manager.afterEachPass = { name, s in
-            dumps.append(PassManager.header(after: name) + "\n" + TextIR.print(s, locations: false))
-        }
+        manager.printIRAfterEachPass { dumps.append($0) }
         var context = PassContext()
         let result = manager.run(on: &space, context: &context)
         #expect(result.succeeded)

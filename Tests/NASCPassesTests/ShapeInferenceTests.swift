@@ -80,6 +80,9 @@ graph @head(%x: f32[N,128]) {
         #expect(outs == [.batched(10)])
         #expect(g.node(named: "f")?.types == [.batched(12544)])
         #expect(g.inputs[0].type == .batched(1, 32, 32))
+        let call = Node(name: "h", op: .call(graph: "head"), inputs: [ValueRef("x")])
+        #expect(try ShapeInference.outputTypes(of: call, inputs: [.batched(2, 128)], in: space) == [.batched(2, 10)])
+        #expect(throws: DiagnosticError.self) { try ShapeInference.outputTypes(of: call, inputs: [TensorType(.i64, [.batch, .fixed(128)])], in: space) }
         #expect(throws: DiagnosticError.self) { try ShapeInference.inferTypes(graph: "nope", in: space) }
         #expect(throws: DiagnosticError.self) { try ShapeInference.inferTypes(graph: "main", in: space, inputTypes: [.batched(1, 3, 3)]) }
         #expect(throws: DiagnosticError.self) { try ShapeInference.inferTypes(graph: "main", in: space, inputTypes: []) }

@@ -1,0 +1,32 @@
+# nasc: two commands on a fresh Debian/Ubuntu machine — `make demo` and `make test`.
+SWIFT ?= swift
+NASC_DEBUG := .build/debug/nasc
+NASC_RELEASE := .build/release/nasc
+RELEASE_FLAGS := -c release
+
+.PHONY: deps build release test demo check-proto interop clean
+
+## Install missing system packages (OpenBLAS, protoc, protobuf-c, python protobuf).
+deps:
+	@bash scripts/install-deps.sh
+
+## Debug build of everything, tests included.
+build: deps
+	$(SWIFT) build --build-tests
+
+## Optimized build of the nasc binary.
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product nasc
+
+## Every test: Swift unit and golden tests, protobuf interop, generated-code freshness.
+test: build
+	$(SWIFT) test --skip-build
+	bash scripts/interop-test.sh $(NASC_DEBUG)
+	bash scripts/gen-proto.sh --check
+
+## The main job on the bundled data.
+demo: release
+	bash scripts/demo.sh $(NASC_RELEASE)
+
+clean:
+	rm -rf .build .build-tools

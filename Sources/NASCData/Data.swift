@@ -1,0 +1,2 @@
+// Data: namespace for data sets and their processing; each loader lives in its own file.
+import NASCIR

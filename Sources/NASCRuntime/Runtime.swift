@@ -1,0 +1,3 @@
+// Runtime: namespace for the executor, optimizers and training loop; each lives in its own file.
+import NASCIR
+import NASCKernels
