@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "NASCIRTests", dependencies: ["NASCIR"], path: "Tests/NASCIRTests"),
         .testTarget(name: "NASCPassesTests", dependencies: ["NASCIR", "NASCPasses"], path: "Tests/NASCPassesTests"),
         .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests"),
-        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests"),
+        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests", exclude: ["Fixtures"]),
         .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
     ]
 )
