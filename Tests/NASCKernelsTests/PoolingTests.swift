@@ -101,3 +101,12 @@ let poolCases: [PoolCase] = [
         #expect(!Pool2DShape(batch: 1, channels: 1, inHeight: 4, inWidth: 4, kernel: (2, 2), stride: (0, 1)).isValid)
     }
 }
+
+extension PoolingTests {
+    @Test func maxPoolPropagatesNaN() {
+        let s = Pool2DShape(batch: 1, channels: 1, inHeight: 2, inWidth: 2, kernel: (2, 2), stride: (2, 2))
+        var y: [Float] = [0], idx: [Int32] = [-1]
+        MaxPool2D.forward(shape: s, input: [1, .nan, 5, 2], output: &y, indices: &idx)
+        #expect(y[0].isNaN && idx == [1])
+    }
+}
