@@ -95,8 +95,9 @@ for k, v in dict(x=x, gamma=gamma, beta=beta, y=y, gy=gy, gx=x.grad, ggamma=gamm
     put("layernorm", k, v)
 
 
-def pool_case(case, kind, n, c, h, w, k, s, p, include_pad=True):
-    x = randn(n, c, h, w)
+def pool_case(case, kind, n, c, h, w, k, s, p, include_pad=True, ties=False):
+    # With ties=True the input holds small integers, so windows contain equal maxima (index choice is pinned).
+    x = torch.randint(0, 3, (n, c, h, w)).float().requires_grad_(True) if ties else randn(n, c, h, w)
     if kind == "max":
         y, idx = F.max_pool2d(x, k, s, p, return_indices=True)
     else:
@@ -110,6 +111,7 @@ def pool_case(case, kind, n, c, h, w, k, s, p, include_pad=True):
 
 pool_case("maxpool_k3s2p1", "max", 2, 3, 7, 8, 3, 2, 1)
 pool_case("maxpool_k2s2", "max", 2, 2, 6, 6, 2, 2, 0)
+pool_case("maxpool_ties", "max", 2, 2, 7, 7, 3, 2, 1, ties=True)
 pool_case("avgpool_k3s2p1_incl", "avg", 2, 3, 7, 8, 3, 2, 1, True)
 pool_case("avgpool_k3s2p1_excl", "avg", 2, 3, 7, 8, 3, 2, 1, False)
 pool_case("avgpool_k2s1p1_excl", "avg", 1, 2, 5, 5, 2, 1, 1, False)
@@ -124,7 +126,8 @@ acts = {
     "gelu": (F.gelu, 3.0), "hardswish": (F.hardswish, 3.0),
 }
 for name, (fn, scale) in acts.items():
-    x = randn(240, scale=scale)
+    # Random values plus the exact kink points, so boundary gradients are pinned to PyTorch's choice.
+    x = torch.cat([torch.randn(240) * scale, torch.tensor([-3.0, 0.0, 3.0, 6.0])]).requires_grad_(True)
     y = fn(x); gy = torch.randn_like(y); y.backward(gy)
     case = "act_" + name
     put(case, "x", x); put(case, "y", y); put(case, "gy", gy); put(case, "gx", x.grad)

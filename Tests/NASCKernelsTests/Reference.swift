@@ -227,7 +227,7 @@ enum Ref {
         case .sigmoid: let s = 1 / (1 + exp(-x)); return s * (1 - s)
         case .tanh: let t = Foundation.tanh(x); return 1 - t * t
         case .gelu: return 0.5 * (1 + erf(x / 2.0.squareRoot())) + x * exp(-x * x / 2) / (2 * Double.pi).squareRoot()
-        case .hardswish: return x < -3 ? 0 : (x <= 3 ? x / 3 + 0.5 : 1)
+        case .hardswish: return x <= -3 ? 0 : (x < 3 ? x / 3 + 0.5 : 1)
         }
     }
 

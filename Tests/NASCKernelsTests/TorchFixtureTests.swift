@@ -32,8 +32,8 @@ struct FixtureCase {
 @Suite struct TorchFixtureTests {
     static let convCases = ["conv_basic", "conv_s2p1", "conv_dil2", "conv_g2", "conv_dw", "conv_dw_s2m2", "conv_1x1", "conv_rect"]
     static let allCases = convCases + ["linear", "bn_train", "bn_train_1d", "bn_eval", "layernorm", "maxpool_k3s2p1",
-                                       "maxpool_k2s2", "avgpool_k3s2p1_incl", "avgpool_k3s2p1_excl", "avgpool_k2s1p1_excl",
-                                       "gap", "ew_add", "ew_mul", "concat", "dropout", "softmax", "log_softmax", "ce",
+                                       "maxpool_k2s2", "maxpool_ties", "avgpool_k3s2p1_incl", "avgpool_k3s2p1_excl",
+                                       "avgpool_k2s1p1_excl", "gap", "ew_add", "ew_mul", "concat", "dropout", "softmax", "log_softmax", "ce",
                                        "ce_smooth", "nll"] + ActivationKind.allCases.map { "act_\($0.rawValue)" }
 
     @Test func fixtureFileHasEveryCase() {
@@ -118,7 +118,7 @@ struct FixtureCase {
         f.report()
     }
 
-    @Test(arguments: ["maxpool_k3s2p1", "maxpool_k2s2", "avgpool_k3s2p1_incl", "avgpool_k3s2p1_excl", "avgpool_k2s1p1_excl"])
+    @Test(arguments: ["maxpool_k3s2p1", "maxpool_k2s2", "maxpool_ties", "avgpool_k3s2p1_incl", "avgpool_k3s2p1_excl", "avgpool_k2s1p1_excl"])
     func pooling(_ name: String) {
         var f = FixtureCase(name)
         let c = f.config()
