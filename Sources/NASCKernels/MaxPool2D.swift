@@ -21,11 +21,11 @@ public enum MaxPool2D {
                     var bestIndex = hLo * w + wLo
                     for ih in hLo..<hHi {
                         for iw in wLo..<wHi {
+                            // Branch-free select: random data would mispredict an `if` half the time.
                             let v = plane[ih * w + iw]
-                            if v > best || v.isNaN {
-                                best = v
-                                bestIndex = ih * w + iw
-                            }
+                            let take = v > best || v != v
+                            best = take ? v : best
+                            bestIndex = take ? ih * w + iw : bestIndex
                         }
                     }
                     out[oh * ow0 + ow] = best
