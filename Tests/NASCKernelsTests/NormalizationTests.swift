@@ -103,3 +103,16 @@ import Testing
                     "layernorm grad input, no affine, vs FD")
     }
 }
+
+extension NormalizationTests {
+    @Test func shapeValidity() {
+        #expect(BatchNormShape(batch: 2, channels: 3, spatial: 4).isValid)
+        #expect(BatchNormShape(batch: 2, channels: 3, spatial: 4).count == 24)
+        #expect(!BatchNormShape(batch: 0, channels: 3, spatial: 4).isValid)
+        #expect(!BatchNormShape(batch: 2, channels: 3, spatial: 0).isValid)
+        #expect(LayerNormShape(rows: 1, features: 1).isValid)
+        #expect(!LayerNormShape(rows: 1, features: 0).isValid)
+        #expect(LinearShape(batch: 1, inFeatures: 2, outFeatures: 3).isValid)
+        #expect(!LinearShape(batch: 1, inFeatures: -2, outFeatures: 3).isValid)
+    }
+}
