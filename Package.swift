@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "NASCIRTests", dependencies: ["NASCIR"], path: "Tests/NASCIRTests", exclude: ["Inputs"]),
         .testTarget(name: "NASCPassesTests", dependencies: ["NASCIR", "NASCPasses"], path: "Tests/NASCPassesTests", exclude: ["Golden"]),
         .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests", exclude: ["Diagnostics"]),
-        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests"),
+        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests", exclude: ["Fixtures"]),
         .testTarget(name: "NASCDataTests", dependencies: ["NASCData", "NASCIR"], path: "Tests/NASCDataTests"),
         .testTarget(name: "NASCRuntimeTests", dependencies: ["NASCRuntime", "NASCKernels", "NASCIR", "NASCPasses", "NASCData"],
                     path: "Tests/NASCRuntimeTests"),
