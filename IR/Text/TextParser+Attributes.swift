@@ -139,6 +139,9 @@ extension TextParser {
 
     /// `cond ? a : b`, or a comparison.
     func expression() throws -> ValueExpr {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw fail("expression is nested too deeply", at: tok) }
         let c = try binary(level: 1)
         guard accept("?") else { return c }
         let a = try expression()

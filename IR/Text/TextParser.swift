@@ -13,7 +13,7 @@ final class TextParser {
     var diagnostics: [Diagnostic]
     /// Current nesting of value expressions (bounded so hostile input cannot exhaust the stack).
     var depth = 0
-    static let maxDepth = 64
+    static let maxDepth = 200
 
     var spaceName = ""
     var root = ""

@@ -1,4 +1,5 @@
 // Tests that the .nir fixtures parse, print back canonically and keep positions as locations.
+import Foundation
 import Testing
 @testable import NASCIR
 
@@ -19,6 +20,12 @@ import Testing
             #expect(g.location.file == name && g.location.line > 0 && g.location.column == 1)
             for n in g.nodes { #expect(n.location.file == name && n.location.column == 3) }
         }
+    }
+
+    @Test func windowsLineEndingsParseTheSame() throws {
+        let text = try TextIRFixtures.text("mnist.nir")
+        let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try TextIR.parse(crlf, file: "mnist.nir") == TextIR.parse(text, file: "mnist.nir"))
     }
 
     @Test func mnistStructure() throws {
