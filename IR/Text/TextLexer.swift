@@ -16,6 +16,8 @@ final class TextLexer {
     init(_ text: String, file: String) {
         self.bytes = Array(text.utf8)
         self.file = file
+        // A UTF-8 byte-order mark is not part of the text.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
     }
 
     /// Every token, ending with exactly one `.eof`.

@@ -26,6 +26,7 @@ import Testing
         let text = try TextIRFixtures.text("mnist.nir")
         let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
         #expect(try TextIR.parse(crlf, file: "mnist.nir") == TextIR.parse(text, file: "mnist.nir"))
+        #expect(try TextIR.parse("\u{FEFF}" + text, file: "mnist.nir") == TextIR.parse(text, file: "mnist.nir"))
     }
 
     @Test func mnistStructure() throws {
