@@ -144,6 +144,7 @@ import Testing
         #expect(Self.errors("") == ["bad.nir:1:1: error: missing header 'space \"name\" version 1 root @graph'"])
         #expect(Self.errors("graph @g() {\n  return\n}\n")
                 == ["bad.nir:1:1: error: missing header 'space \"name\" version 1 root @graph'"])
+        #expect(Self.errors("// only a comment\n\n") == ["bad.nir:1:1: error: missing header 'space \"name\" version 1 root @graph'"])
         #expect(Self.errors(Self.valid + "space \"t\" version 1 root @main\n")
                 == ["bad.nir:7:1: error: duplicate 'space' header"])
         #expect(Self.errors(Self.mutate(5, "")) == ["bad.nir:6:1: error: graph @main has no 'return'"])
