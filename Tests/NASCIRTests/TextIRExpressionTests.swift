@@ -19,8 +19,8 @@ struct SplitMix64: RandomNumberGenerator {
     /// Wraps an expression in a one-node space (dropout's `p` accepts any expression).
     static func space(_ e: ValueExpr) -> ModelSpace {
         ModelSpace(name: "e", root: "g", graphs: [Graph(name: "g", nodes: [
-            Node(name: "d", op: .dropout(p: e), inputs: [], location: SourceLocation(file: "e", line: 1, column: 1)),
-        ], outputs: [], location: SourceLocation(file: "e", line: 1, column: 1))])
+            Node(name: "d", op: .dropout(p: e), inputs: [], location: NASCIR.SourceLocation(file: "e", line: 1, column: 1)),
+        ], outputs: [], location: NASCIR.SourceLocation(file: "e", line: 1, column: 1))])
     }
 
     static func roundTrip(_ e: ValueExpr) throws -> ValueExpr? {
@@ -109,7 +109,7 @@ struct SplitMix64: RandomNumberGenerator {
         var rng = SplitMix64(seed: 7)
         var values = Self.trickyFloats
         for _ in 0..<300 { values.append(Self.randomFloat(&rng)) }
-        let decl = ValueChoiceDecl(label: "f", values: values.map(Scalar.float), location: SourceLocation(file: "f", line: 1))
+        let decl = ValueChoiceDecl(label: "f", values: values.map(Scalar.float), location: NASCIR.SourceLocation(file: "f", line: 1))
         let space = ModelSpace(name: "f", root: "g", graphs: [], valueChoices: [decl])
         let back = try TextIR.parse(TextIR.print(space), file: "f.nir")
         let got = back.valueChoices.first?.values ?? []
