@@ -25,7 +25,6 @@ public enum CIFAR10Loader {
         }
         var features = [Float]()
         var labels = [Int32]()
-        let scale: Float = 1.0 / 255.0
         for path in files {
             let bytes = try DataFile.read(path)
             let loc = SourceLocation(file: path)
@@ -46,7 +45,7 @@ public enum CIFAR10Loader {
                     throw DiagnosticError(.error("label \(label) of record \(r) is out of range 0..\(numClasses - 1)", at: loc))
                 }
                 labels.append(label)
-                for i in 1..<recordSize { features.append(Float(bytes[base + i]) * scale) }
+                for i in 1..<recordSize { features.append(Float(bytes[base + i]) / 255) }
             }
         }
         return try Dataset(features: features, sampleShape: [3, 32, 32], labels: labels, numClasses: numClasses,

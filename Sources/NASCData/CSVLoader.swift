@@ -79,7 +79,7 @@ public enum CSVLoader {
     public static func parse(_ text: String, file: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
         var rows: [(line: Int, cells: [Cell])] = []
         var lineNo = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }

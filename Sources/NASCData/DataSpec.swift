@@ -161,7 +161,7 @@ public enum DataSpec: Sendable, Hashable {
                     }
                     s.seed = seed
                 case "shape":
-                    let dims = v.split(separator: "x").map { Int($0) }
+                    let dims = v.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
                     guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
                         throw DiagnosticError(.error("shape must look like 1x8x8, got \"\(v)\"", at: location))
                     }

@@ -54,7 +54,9 @@ public enum IDXLoader {
         guard rows > 0, cols > 0 else {
             throw DiagnosticError(.error("invalid image size \(rows)x\(cols) in header", at: loc))
         }
-        let (need, overflow) = n.multipliedReportingOverflow(by: rows * cols)
+        let (pixelsPerImage, overflow1) = rows.multipliedReportingOverflow(by: cols)
+        let (need, overflow2) = n.multipliedReportingOverflow(by: pixelsPerImage)
+        let overflow = overflow1 || overflow2
         let have = bytes.count - 16
         guard !overflow, have >= need else {
             throw DiagnosticError(.error(
@@ -66,8 +68,7 @@ public enum IDXLoader {
                 "file has \(have - need) unexpected bytes after the \(n) images its header announces", at: loc))
         }
         var pixels = [Float](repeating: 0, count: need)
-        let scale: Float = 1.0 / 255.0
-        for i in 0..<need { pixels[i] = Float(bytes[16 + i]) * scale }
+        for i in 0..<need { pixels[i] = Float(bytes[16 + i]) / 255 }
         return Images(count: n, rows: rows, cols: cols, pixels: pixels)
     }
 
