@@ -37,6 +37,9 @@ public struct Augmenter: Sendable {
         guard augmentation.cropPadding >= 0 else {
             throw DiagnosticError(.error("crop padding must not be negative, got \(augmentation.cropPadding)"))
         }
+        guard let size = Dataset.checkedElementCount(sampleShape), size > 0 else {
+            throw DiagnosticError(.error("invalid sample shape \(Dataset.format(sampleShape))"))
+        }
         if !augmentation.isIdentity && sampleShape.count != 3 {
             throw DiagnosticError(.error(
                 "random crop and flip need image samples [C,H,W], got \(Dataset.format(sampleShape))"))
@@ -45,7 +48,11 @@ public struct Augmenter: Sendable {
         if sampleShape.count == 3 {
             (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
         } else {
-            (channels, height, width) = (1, 1, sampleShape.reduce(1, *))
+            (channels, height, width) = (1, 1, size)
+        }
+        guard augmentation.cropPadding <= max(height, width) else {
+            throw DiagnosticError(.error(
+                "crop padding \(augmentation.cropPadding) is larger than the \(height)x\(width) image"))
         }
         self.generator = SeededGenerator(seed: seed, stream: 0xA06)
     }

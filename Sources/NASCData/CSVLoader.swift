@@ -77,6 +77,10 @@ public enum CSVLoader {
     ///
     /// - Throws: ``DiagnosticError`` as described for ``load(path:options:)``.
     public static func parse(_ text: String, file: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
+        if let n = options.numClasses, n <= 0 || n > Dataset.maxClasses {
+            throw DiagnosticError(.error("number of classes must be in 1...\(Dataset.maxClasses), got \(n)",
+                                         at: SourceLocation(file: file)))
+        }
         var rows: [(line: Int, cells: [Cell])] = []
         var lineNo = 0
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
@@ -171,6 +175,10 @@ public enum CSVLoader {
             let ints = targetCells.map { Int($0.text) }
             if ints.allSatisfy({ $0 != nil }) {
                 let values = ints.map { $0! }
+                for (k, v) in values.enumerated() where v >= Dataset.maxClasses {
+                    throw DiagnosticError(.error("label \(v) is too large (at most \(Dataset.maxClasses) classes)",
+                                                 at: targetCells[k].loc))
+                }
                 let n = options.numClasses ?? ((values.max() ?? 0) + 1)
                 for (k, v) in values.enumerated() where v < 0 || v >= n {
                     throw DiagnosticError(.error("label \(v) is out of range 0..\(n - 1)", at: targetCells[k].loc))

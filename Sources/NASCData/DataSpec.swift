@@ -201,7 +201,9 @@ public enum DataSpec: Sendable, Hashable {
                 return DataSplits(train: all.subset(Array(0..<s.count)),
                                   test: all.subset(Array(s.count..<(s.count + s.testCount))))
             case .regression:
-                let f = s.sampleShape.reduce(1, *)
+                guard let f = Dataset.checkedElementCount(s.sampleShape) else {
+                    throw DiagnosticError(.error("sample shape \(Dataset.format(s.sampleShape)) is too large"))
+                }
                 let all = try SyntheticData.regression(count: s.count + s.testCount, features: f, seed: s.seed)
                 return DataSplits(train: all.subset(Array(0..<s.count)),
                                   test: all.subset(Array(s.count..<(s.count + s.testCount))))
@@ -241,8 +243,8 @@ public enum DataSpec: Sendable, Hashable {
     }
 
     private static func positive(_ v: String, _ key: String, _ location: SourceLocation) throws -> Int {
-        guard let n = Int(v), n > 0 else {
-            throw DiagnosticError(.error("\(key) must be a positive integer, got \"\(v)\"", at: location))
+        guard let n = Int(v), n > 0, n <= Dataset.maxElements else {
+            throw DiagnosticError(.error("\(key) must be a positive integer up to \(Dataset.maxElements), got \"\(v)\"", at: location))
         }
         return n
     }

@@ -65,8 +65,8 @@ public struct Dataset: Sendable {
         let size = try Dataset.validate(sampleShape: sampleShape, featureCount: features.count, source: source)
         let n = size == 0 ? 0 : features.count / size
         let loc = SourceLocation(file: source)
-        guard numClasses > 0 else {
-            throw DiagnosticError(.error("number of classes must be positive, got \(numClasses)", at: loc))
+        guard numClasses > 0, numClasses <= Dataset.maxClasses else {
+            throw DiagnosticError(.error("number of classes must be in 1...\(Dataset.maxClasses), got \(numClasses)", at: loc))
         }
         guard labels.count == n else {
             throw DiagnosticError(.error("\(n) samples but \(labels.count) labels", at: loc))
@@ -126,7 +126,9 @@ public struct Dataset: Sendable {
         guard !sampleShape.isEmpty, sampleShape.allSatisfy({ $0 > 0 }) else {
             throw DiagnosticError(.error("invalid sample shape \(Dataset.format(sampleShape))", at: loc))
         }
-        let size = sampleShape.reduce(1, *)
+        guard let size = checkedElementCount(sampleShape) else {
+            throw DiagnosticError(.error("sample shape \(Dataset.format(sampleShape)) is too large", at: loc))
+        }
         guard featureCount % size == 0 else {
             throw DiagnosticError(.error(
                 "\(featureCount) values are not a whole number of samples of shape \(Dataset.format(sampleShape))", at: loc))
@@ -192,6 +194,22 @@ public struct Dataset: Sendable {
                 k += 1
             }
         }
+    }
+
+    /// The most floats a data set may hold (8 GiB); larger requests are reported, never attempted.
+    public static let maxElements = 1 << 31
+    /// The most classes a classification data set may have.
+    public static let maxClasses = 1 << 20
+
+    /// The product of `shape` times `count`, or nil when it overflows or exceeds ``maxElements``.
+    public static func checkedElementCount(_ shape: [Int], count: Int = 1) -> Int? {
+        var n = count
+        for d in shape {
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= maxElements else { return nil }
+            n = p
+        }
+        return n
     }
 
     /// `[1,8,8]`.

@@ -12,8 +12,9 @@ public enum SyntheticData {
                              separation: Float = 3, spread: Float = 1) throws -> Dataset {
         let source = "synthetic:blobs"
         try check(count: count, shape: sampleShape, source: source)
-        guard numClasses > 0 else {
-            throw DiagnosticError(.error("number of classes must be positive, got \(numClasses)", at: SourceLocation(file: source)))
+        guard numClasses > 0, numClasses <= Dataset.maxClasses else {
+            throw DiagnosticError(.error("number of classes must be in 1...\(Dataset.maxClasses), got \(numClasses)",
+                                         at: SourceLocation(file: source)))
         }
         let size = sampleShape.reduce(1, *)
         var rng = SeededGenerator(seed: seed)
@@ -39,7 +40,7 @@ public enum SyntheticData {
                                   noise: Float = 0.1) throws -> Dataset {
         let source = "synthetic:regression"
         try check(count: count, shape: [featureCount], source: source)
-        guard outputs > 0 else {
+        guard outputs > 0, Dataset.checkedElementCount([outputs], count: count) != nil else {
             throw DiagnosticError(.error("number of outputs must be positive, got \(outputs)", at: SourceLocation(file: source)))
         }
         var rng = SeededGenerator(seed: seed)
@@ -67,6 +68,10 @@ public enum SyntheticData {
         }
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw DiagnosticError(.error("invalid sample shape \(Dataset.format(shape))", at: loc))
+        }
+        guard Dataset.checkedElementCount(shape, count: count) != nil else {
+            throw DiagnosticError(.error(
+                "\(count) samples of shape \(Dataset.format(shape)) exceed \(Dataset.maxElements) values", at: loc))
         }
     }
 }

@@ -71,6 +71,13 @@ import Testing
         #expect(e.description == "t.csv:2:3: error: label 4 is out of range 0..3")
     }
 
+    @Test func hugeLabelsAreRejectedNotAllocated() throws {
+        let d = try #require(diagnostic { _ = try CSVLoader.parse("1,2\n3,9223372036854775807\n", file: "t.csv") })
+        #expect(d.description == "t.csv:2:3: error: label 9223372036854775807 is too large (at most 1048576 classes)")
+        let e = try #require(diagnostic { _ = try CSVLoader.parse("1,2\n", file: "t.csv", options: CSVOptions(numClasses: 0)) })
+        #expect(e.message == "number of classes must be in 1...1048576, got 0")
+    }
+
     @Test func headerProblems() throws {
         let d = try #require(diagnostic {
             _ = try CSVLoader.parse("a,b\n1,2\n", file: "t.csv", options: CSVOptions(target: .named("z")))

@@ -40,7 +40,7 @@ import Testing
         #expect(diagnostic { _ = try DataSpec.parse("mnist") }?.message == "data set \"mnist\" needs a directory: mnist:DIRECTORY")
         #expect(diagnostic { _ = try DataSpec.parse("csv:a.csv?task=ranking") }?.message
             == "task must be classification or regression, got \"ranking\"")
-        #expect(diagnostic { _ = try DataSpec.parse("synthetic?count=-3") }?.message == "count must be a positive integer, got \"-3\"")
+        #expect(diagnostic { _ = try DataSpec.parse("synthetic?count=-3") }?.message == "count must be a positive integer up to 2147483648, got \"-3\"")
         #expect(diagnostic { _ = try DataSpec.parse("synthetic?shape=1xx2") }?.message == "shape must look like 1x8x8, got \"1xx2\"")
         #expect(diagnostic { _ = try DataSpec.parse("digits?x=1") }?.message == "unknown option \"x\" for data set \"digits\"")
         #expect(diagnostic { _ = try DataSpec.parse("synthetic?count") }?.message

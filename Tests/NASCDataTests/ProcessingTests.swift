@@ -146,7 +146,22 @@ import Testing
         #expect(augment(&a1, batch, samples: 8) == augment(&a2, batch, samples: 8))
     }
 
+    @Test func generatorIsSplitMix64() {
+        // Reference outputs of SplitMix64 seeded with 0, so shuffles stay identical across runs and platforms.
+        var g = SeededGenerator(seed: 0)
+        #expect(g.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(g.next() == 0x6E78_9E6A_A1B9_65F4)
+        #expect(g.next() == 0x06C4_5D18_8009_454F)
+        var h = SeededGenerator(seed: 42)
+        for _ in 0..<1000 { let v = h.nextInt(below: 7); #expect(v >= 0 && v < 7) }
+        let p = h.permutation(20)
+        #expect(p.sorted() == Array(0..<20))
+    }
+
     @Test func augmentationNeedsImages() throws {
+        #expect(diagnostic { _ = try Augmenter(Augmentation(cropPadding: 9), sampleShape: [1, 8, 8], seed: 0) }?.message
+            == "crop padding 9 is larger than the 8x8 image")
+        #expect(diagnostic { _ = try Augmenter(Augmentation(cropPadding: -1), sampleShape: [1, 8, 8], seed: 0) } != nil)
         #expect(diagnostic { _ = try Augmenter(Augmentation(horizontalFlip: true), sampleShape: [5], seed: 0) }?.message
             == "random crop and flip need image samples [C,H,W], got [5]")
         var id = try Augmenter(Augmentation(), sampleShape: [5], seed: 0)

@@ -51,7 +51,12 @@ import Testing
         #expect(diagnostic { _ = try SyntheticData.blobs(count: 4, sampleShape: [2, 0], numClasses: 2, seed: 0) }?
             .message == "invalid sample shape [2,0]")
         #expect(diagnostic { _ = try SyntheticData.blobs(count: 4, sampleShape: [2], numClasses: 0, seed: 0) }?
-            .message == "number of classes must be positive, got 0")
+            .message == "number of classes must be in 1...1048576, got 0")
+        #expect(diagnostic { _ = try SyntheticData.blobs(count: 1 << 40, sampleShape: [1 << 30, 1 << 30], numClasses: 2, seed: 0) }?
+            .message == "1099511627776 samples of shape [1073741824,1073741824] exceed 2147483648 values")
+        #expect(diagnostic { _ = try DataSpec.parse("synthetic?count=99999999999999999999").load() }?.message
+            == "count must be a positive integer up to 2147483648, got \"99999999999999999999\"")
+        #expect(diagnostic { _ = try DataSpec.parse("synthetic:regression?shape=4000000x4000000x4000000").load() } != nil)
     }
 }
 
