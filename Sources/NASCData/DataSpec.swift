@@ -47,7 +47,8 @@ public struct SyntheticSpec: Sendable, Hashable {
 /// A data set named on the command line or in a configuration.
 ///
 /// Text forms accepted by ``parse(_:at:)``:
-/// - `digits`: the bundled UCI digits in IDX form, `examples/data/digits` under the repository root;
+/// - `digits`: the bundled UCI digits in IDX form, `examples/data/digits` under the repository root
+///   (`digits:DIR` reads the same layout from DIR);
 /// - `idx:DIR` (also `mnist:DIR`, `fashion-mnist:DIR`): `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
 ///   `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` in DIR (the test pair is optional);
 /// - `cifar10:DIR`: CIFAR-10 binary batches in DIR;

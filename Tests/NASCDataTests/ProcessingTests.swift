@@ -190,3 +190,44 @@ import Testing
             .message == "2 samples need 2 targets but there are 1")
     }
 }
+
+@Suite struct BatchLoaderTests {
+    @Test func epochCoversEveryLabelOnceAndReplays() throws {
+        let d = try SyntheticData.blobs(count: 23, sampleShape: [1, 4, 4], numClasses: 3, seed: 4)
+        var loader = try BatchLoader(dataset: d, batchSize: 5, seed: 8, augmentation: Augmentation(cropPadding: 1, horizontalFlip: true))
+        var f = [Float](repeating: 0, count: loader.featureCapacity)
+        var l = [Int32](repeating: 0, count: 5)
+        func run(_ loader: inout BatchLoader) -> (sizes: [Int], labels: [Int32], features: [Float]) {
+            var sizes: [Int] = [], labels: [Int32] = [], feats: [Float] = []
+            while let n = f.withUnsafeMutableBufferPointer({ fb in l.withUnsafeMutableBufferPointer { lb in loader.next(features: fb, labels: lb) } }) {
+                sizes.append(n)
+                labels += l[0..<n]
+                feats += f[0..<(n * 16)]
+            }
+            return (sizes, labels, feats)
+        }
+        let e0 = run(&loader)
+        #expect(e0.sizes == [5, 5, 5, 5, 3])
+        #expect(e0.labels.sorted() == d.labels.sorted())
+        loader.startEpoch(1)
+        let e1 = run(&loader)
+        #expect(e1.labels != e0.labels || e1.features != e0.features)
+        loader.startEpoch(0)
+        let again = run(&loader)
+        #expect(again.labels == e0.labels)
+        #expect(again.features == e0.features)
+    }
+
+    @Test func withoutAugmentationBatchesAreExactSamples() throws {
+        let d = try Dataset(features: [0, 1, 2, 3, 4, 5], sampleShape: [2], labels: [0, 1, 2], numClasses: 3, source: "s")
+        var loader = try BatchLoader(dataset: d, batchSize: 2, shuffle: false, dropLast: true)
+        var f = [Float](repeating: -1, count: 4)
+        var l = [Int32](repeating: -1, count: 2)
+        let n = f.withUnsafeMutableBufferPointer { fb in l.withUnsafeMutableBufferPointer { lb in loader.next(features: fb, labels: lb) } }
+        #expect(n == 2)
+        #expect(f == [0, 1, 2, 3])
+        #expect(l == [0, 1])
+        let end = f.withUnsafeMutableBufferPointer { fb in loader.next(features: fb) }
+        #expect(end == nil)
+    }
+}
