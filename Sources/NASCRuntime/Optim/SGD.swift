@@ -50,6 +50,7 @@ public struct SGD: ParameterOptimizer, Hashable {
         let mom = Float(momentum)
         let keep = Float(1 - dampening)
         let alpha = Float(-lr)
+        precondition(momentum == 0 || state != nil, "SGD with momentum needs a count-float state buffer")
         guard momentum != 0, let buf = state else {
             for i in 0..<count {
                 var d = g[i]
