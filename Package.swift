@@ -56,7 +56,10 @@ let package = Package(
         // The library behind the CLI verbs: everything a command does, testable without a process.
         .target(
             name: "NASCTool",
-            dependencies: ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData"],
+            dependencies: [
+                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData",
+                .product(name: "BigInt", package: "BigInt"),
+            ],
             path: "Sources/NASCTool"
         ),
         // The `nasc` command: one file per verb, a thin layer over NASCTool.

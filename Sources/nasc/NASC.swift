@@ -11,7 +11,7 @@ struct NASC: ParsableCommand {
         commandName: "nasc",
         abstract: "A neural architecture search compiler and runtime.",
         discussion: "Model spaces are read from .nas (space language), .nir (text IR) or protobuf files.",
-        subcommands: [Compile.self, Dump.self, Passes.self]
+        subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Passes.self]
     )
 
     static func main() {
@@ -38,8 +38,13 @@ struct NASC: ParsableCommand {
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
-            FileHandle.standardError.write(Data(("error: \(error)\n").utf8))
-            Foundation.exit(1)
+            // Help, version and validation errors from ArgumentParser.
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(exitCode(for: error) == .validationFailure ? 2 : 1)
         }
     }
 }
