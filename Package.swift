@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The graph IR, its text and protobuf forms, the search space and the plan schema.
@@ -53,11 +54,23 @@ let package = Package(
             path: "Sources/NASCRuntime",
             swiftSettings: kernelFlags
         ),
+        // Multi-trial and one-shot search strategies (ask/tell), over the search space.
+        .target(
+            name: "NASCStrategies",
+            dependencies: ["NASCIR", "NASCPasses", "NASCRuntime"],
+            path: "Sources/NASCStrategies"
+        ),
+        // Experiments: the on-disk store (SQLite via GRDB), trial processes, resume, limits and export.
+        .target(
+            name: "NASCExperiment",
+            dependencies: ["NASCIR", "NASCPasses", "NASCStrategies", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/NASCExperiment"
+        ),
         // The library behind the CLI verbs: everything a command does, testable without a process.
         .target(
             name: "NASCTool",
             dependencies: [
-                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData",
+                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCStrategies", "NASCExperiment",
                 .product(name: "BigInt", package: "BigInt"),
             ],
             path: "Sources/NASCTool"
@@ -75,6 +88,10 @@ let package = Package(
         .testTarget(name: "NASCDataTests", dependencies: ["NASCData", "NASCIR"], path: "Tests/NASCDataTests"),
         .testTarget(name: "NASCRuntimeTests", dependencies: ["NASCRuntime", "NASCKernels", "NASCIR", "NASCPasses", "NASCData"],
                     path: "Tests/NASCRuntimeTests", exclude: ["Fixtures"]),
+        .testTarget(name: "NASCStrategiesTests", dependencies: ["NASCStrategies", "NASCIR", "NASCPasses"],
+                    path: "Tests/NASCStrategiesTests"),
+        .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
+                    path: "Tests/NASCExperimentTests"),
         .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
     ]
 )

@@ -1,0 +1,2 @@
+// Strategies: namespace for the search strategies; each strategy lives in its own file.
+import NASCIR

@@ -1,0 +1,2 @@
+// Placeholder so the target builds; tests arrive with the target's code.
+import Testing
