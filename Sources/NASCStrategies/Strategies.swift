@@ -1,2 +1,0 @@
-// Strategies: namespace for the search strategies; each strategy lives in its own file.
-import NASCIR
