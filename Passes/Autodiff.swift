@@ -19,18 +19,17 @@ public struct Autodiff: Pass {
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         try ExplicitParams().run(on: &space, context: &context)
+        if context.diagnostics.hasErrors { return }
         guard var g = space.rootGraph else {
             context.diagnostics.error("model space '\(space.name)' has no root graph '@\(space.root)'", at: .unknown)
-            try context.diagnostics.throwIfErrors()
             return
         }
         do {
             try Self.differentiate(&g, options: context.options)
+            space.update(g)
         } catch let d as Diagnostic {
             context.diagnostics.emit(d)
-            try context.diagnostics.throwIfErrors()
         }
-        space.update(g)
     }
 
     /// Differentiates a graph in place (parameters must already be explicit).

@@ -17,6 +17,7 @@ public struct ExplicitParams: Pass {
     /// Creates the pass.
     public init() {}
 
+    /// Reports problems (unknown input types, non-constant attributes) in `context.diagnostics`.
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         for gi in space.graphs.indices {
             var g = space.graphs[gi]
@@ -46,7 +47,6 @@ public struct ExplicitParams: Pass {
             g.nodes = out
             space.graphs[gi] = g
         }
-        try context.diagnostics.throwIfErrors()
     }
 
     /// The parameters a node with implicit weights needs, in input order (empty if none or already explicit).

@@ -20,10 +20,8 @@ public struct Lower: Pass {
             context.plan = try Self.plan(for: &space, options: context.options)
         } catch let e as DiagnosticError {
             for d in e.diagnostics { context.diagnostics.emit(d) }
-            throw e
         } catch let d as Diagnostic {
             context.diagnostics.emit(d)
-            throw DiagnosticError(d)
         }
     }
 
@@ -31,6 +29,7 @@ public struct Lower: Pass {
     public static func plan(for space: inout ModelSpace, options: [String: String] = [:]) throws -> Plan {
         var ctx = PassContext(options: options)
         try ExplicitParams().run(on: &space, context: &ctx)
+        try ctx.diagnostics.throwIfErrors()
         guard let g = space.rootGraph else {
             throw DiagnosticError(Diagnostic.error("model space '\(space.name)' has no root graph '@\(space.root)'"))
         }

@@ -9,6 +9,9 @@ public enum PassRegistry {
         Canonicalize(),
         DeadCodeElimination(),
         ShapeInference(),
+        ExplicitParams(),
+        Autodiff(),
+        Lower(),
     ]
 
     /// The pass with this name.

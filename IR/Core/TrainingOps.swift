@@ -52,3 +52,16 @@ public struct ParamAttrs: Hashable, Sendable {
     /// Number of elements.
     public var count: Int { shape.reduce(1, *) }
 }
+
+extension Op {
+    /// How many values a multi-result gradient op produces (`nil` for single-result ops; `concat_grad`
+    /// produces one value per annotated type).
+    public var gradientResultCount: Int? {
+        switch self {
+        case .batchNormGrad(let a): return a.affine ? 3 : 1
+        case .layerNormGrad(let a): return a.affine ? 3 : 1
+        case .mulGrad: return 2
+        default: return nil
+        }
+    }
+}
