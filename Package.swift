@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests"),
         .testTarget(name: "NASCDataTests", dependencies: ["NASCData", "NASCIR"], path: "Tests/NASCDataTests"),
         .testTarget(name: "NASCRuntimeTests", dependencies: ["NASCRuntime", "NASCKernels", "NASCIR", "NASCPasses", "NASCData"],
-                    path: "Tests/NASCRuntimeTests"),
+                    path: "Tests/NASCRuntimeTests", exclude: ["Fixtures"]),
         .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
     ]
 )
