@@ -69,17 +69,13 @@ public struct Lower: Pass {
             let spec = try optimizerSpec(options)
             optimizer = spec
             for pg in b.gradients {
-                let pname = b.slots[pg.parameter].name, size = b.slots[pg.parameter].size, shape = b.slots[pg.parameter].shape
-                switch spec {
-                case .sgd(_, let momentum, _, _, _):
-                    let m = momentum != 0 ? b.newSlot("\(pname)/momentum", .optimizerState, size, shape: shape) : nil
-                    update.append(PlanStep(.sgdUpdate(SGDUpdateStep(param: pg.parameter, grad: pg.gradient, momentum: m)), node: pname))
-                case .adam:
-                    let m1 = b.newSlot("\(pname)/exp_avg", .optimizerState, size, shape: shape)
-                    let m2 = b.newSlot("\(pname)/exp_avg_sq", .optimizerState, size, shape: shape)
-                    update.append(PlanStep(.adamUpdate(AdamUpdateStep(param: pg.parameter, grad: pg.gradient, firstMoment: m1,
-                                                                      secondMoment: m2)), node: pname))
-                }
+                let pname = b.slots[pg.parameter].name, size = b.slots[pg.parameter].size
+                let state = spec.stateBuffers > 0
+                    ? b.newSlot("\(pname)/optimizer_state", .optimizerState, .fixed(spec.stateBuffers * size.fixed),
+                                shape: [.fixed(spec.stateBuffers)] + b.slots[pg.parameter].shape)
+                    : nil
+                update.append(PlanStep(.optimizerUpdate(OptimizerUpdateStep(param: pg.parameter, grad: pg.gradient, state: state)),
+                                       node: pname))
             }
         }
         let f = b.forward.count, bw = b.backward.count

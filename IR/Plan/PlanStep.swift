@@ -34,8 +34,7 @@ public enum KernelStep: Hashable, Sendable {
     case softmaxBackward(SoftmaxStep)
     case lossForward(LossStep)
     case lossBackward(LossStep)
-    case sgdUpdate(SGDUpdateStep)
-    case adamUpdate(AdamUpdateStep)
+    case optimizerUpdate(OptimizerUpdateStep)
 
     /// A short name for listings (`conv_forward`, `sgd_update`, ...).
     public var name: String {
@@ -72,8 +71,7 @@ public enum KernelStep: Hashable, Sendable {
         case .softmaxBackward(let s): return s.log ? "log_softmax_backward" : "softmax_backward"
         case .lossForward: return "loss_forward"
         case .lossBackward: return "loss_backward"
-        case .sgdUpdate: return "sgd_update"
-        case .adamUpdate: return "adam_update"
+        case .optimizerUpdate: return "optimizer_update"
         }
     }
 }

@@ -21,18 +21,21 @@ public enum OptimizerSpec: Hashable, Sendable {
     }
 }
 
-/// SGD update of one parameter: `param -= lr * (grad + wd * param)` with optional momentum buffer.
-public struct SGDUpdateStep: Hashable, Sendable {
+/// One optimizer update of one parameter: the plan's ``Plan/optimizer`` applied to `param` with `grad`, keeping
+/// its state (momentum buffer, or Adam's `exp_avg` then `exp_avg_sq`) in `state`.
+public struct OptimizerUpdateStep: Hashable, Sendable {
     public var param: SlotID, grad: SlotID
-    /// Momentum buffer (`nil` when momentum is 0).
-    public var momentum: SlotID?
-    public init(param: SlotID, grad: SlotID, momentum: SlotID?) { self.param = param; self.grad = grad; self.momentum = momentum }
+    /// `stateBuffers * count` floats, `nil` for a stateless optimizer (SGD without momentum).
+    public var state: SlotID?
+    public init(param: SlotID, grad: SlotID, state: SlotID?) { self.param = param; self.grad = grad; self.state = state }
 }
 
-/// Adam update of one parameter with its first and second moment buffers.
-public struct AdamUpdateStep: Hashable, Sendable {
-    public var param: SlotID, grad: SlotID, firstMoment: SlotID, secondMoment: SlotID
-    public init(param: SlotID, grad: SlotID, firstMoment: SlotID, secondMoment: SlotID) {
-        self.param = param; self.grad = grad; self.firstMoment = firstMoment; self.secondMoment = secondMoment
+extension OptimizerSpec {
+    /// Parameter-sized state buffers per parameter: 1 for SGD with momentum, 2 for Adam, else 0.
+    public var stateBuffers: Int {
+        switch self {
+        case .sgd(_, let momentum, _, _, _): return momentum != 0 ? 1 : 0
+        case .adam: return 2
+        }
     }
 }

@@ -52,6 +52,14 @@ extension Plan {
             if let first = same.first, same.contains(where: { slots[$0].size != slots[first].size }) {
                 fail("step \(k) (\(step.kernel.name)) needs slots \(same) to have equal sizes")
             }
+            if case .optimizerUpdate(let u) = step.kernel, u.param >= 0, u.param < slots.count {
+                let nb = optimizer?.stateBuffers ?? 0
+                let need = SymbolicSize.fixed(nb * slots[u.param].size.fixed)
+                if optimizer == nil { fail("step \(k) updates parameters but the plan has no optimizer") }
+                if (nb == 0) != (u.state == nil) || (u.state.map { $0 >= 0 && $0 < slots.count && slots[$0].size != need } ?? false) {
+                    fail("step \(k) (optimizer_update) needs a state slot of \(need) floats")
+                }
+            }
             if case .softmaxForward(let sm) = step.kernel, sm.input >= 0, sm.input < slots.count,
                slots[sm.input].size.perSample % sm.columns != 0 || slots[sm.input].size.fixed % sm.columns != 0 {
                 fail("step \(k) (\(step.kernel.name)) has a row width that does not divide its input")
@@ -70,8 +78,7 @@ extension Plan {
         case .mulBackward(let s): return [s.a, s.b, s.gradOutput] + [s.gradA, s.gradB].compactMap { $0 }
         case .copy(let s): return [s.destination] + [s.source].compactMap { $0 }
         case .softmaxForward(let s), .softmaxBackward(let s): return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
-        case .sgdUpdate(let s): return [s.param, s.grad] + [s.momentum].compactMap { $0 }
-        case .adamUpdate(let s): return [s.param, s.grad, s.firstMoment, s.secondMoment]
+        case .optimizerUpdate(let s): return [s.param, s.grad]
         default: return []
         }
     }
@@ -175,8 +182,7 @@ extension Plan {
             return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, .fixed(1))]
         case .lossBackward(let s):
             return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, ps(s.classes))]
-        case .sgdUpdate(let s): return [f(s.param, nil), f(s.grad, nil)] + opt(s.momentum, nil)
-        case .adamUpdate(let s): return [f(s.param, nil), f(s.grad, nil), f(s.firstMoment, nil), f(s.secondMoment, nil)]
+        case .optimizerUpdate(let s): return [f(s.param, nil), f(s.grad, nil)] + opt(s.state, nil)
         }
     }
 }

@@ -4,6 +4,7 @@ import Testing
 import NASCIR
 import NASCPasses
 @testable import NASCRuntime
+import NASCData
 
 /// The fixture written by scripts/torch_mnist_curve.py.
 struct MNISTCurveFixture: Decodable {

@@ -2,6 +2,7 @@
 import NASCIR
 import NASCPasses
 @testable import NASCRuntime
+import NASCData
 
 /// Builds a typed root graph node by node.
 struct GraphBuilder {

@@ -12,7 +12,7 @@ import NASCPasses
         var b = GraphBuilder(input: .f(2))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2), bias: false)), ["x"], .f(2))
         let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["lr": "0.5"])
-        #expect(plan.steps.map(\.kernel.name) == ["linear_forward", "loss_forward", "loss_backward", "linear_backward_weight", "sgd_update"])
+        #expect(plan.steps.map(\.kernel.name) == ["linear_forward", "loss_forward", "loss_backward", "linear_backward_weight", "optimizer_update"])
         let exec = try Executor(plan: plan)
         try exec.setParameter("fc.weight", [1, 0, 0, 1])
         let loss = try exec.trainStep(data: [1, 2, 0, 1], labels: [0, 1], batch: 2)

@@ -1,6 +1,7 @@
 // Executor: runs a Plan — seeded parameter init, forward (train/eval), train steps, parameter access.
 import NASCIR
 import NASCKernels
+import NASCData
 
 /// Whether a forward pass trains (batch statistics, dropout) or evaluates (running statistics, no dropout).
 public enum ExecutionMode: Sendable {
@@ -27,6 +28,8 @@ public final class Executor {
     public var selection: [Int] = []
 
     let memory: ExecutorMemory
+    /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans.
+    let optimizer: (any ParameterOptimizer)?
     /// Per step: the part pointers of concat steps (bound with the batch size; empty for other steps).
     var partPointers: [[UnsafeMutablePointer<Float>]] = []
     var partConstPointers: [[UnsafePointer<Float>]] = []
@@ -38,8 +41,19 @@ public final class Executor {
         self.plan = plan
         self.seed = seed
         self.learningRate = plan.optimizer?.learningRate ?? 0
+        optimizer = try plan.optimizer.map(Self.makeOptimizer)
         memory = ExecutorMemory(plan: plan)
         initializeParameters()
+    }
+
+    /// The optimizer for a plan's spec (throws a ``DiagnosticError`` for invalid hyperparameters).
+    static func makeOptimizer(_ spec: OptimizerSpec) throws -> any ParameterOptimizer {
+        switch spec {
+        case .sgd(let lr, let momentum, let dampening, let wd, let nesterov):
+            return try SGD(learningRate: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: wd)
+        case .adam(let lr, let b1, let b2, let eps, let wd, let decoupled):
+            return try Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decoupledWeightDecay: decoupled)
+        }
     }
 
     /// The batch size buffers are bound to (0 before the first run).

@@ -1,6 +1,7 @@
 // StepDispatch: runs one plan step by calling its kernel — the executor's only contact with the math.
 import NASCIR
 import NASCKernels
+import NASCData
 
 extension Executor {
     @inline(__always) func convShape(_ g: ConvGeometry) -> Conv2DShape {
@@ -176,16 +177,10 @@ extension Executor {
                                      gradInput: m.f32(s.output))
                 }
             } catch { throw ExecutorError.kernel(error, step: step) }
-        case .sgdUpdate(let s):
-            guard case .sgd(_, let momentum, let dampening, let wd, let nesterov)? = plan.optimizer else { return }
-            UpdateRules.sgd(param: m.f32(s.param), grad: m.f32(s.grad), momentumBuffer: s.momentum.map { m.f32($0) },
-                            count: m.counts[s.param], learningRate: Float(learningRate), momentum: Float(momentum),
-                            dampening: Float(dampening), weightDecay: Float(wd), nesterov: nesterov, firstStep: updatesTaken == 0)
-        case .adamUpdate(let s):
-            guard case .adam(_, let b1, let b2, let eps, let wd, let decoupled)? = plan.optimizer else { return }
-            UpdateRules.adam(param: m.f32(s.param), grad: m.f32(s.grad), firstMoment: m.f32(s.firstMoment),
-                             secondMoment: m.f32(s.secondMoment), count: m.counts[s.param], learningRate: learningRate, beta1: b1,
-                             beta2: b2, eps: eps, weightDecay: wd, decoupled: decoupled, step: updatesTaken + 1)
+        case .optimizerUpdate(let s):
+            guard let optimizer else { return }
+            optimizer.step(parameter: m.f32(s.param), gradient: m.f32(s.grad), count: m.counts[s.param],
+                           state: s.state.map { m.f32($0) }, step: updatesTaken + 1, learningRate: learningRate)
         }
     }
 }
