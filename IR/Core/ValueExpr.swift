@@ -120,7 +120,7 @@ public indirect enum ValueExpr: Hashable, Sendable, CustomStringConvertible {
             return v
         case .neg(let a):
             switch try a.evaluate(lookup) {
-            case .int(let i): return .int(-i)
+            case .int(let i): return .int(0 &- i)  // wraps for Int.min, like the other int ops (never traps)
             case .float(let f): return .float(-f)
             }
         case .binary(let op, let a, let b):
@@ -146,17 +146,20 @@ public indirect enum ValueExpr: Hashable, Sendable, CustomStringConvertible {
             case .add: return .int(a &+ b)
             case .sub: return .int(a &- b)
             case .mul: return .int(a &* b)
+            // Int.min / -1 overflows: the *ReportingOverflow forms wrap instead of trapping on hostile input.
             case .div:
                 guard b != 0 else { throw EvalError.divisionByZero }
-                return a % b == 0 ? .int(a / b) : .float(Double(a) / Double(b))
+                return a.remainderReportingOverflow(dividingBy: b).partialValue == 0
+                    ? .int(a.dividedReportingOverflow(by: b).partialValue) : .float(Double(a) / Double(b))
             case .floorDiv:
                 guard b != 0 else { throw EvalError.divisionByZero }
-                let q = a / b
-                return .int((a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q)
+                let q = a.dividedReportingOverflow(by: b).partialValue
+                let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+                return .int((r != 0 && ((a < 0) != (b < 0))) ? q &- 1 : q)
             case .mod:
                 guard b != 0 else { throw EvalError.divisionByZero }
-                let r = a % b
-                return .int(r != 0 && ((r < 0) != (b < 0)) ? r + b : r)
+                let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+                return .int(r != 0 && ((r < 0) != (b < 0)) ? r &+ b : r)
             case .lt: return .int(a < b ? 1 : 0)
             case .le: return .int(a <= b ? 1 : 0)
             case .gt: return .int(a > b ? 1 : 0)

@@ -1,0 +1,46 @@
+// Node and ValueRef <-> protobuf. The op is written as its OpKind name plus Op.attributes, and read back
+// through Op(kind:attributes:), the same bridge the text IR uses.
+
+extension ValueRef {
+    /// The protobuf form.
+    var proto: Nasc_Ir_ValueRef {
+        var p = Nasc_Ir_ValueRef()
+        p.node = node
+        p.slot = Int64(slot)
+        return p
+    }
+
+    /// Reads the protobuf form.
+    init(proto p: Nasc_Ir_ValueRef) {
+        self.init(p.node, slot: Int(p.slot))
+    }
+}
+
+extension Node {
+    /// The protobuf form. Throws (naming the node) for a type with no encoding.
+    func toProto() throws -> Nasc_Ir_Node {
+        try ProtoFormatError.within("node %\(name)", location: location) {
+            var p = Nasc_Ir_Node()
+            p.name = name
+            p.op = op.kind.rawValue
+            p.inputs = inputs.map(\.proto)
+            p.attributes = op.attributes.map(\.proto)
+            p.types = try types.map { try $0.toProto() }
+            if location != .unknown { p.location = location.proto }
+            return p
+        }
+    }
+
+    /// Reads the protobuf form; an unknown op kind or bad attributes are errors naming the node.
+    init(proto p: Nasc_Ir_Node) throws {
+        self = try ProtoFormatError.within("node %\(p.name)") {
+            guard !p.op.isEmpty else { throw ProtoFormatError("node has no op kind") }
+            guard let kind = OpKind(rawValue: p.op) else { throw ProtoFormatError("unknown op kind '\(p.op)'") }
+            let attributes = try p.attributes.map { try NamedAttribute(proto: $0) }
+            let op = try Op(kind: kind, attributes: attributes)
+            let types = try p.types.map { try TensorType(proto: $0) }
+            return Node(name: p.name, op: op, inputs: p.inputs.map { ValueRef(proto: $0) }, types: types,
+                        location: p.hasLocation ? SourceLocation(proto: p.location) : .unknown)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+// ProtoIO: reads and writes nasc's binary files (one NascFile each) with located, one-line errors.
+import SwiftProtobuf
+
+/// Encodes model spaces and architectures as `NascFile` protobuf bytes (IR/Schema/nasc.proto) and decodes them.
+///
+/// Encoding is deterministic: equal values give equal bytes. Decoding never traps; every problem is a
+/// ``DiagnosticError`` located at the file, e.g. `a.pb: error: unsupported format version 7 (this nasc reads version 1)`.
+public enum ProtoIO {
+    /// The `producer` field nasc writes.
+    public static let producer = "nasc"
+
+    /// Encodes a model space as a `NascFile`. Throws a ``DiagnosticError`` if some value has no encoding
+    /// (a negative fixed dimension).
+    public static func encode(_ space: ModelSpace) throws -> [UInt8] {
+        let payload = try converting("model space '\(space.name)'") { try space.toProto() }
+        return try serialize(.space(payload))
+    }
+
+    /// Encodes an architecture as a `NascFile`, decisions sorted by label.
+    public static func encode(_ arch: Architecture) throws -> [UInt8] {
+        try serialize(.architecture(arch.proto))
+    }
+
+    /// Decodes a `NascFile`. `file` names the input in diagnostics. Throws ``DiagnosticError`` for bytes that are not
+    /// a protobuf `NascFile`, a missing or unsupported format version, an empty payload, or IR that does not convert
+    /// (unknown op kind, bad attributes, unknown enum values, ...).
+    public static func decodeFile(_ bytes: [UInt8], file: String) throws -> NascFilePayload {
+        let at = SourceLocation(file: file)
+        func fail(_ message: String) -> DiagnosticError { DiagnosticError(Diagnostic.error(oneLine(message), at: at)) }
+
+        guard !bytes.isEmpty else { throw fail("not a valid nasc protobuf file: the file is empty") }
+        let message: Nasc_Ir_NascFile
+        do {
+            message = try Nasc_Ir_NascFile(serializedBytes: bytes)
+        } catch {
+            throw fail("not a valid nasc protobuf file: \(describe(error))")
+        }
+        let expected = ModelSpace.formatVersion
+        guard message.formatVersion != 0 else {
+            throw fail("missing format version (this nasc reads version \(expected))")
+        }
+        guard message.formatVersion == UInt32(expected) else {
+            throw fail("unsupported format version \(message.formatVersion) (this nasc reads version \(expected))")
+        }
+        do {
+            switch message.payload {
+            case nil:
+                throw ProtoFormatError("file has no payload (expected a model space or an architecture)")
+            case .space(let s)?:
+                return .space(try ModelSpace(proto: s))
+            case .architecture(let a)?:
+                return .architecture(try Architecture(proto: a))
+            }
+        } catch let e as ProtoFormatError {
+            throw fail(e.description)
+        }
+    }
+
+    /// Wraps a payload in a `NascFile` with the current format version and serializes it deterministically.
+    static func serialize(_ payload: Nasc_Ir_NascFile.OneOf_Payload) throws -> [UInt8] {
+        var file = Nasc_Ir_NascFile()
+        file.formatVersion = UInt32(ModelSpace.formatVersion)
+        file.producer = producer
+        file.payload = payload
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        do {
+            return try file.serializedBytes(options: options)
+        } catch {
+            throw DiagnosticError(Diagnostic.error("cannot encode nasc protobuf file: \(error)"))
+        }
+    }
+
+    /// Runs an IR -> protobuf conversion, turning its errors into a located ``DiagnosticError``.
+    static func converting<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as ProtoFormatError {
+            throw DiagnosticError(Diagnostic.error("cannot encode \(what): \(e.description)", at: e.location ?? .unknown))
+        }
+    }
+
+    /// Escapes control characters (names read from a file may hold newlines) so a diagnostic stays on one line.
+    static func oneLine(_ message: String) -> String {
+        var out = ""
+        for u in message.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" {
+                    out += "\\u{" + String(u.value, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A short, lower-case reason for a swift-protobuf decoding error.
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case BinaryDecodingError.truncated: return "the data is truncated"
+        case BinaryDecodingError.malformedProtobuf: return "malformed protobuf data"
+        case BinaryDecodingError.invalidUTF8: return "a string is not valid UTF-8"
+        case BinaryDecodingError.trailingGarbage: return "trailing data after the message"
+        case BinaryDecodingError.messageDepthLimit: return "messages are nested too deeply"
+        default: return "\(error)"
+        }
+    }
+}
