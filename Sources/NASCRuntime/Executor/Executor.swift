@@ -16,8 +16,8 @@ public enum ExecutionMode: Sendable {
 public final class Executor {
     /// The plan being run.
     public let plan: Plan
-    /// The seed of parameter init and dropout masks.
-    public let seed: UInt64
+    /// The seed of parameter init and dropout masks (restored from checkpoints).
+    public internal(set) var seed: UInt64
     /// Training steps run so far (drives dropout masks; restored from checkpoints).
     public internal(set) var stepsTaken = 0
     /// Optimizer updates applied so far (Adam bias correction, SGD momentum init; restored from checkpoints).

@@ -11,7 +11,8 @@ final class ExecutorMemory {
     /// Element count of each slot for the bound batch size.
     let counts: UnsafeMutablePointer<Int>
     private var persistent: [UnsafeMutableRawPointer] = []
-    private var regions: [UnsafeMutableRawPointer] = []
+    /// Batch-sized regions per batch size seen (at most 4 sizes are kept).
+    private var regionsByBatch: [Int: [Int: UnsafeMutableRawPointer]] = [:]
     private(set) var batch = 0
 
     init(plan: Plan) {
@@ -31,7 +32,7 @@ final class ExecutorMemory {
 
     deinit {
         for p in persistent { p.deallocate() }
-        for p in regions { p.deallocate() }
+        for rs in regionsByBatch.values { for p in rs.values { p.deallocate() } }
         pointers.deallocate()
         counts.deallocate()
     }
@@ -44,20 +45,26 @@ final class ExecutorMemory {
         return p
     }
 
-    /// Allocates the batch-sized regions for `n` samples (no-op if already bound to `n`).
+    /// Binds the batch-sized regions for `n` samples, allocating them the first time `n` is seen (a trainer
+    /// alternating between the full and the last partial batch allocates once per size).
     func bind(batch n: Int) {
         if n == batch { return }
-        for p in regions { p.deallocate() }
-        regions.removeAll()
-        var regionBytes: [Int: Int] = [:]
-        for s in plan.slots where !s.role.isPersistent {
-            regionBytes[s.region] = max(regionBytes[s.region] ?? 0, s.size.count(batch: n) * Self.elementBytes(s.type))
-        }
-        var base: [Int: UnsafeMutableRawPointer] = [:]
-        for r in regionBytes.keys.sorted() {
-            let p = Self.allocate(bytes: regionBytes[r]!)
-            regions.append(p)
-            base[r] = p
+        let base: [Int: UnsafeMutableRawPointer]
+        if let cached = regionsByBatch[n] {
+            base = cached
+        } else {
+            var regionBytes: [Int: Int] = [:]
+            for s in plan.slots where !s.role.isPersistent {
+                regionBytes[s.region] = max(regionBytes[s.region] ?? 0, s.size.count(batch: n) * Self.elementBytes(s.type))
+            }
+            var fresh: [Int: UnsafeMutableRawPointer] = [:]
+            for r in regionBytes.keys.sorted() { fresh[r] = Self.allocate(bytes: regionBytes[r]!) }
+            if regionsByBatch.count >= 4, let evict = regionsByBatch.keys.first(where: { $0 != batch }) {
+                for p in regionsByBatch[evict]!.values { p.deallocate() }
+                regionsByBatch[evict] = nil
+            }
+            regionsByBatch[n] = fresh
+            base = fresh
         }
         for (i, s) in plan.slots.enumerated() where !s.role.isPersistent {
             pointers[i] = base[s.region]
