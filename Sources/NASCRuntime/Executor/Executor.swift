@@ -91,50 +91,64 @@ public final class Executor {
     }
 
     /// Copies a batch into the input slot, and the labels (if given) into the labels slot.
-    func load(data: [Float], labels: [Int64]?, batch n: Int) throws {
+    func load(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>?, batch n: Int) throws {
         try bind(batch: n)
         let need = memory.counts[plan.dataInput]
-        guard data.count == need else {
+        guard data.count == need, let d = data.baseAddress else {
             throw ExecutorError.error("input batch has \(data.count) values, the plan needs \(need) for \(n) samples")
         }
-        memory.f32(plan.dataInput).update(from: data, count: need)
+        memory.f32(plan.dataInput).update(from: d, count: need)
         guard let labels else { return }
         guard let l = plan.labelsInput else { throw ExecutorError.error("the plan has no labels input") }
-        guard labels.count == memory.counts[l] else { throw ExecutorError.error("got \(labels.count) labels for a batch of \(n)") }
-        memory.i64(l).update(from: labels, count: labels.count)
+        guard labels.count == memory.counts[l], let lb = labels.baseAddress else {
+            throw ExecutorError.error("got \(labels.count) labels for a batch of \(n)")
+        }
+        memory.i64(l).update(from: lb, count: labels.count)
     }
 
     /// Runs the forward steps on a batch. Returns the loss if the plan has one and labels are given (without
     /// labels the loss step is skipped). In `.train` mode batchnorm uses and updates batch statistics and
     /// dropout drops; `.eval` uses running statistics and no dropout.
     @discardableResult
-    public func forward(data: [Float], labels: [Int64]? = nil, batch n: Int, mode: ExecutionMode = .eval) throws -> Float? {
+    public func forward(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>? = nil, batch n: Int,
+                        mode: ExecutionMode = .eval) throws -> Float? {
         try load(data: data, labels: labels, batch: n)
         let withLoss = labels != nil
         for i in plan.forwardSteps where withLoss || !isLoss(i) { try run(step: i, training: mode == .train) }
         return withLoss ? plan.loss.map { memory.f32($0)[0] } : nil
     }
 
+    /// Array form of ``forward(data:labels:batch:mode:)``.
+    @discardableResult
+    public func forward(data: [Float], labels: [Int64]? = nil, batch n: Int, mode: ExecutionMode = .eval) throws -> Float? {
+        try data.withUnsafeBufferPointer { d in
+            guard let labels else { return try forward(data: d, labels: nil, batch: n, mode: mode) }
+            return try labels.withUnsafeBufferPointer { l in try forward(data: d, labels: l, batch: n, mode: mode) }
+        }
+    }
+
     func isLoss(_ i: Int) -> Bool { if case .lossForward = plan.steps[i].kernel { return true } else { return false } }
 
-    /// One training step: forward in train mode, loss, backward, optimizer update. Returns the loss.
+    /// One training step: forward in train mode, loss, backward, optimizer update at ``learningRate``.
+    /// Returns the loss.
     @discardableResult
-    public func trainStep(data: [Float], labels: [Int64], batch n: Int) throws -> Float {
-        guard plan.isTraining, let loss = plan.loss else {
-            throw ExecutorError.error("plan '\(plan.name)' has no backward steps (run autodiff before lower)")
-        }
-        try load(data: data, labels: labels, batch: n)
-        for i in plan.forwardSteps { try run(step: i, training: true) }
-        for i in plan.backwardSteps { try run(step: i, training: true) }
+    public func trainStep(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
+        let loss = try computeGradients(data: data, labels: labels, batch: n)
         for i in plan.updateSteps { try run(step: i, training: true) }
         stepsTaken += 1
         updatesTaken += 1
-        return memory.f32(loss)[0]
+        return loss
     }
 
-    /// Computes gradients of the loss for a batch without updating (forward in train mode, then backward).
+    /// Array form of ``trainStep(data:labels:batch:)``.
     @discardableResult
-    public func computeGradients(data: [Float], labels: [Int64], batch n: Int) throws -> Float {
+    public func trainStep(data: [Float], labels: [Int64], batch n: Int) throws -> Float {
+        try data.withUnsafeBufferPointer { d in try labels.withUnsafeBufferPointer { l in try trainStep(data: d, labels: l, batch: n) } }
+    }
+
+    /// Computes the loss gradients for a batch without updating (forward in train mode, then backward).
+    @discardableResult
+    public func computeGradients(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
         guard plan.isTraining, let loss = plan.loss else {
             throw ExecutorError.error("plan '\(plan.name)' has no backward steps (run autodiff before lower)")
         }
@@ -142,6 +156,19 @@ public final class Executor {
         for i in plan.forwardSteps { try run(step: i, training: true) }
         for i in plan.backwardSteps { try run(step: i, training: true) }
         return memory.f32(loss)[0]
+    }
+
+    /// Array form of ``computeGradients(data:labels:batch:)``.
+    @discardableResult
+    public func computeGradients(data: [Float], labels: [Int64], batch n: Int) throws -> Float {
+        try data.withUnsafeBufferPointer { d in
+            try labels.withUnsafeBufferPointer { l in try computeGradients(data: d, labels: l, batch: n) }
+        }
+    }
+
+    /// Calls `body` with the model output of the last forward pass (no copy).
+    public func withOutput<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: memory.f32(plan.logits), count: memory.batch == 0 ? 0 : memory.counts[plan.logits]))
     }
 
     /// The model output of the last forward pass (`[batch, ...]` flattened).
