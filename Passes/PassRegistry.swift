@@ -12,6 +12,7 @@ public enum PassRegistry {
         ExplicitParams(),
         Autodiff(),
         Lower(),
+        MemoryPlan(),
     ]
 
     /// The pass with this name.

@@ -2,11 +2,11 @@
 
 extension Plan {
     /// One slot a step touches: its required element type and exact size (`nil` = any size), or a minimum size.
-    struct SlotUse {
-        var slot: SlotID
-        var type: SlotType
-        var size: SymbolicSize?
-        var atLeast = false
+    public struct SlotUse: Hashable, Sendable {
+        public var slot: SlotID
+        public var type: SlotType
+        public var size: SymbolicSize?
+        public var atLeast = false
     }
 
     /// Throws a ``DiagnosticError`` naming every inconsistency: slot ids out of range, wrong element types, sizes that
@@ -124,8 +124,8 @@ extension Plan {
         }
     }
 
-    /// Every slot a step touches, with its type and size.
-    static func uses(_ k: KernelStep) -> [SlotUse] {
+    /// Every slot a step touches (read or written), with its type and size.
+    public static func uses(_ k: KernelStep) -> [SlotUse] {
         func f(_ s: SlotID, _ size: SymbolicSize?) -> SlotUse { SlotUse(slot: s, type: .f32, size: size) }
         func opt(_ s: SlotID?, _ size: SymbolicSize?) -> [SlotUse] { s.map { [f($0, size)] } ?? [] }
         func ws(_ s: SlotID?, _ n: Int) -> [SlotUse] { s.map { [SlotUse(slot: $0, type: .f32, size: .fixed(n), atLeast: true)] } ?? [] }
