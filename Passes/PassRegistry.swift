@@ -11,6 +11,10 @@ public enum PassRegistry {
         ShapeInference(),
         SpecializePass(),
         InlinePass(),
+        ExplicitParams(),
+        Autodiff(),
+        Lower(),
+        MemoryPlan(),
     ]
 
     /// The pass with this name.

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "812ab122cca3cdb2dd78209e5ec9ec9deba57a8ebeb73cfe1ad7abf9fd66daca"
+    public static let sha256 = "61c336e367f4cfef933f69dc90a3436e34bf09389f0fe5dbaea829326325ac2e"
 }
