@@ -139,6 +139,9 @@ enum TypeRules {
             return TensorType(.f32, [n, .fixed(c), .fixed((h + s - 1) / s), .fixed((w + s - 1) / s)])
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Failure("internal: \(op.kind.rawValue) is not a base op")
+        default:
+            // Training ops (parameters, losses, gradients) are made by passes, never written in a space.
+            throw Failure("internal: \(op.kind.rawValue) is not a space-language op")
         }
     }
 }
