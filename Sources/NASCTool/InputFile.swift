@@ -87,7 +87,9 @@ public struct InputFile: Sendable {
 
     /// Renders an error for the terminal: with the source line and a caret for `.nas` files.
     public func render(_ error: DiagnosticError) -> String {
-        if format == .nas, let source { return Frontend.render(error, source: source) }
+        if format == .nas, let source, error.diagnostics.contains(where: { $0.location.file == path }) {
+            return Frontend.render(error, source: source)
+        }
         return error.description
     }
 }
