@@ -17,6 +17,10 @@ public enum Frontend {
         if elaborator.diags.hasErrors { throw DiagnosticError(sorted(elaborator.diags.diagnostics)) }
         let (checkDiags, typed) = StaticChecker(space: space).run()
         if checkDiags.contains(where: { $0.severity == .error }) { throw DiagnosticError(checkDiags) }
+        // The IR's own invariants (structure, labels, known types); a failure here is a frontend bug, but it
+        // is still reported as located diagnostics rather than a crash.
+        try Verifier.verifyOrThrow(typed)
+        _ = try SearchSpace(typed)
         return typed
     }
 
