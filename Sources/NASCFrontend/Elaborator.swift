@@ -373,6 +373,11 @@ final class Elaborator {
             if let b = blocks[n] {
                 return .layer(try instantiate(b, args: args, at: callee.location, scope: scope, ctx: ctx))
             }
+            if !OpCatalog.reserved.contains(n) {
+                let hint = closest(n, among: OpCatalog.allNames + Array(blocks.keys) + Array(Self.primitives)).map { "did you mean '\($0)'?" }
+                throw error("unknown op '\(n)'", at: callee.location,
+                            hint: hint ?? "ops are listed in docs/language.md; blocks are declared with 'block \(n)(params)(x) { ... }'")
+            }
         }
         if body != nil { throw error("only layer_choice, repeat and cell take a '{ ... }' body", at: body!.location) }
         // Applying a layer value: `MBConv(16, 3)(x)`.
@@ -439,12 +444,13 @@ final class Elaborator {
             do { attrs.append(NamedAttribute(n, try attributeValue(arg.value, pre: pre, spec: aspec, op: name, scope: scope, ctx: c))) }
             catch { failed = true }
         }
+        let sawUnknown = failed
         for a in spec.attributes where given[a.name] == nil {
-            if a.required {
+            if a.required && !sawUnknown {
                 _ = error("\(name) requires attribute '\(a.name)'", at: loc,
                           hint: "e.g. \(name)(" + spec.attributes.filter(\.required).map { "\($0.name): ..." }.joined(separator: ", ") + ")")
                 failed = true
-            } else if let d = a.defaultValue {
+            } else if !a.required, let d = a.defaultValue {
                 attrs.append(NamedAttribute(a.name, .expr(d)))
             }
         }

@@ -58,7 +58,7 @@ public struct Parser {
     mutating func recover(insideBlock: Bool) {
         let startPos = pos
         while current.kind != .eof {
-            if pos > startPos && current.afterNewline {
+            if (pos > startPos || current.afterNewline) && current.afterNewline {
                 if current.isKeyword("return") || current.isKeyword("for") || current.isKeyword("block") || current.isKeyword("input") || current.isKeyword("space") { return }
                 if current.identifier != nil && peek().isPunct("=") { return }
                 if current.isPunct("}") { return }
