@@ -27,6 +27,9 @@ final class Elaborator {
     var usedGraphNames: Set<String> = []
     var usedPaths: Set<String> = []
     var blockStack: [String] = []
+    /// Nodes emitted so far across all graphs; elaboration stops past ``maxNodes``.
+    var totalNodes = 0
+    static let maxNodes = 200_000
 
     static let primitives: Set<String> = ["choice", "layer_choice", "input_choice", "repeat", "cell", "channels", "min", "max", "range", "map", "len"]
     static let symbols: Set<String> = ["same", "valid", "sum", "mean", "concat", "none", "any", "all", "loose_end"]
@@ -60,7 +63,7 @@ final class Elaborator {
             guard let shape = inp.shape else { continue }
             if scope[inp.name] != nil { _ = error("input '\(inp.name)' is declared twice", at: inp.location); continue }
             guard let type = try? fixedShape(shape, scope: scope, ctx: ctx) else { scope[inp.name] = .poisoned; continue }
-            root.inputs.append(GraphInput(name: inp.name, type: type, location: inp.location))
+            root.addInput(GraphInput(name: inp.name, type: type, location: inp.location))
             let ch: ValueExpr? = type.shape.count > 1 ? type.shape[1].value.map { .int($0) } : nil
             scope[inp.name] = .tensor(TensorVal(ref: ValueRef(inp.name), graph: root.id, channels: ch, location: inp.location))
         }

@@ -8,6 +8,10 @@ extension Elaborator {
 
     func apply(_ layer: Layer, to inputsIn: [TensorVal], ctx: ElabContext, at loc: SourceLocation) throws -> TensorVal {
         let inputs = try inputsIn.map { try own($0, ctx: ctx, at: loc) }
+        totalNodes += 1
+        if totalNodes > Self.maxNodes {
+            throw error("the space is too large: more than \(Self.maxNodes) nodes", at: loc, hint: "reduce loop counts, repeat depths or cell sizes")
+        }
         switch layer {
         case .op(let spec, let attrs, let opLoc):
             if let n = spec.kind.arity, inputs.count != n {
@@ -163,7 +167,7 @@ extension Elaborator {
         var ins: [TensorVal] = []
         for (k, t) in inputs.enumerated() {
             let n = k == 0 ? "x" : "x\(k)"
-            b.inputs.append(GraphInput(name: n, type: Self.unknownInputType, location: location))
+            b.addInput(GraphInput(name: n, type: Self.unknownInputType, location: location))
             ins.append(TensorVal(ref: ValueRef(n), graph: b.id, channels: t.channels, location: location))
         }
         let ctx = ElabContext(builder: b, path: path, namePrefix: "", binding: nil)

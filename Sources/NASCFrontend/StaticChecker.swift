@@ -259,6 +259,12 @@ final class StaticChecker {
     func inputChoice(_ n: Node, _ ic: InputChoiceOp, _ inputs: [[TypeAlternative]]) -> [TypeAlternative] {
         if decisions[ic.label] == nil { decisions[ic.label] = ("input choice", n.location, [:], [:]) }
         let count = inputs.count
+        // Fast path: every candidate has one unconditional type, all equal, and the reduction keeps it.
+        if ic.reduction == .sum || ic.reduction == .mean || (ic.reduction == .none && ic.nChosen == 1) || (ic.reduction == .concat && ic.nChosen == 1),
+           let t = inputs.first?.first?.type,
+           inputs.allSatisfy({ $0.count == 1 && $0[0].condition.isEmpty && $0[0].type == t }) {
+            return [TypeAlternative(condition: [:], type: t)]
+        }
         var subsets: [Int] = []
         if let k = ic.nChosen {
             if k == 1 { subsets = (0..<count).map { 1 << $0 } }
