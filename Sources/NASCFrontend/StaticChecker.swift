@@ -265,6 +265,24 @@ final class StaticChecker {
            inputs.allSatisfy({ $0.count == 1 && $0[0].condition.isEmpty && $0[0].type == t }) {
             return [TypeAlternative(condition: [:], type: t)]
         }
+        if ic.reduction == .sum || ic.reduction == .mean {
+            // Summed or averaged candidates must agree in every combination (whatever is chosen).
+            var out: [TypeAlternative] = []
+            var failure: ([String: Int], String)?
+            for (c, ts) in combinations(inputs) {
+                if let bad = ts.first(where: { $0 != ts[0] }) {
+                    if failure == nil {
+                        failure = (c, "input choice '\(ic.label)' \(ic.reduction == .sum ? "sums" : "averages") candidates of different shapes: \(ts[0]) and \(bad)")
+                    }
+                    continue
+                }
+                out.append(TypeAlternative(condition: c, type: ts[0]))
+            }
+            if let (c, m) = failure {
+                fail(at: n, message: m, hint: "to pick one of differently shaped tensors use n_chosen: 1, reduction: none", condition: c, successes: out.map(\.condition))
+            }
+            return out
+        }
         var subsets: [Int] = []
         if let k = ic.nChosen {
             if k == 1 { subsets = (0..<count).map { 1 << $0 } }
@@ -330,7 +348,8 @@ final class StaticChecker {
         for i in 0..<c.numNodes {
             var edges: [[TypeAlternative]] = []
             for j in 0..<c.opsPerNode {
-                let opLabel = "\(c.label)/op_\(i)_\(j)", inLabel = "\(c.label)/input_\(i)_\(j)"
+                // NNI numbers cell nodes after the predecessors.
+                let opLabel = CellLabels.op(c.label, node: preds + i, op: j), inLabel = CellLabels.input(c.label, node: preds + i, op: j)
                 var names: [Int: String] = [:], locs: [Int: SourceLocation] = [:]
                 var alts: [TypeAlternative] = []
                 for k in 0..<(preds + i) {
@@ -354,7 +373,7 @@ final class StaticChecker {
             var failure: ([String: Int], String)?
             for (cond, ts) in combinations(edges) {
                 if let bad = ts.first(where: { $0 != ts[0] }) {
-                    if failure == nil { failure = (cond, "node \(i) of cell '\(c.label)' sums \(ts[0]) and \(bad), which differ") }
+                    if failure == nil { failure = (cond, "node \(preds + i) of cell '\(c.label)' sums \(ts[0]) and \(bad), which differ") }
                     continue
                 }
                 sum.append(TypeAlternative(condition: cond, type: ts[0]))
