@@ -76,7 +76,9 @@ final class Elaborator {
         var graphs = [root.graph]
         graphs += builders.filter { $0.id != root.id }.map(\.graph)
         let name = program.spaceName ?? Self.baseName(file)
-        return ModelSpace(name: name, root: "main", graphs: graphs, valueChoices: valueChoices)
+        // A value choice no attribute reads is not part of the space (as in NNI, where it never reaches the model).
+        let used = Set(graphs.flatMap { $0.nodes.flatMap(\.op.valueLabels) })
+        return ModelSpace(name: name, root: "main", graphs: graphs, valueChoices: valueChoices.filter { used.contains($0.label) })
     }
 
     static func baseName(_ file: String) -> String {

@@ -77,6 +77,16 @@ import NASCIR
         #expect(try SearchSpace(s).size.description == "6")
     }
 
+    @Test func unusedValueChoicesAreNotDecisions() throws {
+        let (s, _) = try root("""
+        input x: [4]
+        w = choice("unused", [1, 2])
+        return x -> linear(out: 3)
+        """)
+        #expect(s.valueChoices.isEmpty)
+        #expect(try SearchSpace(s).decisions.isEmpty)
+    }
+
     @Test func layerChoiceCandidatesAreSubgraphs() throws {
         let (s, g) = try root("""
         input x: [3, 8, 8]
