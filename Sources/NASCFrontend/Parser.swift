@@ -386,8 +386,6 @@ public struct Parser {
             throw fail("expected an expression, found end of file")
         case .punct(let p):
             throw fail("expected an expression, found '\(p)'")
-        default:
-            throw fail("expected an expression, found \(t.kind.display)")
         }
     }
 }
