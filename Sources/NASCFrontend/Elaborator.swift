@@ -118,7 +118,15 @@ final class Elaborator {
             guard let v = e.constantInt, v > 0 else {
                 throw error("a shape dimension must be a positive integer", at: d.location)
             }
+            guard v <= 1 << 24 else { throw error("a shape dimension must be at most \(1 << 24)", at: d.location) }
             dims.append(.fixed(v))
+        }
+        let (elements, overflow) = dims.reduce((1, false)) { acc, d in
+            let (p, o) = acc.0.multipliedReportingOverflow(by: d.value ?? 1)
+            return (p, acc.1 || o)
+        }
+        guard !overflow, elements <= 1 << 36 else {
+            throw error("the input has too many elements per sample", at: shape.location)
         }
         return TensorType(shape.dtype, dims)
     }
@@ -259,6 +267,16 @@ final class Elaborator {
             default: throw error("'\(op.rawValue)' needs numbers, not \(xv.describe)", at: a.location)
             }
             guard case .number(let x) = xv, case .number(let y) = yv else { throw ElaborationFailure() }
+            if case .int(let p)? = x.constant, case .int(let q)? = y.constant {
+                let overflow: Bool
+                switch op {
+                case .add: overflow = p.addingReportingOverflow(q).overflow
+                case .sub: overflow = p.subtractingReportingOverflow(q).overflow
+                case .mul: overflow = p.multipliedReportingOverflow(by: q).overflow
+                default: overflow = false
+                }
+                if overflow { throw error("integer overflow in \(p) \(op.rawValue) \(q)", at: e.location) }
+            }
             if let cy = y.constant, cy.asDouble == 0, [.div, .floorDiv, .mod].contains(op) {
                 throw error("division by zero", at: b.location)
             }
@@ -269,22 +287,29 @@ final class Elaborator {
             let x = try number(a, scope: scope, ctx: ctx, what: "a conditional whose condition is a value choice")
             let y = try number(b, scope: scope, ctx: ctx, what: "a conditional whose condition is a value choice")
             return .number(.cond(cv, x, y))
-        case .pipe(let l, let r):
-            let lv = try eval(l, scope: scope, ctx: ctx)
-            let rv = try eval(r, scope: scope, ctx: ctx)
-            switch (lv, rv) {
-            case (.poisoned, _), (_, .poisoned): throw ElaborationFailure()
-            case (.layer(let a), .layer(let b)): return .layer(.sequence(a, b))
-            case (.tensor(let t), .layer(let f)):
-                return .tensor(try apply(f, to: [t], ctx: ctx, at: r.location))
-            case (.tuple(let ts), .layer(let f)):
-                return .tensor(try apply(f, to: ts, ctx: ctx, at: r.location))
-            case (_, .layer):
-                throw error("'->' feeds a tensor or a layer into a layer, but its left side is \(lv.describe)", at: l.location)
-            default:
-                throw error("the right side of '->' must be a layer, not \(rv.describe)", at: r.location,
-                            hint: "write an op or block, e.g. 'x -> relu' or 'x -> conv2d(out: 16, kernel: 3)'")
+        case .pipe:
+            // Evaluated iteratively: `x -> a -> b -> ...` may be long.
+            var steps: [Expr] = []
+            var head = e
+            while case .pipe(let l, let r) = head.kind { steps.append(r); head = l }
+            var acc = try eval(head, scope: scope, ctx: ctx)
+            var accLoc = head.location
+            for r in steps.reversed() {
+                let rv = try eval(r, scope: scope, ctx: ctx)
+                switch (acc, rv) {
+                case (.poisoned, _), (_, .poisoned): throw ElaborationFailure()
+                case (.layer(let a), .layer(let b)): acc = .layer(.sequence(a, b))
+                case (.tensor(let t), .layer(let f)): acc = .tensor(try apply(f, to: [t], ctx: ctx, at: r.location))
+                case (.tuple(let ts), .layer(let f)): acc = .tensor(try apply(f, to: ts, ctx: ctx, at: r.location))
+                case (_, .layer):
+                    throw error("'->' feeds a tensor or a layer into a layer, but its left side is \(acc.describe)", at: accLoc)
+                default:
+                    throw error("the right side of '->' must be a layer, not \(rv.describe)", at: r.location,
+                                hint: "write an op or block, e.g. 'x -> relu' or 'x -> conv2d(out: 16, kernel: 3)'")
+                }
+                accLoc = r.location
             }
+            return acc
         case .index(let base, let idx):
             let bv = try eval(base, scope: scope, ctx: ctx)
             let i = try constantInt(idx, scope: scope, ctx: ctx, what: "an index")

@@ -57,9 +57,16 @@ extension Elaborator {
             }
             return outs[0]
 
-        case .sequence(let a, let b):
-            let mid = try apply(a, to: inputs, ctx: ctx, at: loc)
-            return try apply(b, to: [mid], ctx: ctx, at: loc)
+        case .sequence:
+            // Flattened and applied iteratively: composed chains may be long.
+            var parts: [Layer] = []
+            var stack = [layer]
+            while let l = stack.popLast() {
+                if case .sequence(let a, let b) = l { stack.append(b); stack.append(a) } else { parts.append(l) }
+            }
+            var cur = try apply(parts[0], to: inputs, ctx: ctx, at: loc)
+            for p in parts.dropFirst() { cur = try apply(p, to: [cur], ctx: ctx, at: loc) }
+            return cur
 
         case .layerChoice(let label, let cands, let lcLoc):
             try registerLabel(label, kind: "layer choice", signature: "candidates [" + cands.map(\.name).joined(separator: ", ") + "]", at: lcLoc)

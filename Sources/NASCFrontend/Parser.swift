@@ -10,7 +10,7 @@ public struct Parser {
     var noTrailingBody = false
     /// Errors found so far.
     public private(set) var diagnostics: [Diagnostic] = []
-    static let maxDepth = 150
+    static let maxDepth = 200
 
     struct ParseFailure: Error {}
 
@@ -254,9 +254,18 @@ public struct Parser {
         return lhs
     }
 
+    /// Counts an operator of a left-deep chain toward the nesting limit (the tree is as deep as the chain).
+    mutating func deepen() throws {
+        depth += 1
+        if depth > Self.maxDepth { throw fail("expression is nested too deeply or too long", hint: "split it over several statements") }
+    }
+
     mutating func parseAdditive() throws -> Expr {
         var lhs = try parseMultiplicative()
+        let saved = depth
+        defer { depth = saved }
         while current.isPunct("+") || current.isPunct("-") {
+            try deepen()
             let t = next()
             let rhs = try parseMultiplicative()
             lhs = Expr(.binary(t.isPunct("+") ? .add : .sub, lhs, rhs), at: t.location)
@@ -266,7 +275,10 @@ public struct Parser {
 
     mutating func parseMultiplicative() throws -> Expr {
         var lhs = try parseUnary()
+        let saved = depth
+        defer { depth = saved }
         while true {
+            if current.isPunct("*") || current.isPunct("/") || current.isPunct("//") || current.isPunct("%") { try deepen() }
             let op: BinaryOp
             if current.isPunct("*") { op = .mul } else if current.isPunct("/") { op = .div }
             else if current.isPunct("//") { op = .floorDiv } else if current.isPunct("%") { op = .mod } else { break }

@@ -98,11 +98,15 @@ final class GraphBuilder {
 
     var graph: Graph { Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, location: location) }
 
+    /// Next suffix to try per base name (keeps fresh-name generation linear).
+    var nextSuffix: [String: Int] = [:]
+
     /// `base`, or `base_1`, `base_2`, ... if taken.
     func freshName(_ base: String) -> String {
         if !taken.contains(base) { return base }
-        var i = 1
+        var i = nextSuffix[base] ?? 1
         while taken.contains("\(base)_\(i)") { i += 1 }
+        nextSuffix[base] = i
         return "\(base)_\(i)"
     }
 

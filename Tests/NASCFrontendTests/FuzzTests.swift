@@ -87,6 +87,26 @@ struct FuzzRandom {
         #expect(Date().timeIntervalSince(t0) < 20, "fuzzing \(name) took too long")
     }
 
+    @Test func longChainsDoNotExhaustTheStack() throws {
+        let chain = "input x: [4]\nreturn x" + String(repeating: " -> relu", count: 1000) + "\n"
+        let s = try ExampleSupport.compile(chain)
+        #expect(s.rootGraph?.nodes.count == 1000)
+        let composed = "input x: [4]\nl = relu" + String(repeating: " -> tanh", count: 1000) + "\nreturn x -> l\n"
+        #expect(try ExampleSupport.compile(composed).rootGraph?.nodes.count == 1001)
+        let sum = "input x: [4]\nn = 1" + String(repeating: " + 1", count: 3000) + "\nreturn x -> linear(out: n)\n"
+        #expect(ExampleSupport.diagnostics(sum)?.contains("too deeply or too long") == true)
+    }
+
+    @Test func hugeNumbersAreErrorsNotTraps() {
+        for s in ["input x: [9223372036854775807, 2]\nreturn x",
+                  "input x: [16777216, 16777216, 16777216]\nreturn x -> flatten",
+                  "input x: [3, 8, 8]\nreturn x -> conv2d(out: 4611686018427387904, kernel: 4611686018427387904, dilation: 4611686018427387904)",
+                  "input x: [3]\nfor i in range(-9223372036854775807, 9223372036854775807) { x = x }\nreturn x",
+                  "input x: [3]\nreturn x -> linear(out: 9223372036854775807 * 9223372036854775807)"] {
+            #expect(ExampleSupport.diagnostics(s) != nil, "\(s)")
+        }
+    }
+
     @Test func garbageInputs() {
         for s in ["", "\n\n", "}", "{{{{", "\"", "input", "input x", "input x: [", "block", "block B(", "block B()(x) {",
                   "return", "x = ", "for i in", "for i in range(3) {", "a = layer_choice(\"c\") {", "a = -", "a = 1 +",
