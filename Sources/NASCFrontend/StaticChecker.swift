@@ -210,13 +210,15 @@ final class StaticChecker {
             }
         }
         if let (cond, f, _) = failures.first {
-            fail(at: n, message: f.message, hint: f.hint, condition: cond, successes: out.map(\.condition))
+            fail(at: n, message: f.message, hint: f.hint, condition: cond, successes: out.map(\.condition),
+                 others: failures.dropFirst().map { ($0.0, $0.1.message) })
         }
         return out
     }
 
     /// Reports a failing combination at `n`, with notes at the decisions that lead to it.
-    func fail(at n: Node, message: String, hint: String?, condition: [String: Int], successes: [[String: Int]]) {
+    func fail(at n: Node, message: String, hint: String?, condition: [String: Int], successes: [[String: Int]],
+              others: [([String: Int], String)] = []) {
         var msg = message
         let labels = condition.keys.sorted()
         if !successes.isEmpty, !labels.isEmpty {
@@ -238,6 +240,17 @@ final class StaticChecker {
                 }
             default:
                 notes.append(Diagnostic(.note, at: d.location, "\(d.kind) '\(l)' = \(name)"))
+            }
+        }
+        // Other candidates of the same choices that fail too (e.g. both candidates of a LayerChoice).
+        var noted: Set<String> = Set(labels.compactMap { l in condition[l].map { "\(l)=\($0)" } })
+        for (c, m) in others {
+            for l in c.keys.sorted() {
+                guard let d = decisions[l], d.kind == "layer choice", let v = c[l], condition[l] != nil,
+                      noted.insert("\(l)=\(v)").inserted, noted.count <= 6 else { continue }
+                let produced = candidateTypes[l]?[v].map { " produces " + $0.map(\.description).sorted().joined(separator: " or ") } ?? ""
+                notes.append(Diagnostic(.note, at: d.locations[v] ?? d.location,
+                                        "candidate '\(d.names[v] ?? String(v))' of layer choice '\(l)'\(produced), which fails too: \(m)"))
             }
         }
         report(Diagnostic(.error, at: n.location, msg, hint: hint, notes: notes))

@@ -51,6 +51,20 @@ import NASCIR
         #expect(d.contains("t.nas:2:30: note: candidate 'keep' of layer choice 'a' produces f32[N,3,8,8]"))
     }
 
+    @Test func everyFailingCandidateIsShown() throws {
+        let d = try #require(ExampleSupport.diagnostics("""
+        input x: [1, 28, 28]
+        c = x -> layer_choice("conv1") {
+            conv3x3: conv2d(out: 32, kernel: 3)
+            conv5x5: conv2d(out: 32, kernel: 5, stride: 3)
+        }
+        return c -> flatten -> linear(in: 100, out: 10)
+        """))
+        #expect(d.contains("t.nas:6:24: error: linear expects 100 input features, but gets 21632 (input f32[N,21632])\n"))
+        #expect(d.contains("t.nas:3:5: note: candidate 'conv3x3' of layer choice 'conv1' produces f32[N,32,26,26]\n"))
+        #expect(d.contains("t.nas:4:5: note: candidate 'conv5x5' of layer choice 'conv1' produces f32[N,32,8,8], which fails too: linear expects 100 input features, but gets 2048"))
+    }
+
     @Test func repeatDepthsAreEachChecked() throws {
         let d = try #require(ExampleSupport.diagnostics("""
         input x: [1, 8, 8]
