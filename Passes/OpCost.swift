@@ -45,8 +45,10 @@ public enum OpCost {
         public var flops: Int
         /// Creates counts.
         public init(params: Int = 0, macs: Int = 0, flops: Int = 0) { self.params = params; self.macs = macs; self.flops = flops }
-        static func + (a: Counts, b: Counts) -> Counts {
-            Counts(params: a.params + b.params, macs: a.macs + b.macs, flops: a.flops + b.flops)
+        /// The sum, or `nil` on overflow.
+        func adding(_ b: Counts) -> Counts? {
+            guard let p = OpCost.add(params, b.params), let m = OpCost.add(macs, b.macs), let f = OpCost.add(flops, b.flops) else { return nil }
+            return Counts(params: p, macs: m, flops: f)
         }
     }
 
@@ -61,56 +63,90 @@ public enum OpCost {
             let ins = n.inputs.compactMap { g.type(of: $0) }
             guard ins.count == n.inputs.count else { return nil }
             if case .call(let callee) = n.op {
-                guard let c = graphCost(callee, space, ins, &visiting) else { return nil }
-                total = total + c
+                guard let c = graphCost(callee, space, ins, &visiting), let t = total.adding(c) else { return nil }
+                total = t
             } else {
-                guard let c = cost(n.op, ins) else { return nil }
-                total = total + c
+                guard let c = cost(n.op, ins), let t = total.adding(c) else { return nil }
+                total = t
             }
         }
         return total
     }
 
-    /// The counts of one tensor op.
+    /// The counts of one tensor op. All arithmetic is overflow-checked: absurd sizes give `nil`, never a trap.
     static func cost(_ op: Op, _ ins: [TensorType]) -> Counts? {
-        guard !op.isChoice, case .success(let out?) = ShapeInference.outputType(op: op, inputs: ins) else { return nil }
-        let outElems = out.elementsPerSample
-        let inElems = ins.first?.elementsPerSample ?? 0
+        guard !op.isChoice, case .success(let out?) = ShapeInference.outputType(op: op, inputs: ins),
+              let outElems = elements(out), let inElems = ins.first.flatMap(elements) else { return nil }
         func const(_ e: ValueExpr) -> Int? { e.constantInt }
+        /// Counts from optional parts; `nil` if any part is missing or overflowed.
+        func counts(params: Int? = 0, macs: Int? = 0, flops: Int?) -> Counts? {
+            guard let params, let macs, let flops else { return nil }
+            return Counts(params: params, macs: macs, flops: flops)
+        }
+        /// FLOPs of a MAC-based op: 2 per MAC plus one add per output element for a bias.
+        func macFlops(_ macs: Int?, bias: Bool) -> Int? { add(mul(2, macs), bias ? outElems : 0) }
         switch op {
         case .conv2d(let a):
             guard let c = ins[0].shape[1].value, let o = const(a.outChannels), let k = const(a.kernel), let g = const(a.groups) else { return nil }
-            let macs = outElems * (c / g) * k * k
-            let bias = a.bias ? o : 0
-            return Counts(params: o * (c / g) * k * k + bias, macs: macs, flops: 2 * macs + (a.bias ? outElems : 0))
+            let macs = mul(outElems, c / g, k, k)
+            return counts(params: add(mul(o, c / g, k, k), a.bias ? o : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
         case .depthwiseConv2d(let a):
             guard let c = ins[0].shape[1].value, let k = const(a.kernel) else { return nil }
-            let macs = outElems * k * k
-            return Counts(params: c * k * k + (a.bias ? c : 0), macs: macs, flops: 2 * macs + (a.bias ? outElems : 0))
+            let macs = mul(outElems, k, k)
+            return counts(params: add(mul(c, k, k), a.bias ? c : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
         case .separableConv2d(let a):
             guard let c = ins[0].shape[1].value, let o = const(a.outChannels), let k = const(a.kernel),
                   let h = out.shape[2].value, let w = out.shape[3].value else { return nil }
-            let macs = c * h * w * k * k + outElems * c
-            return Counts(params: c * k * k + c * o + (a.bias ? o : 0), macs: macs, flops: 2 * macs + (a.bias ? outElems : 0))
+            let macs = add(mul(c, h, w, k, k), mul(outElems, c))
+            return counts(params: add(mul(c, k, k), mul(c, o), a.bias ? o : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
         case .linear(let a):
             guard let f = ins[0].shape.last?.value, let o = const(a.outFeatures) else { return nil }
-            let macs = outElems * f
-            return Counts(params: f * o + (a.bias ? o : 0), macs: macs, flops: 2 * macs + (a.bias ? outElems : 0))
+            let macs = mul(outElems, f)
+            return counts(params: add(mul(f, o), a.bias ? o : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
         case .batchNorm(let a):
             guard let c = ins[0].shape[1].value else { return nil }
-            return Counts(params: a.affine ? 2 * c : 0, flops: (a.affine ? 4 : 2) * outElems)
+            return counts(params: a.affine ? mul(2, c) : 0, flops: mul(a.affine ? 4 : 2, outElems))
         case .layerNorm(let a):
             guard let d = ins[0].shape.last?.value else { return nil }
-            return Counts(params: a.affine ? 2 * d : 0, flops: (a.affine ? 7 : 5) * outElems)
-        case .activation: return Counts(flops: outElems)
-        case .add, .mul: return Counts(flops: (ins.count - 1) * outElems)
-        case .softmax, .logSoftmax: return Counts(flops: 3 * outElems)
+            return counts(params: a.affine ? mul(2, d) : 0, flops: mul(a.affine ? 7 : 5, outElems))
+        case .activation: return counts(flops: outElems)
+        case .add, .mul: return counts(flops: mul(ins.count - 1, outElems))
+        case .softmax, .logSoftmax: return counts(flops: mul(3, outElems))
         case .maxPool2d(let a), .avgPool2d(let a):
             guard let k = const(a.kernel) else { return nil }
-            return Counts(flops: k * k * outElems)
-        case .globalAvgPool: return Counts(flops: inElems)
+            return counts(flops: mul(k, k, outElems))
+        case .globalAvgPool: return counts(flops: inElems)
         case .flatten, .dropout, .identity, .concat, .zero: return Counts()
         case .call, .layerChoice, .inputChoice, .repeated, .cell: return nil
         }
+    }
+
+    /// Elements per sample (the batch dimension counts as 1), or `nil` on overflow.
+    static func elements(_ t: TensorType) -> Int? { mul(t.shape.map { $0.value ?? 1 }) }
+
+    /// Overflow-checked product; `nil` if a factor is `nil` or the product overflows.
+    static func mul(_ xs: Int?...) -> Int? { mul(xs) }
+
+    static func mul(_ xs: [Int?]) -> Int? {
+        var p = 1
+        for x in xs {
+            guard let x else { return nil }
+            let (r, o) = p.multipliedReportingOverflow(by: x)
+            if o { return nil }
+            p = r
+        }
+        return p
+    }
+
+    /// Overflow-checked sum; `nil` if a term is `nil` or the sum overflows.
+    static func add(_ xs: Int?...) -> Int? {
+        var s = 0
+        for x in xs {
+            guard let x else { return nil }
+            let (r, o) = s.addingReportingOverflow(x)
+            if o { return nil }
+            s = r
+        }
+        return s
     }
 }

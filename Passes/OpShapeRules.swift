@@ -25,6 +25,11 @@ enum OpShapeRules {
         if inputs.count < op.kind.minInputs {
             throw ShapeError("'\(name)' takes at least \(op.kind.minInputs) inputs, got \(inputs.count)")
         }
+        for t in inputs {
+            if t.shape.contains(where: { ($0.value ?? 0) < 0 || ($0.value ?? 0) > AttributeValues.limit }) {
+                throw ShapeError("\(name) input \(t) has a dimension outside 0...\(AttributeValues.limit)")
+            }
+        }
         switch op {
         case .conv2d(let a): return try conv2d(a, inputs[0])
         case .depthwiseConv2d(let a):
@@ -55,7 +60,9 @@ enum OpShapeRules {
             var product = 1
             for d in t.shape.dropFirst() {
                 guard let v = d.value else { throw ShapeError("flatten expects fixed dimensions after the first, got \(t)") }
-                product *= v
+                let (p, overflow) = product.multipliedReportingOverflow(by: v)
+                guard !overflow, p <= AttributeValues.limit else { throw ShapeError("flatten of \(t) has too many elements") }
+                product = p
             }
             return TensorType(t.dtype, [t.shape[0], .fixed(product)])
         case .dropout(let p):

@@ -13,6 +13,9 @@ public struct ShapeError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Reads numeric attributes for shape rules. `nil` means "depends on a value choice" (the result is untyped);
 /// a constant that is not an integer, is out of range or fails to evaluate is a ``ShapeError``.
 enum AttributeValues {
+    /// The largest attribute value or dimension shape rules accept (keeps all size arithmetic far from overflow).
+    static let limit = 1 << 31
+
     /// The integer value of `expr`, or `nil` if it reads a value choice.
     static func int(_ expr: ValueExpr, _ name: String, of op: String, atLeast minimum: Int) throws(ShapeError) -> Int? {
         guard expr.labels.isEmpty else { return nil }
@@ -20,6 +23,7 @@ enum AttributeValues {
         do { value = try expr.evaluate { _ in nil } } catch { throw ShapeError("\(op) \(name): \(error)") }
         guard let v = value.asInt else { throw ShapeError("\(op) \(name) must be an integer, got \(value)") }
         guard v >= minimum else { throw ShapeError("\(op) \(name) must be at least \(minimum), got \(v)") }
+        guard v <= limit else { throw ShapeError("\(op) \(name) is too large (\(v); at most \(limit))") }
         return v
     }
 

@@ -112,7 +112,11 @@ extension VerifierRun {
         for g in Set(c.candidates.map(\.graph) + c.inputCandidates.map(\.graph)).sorted() {
             checkSingleInOut(g, role: "cell candidate", at: loc)
         }
-        guard c.numNodes >= 1, c.opsPerNode >= 1, c.numNodes <= 1000, c.opsPerNode <= 1000 else { return }
+        guard c.numNodes >= 1, c.opsPerNode >= 1 else { return }
+        guard c.numNodes <= 1000, c.opsPerNode <= 1000, c.numNodes * c.opsPerNode <= 10_000 else {
+            error("cell '\(c.label)' is too large (num_nodes \(c.numNodes) x ops_per_node \(c.opsPerNode); at most 10000 edges)", at: loc)
+            return
+        }
         let names = c.candidates.map(\.name)
         // NNI numbers cell nodes after the predecessors: node m is `predecessors + m` (see ``SearchSpace``).
         for m in 0..<c.numNodes {

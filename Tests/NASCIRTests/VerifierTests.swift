@@ -97,7 +97,8 @@ private func messages(_ s: ModelSpace) -> [String] { Verifier.verify(s).map(\.de
                                 inputCandidates: [NamedGraph(name: "z", graph: "b0")])), ["x"], line: 5),
             n("e", .inputChoice(InputChoiceOp(label: "i", nChosen: 3, reduction: .concat)), ["x", "x"], line: 6),
             n("f", .repeated(RepeatOp(label: "f", depths: [1, 3], blocks: ["b0"])), ["x"], line: 7),
-        ], outputs: ["a", "b", "c", "d", "e", "f"], extra: [block("b0"), two])
+            n("g", .cell(CellOp(label: "big", numNodes: 1000, opsPerNode: 1000, candidates: [NamedGraph(name: "r", graph: "b0")])), ["x"], line: 8),
+        ], outputs: ["a", "b", "c", "d", "e", "f", "g"], extra: [block("b0"), two])
         #expect(messages(s) == [
             "v.nir:2:3: error: duplicate candidate name 'k' in layer_choice 'c'",
             "v.nir:2:3: error: candidate 'k' (@two) of layer_choice 'c' takes 2 inputs but the node has 1",
@@ -109,6 +110,7 @@ private func messages(_ s: ModelSpace) -> [String] { Verifier.verify(s).map(\.de
             "v.nir:5:3: error: cell 'cell' input_candidates must have the same names as candidates",
             "v.nir:6:3: error: input_choice 'i' chooses 3 of 2 inputs",
             "v.nir:7:3: error: repeat 'f' has 1 block but its largest depth is 3",
+            "v.nir:8:3: error: cell 'big' is too large (num_nodes 1000 x ops_per_node 1000; at most 10000 edges)",
         ])
     }
 

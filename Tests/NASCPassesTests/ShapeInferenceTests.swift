@@ -143,3 +143,17 @@ graph @head(%x: f32[N,128]) {
 private extension Op {
     static var relu6Op: Op { .activation(.relu6) }
 }
+
+@Suite struct ShapeLimitTests {
+    @Test func hugeValuesAreErrorsNotTraps() {
+        let img = TensorType.batched(3, 8, 8)
+        #expect(failure(.conv2d(Conv2DAttrs(outChannels: .int(8), kernel: .int(1 << 62))), img)
+                == "conv2d kernel is too large (4611686018427387904; at most 2147483648)")
+        #expect(failure(.flatten, .batched(1 << 30, 1 << 30, 1 << 30)) == "flatten of f32[N,1073741824,1073741824,1073741824] has too many elements")
+        #expect(failure(.relu6Op, .batched(1 << 40)) == "relu6 input f32[N,1099511627776] has a dimension outside 0...2147483648")
+        #expect(OpCost.flops(op: .activation(.relu), inputTypes: [.batched(1 << 30, 1 << 30, 1 << 30)]) == nil)
+        #expect(OpCost.params(op: .linear(LinearAttrs(outFeatures: .int(1 << 20))), inputTypes: [.batched(1 << 31)]) == 1 << 51 + 1 << 20)
+        // A FLOP count past Int.max makes the whole count unknown.
+        #expect(OpCost.params(op: .linear(LinearAttrs(outFeatures: .int(1 << 31))), inputTypes: [.batched(1 << 31)]) == nil)
+    }
+}

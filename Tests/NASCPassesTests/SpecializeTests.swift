@@ -1,4 +1,5 @@
 // Tests for the specialize and inline passes: every primitive, shared labels, nested choices and errors.
+import BigInt
 import Testing
 import NASCIR
 @testable import NASCPasses
@@ -192,14 +193,16 @@ func render(_ g: Graph) -> [String] {
         let space = F.nasBench201()
         let s = try SearchSpace(space)
         var seen = Set<[String]>()
+        var notFlat = 0
         // Every 31st of the 15,625 architectures (31 is coprime to 5, so every edge takes every op).
-        for (i, arch) in s.allArchitectures().enumerated() where i % 31 == 0 {
+        for i in stride(from: 0, to: 15_625, by: 31) {
+            let arch = try s.architecture(atIndex: BigInt(i))
             let flat = try InlinePass.inline(SpecializePass.specialize(space, with: arch))
-            #expect(flat.graphs.count == 1)
             let lines = render(flat.rootGraph!)
-            #expect(lines.count == 6 + 3 + 1)
+            if flat.graphs.count != 1 || lines.count != 6 + 3 + 1 { notFlat += 1 }
             seen.insert(lines)
         }
+        #expect(notFlat == 0)
         #expect(seen.count == (15_625 + 30) / 31)
     }
 }

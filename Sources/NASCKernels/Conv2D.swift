@@ -1,0 +1,120 @@
+// Conv2D: 2-D convolution (stride, padding, dilation, groups) as per-image im2col + sgemm, forward and backward.
+import COpenBLAS
+
+/// 2-D convolution over NCHW float32 tensors with OIHW weights.
+///
+/// Each image and group is unfolded with im2col into a caller-provided workspace and multiplied
+/// with `cblas_sgemm` (the batch is never unfolded at once). 1x1/stride-1/unpadded convolutions
+/// skip im2col; depthwise shapes dispatch to `DepthwiseConv2D`. No allocation happens inside.
+public enum Conv2D {
+    /// Floats of workspace the forward and backward calls need for `shape` (0 when no im2col is needed).
+    public static func workspaceSize(_ s: Conv2DShape) -> Int {
+        if s.isDepthwise || s.isPointwise { return 0 }
+        return s.groupInChannels * s.kernelHeight * s.kernelWidth * s.outHeight * s.outWidth
+    }
+
+    /// `output = conv(input, weight) + bias`. `workspace` must hold `workspaceSize(shape)` floats.
+    public static func forward(shape s: Conv2DShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                               workspace: UnsafeMutablePointer<Float>?) {
+        if s.isDepthwise {
+            DepthwiseConv2D.forward(shape: s, input: input, weight: weight, bias: bias, output: output)
+            return
+        }
+        let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
+        let cg = s.groupInChannels, ocg = s.groupOutChannels
+        let kdim = cg * s.kernelHeight * s.kernelWidth
+        for n in 0..<s.batch {
+            for g in 0..<s.groups {
+                let image = input + (n * s.inChannels + g * cg) * hw
+                let out = output + (n * s.outChannels + g * ocg) * ohw
+                let columns: UnsafePointer<Float>
+                if s.isPointwise {
+                    columns = image
+                } else {
+                    guard let workspace else { preconditionFailure("Conv2D.forward: workspace required") }
+                    Im2Col.im2col(shape: s, image: image, columns: workspace)
+                    columns = UnsafePointer(workspace)
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(ocg), Int32(ohw), Int32(kdim),
+                            1, weight + g * ocg * kdim, Int32(kdim), columns, Int32(ohw), 0, out, Int32(ohw))
+                if let bias {
+                    // Added while this image's output is still in cache.
+                    for o in 0..<ocg {
+                        let row = out + o * ohw, v = bias[g * ocg + o]
+                        for i in 0..<ohw { row[i] += v }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gradient w.r.t. the input (GEMM into columns, then col2im). Overwrites `gradInput` unless `accumulate`.
+    public static func backwardInput(shape s: Conv2DShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                     gradInput: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>?,
+                                     accumulate: Bool = false) {
+        if s.isDepthwise {
+            DepthwiseConv2D.backwardInput(shape: s, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                                          accumulate: accumulate)
+            return
+        }
+        let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
+        let cg = s.groupInChannels, ocg = s.groupOutChannels
+        let kdim = cg * s.kernelHeight * s.kernelWidth
+        if !accumulate && !s.isPointwise { gradInput.update(repeating: 0, count: s.inputCount) }
+        for n in 0..<s.batch {
+            for g in 0..<s.groups {
+                let gin = gradInput + (n * s.inChannels + g * cg) * hw
+                let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
+                let wg = weight + g * ocg * kdim
+                if s.isPointwise {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kdim), Int32(ohw), Int32(ocg),
+                                1, wg, Int32(kdim), gout, Int32(ohw), accumulate ? 1 : 0, gin, Int32(ohw))
+                } else {
+                    guard let workspace else { preconditionFailure("Conv2D.backwardInput: workspace required") }
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kdim), Int32(ohw), Int32(ocg),
+                                1, wg, Int32(kdim), gout, Int32(ohw), 0, workspace, Int32(ohw))
+                    Im2Col.col2im(shape: s, columns: workspace, image: gin)
+                }
+            }
+        }
+    }
+
+    /// Gradient w.r.t. the weight, summed over the batch. Overwrites `gradWeight` unless `accumulate`.
+    public static func backwardWeight(shape s: Conv2DShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                      gradWeight: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>?,
+                                      accumulate: Bool = false) {
+        if s.isDepthwise {
+            DepthwiseConv2D.backwardWeight(shape: s, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
+                                           accumulate: accumulate)
+            return
+        }
+        let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
+        let cg = s.groupInChannels, ocg = s.groupOutChannels
+        let kdim = cg * s.kernelHeight * s.kernelWidth
+        for n in 0..<s.batch {
+            let beta: Float = (n == 0 && !accumulate) ? 0 : 1
+            for g in 0..<s.groups {
+                let image = input + (n * s.inChannels + g * cg) * hw
+                let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
+                let columns: UnsafePointer<Float>
+                if s.isPointwise {
+                    columns = image
+                } else {
+                    guard let workspace else { preconditionFailure("Conv2D.backwardWeight: workspace required") }
+                    Im2Col.im2col(shape: s, image: image, columns: workspace)
+                    columns = UnsafePointer(workspace)
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ocg), Int32(kdim), Int32(ohw),
+                            1, gout, Int32(ohw), columns, Int32(ohw), beta, gradWeight + g * ocg * kdim, Int32(kdim))
+            }
+        }
+    }
+
+    /// Gradient w.r.t. the bias: `gradOutput` summed over batch and space. Overwrites unless `accumulate`.
+    public static func backwardBias(shape s: Conv2DShape, gradOutput: UnsafePointer<Float>,
+                                    gradBias: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        ChannelReduce.sumPerChannel(gradOutput, batch: s.batch, channels: s.outChannels,
+                                    spatial: s.outHeight * s.outWidth, into: gradBias, accumulate: accumulate)
+    }
+}

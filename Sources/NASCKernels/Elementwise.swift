@@ -1,0 +1,47 @@
+// Elementwise: same-shape binary ops (add, mul), their backward, and gradient accumulation.
+
+/// Binary elementwise ops over `count` contiguous floats (no broadcasting).
+public enum Elementwise {
+    /// `output = a + b`.
+    public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                           count: Int) {
+        for i in 0..<count { output[i] = a[i] + b[i] }
+    }
+
+    /// `output = a * b`.
+    public static func mul(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                           count: Int) {
+        for i in 0..<count { output[i] = a[i] * b[i] }
+    }
+
+    /// Backward of `add`: both input gradients equal `gradOutput` (each written if given; overwrite or add).
+    public static func addBackward(gradOutput: UnsafePointer<Float>, gradA: UnsafeMutablePointer<Float>?,
+                                   gradB: UnsafeMutablePointer<Float>?, count: Int, accumulate: Bool = false) {
+        if let gradA { copyOrAccumulate(gradOutput, into: gradA, count: count, accumulate: accumulate) }
+        if let gradB { copyOrAccumulate(gradOutput, into: gradB, count: count, accumulate: accumulate) }
+    }
+
+    /// Backward of `mul`: `gradA = gradOutput * b`, `gradB = gradOutput * a` (each written if given).
+    public static func mulBackward(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                   gradA: UnsafeMutablePointer<Float>?, gradB: UnsafeMutablePointer<Float>?, count: Int,
+                                   accumulate: Bool = false) {
+        if let gradA {
+            if accumulate { for i in 0..<count { gradA[i] += gradOutput[i] * b[i] } }
+            else { for i in 0..<count { gradA[i] = gradOutput[i] * b[i] } }
+        }
+        if let gradB {
+            if accumulate { for i in 0..<count { gradB[i] += gradOutput[i] * a[i] } }
+            else { for i in 0..<count { gradB[i] = gradOutput[i] * a[i] } }
+        }
+    }
+
+    /// `destination (+)= source`: copies, or adds when `accumulate` (summing gradients of a shared value).
+    public static func copyOrAccumulate(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
+                                        count: Int, accumulate: Bool) {
+        if accumulate {
+            for i in 0..<count { destination[i] += source[i] }
+        } else {
+            destination.update(from: source, count: count)
+        }
+    }
+}

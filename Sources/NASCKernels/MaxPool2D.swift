@@ -1,0 +1,48 @@
+// MaxPool2D: 2-D max pooling with argmax indices, forward and backward.
+
+/// Max pooling over NCHW tensors. Padding acts as negative infinity; the first maximum in
+/// row-major window order wins and any NaN in the window propagates (PyTorch's rule).
+public enum MaxPool2D {
+    /// Forward. `indices` (`[batch, channels, outHeight, outWidth]`) receives, for each output,
+    /// the flat index `ih * inWidth + iw` of its maximum within the input plane (PyTorch's convention).
+    public static func forward(shape s: Pool2DShape, input: UnsafePointer<Float>,
+                               output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>) {
+        let oh0 = s.outHeight, ow0 = s.outWidth, h = s.inHeight, w = s.inWidth
+        for p in 0..<(s.batch * s.channels) {
+            let plane = input + p * h * w
+            let out = output + p * oh0 * ow0, idx = indices + p * oh0 * ow0
+            for oh in 0..<oh0 {
+                let h0 = oh * s.strideHeight - s.padHeight
+                let hLo = max(h0, 0), hHi = min(h0 + s.kernelHeight, h)
+                for ow in 0..<ow0 {
+                    let w0 = ow * s.strideWidth - s.padWidth
+                    let wLo = max(w0, 0), wHi = min(w0 + s.kernelWidth, w)
+                    var best = -Float.infinity
+                    var bestIndex = hLo * w + wLo
+                    for ih in hLo..<hHi {
+                        for iw in wLo..<wHi {
+                            // Branch-free select: random data would mispredict an `if` half the time.
+                            let v = plane[ih * w + iw]
+                            let take = v > best || v != v
+                            best = take ? v : best
+                            bestIndex = take ? ih * w + iw : bestIndex
+                        }
+                    }
+                    out[oh * ow0 + ow] = best
+                    idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)
+                }
+            }
+        }
+    }
+
+    /// Backward: routes each output gradient to its argmax. Overwrites `gradInput` unless `accumulate`.
+    public static func backward(shape s: Pool2DShape, gradOutput: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+                                gradInput: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
+        if !accumulate { gradInput.update(repeating: 0, count: s.inputCount) }
+        for p in 0..<(s.batch * s.channels) {
+            let g = gradOutput + p * ohw, idx = indices + p * ohw, gin = gradInput + p * hw
+            for o in 0..<ohw { gin[Int(idx[o])] += g[o] }
+        }
+    }
+}
