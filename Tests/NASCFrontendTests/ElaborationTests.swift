@@ -77,6 +77,24 @@ import NASCIR
         #expect(try SearchSpace(s).size.description == "6")
     }
 
+    @Test func callFormsAndMultiInputChoices() throws {
+        let (s, g) = try root("""
+        input x: [4, 8, 8]
+        a = relu(x)
+        l = conv2d(out: 4, kernel: 1) -> tanh
+        b = l(a)
+        c = layer_choice("merge") { sum: add, prod: mul, cat: concat -> conv2d(out: 4, kernel: 1) }(a, b)
+        return c
+        """)
+        #expect(g.nodes.map(\.op.kind) == [.relu, .conv2d, .tanh, .layerChoice])
+        guard case .layerChoice(let lc) = g.nodes[3].op else { Issue.record("layer choice"); return }
+        #expect(g.nodes[3].inputs == [ValueRef("a"), ValueRef("b")])
+        let cat = try #require(s.graph(named: lc.candidates[2].graph))
+        #expect(cat.inputs.count == 2)
+        #expect(cat.nodes.map(\.op.kind) == [.concat, .conv2d])
+        #expect(g.nodes[3].types == [.batched(4, 8, 8)])
+    }
+
     @Test func unusedValueChoicesAreNotDecisions() throws {
         let (s, _) = try root("""
         input x: [4]
