@@ -27,6 +27,8 @@ final class Elaborator {
     var usedGraphNames: Set<String> = []
     var usedPaths: Set<String> = []
     var blockStack: [String] = []
+    /// Block applications being elaborated, innermost last: (block name, where it is applied).
+    var instanceStack: [(block: String, site: SourceLocation)] = []
     /// Nodes emitted so far across all graphs; elaboration stops past ``maxNodes``.
     var totalNodes = 0
     static let maxNodes = 200_000
@@ -37,8 +39,19 @@ final class Elaborator {
     init(file: String) { self.file = file }
 
     func error(_ message: String, at loc: SourceLocation, hint: String? = nil, notes: [Diagnostic] = []) -> ElaborationFailure {
-        diags.emit(Diagnostic(.error, at: loc, message, hint: hint, notes: notes))
+        var all = notes
+        if let inst = instanceStack.last, inst.site != loc {
+            all.append(Diagnostic(.note, at: inst.site, "in block '\(inst.block)' applied here"))
+        }
+        diags.emit(Diagnostic(.error, at: loc, message, hint: hint, notes: all))
         return ElaborationFailure()
+    }
+
+    /// Where each node's innermost block instance was applied: graph -> node -> (block, site).
+    var instanceSites: [String: [String: (block: String, site: SourceLocation)]] {
+        var out: [String: [String: (block: String, site: SourceLocation)]] = [:]
+        for b in builders where !b.sites.isEmpty { out[b.name] = b.sites }
+        return out
     }
 
     // MARK: Program

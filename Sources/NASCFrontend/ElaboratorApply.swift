@@ -27,6 +27,7 @@ extension Elaborator {
                 throw self.error("invalid attributes for \(spec.kind.rawValue): \(error)", at: opLoc)
             }
             let ref = ctx.builder.add(op, inputs: inputs.map(\.ref), base: ctx.namePrefix + (ctx.binding.map { "\($0)_\(spec.kind.rawValue)" } ?? spec.kind.rawValue), location: opLoc)
+            if let inst = instanceStack.last { ctx.builder.sites[ref.node] = inst }
             return TensorVal(ref: ref, graph: ctx.builder.id, channels: channels(of: op, inputs: inputs), location: opLoc)
 
         case .block(let b, let bound, _):
@@ -48,7 +49,8 @@ extension Elaborator {
             for (decl, t) in zip(b.inputs, inputs) { scope[decl.name] = .tensor(t) }
             let inner = ElabContext(builder: ctx.builder, path: ctx.path + [inst], namePrefix: ctx.namePrefix + inst + "_", binding: nil)
             blockStack.append(b.name)
-            defer { blockStack.removeLast() }
+            instanceStack.append((b.name, loc))
+            defer { blockStack.removeLast(); instanceStack.removeLast() }
             let before = diags.diagnostics.count
             let outs = runStatements(b.body, scope: &scope, ctx: inner, what: "block '\(b.name)'")
             if diags.diagnostics.count > before { throw ElaborationFailure() }

@@ -15,7 +15,7 @@ public enum Frontend {
         let elaborator = Elaborator(file: file)
         let space = elaborator.elaborate(program)
         if elaborator.diags.hasErrors { throw DiagnosticError(sorted(elaborator.diags.diagnostics)) }
-        let (checkDiags, typed) = StaticChecker(space: space).run()
+        let (checkDiags, typed) = StaticChecker(space: space, sites: elaborator.instanceSites).run()
         if checkDiags.contains(where: { $0.severity == .error }) { throw DiagnosticError(checkDiags) }
         // The IR's own invariants (structure, labels, known types); a failure here is a frontend bug, but it
         // is still reported as located diagnostics rather than a crash.

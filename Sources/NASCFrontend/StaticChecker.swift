@@ -39,8 +39,14 @@ final class StaticChecker {
     var depth = 0
     static let maxCombinations = 20_000
 
-    init(space: ModelSpace) {
+    /// Where the block instance of a node was applied: graph -> node -> (block, site).
+    let sites: [String: [String: (block: String, site: SourceLocation)]]
+    /// Graphs being analysed, innermost last.
+    var graphStack: [String] = []
+
+    init(space: ModelSpace, sites: [String: [String: (block: String, site: SourceLocation)]] = [:]) {
         self.space = space
+        self.sites = sites
         var g: [String: Graph] = [:]
         for x in space.graphs { g[x.name] = x }
         self.graphs = g
@@ -80,7 +86,8 @@ final class StaticChecker {
         let key = g.name + "|" + inputs.map { $0.map { "\($0.condition.sorted { $0.key < $1.key })\($0.type)" }.joined(separator: ";") }.joined(separator: "#")
         if let m = memo[key] { return m }
         depth += 1
-        defer { depth -= 1 }
+        graphStack.append(g.name)
+        defer { depth -= 1; graphStack.removeLast() }
         guard depth < 64 else { return g.outputs.map { _ in [] } }
         var env: [String: [TypeAlternative]] = [:]
         for (i, inp) in g.inputs.enumerated() {
@@ -252,6 +259,9 @@ final class StaticChecker {
                 notes.append(Diagnostic(.note, at: d.locations[v] ?? d.location,
                                         "candidate '\(d.names[v] ?? String(v))' of layer choice '\(l)'\(produced), which fails too: \(m)"))
             }
+        }
+        if let g = graphStack.last, let inst = sites[g]?[n.name] {
+            notes.append(Diagnostic(.note, at: inst.site, "in block '\(inst.block)' applied here"))
         }
         report(Diagnostic(.error, at: n.location, msg, hint: hint, notes: notes))
     }

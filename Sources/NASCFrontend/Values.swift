@@ -98,6 +98,9 @@ final class GraphBuilder {
 
     var graph: Graph { Graph(name: name, inputs: inputs, nodes: nodes, outputs: outputs, location: location) }
 
+    /// Nodes emitted inside a block instance: node name -> (block, where the instance is applied).
+    var sites: [String: (block: String, site: SourceLocation)] = [:]
+
     /// Next suffix to try per base name (keeps fresh-name generation linear).
     var nextSuffix: [String: Int] = [:]
 
@@ -129,6 +132,7 @@ final class GraphBuilder {
         guard let last = nodes.last, last.name == ref.node, last.name != name, !taken.contains(name) else { return ref }
         taken.remove(last.name)
         taken.insert(name)
+        if let site = sites.removeValue(forKey: last.name) { sites[name] = site }
         nodes[nodes.count - 1].name = name
         return ValueRef(name, slot: ref.slot)
     }

@@ -65,6 +65,30 @@ import NASCIR
         #expect(d.contains("t.nas:4:5: note: candidate 'conv5x5' of layer choice 'conv1' produces f32[N,32,8,8], which fails too: linear expects 100 input features, but gets 2048"))
     }
 
+    @Test func errorsInsideBlocksNameTheInstance() throws {
+        let d = try #require(ExampleSupport.diagnostics("""
+        input x: [3, 8, 8]
+        block Down(k)(x) {
+            return x -> conv2d(out: 4, kernel: k)
+        }
+        a = x -> Down(3)
+        b = a -> Down(7)
+        return b
+        """))
+        #expect(d.contains("t.nas:3:17: error: conv2d with kernel 7 does not fit its 6x6 input"))
+        #expect(d.contains("t.nas:6:10: note: in block 'Down' applied here"))
+        let e = try #require(ExampleSupport.diagnostics("""
+        input x: [3, 8, 8]
+        block B(n)(x) {
+            return x -> linear(out: n, wrong: 1)
+        }
+        a = x -> B(3)
+        return a
+        """))
+        #expect(e.contains("t.nas:3:32: error: unknown attribute 'wrong' for linear"))
+        #expect(e.contains("t.nas:5:10: note: in block 'B' applied here"))
+    }
+
     @Test func repeatDepthsAreEachChecked() throws {
         let d = try #require(ExampleSupport.diagnostics("""
         input x: [1, 8, 8]
