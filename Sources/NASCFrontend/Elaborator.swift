@@ -27,6 +27,8 @@ final class Elaborator {
     var usedGraphNames: Set<String> = []
     var usedPaths: Set<String> = []
     var blockStack: [String] = []
+    /// Names whose definition failed to parse: using them reports nothing new.
+    var brokenNames: Set<String> = []
     /// Block applications being elaborated, innermost last: (block name, where it is applied).
     var instanceStack: [(block: String, site: SourceLocation)] = []
     /// Nodes emitted so far across all graphs; elaboration stops past ``maxNodes``.
@@ -57,6 +59,7 @@ final class Elaborator {
     // MARK: Program
 
     func elaborate(_ program: Program) -> ModelSpace {
+        brokenNames = program.brokenNames
         for b in program.blocks {
             if let prev = blocks[b.name] {
                 _ = error("block '\(b.name)' is declared twice", at: b.location,
@@ -336,6 +339,8 @@ final class Elaborator {
             let k = i < 0 ? i + items.count : i
             guard k >= 0, k < items.count else { throw error("index \(i) is out of range for \(items.count) element\(items.count == 1 ? "" : "s")", at: idx.location) }
             return items[k]
+        case .invalid:
+            throw ElaborationFailure()
         case .call(let callee, let args, let body):
             return try evalCall(callee: callee, args: args ?? [], body: body, at: e.location, scope: scope, ctx: ctx)
         }
@@ -359,6 +364,7 @@ final class Elaborator {
             if case .poisoned = v { throw ElaborationFailure() }
             return v
         }
+        if brokenNames.contains(n) && OpCatalog.lookup(n) == nil && blocks[n] == nil { throw ElaborationFailure() }
         if let spec = OpCatalog.lookup(n) {
             return .layer(try makeOp(spec, name: n, args: [], at: loc, scope: scope, ctx: ctx))
         }
@@ -416,6 +422,7 @@ final class Elaborator {
             if let b = blocks[n] {
                 return .layer(try instantiate(b, args: args, at: callee.location, scope: scope, ctx: ctx))
             }
+            if brokenNames.contains(n) { throw ElaborationFailure() }
             if !OpCatalog.reserved.contains(n) {
                 let hint = closest(n, among: OpCatalog.allNames + Array(blocks.keys) + Array(Self.primitives)).map { "did you mean '\($0)'?" }
                 throw error("unknown op '\(n)'", at: callee.location,

@@ -11,10 +11,14 @@ public enum Frontend {
     /// - Throws: ``DiagnosticError`` with all errors found, in source order.
     public static func compile(source: String, file: String) throws -> ModelSpace {
         let (program, parseDiags) = Parser.parse(source: source, file: file)
-        if parseDiags.contains(where: { $0.severity == .error }) { throw DiagnosticError(sorted(parseDiags)) }
         let elaborator = Elaborator(file: file)
         let space = elaborator.elaborate(program)
-        if elaborator.diags.hasErrors { throw DiagnosticError(sorted(elaborator.diags.diagnostics)) }
+        // Statements that parsed are elaborated even when others did not, so one run reports both kinds of
+        // error; names bound by the broken statements stay silent. Shapes are checked only for a whole file.
+        let hasParseErrors = parseDiags.contains { $0.severity == .error }
+        if hasParseErrors || elaborator.diags.hasErrors {
+            throw DiagnosticError(sorted(parseDiags + elaborator.diags.diagnostics))
+        }
         let (checkDiags, typed) = StaticChecker(space: space, sites: elaborator.instanceSites).run()
         if checkDiags.contains(where: { $0.severity == .error }) { throw DiagnosticError(checkDiags) }
         // The IR's own invariants (structure, labels, known types); a failure here is a frontend bug, but it

@@ -10,6 +10,8 @@ public struct Parser {
     var noTrailingBody = false
     /// Errors found so far.
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Names bound or declared in regions skipped after an error.
+    public private(set) var brokenNames: Set<String> = []
     static let maxDepth = 200
 
     struct ParseFailure: Error {}
@@ -52,6 +54,22 @@ public struct Parser {
         }
         let t = next()
         return (s, t.location)
+    }
+
+    /// After an error: remembers the names the skipped tokens `from..<pos` bind or declare, and returns a
+    /// placeholder `return` if the failed statement was one (so no "missing return" error follows).
+    mutating func salvage(from start: Int) -> Stmt? {
+        var i = start
+        while i < pos && i < tokens.count - 1 {
+            if let n = tokens[i].identifier, tokens[i + 1].isPunct("=") || (i > 0 && tokens[i - 1].isKeyword("block")) {
+                brokenNames.insert(n)
+            }
+            i += 1
+        }
+        if start < tokens.count, tokens[start].isKeyword("return") {
+            return Stmt(.ret([Expr(.invalid, at: tokens[start].location)]), at: tokens[start].location)
+        }
+        return nil
     }
 
     /// Skips to the start of the next statement or declaration on a later line.
@@ -97,8 +115,10 @@ public struct Parser {
             } catch {
                 recover(insideBlock: false)
                 if pos == before { _ = next() }
+                if let placeholder = salvage(from: before) { program.statements.append(placeholder) }
             }
         }
+        program.brokenNames = brokenNames
         return program
     }
 
@@ -168,6 +188,7 @@ public struct Parser {
             } catch {
                 recover(insideBlock: true)
                 if pos == before { _ = next() }
+                if let placeholder = salvage(from: before) { body.append(placeholder) }
             }
         }
         if current.kind == .eof {
