@@ -187,6 +187,25 @@ import NASCIR
         #expect(labels.count == 3 * 2 * 2)
     }
 
+    @Test func looseEndCellOutputVariesWithTheChoices() throws {
+        let (s, g) = try root("""
+        input x: [4, 8, 8]
+        c = x -> cell("c", nodes: 3, merge: loose_end) { a: identity, b: conv2d(out: 4, kernel: 3, padding: 1) }
+        return c -> global_avg_pool
+        """)
+        guard case .cell(let c) = g.nodes[0].op else { Issue.record("cell"); return }
+        #expect(c.merge == .looseEnd && c.opsPerNode == 1)
+        #expect(g.nodes[0].types.isEmpty) // 4, 8 or 12 channels
+        #expect(try SearchSpace(s).decisions.count == 6)
+        // A consumer that needs a fixed channel count is rejected for some combinations.
+        let d = try #require(ExampleSupport.diagnostics("""
+        input x: [4, 8, 8]
+        c = x -> cell("c", nodes: 3, merge: loose_end) { a: identity, b: conv2d(out: 4, kernel: 3, padding: 1) }
+        return c -> conv2d(in: 12, out: 4, kernel: 1)
+        """))
+        #expect(d.contains("conv2d expects 12 input channels, but gets 4"))
+    }
+
     @Test func blocksAreInlinedWithPrefixedNamesAndChannelsInference() throws {
         let (s, g) = try root("""
         input x: [8, 16, 16]
