@@ -1,5 +1,6 @@
 // Frontend: the entry point that turns a `.nas` source file into a ModelSpace.
 import NASCIR
+import NASCPasses
 
 /// The .nas space language: parse, elaborate into the graph IR, and check every shape of the space.
 public enum Frontend {
@@ -24,7 +25,10 @@ public enum Frontend {
         // The IR's own invariants (structure, labels, known types); a failure here is a frontend bug, but it
         // is still reported as located diagnostics rather than a crash.
         try Verifier.verifyOrThrow(typed)
-        _ = try SearchSpace(typed)
+        let searchSpace = try SearchSpace(typed)
+        // Small spaces are also checked subnet by subnet with the passes' shape rules.
+        let subnetErrors = SubnetCheck.run(typed, searchSpace: searchSpace)
+        if !subnetErrors.isEmpty { throw DiagnosticError(subnetErrors) }
         return typed
     }
 

@@ -4,6 +4,7 @@ import Testing
 import Foundation
 import NASCFrontend
 import NASCIR
+import NASCPasses
 
 @Suite struct ExampleTests {
     @Test(arguments: ExampleSupport.examples)
@@ -25,6 +26,15 @@ import NASCIR
         }
         #expect(decoded == space)
         #expect(try ProtoIO.encode(decoded) == bytes)
+    }
+
+    @Test(arguments: ExampleSupport.examples)
+    func typesAgreeWithShapeInference(_ name: String) throws {
+        // The front end's node types and subgraph input types must be what the shape-infer pass computes.
+        var space = try ExampleSupport.compileExample(name)
+        var context = PassContext()
+        let result = try PassManager(pipeline: "check").run(on: &space, context: &context)
+        #expect(result.succeeded, "\(result.lines.joined(separator: "\n"))")
     }
 
     @Test(arguments: [
