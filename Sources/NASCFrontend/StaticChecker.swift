@@ -314,15 +314,21 @@ final class StaticChecker {
             subsets = Array(0..<(1 << count))
         }
         if subsets.isEmpty {
-            // Too many subsets to enumerate: every candidate must have the same type.
-            let combos = combinations(inputs)
+            // Too many subsets to enumerate (concat or none of several among more than 12). With one shared
+            // candidate type the result is that type with 1...n times its channels; otherwise the output is
+            // not tracked (downstream of it is unchecked).
+            if ic.reduction == .none {
+                fail(at: n, message: "input choice '\(ic.label)' with reduction none must choose one input", hint: "use n_chosen: 1",
+                     condition: [:], successes: [])
+                return []
+            }
             var out: [TypeAlternative] = []
-            for (c, ts) in combos {
-                if let bad = ts.first(where: { $0 != ts[0] }), ic.reduction != .concat {
-                    fail(at: n, message: "input choice '\(ic.label)' combines \(ts[0]) and \(bad), which differ", hint: nil, condition: c, successes: out.map(\.condition))
-                    continue
+            for (c, ts) in combinations(inputs) {
+                guard ts.allSatisfy({ $0 == ts[0] }), ts[0].rank >= 2, let ch = ts[0].shape[1].value else { continue }
+                for k in (ic.nChosen.map { [$0] } ?? Array(1...count)) {
+                    var t = ts[0]; t.shape[1] = .fixed(ch * k)
+                    out.append(TypeAlternative(condition: c, type: t))
                 }
-                out.append(TypeAlternative(condition: c, type: ts[0]))
             }
             return out
         }
