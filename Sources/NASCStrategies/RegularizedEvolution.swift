@@ -115,8 +115,8 @@ public struct RegularizedEvolution: Strategy, Sendable {
         try self.init(space: space, seed: seed, config: try Config())
     }
 
-    /// True once every architecture has been proposed (only with `dedup`).
-    public var isExhausted: Bool { config.dedup && BigInt(memory.count) >= size }
+    /// True once every architecture has been proposed (only with `dedup`), or when the space is empty.
+    public var isExhausted: Bool { size == 0 || (config.dedup && BigInt(memory.count) >= size) }
 
     /// Up to `count` proposals: random ones while the initial population is incomplete, then mutated
     /// tournament winners. Returns fewer when the space is exhausted or results are needed first.

@@ -129,8 +129,8 @@ public struct TPE: Strategy, Sendable {
         try self.init(space: space, seed: seed, config: try Config())
     }
 
-    /// True once every architecture has been proposed (only with `dedup`).
-    public var isExhausted: Bool { config.dedup && BigInt(memory.count) >= size }
+    /// True once every architecture has been proposed (only with `dedup`), or when the space is empty.
+    public var isExhausted: Bool { size == 0 || (config.dedup && BigInt(memory.count) >= size) }
 
     /// Up to `count` proposals; each one sees the earlier ones of the same call as running trials.
     public mutating func ask(count: Int) throws -> [Architecture] {
