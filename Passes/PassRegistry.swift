@@ -11,6 +11,7 @@ public enum PassRegistry {
         ShapeInference(),
         ExplicitParams(),
         Autodiff(),
+        Fuse(),
         Lower(),
         MemoryPlan(),
     ]

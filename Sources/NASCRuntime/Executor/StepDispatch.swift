@@ -73,6 +73,11 @@ extension Executor {
                                            beta: s.beta.map { UnsafePointer(m.f32($0)) }, runningMean: m.f32(s.runningMean),
                                            runningVar: m.f32(s.runningVar), epsilon: Float(s.eps), output: m.f32(s.output))
             }
+        case .batchNormFold(let s):
+            BatchNorm.forwardInference(shape: BatchNormShape(batch: 1, channels: s.channels, spatial: s.spatial), input: m.f32(s.input),
+                                       gamma: s.gamma.map { UnsafePointer(m.f32($0)) }, beta: s.beta.map { UnsafePointer(m.f32($0)) },
+                                       runningMean: m.f32(s.runningMean), runningVar: m.f32(s.runningVar), epsilon: Float(s.eps),
+                                       output: m.f32(s.output))
         case .batchNormBackward(let s):
             guard let gy = s.gradOutput, let gx = s.gradInput else { return }
             BatchNorm.backwardTraining(shape: BatchNormShape(batch: n, channels: s.channels, spatial: s.spatial), input: m.f32(s.input),
