@@ -9,6 +9,8 @@ public enum PassRegistry {
         Canonicalize(),
         DeadCodeElimination(),
         ShapeInference(),
+        SpecializePass(),
+        InlinePass(),
         ExplicitParams(),
         Autodiff(),
         Fuse(),

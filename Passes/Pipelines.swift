@@ -18,6 +18,7 @@ public struct Pipeline: Sendable, Hashable {
 /// | `default` | canonicalize, dce, shape-infer  | what `nasc` runs after building a space         |
 /// | `cleanup` | canonicalize, dce               | simplify without typing (e.g. before printing)  |
 /// | `check`   | verify, shape-infer             | validate a space and type it, changing nothing else |
+/// | `subnet`  | specialize, inline, dce         | the flat fixed model of `context.architecture`  |
 ///
 /// The pass manager verifies the IR before the first pass and after each pass, whatever the pipeline.
 public enum Pipelines {
@@ -27,6 +28,8 @@ public enum Pipelines {
                  summary: "simplify, remove dead code, infer types"),
         Pipeline(name: "cleanup", passes: ["canonicalize", "dce"], summary: "simplify and remove dead code"),
         Pipeline(name: "check", passes: ["verify", "shape-infer"], summary: "verify and infer types only"),
+        Pipeline(name: "subnet", passes: ["specialize", "inline", "dce"],
+                 summary: "fix the architecture's choices and flatten to one graph"),
     ]
 
     /// The pipeline with this name.

@@ -40,7 +40,9 @@ final class TextLexer {
         }
     }
 
+    /// Reports a lexical error; only the first one of each line (the rest of a bad line is usually noise).
     private func error(_ message: String, line: Int, column: Int) {
+        if diagnostics.last?.location.line == line { return }
         diagnostics.append(.error(message, at: SourceLocation(file: file, line: line, column: column)))
     }
 

@@ -118,10 +118,12 @@ extension VerifierRun {
             return
         }
         let names = c.candidates.map(\.name)
-        for i in 0..<c.numNodes {
+        // NNI numbers cell nodes after the predecessors: node m is `predecessors + m` (see ``SearchSpace``).
+        for m in 0..<c.numNodes {
+            let i = predecessors + m
             for j in 0..<c.opsPerNode {
-                recordUse("\(c.label)/op_\(i)_\(j)", .layerChoice(candidates: names), at: loc)
-                recordUse("\(c.label)/input_\(i)_\(j)", .inputChoice(nCandidates: predecessors + i, nChosen: 1), at: loc)
+                recordUse(CellLabels.op(c.label, node: i, op: j), .layerChoice(candidates: names), at: loc)
+                recordUse(CellLabels.input(c.label, node: i, op: j), .inputChoice(nCandidates: i, nChosen: 1), at: loc)
             }
         }
     }

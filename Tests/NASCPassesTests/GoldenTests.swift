@@ -7,6 +7,8 @@ import Testing
 /// One golden file: `// PIPELINE: spec` (or `// RUN: --passes=spec`), input text IR, the separator line,
 /// then the expected printed IR (without locations) or expected diagnostics, one per line:
 /// `// ERROR: file:line:col: error: message`, `// NOTE: ...` for notes, `// HINT: ...` for hints.
+/// An optional `// ARCH: {json}` line (one line, any form ``ArchitectureJSON`` reads) puts an architecture in the
+/// pass context, for `specialize`; problems reading it are reported as `ARCH:1:col: error: ...`.
 /// Set `NASC_UPDATE_GOLDEN=1` to rewrite the expected sections from the current output.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     static let separator = "// -----// EXPECTED //----- //"
@@ -25,6 +27,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     /// The file split into its parts.
     struct Parts {
         var pipeline: String?
+        var architecture: String?
         var input: String
         var expected: String?
     }
@@ -34,14 +37,16 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         let sep = lines.firstIndex(of: separator)
         let inputLines = Array(lines[..<(sep ?? lines.count)])
         var pipeline: String?
+        var architecture: String?
         for l in inputLines {
+            if l.hasPrefix("// ARCH:") { architecture = String(l.dropFirst("// ARCH:".count)).trimmingCharacters(in: .whitespaces) }
             if l.hasPrefix("// PIPELINE:") { pipeline = String(l.dropFirst("// PIPELINE:".count)).trimmingCharacters(in: .whitespaces) }
             if l.hasPrefix("// RUN:"), let r = l.range(of: "--passes=") {
                 pipeline = String(l[r.upperBound...]).trimmingCharacters(in: .whitespaces)
             }
         }
         let expected = sep.map { lines[($0 + 1)...].joined(separator: "\n") }
-        return Parts(pipeline: pipeline, input: inputLines.joined(separator: "\n"), expected: expected)
+        return Parts(pipeline: pipeline, architecture: architecture, input: inputLines.joined(separator: "\n"), expected: expected)
     }
 
     /// Diagnostics in golden form.
@@ -56,7 +61,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     }
 
     /// Parses the input, runs the pipeline and renders the outcome.
-    static func actualOutput(input: String, pipeline: String, file: String) -> String {
+    static func actualOutput(input: String, pipeline: String, file: String, architecture: String? = nil) -> String {
         var space: ModelSpace
         do { space = try TextIR.parse(input, file: file) } catch let e as DiagnosticError {
             return render(e.diagnostics)
@@ -66,6 +71,10 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
             return render(e.diagnostics)
         } catch { return "// ERROR: \(error)" }
         var context = PassContext()
+        if let json = architecture {
+            do { context.architecture = try ArchitectureJSON.read(json, space: SearchSpace(space), file: "ARCH") }
+            catch let e as DiagnosticError { return render(e.diagnostics) } catch { return "// ERROR: \(error)" }
+        }
         let result = manager.run(on: &space, context: &context)
         return result.succeeded ? TextIR.print(space, locations: false) : render(result.diagnostics)
     }
@@ -85,7 +94,8 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         let text = try String(contentsOf: c.url, encoding: .utf8)
         let parts = GoldenCase.split(text)
         let pipeline = try #require(parts.pipeline, "\(c.fileName) has no '// PIPELINE:' line")
-        let actual = GoldenCase.normalized(GoldenCase.actualOutput(input: parts.input, pipeline: pipeline, file: c.fileName))
+        let actual = GoldenCase.normalized(GoldenCase.actualOutput(input: parts.input, pipeline: pipeline, file: c.fileName,
+                                                                       architecture: parts.architecture))
         if ProcessInfo.processInfo.environment["NASC_UPDATE_GOLDEN"] == "1" {
             let updated = parts.input + "\n" + GoldenCase.separator + "\n" + actual + "\n"
             try updated.write(to: c.url, atomically: true, encoding: .utf8)
@@ -98,7 +108,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     /// Every pass and every verifier error class has golden coverage.
     @Test func coverage() {
         let names = GoldenCase.all().map(\.fileName)
-        for prefix in ["canonicalize-", "dce-", "shape-", "verify-", "pipeline-"] {
+        for prefix in ["canonicalize-", "dce-", "shape-", "verify-", "pipeline-", "specialize-"] {
             #expect(names.filter { $0.hasPrefix(prefix) }.count >= 3, "fewer than 3 golden files for \(prefix)")
         }
         for errorClass in ["cycle", "dangling-edge", "duplicate-name", "type-mismatch", "unknown-subgraph", "bad-arity",

@@ -1,0 +1,20 @@
+// SplitMix64: a tiny seeded random number generator, so searches and samples are reproducible.
+
+/// Steele, Lea and Flood's SplitMix64 generator: 64 bits of state, a Weyl sequence step and a mixing
+/// function. Deterministic for a given seed on every platform; not cryptographic.
+public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
+    /// The current state; the next output is derived from `state + 0x9E3779B97F4A7C15`.
+    public var state: UInt64
+
+    /// Creates a generator from a seed.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
