@@ -28,6 +28,9 @@ public final class Executor {
     public var selection: [Int] = []
 
     let memory: ExecutorMemory
+    /// The plan's kernels and guards as flat arrays, so the step loop copies no names.
+    let kernels: ContiguousArray<KernelStep>
+    let guards: ContiguousArray<StepGuard?>
     /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans.
     let optimizer: (any ParameterOptimizer)?
     /// Per step: the part pointers of concat steps (bound with the batch size; empty for other steps).
@@ -43,6 +46,8 @@ public final class Executor {
         self.learningRate = plan.optimizer?.learningRate ?? 0
         optimizer = try plan.optimizer.map(Self.makeOptimizer)
         memory = ExecutorMemory(plan: plan)
+        kernels = ContiguousArray(plan.steps.map(\.kernel))
+        guards = ContiguousArray(plan.steps.map(\.guardedBy))
         initializeParameters()
     }
 
