@@ -183,7 +183,7 @@ extension PlanBuilder {
             if case .softmaxCrossEntropy(let s) = n.op { kind = .crossEntropy(labelSmoothing: s) } else { kind = .nll }
             emit(.lossForward(LossStep(kind: kind, classes: try dim(t, 1, n), input: x, labels: labels, output: loss)), n)
         case .separableConv2d:
-            throw Diagnostic.error("separable_conv2d '\(n.name)' is not lowered yet (write it as depthwise_conv2d + conv2d)",
+            throw Diagnostic.error("separable_conv2d '\(n.name)' needs an inferred type to be split into depthwise + pointwise convolutions (run shape-infer first)",
                                    at: n.location)
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be lowered (run specialize and inline first)",

@@ -11,6 +11,7 @@ public enum PassRegistry {
         ShapeInference(),
         SpecializePass(),
         InlinePass(),
+        DecomposeSeparable(),
         ExplicitParams(),
         Autodiff(),
         Fuse(),
