@@ -18,6 +18,11 @@ public struct Autodiff: Pass {
     public init() {}
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
+        if let root = space.rootGraph, let n = root.nodes.first(where: { $0.op.isChoice || $0.op.kind == .call }) {
+            context.diagnostics.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be differentiated (run specialize and inline first)",
+                                      at: n.location)
+            return
+        }
         try ExplicitParams().run(on: &space, context: &context)
         if context.diagnostics.hasErrors { return }
         guard var g = space.rootGraph else {

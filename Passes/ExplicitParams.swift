@@ -8,7 +8,8 @@ import NASCIR
 /// - `batch_norm(%x)` -> `batch_norm(%x[, %gamma, %beta], %running_mean, %running_var)` (running stats not trainable)
 /// - `layer_norm(%x)` -> `layer_norm(%x[, %gamma, %beta])`
 ///
-/// Layers that already have their parameters are left alone, so the pass is idempotent. Needs the layer input
+/// Layers that already have their parameters are left alone, so the pass is idempotent. Typed
+/// `separable_conv2d` nodes are first split into depthwise + pointwise convolutions (``DecomposeSeparable``). Needs the layer input
 /// types (run `shape-infer` first) and constant attributes (run `specialize` first).
 public struct ExplicitParams: Pass {
     public let name = "explicit-params"
@@ -19,6 +20,7 @@ public struct ExplicitParams: Pass {
 
     /// Reports problems (unknown input types, non-constant attributes) in `context.diagnostics`.
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
+        try DecomposeSeparable().run(on: &space, context: &context)
         for gi in space.graphs.indices {
             var g = space.graphs[gi]
             var out: [Node] = []

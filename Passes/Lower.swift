@@ -27,6 +27,15 @@ public struct Lower: Pass {
 
     /// Lowers `space`'s root graph (making its parameters explicit in place). Throws ``DiagnosticError``.
     public static func plan(for space: inout ModelSpace, options: [String: String] = [:]) throws -> Plan {
+        if let root = space.rootGraph {
+            let structural = root.nodes.filter { $0.op.isChoice || $0.op.kind == .call }
+            if !structural.isEmpty {
+                throw DiagnosticError(structural.map {
+                    Diagnostic.error("'\($0.op.kind.rawValue)' node '\($0.name)' cannot be lowered (run specialize and inline first)",
+                                     at: $0.location)
+                })
+            }
+        }
         var ctx = PassContext(options: options)
         try ExplicitParams().run(on: &space, context: &ctx)
         try ctx.diagnostics.throwIfErrors()

@@ -11,6 +11,8 @@ extension PlanBuilder {
             let p = try pad(a.padding, kernel: k, stride: s, dilation: d, size: h, n)
             return ConvGeometry(inChannels: c, inHeight: h, inWidth: w, outChannels: try int(a.outChannels, "out", n), kernel: k,
                                 stride: s, padding: p, dilation: d, groups: try int(a.groups, "groups", n))
+        case .fusedConv2d(let f):
+            return try convGeometry(.conv2d(f.conv), input: t, n)
         case .depthwiseConv2d(let a), .depthwiseConv2dGradInput(let a), .depthwiseConv2dGradWeight(let a):
             let k = try int(a.kernel, "kernel", n), s = try int(a.stride, "stride", n), d = try int(a.dilation, "dilation", n)
             let p = try pad(a.padding, kernel: k, stride: s, dilation: d, size: h, n)
@@ -69,6 +71,8 @@ extension PlanBuilder {
             let y = try output(n)
             let ws = g.workspaceCount > 0 ? newSlot("\(n.name)/im2col", .workspace, .fixed(g.workspaceCount)) : nil
             emit(.convForward(ConvForwardStep(geometry: g, input: x, weight: w, bias: b, output: y, workspace: ws)), n)
+        case .fusedConv2d(let f):
+            try lowerFusedConv(f, n)
         case .depthwiseConv2d(let a):
             let t = try type(n.inputs[0], of: n)
             let g = try convGeometry(n.op, input: t, n)
@@ -179,7 +183,7 @@ extension PlanBuilder {
             if case .softmaxCrossEntropy(let s) = n.op { kind = .crossEntropy(labelSmoothing: s) } else { kind = .nll }
             emit(.lossForward(LossStep(kind: kind, classes: try dim(t, 1, n), input: x, labels: labels, output: loss)), n)
         case .separableConv2d:
-            throw Diagnostic.error("separable_conv2d '\(n.name)' is not lowered yet (write it as depthwise_conv2d + conv2d)",
+            throw Diagnostic.error("separable_conv2d '\(n.name)' needs an inferred type to be split into depthwise + pointwise convolutions (run shape-infer first)",
                                    at: n.location)
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be lowered (run specialize and inline first)",
@@ -187,6 +191,42 @@ extension PlanBuilder {
         default:
             try lowerBackward(n)
         }
+    }
+
+    /// A fused convolution: folds the batchnorm into a copy of the weights and bias with two inference batchnorm
+    /// steps over the parameters (scale per output channel), then one convolution with the activation in place.
+    mutating func lowerFusedConv(_ f: FusedConv2DAttrs, _ n: Node) throws {
+        let t = try type(n.inputs[0], of: n)
+        let g = try convGeometry(n.op, input: t, n)
+        try checkConvOutput(g, try outputType(n), n)
+        let x = try slot(n.inputs[0], of: n)
+        var w = try paramInput(n, 1, "weight")
+        var i = 2
+        var b: SlotID? = nil
+        if f.conv.bias { b = try paramInput(n, 2, "bias"); i = 3 }
+        if let bn = f.batchNorm {
+            var gamma: SlotID?, beta: SlotID?
+            if bn.affine { gamma = try paramInput(n, i, "batchnorm weight"); beta = try paramInput(n, i + 1, "batchnorm bias"); i += 2 }
+            let rm = try paramInput(n, i, "running_mean"), rv = try paramInput(n, i + 1, "running_var")
+            let o = g.outChannels
+            let zero = newSlot("\(n.name)/zeros", .workspace, .fixed(o))
+            emit(.copy(CopyStep(source: nil, destination: zero)), n)
+            let fw = newSlot("\(n.name)/folded_weight", .workspace, .fixed(g.weightCount))
+            let fb = newSlot("\(n.name)/folded_bias", .workspace, .fixed(o))
+            // w' = w * gamma / sqrt(var + eps): batchnorm with mean 0 and no shift over [O, C/g*k*k].
+            emit(.batchNormFold(BatchNormStep(channels: o, spatial: g.weightCount / o, eps: bn.eps, momentum: 0, input: w, output: fw,
+                                              gamma: gamma, beta: nil, runningMean: zero, runningVar: rv,
+                                              savedMean: zero, savedInvStd: zero)), n)
+            // b' = (b - mean) * gamma / sqrt(var + eps) + beta: batchnorm of the bias (zeros without one).
+            emit(.batchNormFold(BatchNormStep(channels: o, spatial: 1, eps: bn.eps, momentum: 0, input: b ?? zero, output: fb,
+                                              gamma: gamma, beta: beta, runningMean: rm, runningVar: rv,
+                                              savedMean: zero, savedInvStd: zero)), n)
+            w = fw
+            b = fb
+        }
+        let y = try output(n)
+        let ws = g.workspaceCount > 0 ? newSlot("\(n.name)/im2col", .workspace, .fixed(g.workspaceCount)) : nil
+        emit(.convForward(ConvForwardStep(geometry: g, input: x, weight: w, bias: b, output: y, workspace: ws, activation: f.activation)), n)
     }
 
     /// Rows of `features` per batch sample for an op over the last dimension.

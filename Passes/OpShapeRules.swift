@@ -102,6 +102,8 @@ enum OpShapeRules {
             return TensorType(.f32, [])
         case .paramGrad:
             return inputs[0]
+        case .fusedConv2d(let f):
+            return try conv2d(f.conv, inputs[0])
         default:
             // Gradient ops: autodiff annotates their types (ShapeEngine keeps them); some are not derivable from
             // their inputs alone (a strided conv's input size), so there is no rule.

@@ -11,8 +11,10 @@ public enum PassRegistry {
         ShapeInference(),
         SpecializePass(),
         InlinePass(),
+        DecomposeSeparable(),
         ExplicitParams(),
         Autodiff(),
+        Fuse(),
         Lower(),
         MemoryPlan(),
     ]

@@ -92,6 +92,8 @@ public enum Op: Hashable, Sendable {
     case softmaxCrossEntropyGrad(labelSmoothing: Double)
     /// `(logProbabilities, labels) -> gradLogProbabilities` of the mean loss.
     case nllLossGrad
+    /// A convolution with a folded batchnorm and/or activation (from the `fuse` pass).
+    case fusedConv2d(FusedConv2DAttrs)
 
     /// The op's kind (its text name).
     public var kind: OpKind {
@@ -155,6 +157,7 @@ public enum Op: Hashable, Sendable {
         case .logSoftmaxGrad: return .logSoftmaxGrad
         case .softmaxCrossEntropyGrad: return .softmaxCrossEntropyGrad
         case .nllLossGrad: return .nllLossGrad
+        case .fusedConv2d: return .fusedConv2d
         }
     }
 
@@ -203,6 +206,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
+    case fusedConv2d = "fused_conv2d"
 
     /// True for the ops autodiff appends (gradients and parameter-gradient markers).
     public var isBackward: Bool { rawValue.contains("_grad") }
@@ -212,7 +216,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         switch self {
         case .add, .mul, .concat, .inputChoice, .call, .layerChoice, .cell: return nil
         // Parameterized layers take their parameters as extra inputs once they are explicit.
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return nil
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .fusedConv2d: return nil
         case .batchNormGrad, .layerNormGrad: return nil
         case .param: return 0
         case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
@@ -229,6 +233,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .add, .mul: return 2
         case .concat, .inputChoice, .cell: return 1
         case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        case .fusedConv2d: return 2
         case .batchNormGrad, .layerNormGrad: return 3
         case .call, .layerChoice: return 0
         default: return arity ?? 1

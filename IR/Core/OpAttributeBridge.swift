@@ -66,6 +66,14 @@ extension Op {
             out.float("label_smoothing", s, default: 0)
         case .activationGrad(let f):
             out.list.append(NamedAttribute("fn", .symbol(f.rawValue)))
+        case .fusedConv2d(let f):
+            out.list = Op.conv2d(f.conv).attributes
+            if let bn = f.batchNorm {
+                out.list.append(NamedAttribute("bn", .bool(true)))
+                out.float("bn_eps", bn.eps, default: 1e-5)
+                out.bool("bn_affine", bn.affine, default: true)
+            }
+            if let a = f.activation { out.list.append(NamedAttribute("activation", .symbol(a.rawValue))) }
         case .activation, .globalAvgPool, .flatten, .add, .mul, .identity, .nllLoss, .paramGrad, .globalAvgPoolGrad,
              .flattenGrad, .mulGrad, .nllLossGrad:
             break
@@ -174,6 +182,17 @@ extension Op {
         case .activationGrad:
             let f = try r.symbol("fn", allowed: Activation.allCases.map(\.rawValue))
             self = .activationGrad(Activation(rawValue: f)!)
+        case .fusedConv2d:
+            let conv = Conv2DAttrs(
+                outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
+                padding: try r.padding(), dilation: try r.expr("dilation", default: 1),
+                groups: try r.expr("groups", default: 1), bias: try r.bool("bias", default: true),
+                inChannels: try r.optionalExpr("in"))
+            let hasBN = try r.bool("bn", default: false)
+            let eps = try r.float("bn_eps", default: 1e-5), affine = try r.bool("bn_affine", default: true)
+            let act = r.has("activation") ? try r.symbol("activation", allowed: Activation.allCases.map(\.rawValue)) : nil
+            self = .fusedConv2d(FusedConv2DAttrs(conv: conv, batchNorm: hasBN ? BatchNormAttrs(eps: eps, affine: affine) : nil,
+                                                 activation: act.flatMap(Activation.init(rawValue:))))
         case .call: self = .call(graph: try r.graph("graph"))
         case .layerChoice:
             self = .layerChoice(LayerChoiceOp(label: try r.string("label"), candidates: try r.candidates("candidates")))

@@ -65,3 +65,20 @@ extension Op {
         }
     }
 }
+
+/// `fused_conv2d`: a convolution with a folded inference batchnorm and/or an activation, made by the `fuse` pass.
+///
+/// Inputs: `x`, the conv weight, the conv bias (if `conv.bias`), then for a folded batchnorm its weight and bias
+/// (if affine), running mean and running variance.
+public struct FusedConv2DAttrs: Hashable, Sendable {
+    public var conv: Conv2DAttrs
+    /// The folded batchnorm (inference: running statistics), if any.
+    public var batchNorm: BatchNormAttrs?
+    /// The activation applied to the result, if any.
+    public var activation: Activation?
+
+    /// Creates fused convolution attributes.
+    public init(conv: Conv2DAttrs, batchNorm: BatchNormAttrs? = nil, activation: Activation? = nil) {
+        self.conv = conv; self.batchNorm = batchNorm; self.activation = activation
+    }
+}

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "61c336e367f4cfef933f69dc90a3436e34bf09389f0fe5dbaea829326325ac2e"
+    public static let sha256 = "57662a83568e1f0b671ccef2b2cdef5bd500145f5593297fbbc1b8a0e0e163cf"
 }

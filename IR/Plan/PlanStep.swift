@@ -12,6 +12,8 @@ public enum KernelStep: Hashable, Sendable {
     case linearBackwardBias(LinearStep)
     case batchNormForward(BatchNormStep)
     case batchNormBackward(BatchNormStep)
+    /// Inference batchnorm over a parameter tensor (batch 1): folds a batchnorm into conv weights and bias.
+    case batchNormFold(BatchNormStep)
     case layerNormForward(LayerNormStep)
     case layerNormBackward(LayerNormStep)
     case activationForward(ActivationStep)
@@ -49,6 +51,7 @@ public enum KernelStep: Hashable, Sendable {
         case .linearBackwardBias: return "linear_backward_bias"
         case .batchNormForward: return "batch_norm_forward"
         case .batchNormBackward: return "batch_norm_backward"
+        case .batchNormFold: return "batch_norm_fold"
         case .layerNormForward: return "layer_norm_forward"
         case .layerNormBackward: return "layer_norm_backward"
         case .activationForward(let a): return "\(a.function.rawValue)_forward"

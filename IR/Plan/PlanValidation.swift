@@ -106,7 +106,7 @@ extension Plan {
         case .maxPoolForward(let s), .maxPoolBackward(let s), .avgPoolForward(let s), .avgPoolBackward(let s): return pool(s.geometry)
         case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s), .linearBackwardBias(let s):
             return s.inFeatures > 0 && s.outFeatures > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
-        case .batchNormForward(let s), .batchNormBackward(let s):
+        case .batchNormForward(let s), .batchNormBackward(let s), .batchNormFold(let s):
             return s.channels > 0 && s.spatial > 0 ? nil : "invalid batchnorm sizes"
         case .layerNormForward(let s), .layerNormBackward(let s):
             return s.features > 0 && s.rowsPerSample > 0 ? nil : "invalid layernorm sizes"
@@ -157,6 +157,10 @@ extension Plan {
             let x = ps(s.channels * s.spatial), c = SymbolicSize.fixed(s.channels)
             return [f(s.input, x), f(s.output, x), f(s.runningMean, c), f(s.runningVar, c), f(s.savedMean, c), f(s.savedInvStd, c)]
                 + opt(s.gamma, c) + opt(s.beta, c) + opt(s.gradOutput, x) + opt(s.gradInput, x) + opt(s.gradGamma, c) + opt(s.gradBeta, c)
+        case .batchNormFold(let s):
+            let x = SymbolicSize.fixed(s.channels * s.spatial), c = SymbolicSize.fixed(s.channels)
+            return [f(s.input, x), f(s.output, x), f(s.runningMean, c), f(s.runningVar, c), f(s.savedMean, c), f(s.savedInvStd, c)]
+                + opt(s.gamma, c) + opt(s.beta, c)
         case .layerNormForward(let s), .layerNormBackward(let s):
             let x = ps(s.rowsPerSample * s.features), c = SymbolicSize.fixed(s.features), r = ps(s.rowsPerSample)
             return [f(s.input, x), f(s.output, x), f(s.savedMean, r), f(s.savedInvStd, r)]

@@ -214,7 +214,7 @@ extension Elaborator {
             return total
         case .flatten: return nil
         case .call, .layerChoice, .inputChoice, .repeated, .cell: return nil
-        default: return nil  // training ops never appear in a space
+        default: return nil  // training ops (params, losses, gradients) never appear in a .nas space
         }
     }
 }

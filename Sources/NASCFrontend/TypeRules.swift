@@ -147,8 +147,7 @@ enum TypeRules {
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Failure("internal: \(op.kind.rawValue) is not a base op")
         default:
-            // Training ops (parameters, losses, gradients) are made by passes, never written in a space.
-            throw Failure("internal: \(op.kind.rawValue) is not a space-language op")
+            throw Failure("internal: \(op.kind.rawValue) is a training op, not a space op")
         }
     }
 }

@@ -58,6 +58,8 @@ enum ProtoSamples {
             .activationGrad(.relu), .maxPool2dGrad(Pool2DAttrs(kernel: .int(2))), .avgPool2dGrad(Pool2DAttrs(kernel: .int(2))),
             .globalAvgPoolGrad, .flattenGrad, .dropoutGrad(p: .float(0.5)), .mulGrad, .concatGrad(axis: 1),
             .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: -1), .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
+            .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(eps: 1e-3),
+                                          activation: .relu)),
         ]
     }
 

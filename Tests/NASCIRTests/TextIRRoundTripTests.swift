@@ -59,6 +59,8 @@ import Testing
         .avgPool2dGrad(Pool2DAttrs(kernel: .int(3), countIncludePad: false)), .globalAvgPoolGrad, .flattenGrad,
         .dropoutGrad(p: .float(0.5)), .mulGrad, .concatGrad(axis: 1), .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: 1),
         .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
+        .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(),
+                                      activation: .gelu)),
     ]
 
     /// A space using every op, with all locations known.

@@ -104,6 +104,31 @@ import NASCPasses
         #expect(e2?.description.contains("shape-infer") == true)
     }
 
+    @Test func guardedStepsFollowTheSelection() throws {
+        // A supernet switch: the relu step belongs to candidate 1 of selector 0; under candidate 0 it is skipped.
+        var b = GraphBuilder(input: .f(2))
+        b.add("fc", .linear(LinearAttrs(outFeatures: .int(2), bias: false)), ["x"], .f(2))
+        b.add("act", .activation(.relu), ["fc"], .f(2))
+        var space = b.space(outputs: ["fc"])
+        var plan = try Lower.plan(for: &space)
+        plan.selectors = [PlanSelector(label: "switch", candidates: ["plain", "relu"])]
+        plan.steps.append(PlanStep(.activationForward(ActivationStep(function: .relu, input: plan.logits, output: plan.logits)),
+                                   node: "act", guardedBy: StepGuard(selector: 0, candidate: 1)))
+        plan.forwardSteps = 0..<plan.steps.count
+        plan.backwardSteps = plan.steps.count..<plan.steps.count
+        plan.updateSteps = plan.steps.count..<plan.steps.count
+        let exec = try Executor(plan: plan)
+        try exec.setParameter("fc.weight", [1, 0, 0, -1])
+        exec.selection = [0]
+        try exec.forward(data: [3, 4], batch: 1)
+        #expect(exec.output == [3, -4])
+        exec.selection = [1]
+        try exec.forward(data: [3, 4], batch: 1)
+        #expect(exec.output == [3, 0])
+        guard case .plan(let back) = try ProtoIO.decodeFile(try ProtoIO.encode(plan), file: "g.pb") else { Issue.record("no plan"); return }
+        #expect(back == plan)
+    }
+
     @Test func corruptPlansAreRejected() throws {
         var space = smallNet()
         var plan = try Lower.plan(for: &space)

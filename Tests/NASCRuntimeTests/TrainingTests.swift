@@ -101,6 +101,16 @@ import NASCPasses
         try checkGradients(mixedNet(), inputCount: 32, classes: 3)
     }
 
+    @Test func separableConvGradientsMatchFiniteDifferences() throws {
+        var b = GraphBuilder(input: .f(3, 5, 5))
+        b.add("sep", .separableConv2d(SeparableConv2DAttrs(outChannels: .int(4), kernel: .int(3), stride: .int(2), padding: .same)),
+              ["x"], .f(4, 3, 3))
+        b.add("act", .activation(.relu6), ["sep"], .f(4, 3, 3))
+        b.add("gap", .globalAvgPool, ["act"], .f(4))
+        b.add("fc", .linear(LinearAttrs(outFeatures: .int(2))), ["gap"], .f(2))
+        try checkGradients(b.space(outputs: ["fc"]), inputCount: 75, classes: 2)
+    }
+
     @Test func trainingIsBitwiseDeterministic() throws {
         let plan = try PlanCompiler.compile(convNet(), training: true, options: ["lr": "0.1", "momentum": "0.9"])
         func run(seed: UInt64) throws -> ([Float], [Float]) {

@@ -28,6 +28,9 @@ public final class Executor {
     public var selection: [Int] = []
 
     let memory: ExecutorMemory
+    /// The plan's kernels and guards as flat arrays, so the step loop copies no names.
+    let kernels: ContiguousArray<KernelStep>
+    let guards: ContiguousArray<StepGuard?>
     /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans.
     let optimizer: (any ParameterOptimizer)?
     /// Per step: the part pointers of concat steps (bound with the batch size; empty for other steps).
@@ -43,6 +46,8 @@ public final class Executor {
         self.learningRate = plan.optimizer?.learningRate ?? 0
         optimizer = try plan.optimizer.map(Self.makeOptimizer)
         memory = ExecutorMemory(plan: plan)
+        kernels = ContiguousArray(plan.steps.map(\.kernel))
+        guards = ContiguousArray(plan.steps.map(\.guardedBy))
         initializeParameters()
     }
 
@@ -56,6 +61,13 @@ public final class Executor {
         }
     }
 
+    /// FNV-1a of the UTF-8 bytes: a hash that is the same in every process (unlike `hashValue`).
+    static func stableHash(_ s: String) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return Int(bitPattern: UInt(h))
+    }
+
     /// The batch size buffers are bound to (0 before the first run).
     public var batchSize: Int { memory.batch }
 
@@ -63,7 +75,8 @@ public final class Executor {
     public func initializeParameters() {
         for (i, s) in plan.slots.enumerated() where s.role.isPersistent {
             let p = memory.f32(i), count = memory.counts[i]
-            var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0, i))
+            // Seeded by the slot's name, so a parameter starts the same whatever the plan layout (fused, memory-planned).
+            var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0, Self.stableHash(s.name)))
             switch s.initializer {
             case .ones?: p.update(repeating: 1, count: count)
             case .kaimingUniform(let fanIn)?, .fanInUniform(let fanIn)?:

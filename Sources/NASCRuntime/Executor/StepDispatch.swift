@@ -29,9 +29,8 @@ extension Executor {
     /// Runs step `index` of the plan.
     func run(step index: Int, training: Bool) throws {
         let m = memory, n = memory.batch
-        let step = plan.steps[index]
-        if let g = step.guardedBy, g.selector < selection.count, selection[g.selector] != g.candidate { return }
-        switch step.kernel {
+        if let g = guards[index], g.selector < selection.count, selection[g.selector] != g.candidate { return }
+        switch kernels[index] {
         case .convForward(let s):
             let shape = convShape(s.geometry)
             Conv2D.forward(shape: shape, input: m.f32(s.input), weight: m.f32(s.weight), bias: s.bias.map { UnsafePointer(m.f32($0)) },
@@ -73,6 +72,11 @@ extension Executor {
                                            beta: s.beta.map { UnsafePointer(m.f32($0)) }, runningMean: m.f32(s.runningMean),
                                            runningVar: m.f32(s.runningVar), epsilon: Float(s.eps), output: m.f32(s.output))
             }
+        case .batchNormFold(let s):
+            BatchNorm.forwardInference(shape: BatchNormShape(batch: 1, channels: s.channels, spatial: s.spatial), input: m.f32(s.input),
+                                       gamma: s.gamma.map { UnsafePointer(m.f32($0)) }, beta: s.beta.map { UnsafePointer(m.f32($0)) },
+                                       runningMean: m.f32(s.runningMean), runningVar: m.f32(s.runningVar), epsilon: Float(s.eps),
+                                       output: m.f32(s.output))
         case .batchNormBackward(let s):
             guard let gy = s.gradOutput, let gx = s.gradInput else { return }
             BatchNorm.backwardTraining(shape: BatchNormShape(batch: n, channels: s.channels, spatial: s.spatial), input: m.f32(s.input),
@@ -165,7 +169,7 @@ extension Executor {
                 case .nll:
                     m.f32(s.output)[0] = try Loss.nll(batch: n, classes: s.classes, logProbabilities: m.f32(s.input), labels: m.i64(s.labels))
                 }
-            } catch { throw ExecutorError.kernel(error, step: step) }
+            } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
         case .lossBackward(let s):
             do {
                 switch s.kind {
@@ -176,7 +180,7 @@ extension Executor {
                     _ = try Loss.nll(batch: n, classes: s.classes, logProbabilities: m.f32(s.input), labels: m.i64(s.labels),
                                      gradInput: m.f32(s.output))
                 }
-            } catch { throw ExecutorError.kernel(error, step: step) }
+            } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
         case .optimizerUpdate(let s):
             guard let optimizer else { return }
             optimizer.step(parameter: m.f32(s.param), gradient: m.f32(s.grad), count: m.counts[s.param],
