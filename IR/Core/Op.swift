@@ -227,6 +227,15 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// Number of tensor inputs as written in a model space, before `explicit-params` adds parameters as inputs
+    /// (a `conv2d` in a space reads exactly one tensor); `nil` for variadic ops.
+    public var spaceArity: Int? {
+        switch self {
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        default: return arity
+        }
+    }
+
     /// The fewest inputs a variadic op takes.
     public var minInputs: Int {
         switch self {
