@@ -1,0 +1,110 @@
+// TrialProcess: one `nasc trial` child process — spawn, read its stdout lines on a thread, kill, report exit.
+import Foundation
+
+/// What a trial process reports to the experiment loop.
+public enum TrialProcessEvent: Sendable {
+    /// One line of the process's standard output.
+    case line(trial: Int, text: String)
+    /// The process ended: exit status, or the signal that killed it. Sent after every `line`.
+    case exited(trial: Int, status: Int32, signal: Int32?)
+}
+
+/// A thread-safe queue of events with a timed wait (the experiment loop's only synchronization point).
+public final class EventQueue<Event: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var events: [Event] = []
+
+    /// Creates an empty queue.
+    public init() {}
+
+    /// Adds an event and wakes the waiter.
+    public func post(_ event: Event) {
+        condition.lock()
+        events.append(event)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Takes every queued event, waiting until `deadline` if there is none (may return empty).
+    public func drain(waitingUntil deadline: Date) -> [Event] {
+        condition.lock()
+        defer { condition.unlock() }
+        while events.isEmpty {
+            if !condition.wait(until: deadline) { break }
+        }
+        let out = events
+        events.removeAll()
+        return out
+    }
+}
+
+/// A running trial process.
+public final class TrialProcess: @unchecked Sendable {
+    /// The trial id.
+    public let trial: Int
+    let process = Process()
+    /// When `run()` was called (seconds since 1970).
+    public private(set) var spawnedAt: Double = 0
+
+    /// Prepares `executable arguments...`; standard error goes to `logPath` (appended).
+    public init(trial: Int, executable: String, arguments: [String], logPath: String) {
+        self.trial = trial
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if FileManager.default.createFile(atPath: logPath, contents: nil),
+           let log = FileHandle(forWritingAtPath: logPath) {
+            process.standardError = log
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
+        process.standardInput = FileHandle.nullDevice
+    }
+
+    /// The process id (0 before start).
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Starts the process; a reader thread posts its lines then its exit to `events`.
+    public func start(events: EventQueue<TrialProcessEvent>) throws {
+        let out = Pipe()
+        process.standardOutput = out
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        spawnedAt = Date().timeIntervalSince1970
+        try process.run()
+        // The parent's copy of the write end must close, or EOF never comes.
+        try? out.fileHandleForWriting.close()
+        let reader = out.fileHandleForReading
+        let id = trial
+        let process = self.process
+        let thread = Thread {
+            var buffer = [UInt8]()
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer.append(contentsOf: chunk)
+                while let nl = buffer.firstIndex(of: 0x0A) {
+                    let line = String(decoding: buffer[..<nl], as: UTF8.self)
+                    buffer.removeSubrange(...nl)
+                    if !line.trimmingCharacters(in: .whitespaces).isEmpty { events.post(.line(trial: id, text: line)) }
+                }
+                // A process that floods without newlines cannot grow memory without bound.
+                if buffer.count > 1 << 20 {
+                    events.post(.line(trial: id, text: String(decoding: buffer.prefix(200), as: UTF8.self)))
+                    buffer.removeAll()
+                }
+            }
+            if !buffer.isEmpty { events.post(.line(trial: id, text: String(decoding: buffer, as: UTF8.self))) }
+            try? reader.close()
+            exited.wait()
+            let signaled = process.terminationReason == .uncaughtSignal
+            events.post(.exited(trial: id, status: process.terminationStatus, signal: signaled ? process.terminationStatus : nil))
+        }
+        thread.start()
+    }
+
+    /// Sends a signal (SIGTERM by default) to the process if it is running.
+    public func signal(_ sig: Int32 = SIGTERM) {
+        let p = pid
+        if p > 0 && process.isRunning { kill(p, sig) }
+    }
+}
