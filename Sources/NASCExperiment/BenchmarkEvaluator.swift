@@ -4,8 +4,8 @@ import NASCIR
 
 /// A table that gives every architecture of a space its final metric, like NAS-Bench-101/201 lookups.
 public protocol BenchmarkTable: Sendable {
-    /// The final metric of `architecture` (in [0, 1], higher is better).
-    func score(_ architecture: Architecture) -> Double
+    /// The final metric of `architecture` (in [0, 1], higher is better); throws for an architecture not in the table.
+    func score(_ architecture: Architecture) throws -> Double
 }
 
 /// Evaluates by table lookup. Epoch `e` of `E` reports `final * (1 - 2^-e) / (1 - 2^-E)`, a rising curve that
@@ -29,7 +29,7 @@ public struct BenchmarkEvaluator: TrialEvaluator {
     }
 
     public func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
-        let final = table.score(subject.architecture)
+        let final = try table.score(subject.architecture)
         guard final.isFinite else { throw TrialFailure(kind: "diverged", message: "the benchmark table gives a non-finite metric") }
         var curve: [Double] = []
         for e in 1...epochs {
