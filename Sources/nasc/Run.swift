@@ -96,7 +96,8 @@ struct Run: ParsableCommand {
             do {
                 runner = try ExperimentTool.create(spaceFile: file, directory: output ?? paths[1], config: config, evaluator: settings)
             } catch let e as DiagnosticError {
-                printError(file.render(e))
+                // Source context only for problems in the space file itself.
+                printError(e.diagnostics.allSatisfy { $0.location.file == file.path } ? file.render(e) : e.description)
                 throw ReportedFailure()
             }
         }
