@@ -43,6 +43,8 @@ public final class ExperimentRunner {
     public var killGrace: Double = 1.0
     /// Seconds to wait for killed processes to be reaped before giving up on them.
     public var exitWait: Double = 3.0
+    /// Seconds a trial process may linger after reporting its result before it is killed (its slot is needed).
+    public var lingerLimit: Double = 10.0
     /// Progress display.
     public weak var observer: (any ExperimentObserver)?
     let lock: ExperimentLock
@@ -58,6 +60,7 @@ public final class ExperimentRunner {
         var badOutput: String?
         var killedReason: String?
         var progress: (epoch: Int, metric: Double)?
+        var finishedAt: Date?
     }
     var running: [Int: Running] = [:]
     var pending: [Int] = []
@@ -142,6 +145,10 @@ public final class ExperimentRunner {
             var wake = Date().addingTimeInterval(0.25)
             if let deadline, deadline < wake { wake = deadline }
             for e in events.drain(waitingUntil: wake) { try handle(e) }
+            // A process that reported its result but does not exit would hold its slot forever.
+            for entry in running.values {
+                if let t = entry.finishedAt, Date().timeIntervalSince(t) > lingerLimit { entry.process?.signal(SIGKILL) }
+            }
             if Date().timeIntervalSince(lastTick) >= 0.25 {
                 lastTick = Date()
                 try store.setElapsed(elapsed())
@@ -231,6 +238,7 @@ public final class ExperimentRunner {
                 observer?.trialProgress(id, epoch: epoch, metric: metric)
             case .final(let metric, let params, let flops):
                 entry.finished = true
+                entry.finishedAt = Date()
                 try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops))
             case .error(let kind, let msg):
                 entry.error = kind == "error" ? msg : "\(kind): \(msg)"

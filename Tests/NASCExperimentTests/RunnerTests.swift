@@ -182,3 +182,44 @@ func strategyState(_ store: ExperimentStore) throws -> SequentialStrategy.State 
         #expect(e?.description == "\(runner.store.directory): error: another `nasc run` is working on this experiment")
     }
 }
+
+@Suite struct LingerAndDisplayTests {
+    @Test func aTrialThatReportsButDoesNotExitIsKilledAndKeepsItsResult() throws {
+        let dir = try Fixtures.tempDir()
+        let runner = try newRunner(dir, goodTrial + "\nexec sleep 60", Fixtures.config(maxTrials: 2, concurrency: 1))
+        runner.lingerLimit = 0.3
+        let start = Date()
+        let summary = try runner.run()
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(summary.succeeded == 2)
+    }
+
+    final class Lines: @unchecked Sendable { var text = "" }
+
+    @Test func plainDisplayWritesOneLinePerEvent() throws {
+        let out = Lines()
+        let display = ProgressDisplay(live: false) { out.text += $0 }
+        display.trialStarted(1, attempt: 2, pid: 77)
+        display.trialProgress(1, epoch: 1, metric: 0.5)
+        display.trialFinished(TrialRecord(id: 1, architectureJSON: "{}", status: .succeeded, finalMetric: 0.75, startedAt: 1, endedAt: 3.5))
+        display.trialFinished(TrialRecord(id: 2, architectureJSON: "{}", status: .failed, error: "crashed"))
+        display.tick(ExperimentSnapshot(running: [:], succeeded: 1, failed: 1, queued: 0, total: 2, best: nil, elapsed: 1,
+                                        maxTrials: nil, maxDuration: nil))
+        let lines = out.text.split(separator: "\n").map { String($0.drop { $0 != "]" }.dropFirst(2)) }
+        #expect(lines == ["trial 1 started (attempt 2) pid 77", "trial 1 epoch 1: 0.5000",
+                          "trial 1 succeeded: 0.7500 in 2.50s", "trial 2 failed: crashed"])
+    }
+
+    @Test func liveDisplayRedrawsItsBlock() throws {
+        let out = Lines()
+        let display = ProgressDisplay(live: true) { out.text += $0 }
+        let snap = ExperimentSnapshot(running: [3: (epoch: 2, metric: 0.25), 4: nil], succeeded: 2, failed: 0, queued: 1, total: 5,
+                                      best: (id: 1, metric: 0.9), elapsed: 65, maxTrials: 10, maxDuration: 600)
+        display.tick(snap)
+        #expect(out.text == "trials 5/10: 2 running, 2 succeeded, 0 failed, 1 queued; 1m5s of 10m\nbest: trial 1 0.9000\n"
+                + "  trial 3  epoch 2: 0.2500\n  trial 4  starting\n")
+        out.text = ""
+        display.tick(snap)
+        #expect(out.text.hasPrefix("\u{1B}[4A\u{1B}[J"))
+    }
+}
