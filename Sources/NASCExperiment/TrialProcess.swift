@@ -46,7 +46,7 @@ public final class TrialProcess: @unchecked Sendable {
     /// When `run()` was called (seconds since 1970).
     public private(set) var spawnedAt: Double = 0
 
-    /// Prepares `executable arguments...`; standard error goes to `logPath` (appended).
+    /// Prepares `executable arguments...`; standard error goes to `logPath` (rewritten for each attempt).
     public init(trial: Int, executable: String, arguments: [String], logPath: String) {
         self.trial = trial
         process.executableURL = URL(fileURLWithPath: executable)
