@@ -96,6 +96,17 @@ public final class ExperimentRunner {
     /// Runs until a limit is reached or the strategy is exhausted. When `resuming`, `overrides` change the
     /// stored limits first and a new session is recorded.
     public func run(_ overrides: LimitOverrides = LimitOverrides(), resuming: Bool = false) throws -> ExperimentSummary {
+        do {
+            return try session(overrides, resuming: resuming)
+        } catch {
+            // An internal error (store, strategy) ends the session; no trial process may outlive it.
+            for entry in running.values { entry.process?.signal(SIGKILL) }
+            running.removeAll()
+            throw error
+        }
+    }
+
+    func session(_ overrides: LimitOverrides, resuming: Bool) throws -> ExperimentSummary {
         let before = try store.state()
         let resumed = resuming
         if resumed { try store.beginSession(overrides) }

@@ -223,3 +223,31 @@ func strategyState(_ store: ExperimentStore) throws -> SequentialStrategy.State 
         #expect(out.text.hasPrefix("\u{1B}[4A\u{1B}[J"))
     }
 }
+
+/// A strategy whose `tell` fails, to check that an internal error leaves no trial process behind.
+struct FailingTellStrategy: Strategy {
+    var inner: SequentialStrategy
+    var name: String { "failing" }
+    mutating func ask(count: Int) throws -> [Architecture] { try inner.ask(count: count) }
+    mutating func tell(_ architecture: Architecture, outcome: TrialOutcome) throws { throw CocoaError(.featureUnsupported) }
+    var isExhausted: Bool { false }
+    func saveState() throws -> [UInt8] { try inner.saveState() }
+    mutating func restore(state: [UInt8]) throws { try inner.restore(state: state) }
+}
+
+@Suite struct RunnerErrorTests {
+    @Test func anInternalErrorKillsRunningTrials() throws {
+        let dir = try Fixtures.tempDir()
+        let exe = try fakeTrial(dir, "if [ $id != 1 ]; then exec sleep 30; fi\n" + goodTrial)
+        let store = try ExperimentStore.create(directory: dir + "/exp", config: Fixtures.config(maxTrials: 3, concurrency: 3),
+                                               space: try Fixtures.space())
+        let runner = try ExperimentRunner(store: store, makeStrategy: { _, _, s in FailingTellStrategy(inner: SequentialStrategy(space: s)) },
+                                          trialExecutable: exe)
+        #expect(throws: CocoaError.self) { _ = try runner.run() }
+        let pids = try store.trials().compactMap(\.pid).filter { $0 > 0 }
+        #expect(pids.count == 3)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline && pids.contains(where: { kill(pid_t($0), 0) == 0 }) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!pids.contains { kill(pid_t($0), 0) == 0 }, "trial processes still alive")
+    }
+}
