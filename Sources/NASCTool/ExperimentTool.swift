@@ -59,6 +59,14 @@ public enum ExperimentTool {
         return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
     }
 
+    /// A note when the experiment's space file changed since it started (the stored copy is used regardless).
+    public static func spaceChangeNote(_ store: ExperimentStore) -> String? {
+        guard let config = try? store.config(),
+              let data = FileManager.default.contents(atPath: config.spacePath) else { return nil }
+        guard Experiment.hash([UInt8](data)) != config.spaceHash else { return nil }
+        return "note: \(config.spacePath) changed since the experiment started; continuing with the stored copy of the space"
+    }
+
     /// The closing text of `nasc run`: how it ended and the best architecture.
     public static func summary(_ s: ExperimentSummary) -> String {
         var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded, \(s.failed) failed, "

@@ -105,6 +105,7 @@ struct Run: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         runner.observer = display
+        if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
         let summary = try runner.run(limits, resuming: resume != nil)
         display.finish()
         print(ExperimentTool.summary(summary), terminator: "")
