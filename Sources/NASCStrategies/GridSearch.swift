@@ -11,7 +11,7 @@ import NASCIR
 /// permutation is strictly more random and costs nothing here. Without `shuffle` the order is
 /// ``SearchSpace/allArchitectures()`` (NNI's unshuffled order). Because the order is a bijection, no
 /// architecture is ever proposed twice (NNI's `dedup`). Outcomes are recorded but do not influence proposals.
-public struct GridSearch: Strategy {
+public struct GridSearch: Strategy, Sendable {
     /// Options of grid search.
     public struct Config: Codable, Equatable, Sendable {
         /// Visit the grid in a seeded random order (NNI default: true).

@@ -9,7 +9,7 @@ import NASCIR
 /// space. NNI gives up after 500 duplicate draws; here, after 500 duplicate draws the strategy draws exactly
 /// from the unseen architectures instead, so small spaces are covered completely.
 /// Outcomes are recorded but do not influence proposals.
-public struct RandomSearch: Strategy {
+public struct RandomSearch: Strategy, Sendable {
     /// Options of random search.
     public struct Config: Codable, Equatable, Sendable {
         /// Never propose the same architecture twice (NNI default: true).

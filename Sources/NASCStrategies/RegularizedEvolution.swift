@@ -23,7 +23,7 @@ import NASCIR
 ///   removed there); during the initial phase another random architecture takes its place.
 ///
 /// When the population is empty and enough trials are running, `ask` returns nothing until a result arrives.
-public struct RegularizedEvolution: Strategy {
+public struct RegularizedEvolution: Strategy, Sendable {
     /// Options of regularized evolution (defaults from NNI 3.0).
     public struct Config: Codable, Equatable, Sendable {
         /// Individuals kept in the population (NNI default: 100).

@@ -29,7 +29,7 @@ import NASCIR
 /// candidates are drawn (10 rounds), then a uniformly random unseen architecture. During startup the
 /// random architecture is drawn among the unseen ones. NNI's HPO tuner has no dedup; NNI's NAS strategies
 /// deduplicate by default, and training the same architecture twice wastes a trial, hence the default.
-public struct TPE: Strategy {
+public struct TPE: Strategy, Sendable {
     /// What running trials count as when proposing (NNI's `constant_liar_type`).
     public enum Liar: String, Codable, CaseIterable, Sendable {
         /// The best loss told so far (NNI default).
