@@ -100,6 +100,12 @@ func listedTrials(_ text: String) -> [ListedTrial] {
         // Interrupted trials were retried; nothing else ran twice.
         for t in before where t.status == "running" { #expect(after[t.id - 1].tries == 2) }
         #expect(after.filter { $0.tries > 1 }.count == before.filter { $0.status == "running" }.count)
+        // The restored strategy continued its sequence: the same trials as an uninterrupted run with the same seed.
+        let fresh = try NascProcess.tempDir().appendingPathComponent("exp").path
+        let r = try NascProcess.run(["run", "--strategy", "random", mlp, fresh, "--benchmark", "synthetic:2", "--max-trials", "10",
+                                     "--concurrency", "3", "--no-live"])
+        #expect(r.code == 0)
+        #expect(listedTrials(try NascProcess.run(["experiment", "list", fresh]).stdout).map(\.metric) == after.map(\.metric))
     }
 
     @Test func crashingAndDivergingTrialsFailAlone() throws {
