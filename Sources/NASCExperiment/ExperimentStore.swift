@@ -158,13 +158,14 @@ public final class ExperimentStore: Sendable {
                 guard let r = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = 1") else {
                     throw DiagnosticError(.error("the store has no experiment", at: SourceLocation(file: path)))
                 }
-                let seed: Int64 = r["seed"]
+                let c = StoreRow(row: r, path: path, what: "experiment")
+                let seed: Int64 = try c.get("seed")
                 return ExperimentConfig(
-                    spacePath: r["space_path"], spaceHash: r["space_hash"], strategy: r["strategy"],
-                    strategyOptions: Self.decodeJSON(r["strategy_options"]) ?? [:], seed: UInt64(bitPattern: seed),
-                    concurrency: r["concurrency"], maxTrials: r["max_trials"], maxDuration: r["max_duration"],
-                    maxParams: r["max_params"], maxFlops: r["max_flops"],
-                    evaluatorArguments: Self.decodeJSON(r["evaluator_arguments"]) ?? [])
+                    spacePath: try c.get("space_path"), spaceHash: try c.get("space_hash"), strategy: try c.get("strategy"),
+                    strategyOptions: Self.decodeJSON(try c.get("strategy_options")) ?? [:], seed: UInt64(bitPattern: seed),
+                    concurrency: try c.get("concurrency"), maxTrials: try c.opt("max_trials"), maxDuration: try c.opt("max_duration"),
+                    maxParams: try c.opt("max_params"), maxFlops: try c.opt("max_flops"),
+                    evaluatorArguments: Self.decodeJSON(try c.get("evaluator_arguments")) ?? [])
             }
         }
     }
@@ -201,8 +202,9 @@ public final class ExperimentStore: Sendable {
                 guard let r = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = 1") else {
                     throw DiagnosticError(.error("the store has no experiment", at: SourceLocation(file: path)))
                 }
-                return State(status: r["status"], endReason: r["end_reason"], startedAt: r["started_at"], endedAt: r["ended_at"],
-                             elapsed: r["elapsed"], sessions: r["sessions"])
+                let c = StoreRow(row: r, path: path, what: "experiment")
+                return State(status: try c.get("status"), endReason: try c.opt("end_reason"), startedAt: try c.get("started_at"),
+                             endedAt: try c.opt("ended_at"), elapsed: try c.get("elapsed"), sessions: try c.get("sessions"))
             }
         }
     }
@@ -352,12 +354,12 @@ public final class ExperimentStore: Sendable {
 
     /// Every trial, by id.
     public func trials() throws -> [TrialRecord] {
-        try guarded { try db.read { try Row.fetchAll($0, sql: "SELECT * FROM trial ORDER BY id").map(Self.record) } }
+        try guarded { try db.read { try Row.fetchAll($0, sql: "SELECT * FROM trial ORDER BY id").map(record) } }
     }
 
     /// One trial, or `nil`.
     public func trial(_ id: Int) throws -> TrialRecord? {
-        try guarded { try db.read { try Row.fetchOne($0, sql: "SELECT * FROM trial WHERE id = ?", arguments: [id]).map(Self.record) } }
+        try guarded { try db.read { try Row.fetchOne($0, sql: "SELECT * FROM trial WHERE id = ?", arguments: [id]).map(record) } }
     }
 
     /// How many trials exist.
@@ -372,7 +374,9 @@ public final class ExperimentStore: Sendable {
                 let a = try attempt ?? Int.fetchOne(db, sql: "SELECT attempts FROM trial WHERE id = ?", arguments: [id]) ?? 0
                 return try Row.fetchAll(db, sql: "SELECT * FROM trial_metric WHERE trial_id = ? AND attempt = ? ORDER BY epoch",
                                         arguments: [id, a]).map {
-                    IntermediateMetric(trialID: $0["trial_id"], attempt: $0["attempt"], epoch: $0["epoch"], metric: $0["metric"])
+                    let c = StoreRow(row: $0, path: path, what: "trial_metric")
+                    return IntermediateMetric(trialID: try c.get("trial_id"), attempt: try c.get("attempt"), epoch: try c.get("epoch"),
+                                              metric: try c.get("metric"))
                 }
             }
         }
@@ -383,19 +387,23 @@ public final class ExperimentStore: Sendable {
         try guarded {
             try db.read {
                 try Row.fetchAll($0, sql: "SELECT * FROM trial WHERE status = 'succeeded' ORDER BY final_metric DESC, id ASC LIMIT ?",
-                                 arguments: [max(0, k)]).map(Self.record)
+                                 arguments: [max(0, k)]).map(record)
             }
         }
     }
 
-    static func record(_ r: Row) -> TrialRecord {
-        TrialRecord(
-            id: r["id"], architectureJSON: r["architecture"], status: TrialStatus(rawValue: r["status"]) ?? .failed,
-            finalMetric: r["final_metric"], params: r["params"], flops: r["flops"], error: r["error"],
-            attempts: r["attempts"], pid: r["pid"], queuedAt: r["queued_at"], startedAt: r["started_at"], endedAt: r["ended_at"],
-            overhead: TrialOverhead(processStartMs: r["process_start_ms"], loadMs: r["load_ms"],
-                                    specializeMs: r["specialize_ms"], compileMs: r["compile_ms"]),
-            told: r["told"])
+    func record(_ r: Row) throws -> TrialRecord {
+        let c = StoreRow(row: r, path: path, what: "trial")
+        let statusText: String = try c.get("status")
+        guard let status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
+        return TrialRecord(
+            id: try c.get("id"), architectureJSON: try c.get("architecture"), status: status,
+            finalMetric: try c.opt("final_metric"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
+            attempts: try c.get("attempts"), pid: try c.opt("pid"), queuedAt: try c.get("queued_at"), startedAt: try c.opt("started_at"),
+            endedAt: try c.opt("ended_at"),
+            overhead: TrialOverhead(processStartMs: try c.opt("process_start_ms"), loadMs: try c.opt("load_ms"),
+                                    specializeMs: try c.opt("specialize_ms"), compileMs: try c.opt("compile_ms")),
+            told: try c.get("told"))
     }
 
     // MARK: - JSON columns

@@ -117,4 +117,16 @@ import Testing
         let e = #expect(throws: DiagnosticError.self) { _ = try ExperimentStore.open(directory: dir) }
         #expect(e?.description == "\(dir)/experiment.sqlite: error: the store has no experiment")
     }
+
+    @Test func damagedValuesAreLocatedErrorsNotTraps() throws {
+        let dir = try Fixtures.tempDir()
+        let store = try ExperimentStore.create(directory: dir, config: Fixtures.config(), space: try Fixtures.space())
+        try store.addTrials(["{}"], checkpoint: nil)
+        try store.execute(sql: "UPDATE trial SET attempts = 'many' WHERE id = 1")
+        let e = #expect(throws: DiagnosticError.self) { _ = try store.trials() }
+        #expect(e?.description == "\(dir)/experiment.sqlite: error: damaged store: trial column 'attempts' has a value of the wrong type")
+        try store.execute(sql: "UPDATE experiment SET concurrency = 'x'")
+        let e2 = #expect(throws: DiagnosticError.self) { _ = try ExperimentStore.open(directory: dir) }
+        #expect(e2?.description == "\(dir)/experiment.sqlite: error: damaged store: experiment column 'concurrency' has a value of the wrong type")
+    }
 }
