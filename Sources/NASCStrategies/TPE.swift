@@ -98,6 +98,7 @@ public struct TPE: Strategy, Sendable {
         private static func bad(_ message: String) -> DiagnosticError { DiagnosticError(.error("tpe: " + message)) }
     }
 
+    /// `tpe`, the name used by `Strategies.make`.
     public let name = "tpe"
     /// The space searched.
     public let space: SearchSpace
