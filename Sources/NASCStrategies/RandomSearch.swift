@@ -26,6 +26,7 @@ public struct RandomSearch: Strategy, Sendable {
         }
     }
 
+    /// `random`, the name used by `Strategies.make`.
     public let name = "random"
     /// The space searched.
     public let space: SearchSpace
@@ -48,13 +49,14 @@ public struct RandomSearch: Strategy, Sendable {
         self.rng = SplitMix64(seed: seed)
     }
 
-    /// True once every architecture has been proposed (only with `dedup`).
-    public var isExhausted: Bool { config.dedup && BigInt(memory.count) >= size }
+    /// True once every architecture has been proposed (only with `dedup`), or when the space is empty.
+    public var isExhausted: Bool { size == 0 || (config.dedup && BigInt(memory.count) >= size) }
 
     /// Up to `count` new uniformly random architectures (fewer when the space runs out).
     public mutating func ask(count: Int) throws -> [Architecture] {
         var out: [Architecture] = []
         for _ in 0..<max(count, 0) {
+            if isExhausted { break }
             let index: BigInt
             if config.dedup {
                 guard let i = memory.randomUnseen(size: size, using: &rng) else { break }

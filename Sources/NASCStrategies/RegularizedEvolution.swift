@@ -58,7 +58,8 @@ public struct RegularizedEvolution: Strategy, Sendable {
             self.dedup = dedup
         }
 
-        /// Reads `population_size`, `sample_size`, `mutation_prob`, `crossover`, `dedup`.
+        /// Reads `population_size`, `sample_size`, `mutation_prob`, `crossover`, `dedup`. Without `sample_size`,
+        /// the tournament size is 25 capped at the population size (NNI would reject 25 > population).
         public init(options: [String: String]) throws {
             var o = StrategyOptions(strategy: "evolution", options)
             let population = try o.int("population_size", default: 100, in: 1...Int.max)
@@ -81,6 +82,7 @@ public struct RegularizedEvolution: Strategy, Sendable {
         let index: BigInt
     }
 
+    /// `evolution`, the name used by `Strategies.make`.
     public let name = "evolution"
     /// The space searched.
     public let space: SearchSpace
@@ -115,8 +117,8 @@ public struct RegularizedEvolution: Strategy, Sendable {
         try self.init(space: space, seed: seed, config: try Config())
     }
 
-    /// True once every architecture has been proposed (only with `dedup`).
-    public var isExhausted: Bool { config.dedup && BigInt(memory.count) >= size }
+    /// True once every architecture has been proposed (only with `dedup`), or when the space is empty.
+    public var isExhausted: Bool { size == 0 || (config.dedup && BigInt(memory.count) >= size) }
 
     /// Up to `count` proposals: random ones while the initial population is incomplete, then mutated
     /// tournament winners. Returns fewer when the space is exhausted or results are needed first.

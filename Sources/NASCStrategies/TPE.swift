@@ -85,7 +85,7 @@ public struct TPE: Strategy, Sendable {
             var o = StrategyOptions(strategy: "tpe", options)
             let startup = try o.int("n_startup_jobs", default: 20, in: 0...Int.max)
             let candidates = try o.int("n_ei_candidates", default: 24, in: 1...Int.max)
-            let gamma = try o.double("gamma", default: 0.25, in: Double.leastNonzeroMagnitude...1)
+            let gamma = try o.double("gamma", default: 0.25, in: 0...1)
             let prior = try o.double("prior_weight", default: 1.0, in: 0...Double.greatestFiniteMagnitude)
             let forgetting = try o.int("linear_forgetting", default: 25, in: 1...Int.max)
             let liar = try o.choice("constant_liar", default: "best", among: Liar.allCases.map(\.rawValue))
@@ -98,6 +98,7 @@ public struct TPE: Strategy, Sendable {
         private static func bad(_ message: String) -> DiagnosticError { DiagnosticError(.error("tpe: " + message)) }
     }
 
+    /// `tpe`, the name used by `Strategies.make`.
     public let name = "tpe"
     /// The space searched.
     public let space: SearchSpace
@@ -129,8 +130,8 @@ public struct TPE: Strategy, Sendable {
         try self.init(space: space, seed: seed, config: try Config())
     }
 
-    /// True once every architecture has been proposed (only with `dedup`).
-    public var isExhausted: Bool { config.dedup && BigInt(memory.count) >= size }
+    /// True once every architecture has been proposed (only with `dedup`), or when the space is empty.
+    public var isExhausted: Bool { size == 0 || (config.dedup && BigInt(memory.count) >= size) }
 
     /// Up to `count` proposals; each one sees the earlier ones of the same call as running trials.
     public mutating func ask(count: Int) throws -> [Architecture] {

@@ -66,6 +66,38 @@ import Testing
         #expect(error("random", ["dedup": "maybe"]).contains("must be true or false, got 'maybe'"))
         #expect(error("tpe", ["constant_liar": "sometimes"]).contains("one of best, worst, mean, none"))
         #expect(error("tpe", ["gamma": "nan"]).contains("must be a number"))
-        #expect(error("tpe", ["gamma": "0"]).contains("option 'gamma'"))
+        #expect(error("tpe", ["gamma": "0"]).contains("tpe: gamma must be in (0, 1], got 0.0"))
+        #expect(error("tpe", ["gamma": "1.5"]).contains("option 'gamma' of strategy 'tpe' must be a number in [0.0, 1.0]"))
+    }
+}
+
+@Suite struct DegenerateSpaceTests {
+    static let variants: [(String, [String: String])] = [
+        ("random", [:]), ("random", ["dedup": "false"]), ("grid", [:]), ("evolution", [:]),
+        ("evolution", ["dedup": "false"]), ("tpe", ["n_startup_jobs": "0"]), ("tpe", ["dedup": "false"]),
+    ]
+
+    @Test(arguments: variants)
+    func emptySpaceProposesNothing(name: String, options: [String: String]) throws {
+        // A decision without values (only possible through SearchSpace(decisions:)) leaves no architecture.
+        let space = SearchSpace(decisions: [Decision(label: "x", kind: .layerChoice(candidates: []))])
+        var s = try Strategies.make(name: name, space: space, seed: 1, options: options)
+        #expect(s.isExhausted)
+        #expect(try s.ask(count: 3).isEmpty)
+    }
+
+    @Test(arguments: variants)
+    func spaceWithoutDecisionsHasOneArchitecture(name: String, options: [String: String]) throws {
+        let space = SearchSpace(decisions: [])
+        var s = try Strategies.make(name: name, space: space, seed: 1, options: options)
+        let first = try s.ask(count: 1)
+        #expect(first == [Architecture()])
+        try s.tell(first[0], outcome: .succeeded(metric: 1))
+        if options["dedup"] != "false" {
+            #expect(s.isExhausted)
+            #expect(try s.ask(count: 1).isEmpty)
+        } else {
+            #expect(try s.ask(count: 2) == [Architecture(), Architecture()])
+        }
     }
 }
