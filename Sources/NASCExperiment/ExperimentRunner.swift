@@ -61,6 +61,8 @@ public final class ExperimentRunner {
         var killedReason: String?
         var progress: (epoch: Int, metric: Double)?
         var finishedAt: Date?
+        /// When the process was first seen ended without its exit being reported.
+        var endedSeen: Date?
     }
     var running: [Int: Running] = [:]
     var pending: [Int] = []
@@ -156,10 +158,7 @@ public final class ExperimentRunner {
             var wake = Date().addingTimeInterval(0.25)
             if let deadline, deadline < wake { wake = deadline }
             for e in events.drain(waitingUntil: wake) { try handle(e) }
-            // A process that reported its result but does not exit would hold its slot forever.
-            for entry in running.values {
-                if let t = entry.finishedAt, Date().timeIntervalSince(t) > lingerLimit { entry.process?.signal(SIGKILL) }
-            }
+            try reapStragglers()
             if Date().timeIntervalSince(lastTick) >= 0.25 {
                 lastTick = Date()
                 try store.setElapsed(elapsed())
@@ -257,6 +256,23 @@ public final class ExperimentRunner {
         case .exited(let id, let status, let signal):
             guard let entry = running.removeValue(forKey: id), !entry.finished else { return }
             try finish(id, entry, .failed(reason: Self.failureReason(entry, status: status, signal: signal)))
+        }
+    }
+
+    /// Frees slots held by processes that will not report: one that reported its result but does not exit
+    /// (killed after `lingerLimit`), and one that ended while something else keeps its output open (its exit is
+    /// taken from /proc after `exitWait`).
+    func reapStragglers() throws {
+        for id in running.keys.sorted() {
+            guard var entry = running[id], let process = entry.process else { continue }
+            if let t = entry.finishedAt, Date().timeIntervalSince(t) > lingerLimit { process.signal(SIGKILL) }
+            guard let exit = process.endedExit() else { continue }
+            let seen = entry.endedSeen ?? Date()
+            entry.endedSeen = seen
+            running[id] = entry
+            if Date().timeIntervalSince(seen) > exitWait {
+                try handle(.exited(trial: id, status: exit.status, signal: exit.signal))
+            }
         }
     }
 

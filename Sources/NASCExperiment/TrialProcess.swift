@@ -16,6 +16,8 @@ public final class TrialProcess: @unchecked Sendable {
     let process = Process()
     /// When `run()` was called (seconds since 1970).
     public private(set) var spawnedAt: Double = 0
+    /// Seconds to keep reading output after the process ended when its stdout stays open.
+    public var drainLimit: Double = 2
 
     /// Prepares `executable arguments...`; standard error goes to `logPath` (rewritten for each attempt).
     public init(trial: Int, executable: String, arguments: [String], logPath: String) {
@@ -38,15 +40,24 @@ public final class TrialProcess: @unchecked Sendable {
     public func start(events: EventQueue<TrialProcessEvent>) throws {
         let out = Pipe()
         process.standardOutput = out
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        // The exit is reported once the output is read to its end, or `drainLimit` seconds after the process
+        // ended if the pipe stays open (a leftover grandchild holding it must not hold the trial's slot).
+        let readerDone = DispatchSemaphore(value: 0)
+        let id = trial
+        let drainLimit = self.drainLimit
+        process.terminationHandler = { p in
+            let status = p.terminationStatus
+            let signaled = p.terminationReason == .uncaughtSignal
+            DispatchQueue.global().async {
+                _ = readerDone.wait(timeout: .now() + drainLimit)
+                events.post(.exited(trial: id, status: status, signal: signaled ? status : nil))
+            }
+        }
         spawnedAt = Date().timeIntervalSince1970
         try process.run()
         // The parent's copy of the write end must close, or EOF never comes.
         try? out.fileHandleForWriting.close()
         let reader = out.fileHandleForReading
-        let id = trial
-        let process = self.process
         let thread = Thread {
             var buffer = [UInt8]()
             while true {
@@ -66,11 +77,25 @@ public final class TrialProcess: @unchecked Sendable {
             }
             if !buffer.isEmpty { events.post(.line(trial: id, text: String(decoding: buffer, as: UTF8.self))) }
             try? reader.close()
-            exited.wait()
-            let signaled = process.terminationReason == .uncaughtSignal
-            events.post(.exited(trial: id, status: process.terminationStatus, signal: signaled ? process.terminationStatus : nil))
+            readerDone.signal()
         }
         thread.start()
+    }
+
+    /// The exit of a process that has ended but is not reaped yet (a zombie), read from `/proc/<pid>/stat`:
+    /// exit status, or the signal that killed it. `nil` while it runs or once reaped. Used when Foundation has not
+    /// noticed the exit (it watches a descriptor a leftover grandchild may still hold).
+    public func endedExit() -> (status: Int32, signal: Int32?)? {
+        let p = pid
+        guard p > 0, let stat = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is the state (field 3); the exit code is field 52, the last one.
+        guard fields.first == "Z", fields.count >= 50, let code = Int32(fields[fields.count - 1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return nil
+        }
+        let signal = code & 0x7f
+        return signal != 0 ? (signal, signal) : ((code >> 8) & 0xff, nil)
     }
 
     /// Sends a signal (SIGTERM by default) to the process if it is running.

@@ -251,3 +251,15 @@ struct FailingTellStrategy: Strategy {
         #expect(!pids.contains { kill(pid_t($0), 0) == 0 }, "trial processes still alive")
     }
 }
+
+@Suite struct LeftoverChildTests {
+    @Test func aGrandchildHoldingStdoutDoesNotHoldTheTrial() throws {
+        let dir = try Fixtures.tempDir()
+        // The trial leaves a background process that keeps the output pipe open after the trial exits.
+        let runner = try newRunner(dir, "sleep 20 &\n" + goodTrial, Fixtures.config(maxTrials: 2, concurrency: 1))
+        let start = Date()
+        let summary = try runner.run()
+        #expect(summary.succeeded == 2)
+        #expect(Date().timeIntervalSince(start) < 12)
+    }
+}
