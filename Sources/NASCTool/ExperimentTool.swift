@@ -17,12 +17,18 @@ public enum ExperimentTool {
     /// space is shape-inferred with the first values) would contradict other architectures' subnets, and every
     /// trial re-infers the types of its own subnet. Returns the space and the hash of the file's bytes.
     public static func loadSpace(_ file: InputFile) throws -> (ModelSpace, String) {
-        var space = try file.loadSpace()
+        let space = dropInferredTypes(try file.loadSpace())
+        let bytes = FileManager.default.contents(atPath: file.path).map { [UInt8]($0) } ?? []
+        return (space, Experiment.hash(bytes))
+    }
+
+    /// The space with every node's inferred types removed (graph input types stay).
+    public static func dropInferredTypes(_ space: ModelSpace) -> ModelSpace {
+        var space = space
         for g in space.graphs.indices {
             for n in space.graphs[g].nodes.indices { space.graphs[g].nodes[n].types = [] }
         }
-        let bytes = FileManager.default.contents(atPath: file.path).map { [UInt8]($0) } ?? []
-        return (space, Experiment.hash(bytes))
+        return space
     }
 
     /// Makes the strategy a configuration names.
@@ -112,7 +118,7 @@ public enum ExperimentTool {
         }
         // The evaluator needs the search space, known only after loading: it is built inside the runner.
         let runner = TrialRunner(evaluator: LazyEvaluator(settings: settings), budget: budget, trialID: trialID)
-        let outcome = runner.run(loadSpace: { try file.loadSpace() }, architectureText: archText, architecturePath: architecturePath,
+        let outcome = runner.run(loadSpace: { dropInferredTypes(try file.loadSpace()) }, architectureText: archText, architecturePath: architecturePath,
                                  startedAt: startedAt, emit: emit)
         if case .failed(_, _, let diagnostic?) = outcome {
             FileHandle.standardError.write(Data((diagnostic + "\n").utf8))

@@ -149,6 +149,13 @@ func listedTrials(_ text: String) -> [ListedTrial] {
             tables.append(listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout))
         }
         #expect(tables[0].count == 4 && tables[0] == tables[1])
+        // A single trial on the compiled space works for any value of a choice, as on the .nas file.
+        let arch = tmp.appendingPathComponent("a.json").path
+        try #"{"activation": "gelu", "depth": 3, "width": 256}"#.write(toFile: arch, atomically: true, encoding: .utf8)
+        let a = try NascProcess.run(["trial", mlp, arch, "--benchmark", "synthetic:4"])
+        let b = try NascProcess.run(["trial", pb, arch, "--benchmark", "synthetic:4"])
+        #expect(a.code == 0 && b.code == 0, "\(b.stdout)")
+        #expect(a.stdout.split(separator: "\n").dropFirst() == b.stdout.split(separator: "\n").dropFirst())
     }
 
     @Test func budgetRejectsBeforeEvaluating() throws {
