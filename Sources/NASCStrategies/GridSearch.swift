@@ -28,6 +28,7 @@ public struct GridSearch: Strategy, Sendable {
         }
     }
 
+    /// `grid`, the name used by `Strategies.make`.
     public let name = "grid"
     /// The space searched.
     public let space: SearchSpace

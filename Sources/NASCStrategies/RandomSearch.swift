@@ -26,6 +26,7 @@ public struct RandomSearch: Strategy, Sendable {
         }
     }
 
+    /// `random`, the name used by `Strategies.make`.
     public let name = "random"
     /// The space searched.
     public let space: SearchSpace

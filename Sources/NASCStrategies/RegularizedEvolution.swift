@@ -58,7 +58,8 @@ public struct RegularizedEvolution: Strategy, Sendable {
             self.dedup = dedup
         }
 
-        /// Reads `population_size`, `sample_size`, `mutation_prob`, `crossover`, `dedup`.
+        /// Reads `population_size`, `sample_size`, `mutation_prob`, `crossover`, `dedup`. Without `sample_size`,
+        /// the tournament size is 25 capped at the population size (NNI would reject 25 > population).
         public init(options: [String: String]) throws {
             var o = StrategyOptions(strategy: "evolution", options)
             let population = try o.int("population_size", default: 100, in: 1...Int.max)
@@ -81,6 +82,7 @@ public struct RegularizedEvolution: Strategy, Sendable {
         let index: BigInt
     }
 
+    /// `evolution`, the name used by `Strategies.make`.
     public let name = "evolution"
     /// The space searched.
     public let space: SearchSpace

@@ -85,7 +85,7 @@ public struct TPE: Strategy, Sendable {
             var o = StrategyOptions(strategy: "tpe", options)
             let startup = try o.int("n_startup_jobs", default: 20, in: 0...Int.max)
             let candidates = try o.int("n_ei_candidates", default: 24, in: 1...Int.max)
-            let gamma = try o.double("gamma", default: 0.25, in: Double.leastNonzeroMagnitude...1)
+            let gamma = try o.double("gamma", default: 0.25, in: 0...1)
             let prior = try o.double("prior_weight", default: 1.0, in: 0...Double.greatestFiniteMagnitude)
             let forgetting = try o.int("linear_forgetting", default: 25, in: 1...Int.max)
             let liar = try o.choice("constant_liar", default: "best", among: Liar.allCases.map(\.rawValue))
@@ -98,6 +98,7 @@ public struct TPE: Strategy, Sendable {
         private static func bad(_ message: String) -> DiagnosticError { DiagnosticError(.error("tpe: " + message)) }
     }
 
+    /// `tpe`, the name used by `Strategies.make`.
     public let name = "tpe"
     /// The space searched.
     public let space: SearchSpace

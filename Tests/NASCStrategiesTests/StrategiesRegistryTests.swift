@@ -66,7 +66,8 @@ import Testing
         #expect(error("random", ["dedup": "maybe"]).contains("must be true or false, got 'maybe'"))
         #expect(error("tpe", ["constant_liar": "sometimes"]).contains("one of best, worst, mean, none"))
         #expect(error("tpe", ["gamma": "nan"]).contains("must be a number"))
-        #expect(error("tpe", ["gamma": "0"]).contains("option 'gamma'"))
+        #expect(error("tpe", ["gamma": "0"]).contains("tpe: gamma must be in (0, 1], got 0.0"))
+        #expect(error("tpe", ["gamma": "1.5"]).contains("option 'gamma' of strategy 'tpe' must be a number in [0.0, 1.0]"))
     }
 }
 

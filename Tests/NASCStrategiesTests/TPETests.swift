@@ -98,6 +98,17 @@ import Testing
         #expect(all.count == 36 && Set(all).count == 36)
     }
 
+    @Test(arguments: TPE.Liar.allCases, [0.0, 1.0])
+    func everyLiarAndPriorRunsInBatches(liar: TPE.Liar, prior: Double) throws {
+        let landscape = try SyntheticLandscape(space: SyntheticLandscape.benchmarkSpace, seed: 8)
+        var s = try TPE(space: landscape.space, seed: 3,
+                        config: .init(nStartupJobs: 8, priorWeight: prior, constantLiar: liar))
+        let run = try landscape.run(&s, budget: 48, batch: 4)
+        #expect(run.trials.count == 48)
+        #expect(Set(run.trials.map(\.architecture)).count == 48)
+        #expect(s.history.count == 48)
+    }
+
     @Test func rejectsBadConfigurations() {
         #expect(diagnosticText { _ = try TPE.Config(gamma: 0) }.contains("gamma must be in (0, 1]"))
         #expect(diagnosticText { _ = try TPE.Config(nEICandidates: 0) }.contains("n_ei_candidates"))

@@ -1,0 +1,52 @@
+// ExperimentConfig: what an experiment was started with (space, strategy, limits, evaluator flags).
+import Foundation
+
+/// The settings of an experiment, stored once in its store and reused by `nasc run --resume`.
+public struct ExperimentConfig: Sendable, Equatable {
+    /// The space file as the user named it (for display; trials read the copy in the directory).
+    public var spacePath: String
+    /// ``Experiment/hash(_:)`` of the space file's bytes when the experiment was created.
+    public var spaceHash: String
+    /// The strategy's command-line name (`random`, `grid`, `evolution`, `tpe`).
+    public var strategy: String
+    /// Strategy options (`--strategy-option key=value`).
+    public var strategyOptions: [String: String]
+    /// The strategy's seed.
+    public var seed: UInt64
+    /// Trial processes running at once (at least 1).
+    public var concurrency: Int
+    /// Stop asking for new trials once this many exist (`nil`: no limit).
+    public var maxTrials: Int?
+    /// Wall-clock budget in seconds over all sessions of the experiment (`nil`: no limit).
+    public var maxDuration: Double?
+    /// Reject architectures with more trainable parameters than this before evaluating them.
+    public var maxParams: Int?
+    /// Reject architectures with more FLOPs per sample than this before evaluating them.
+    public var maxFlops: Int?
+    /// Evaluator flags passed verbatim to every `nasc trial` process (e.g. `--benchmark synthetic:1`).
+    public var evaluatorArguments: [String]
+
+    /// Creates a configuration.
+    public init(spacePath: String, spaceHash: String, strategy: String, strategyOptions: [String: String] = [:],
+                seed: UInt64 = 0, concurrency: Int = 1, maxTrials: Int? = nil, maxDuration: Double? = nil,
+                maxParams: Int? = nil, maxFlops: Int? = nil, evaluatorArguments: [String] = []) {
+        self.spacePath = spacePath; self.spaceHash = spaceHash; self.strategy = strategy
+        self.strategyOptions = strategyOptions; self.seed = seed; self.concurrency = concurrency
+        self.maxTrials = maxTrials; self.maxDuration = maxDuration; self.maxParams = maxParams
+        self.maxFlops = maxFlops; self.evaluatorArguments = evaluatorArguments
+    }
+
+    /// The budget the runner checks before starting a trial.
+    public var budget: Budget { Budget(maxParams: maxParams, maxFlops: maxFlops) }
+}
+
+/// Changes to the limits allowed when resuming (`nasc run --resume DIR --max-trials 50`).
+public struct LimitOverrides: Sendable, Equatable {
+    public var concurrency: Int?
+    public var maxTrials: Int?
+    public var maxDuration: Double?
+    /// No overrides.
+    public init(concurrency: Int? = nil, maxTrials: Int? = nil, maxDuration: Double? = nil) {
+        self.concurrency = concurrency; self.maxTrials = maxTrials; self.maxDuration = maxDuration
+    }
+}

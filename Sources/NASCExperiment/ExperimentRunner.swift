@@ -1,0 +1,343 @@
+// ExperimentRunner: the multi-trial loop behind `nasc run` — ask, spawn trial processes, record, tell, checkpoint, limits, resume.
+import Foundation
+import NASCIR
+import NASCStrategies
+
+/// How a session ended.
+public struct ExperimentSummary: Sendable {
+    /// `max-trials`, `max-duration`, `exhausted` (the strategy has nothing more to propose).
+    public var endReason: String
+    /// Trials in the store at the end, by status.
+    public var succeeded: Int
+    public var failed: Int
+    public var total: Int
+    /// The best succeeded trial, if any.
+    public var best: TrialRecord?
+    /// Wall-clock seconds over all sessions.
+    public var elapsed: Double
+}
+
+/// Builds the strategy named in a configuration (the CLI passes `Strategies.make`).
+public typealias StrategyFactory = (_ config: ExperimentConfig, _ space: ModelSpace, _ searchSpace: SearchSpace) throws -> any Strategy
+
+/// Runs an experiment: the strategy proposes architectures, each is evaluated by a separate `nasc trial` process
+/// (up to `concurrency` at once), every report is stored as it arrives, and the strategy is told each outcome.
+///
+/// **Resume.** Creating a runner on a stored experiment restores the strategy from its newest checkpoint and
+/// tells it any finished trial recorded after that checkpoint; `run()` then retries trials left queued or
+/// running by an interrupted session (killing their orphaned processes) before asking for new ones. Finished
+/// trials are never re-run.
+///
+/// **Limits.** No new trial is proposed once `maxTrials` exist. At `maxDuration` (counted over all sessions)
+/// running trials are sent SIGTERM, then SIGKILL after `killGrace` seconds, and recorded as failed
+/// ("killed: max-duration reached"); the loop never waits longer than `killGrace + exitWait` after that.
+public final class ExperimentRunner {
+    public let store: ExperimentStore
+    public private(set) var config: ExperimentConfig
+    let space: ModelSpace
+    let searchSpace: SearchSpace
+    var strategy: any Strategy
+    /// The `nasc` executable used for trial processes.
+    public var trialExecutable: String
+    /// Seconds between SIGTERM and SIGKILL at the duration limit.
+    public var killGrace: Double = 1.0
+    /// Seconds to wait for killed processes to be reaped before giving up on them.
+    public var exitWait: Double = 3.0
+    /// Seconds a trial process may linger after reporting its result before it is killed (its slot is needed).
+    public var lingerLimit: Double = 10.0
+    /// Progress display.
+    public weak var observer: (any ExperimentObserver)?
+    let lock: ExperimentLock
+    let absoluteDirectory: String
+    let events = EventQueue<TrialProcessEvent>()
+
+    struct Running {
+        var process: TrialProcess?
+        var architecture: Architecture
+        var attempt: Int
+        var finished = false
+        var error: String?
+        var badOutput: String?
+        var killedReason: String?
+        var progress: (epoch: Int, metric: Double)?
+        var finishedAt: Date?
+        /// When the process was first seen ended without its exit being reported.
+        var endedSeen: Date?
+    }
+    var running: [Int: Running] = [:]
+    var pending: [Int] = []
+
+    /// Opens a runner on a stored experiment (new or resumed), taking the directory's lock and restoring the strategy.
+    public init(store: ExperimentStore, makeStrategy: StrategyFactory, trialExecutable: String) throws {
+        self.lock = try ExperimentLock(directory: store.directory)
+        self.store = store
+        self.config = try store.config()
+        self.space = try store.space()
+        self.searchSpace = try SearchSpace(space)
+        self.strategy = try makeStrategy(config, space, searchSpace)
+        self.trialExecutable = trialExecutable
+        self.absoluteDirectory = URL(fileURLWithPath: store.directory).standardizedFileURL.path
+        if let state = try store.latestCheckpoint() {
+            try strategy.restore(state: state)
+        }
+        // Results recorded after the checkpoint (none when every report committed its checkpoint) are fed now.
+        var told: [Int] = []
+        for t in try store.trials() where t.status.isFinished && !t.told {
+            let arch = try ArchitectureJSON.read(t.architectureJSON, space: searchSpace, file: store.path)
+            try strategy.tell(arch, outcome: Self.outcome(t))
+            told.append(t.id)
+        }
+        if !told.isEmpty { try store.markTold(told, checkpoint: try strategy.saveState()) }
+    }
+
+    static func outcome(_ t: TrialRecord) -> TrialOutcome {
+        if t.status == .succeeded, let m = t.finalMetric { return .succeeded(metric: m) }
+        return .failed(reason: t.error ?? "failed")
+    }
+
+    /// Runs until a limit is reached or the strategy is exhausted. When `resuming`, `overrides` change the
+    /// stored limits first and a new session is recorded.
+    public func run(_ overrides: LimitOverrides = LimitOverrides(), resuming: Bool = false) throws -> ExperimentSummary {
+        do {
+            return try session(overrides, resuming: resuming)
+        } catch {
+            // An internal error (store, strategy) ends the session; no trial process may outlive it.
+            for entry in running.values { entry.process?.signal(SIGKILL) }
+            running.removeAll()
+            throw error
+        }
+    }
+
+    func session(_ overrides: LimitOverrides, resuming: Bool) throws -> ExperimentSummary {
+        let before = try store.state()
+        let resumed = resuming
+        if resumed { try store.beginSession(overrides) }
+        config = try store.config()
+        let previousElapsed = before.elapsed
+        let sessionStart = Experiment.now()
+        func elapsed() -> Double { previousElapsed + (Experiment.now() - sessionStart) }
+        let deadline = config.maxDuration.map { Date(timeIntervalSince1970: sessionStart + max(0, $0 - previousElapsed)) }
+
+        try Experiment.makeDirectory(Experiment.trialsDirectory(store.directory))
+        try Experiment.writeAtomically(try ProtoIO.encode(space), to: Experiment.spacePath(store.directory))
+        killOrphans()
+        pending = try store.requeueUnfinished()
+        var total = try store.trialCount()
+        if resumed {
+            let done = total - pending.count
+            observer?.note("resuming: \(done) finished trials kept, \(pending.count) unfinished to retry")
+        }
+        var endReason: String?
+        var lastTick = Date.distantPast
+
+        while true {
+            if let deadline, Date() >= deadline {
+                endReason = "max-duration"
+                try stopAll(reason: "killed: max-duration (\(DurationParser.describe(config.maxDuration ?? 0))) reached")
+                break
+            }
+            // Fill free slots: retries first, then new proposals.
+            while running.count < config.concurrency {
+                if !pending.isEmpty {
+                    try start(pending.removeFirst())
+                    continue
+                }
+                let room = config.maxTrials.map { $0 - total } ?? Int.max
+                if room <= 0 || strategy.isExhausted { break }
+                let archs = try strategy.ask(count: min(room, config.concurrency - running.count))
+                if archs.isEmpty { break }
+                let texts = try archs.map { try ArchitectureJSON.write($0, space: searchSpace, format: .nniV3) }
+                pending += try store.addTrials(texts, checkpoint: try strategy.saveState())
+                total += archs.count
+            }
+            if running.isEmpty && pending.isEmpty {
+                if let m = config.maxTrials, total >= m { endReason = "max-trials" }
+                else { endReason = "exhausted" }  // exhausted, or it proposed nothing with nothing pending
+                break
+            }
+            var wake = Date().addingTimeInterval(0.25)
+            if let deadline, deadline < wake { wake = deadline }
+            for e in events.drain(waitingUntil: wake) { try handle(e) }
+            try reapStragglers()
+            if Date().timeIntervalSince(lastTick) >= 0.25 {
+                lastTick = Date()
+                try store.setElapsed(elapsed())
+                if let observer { observer.tick(try snapshot(elapsed: elapsed())) }
+            }
+        }
+        let reason = endReason ?? "exhausted"
+        try store.finish(reason: reason, elapsed: elapsed())
+        let trials = try store.trials()
+        return ExperimentSummary(endReason: reason, succeeded: trials.filter { $0.status == .succeeded }.count,
+                                 failed: trials.filter { $0.status == .failed }.count, total: trials.count,
+                                 best: try store.top(1).first, elapsed: elapsed())
+    }
+
+    // MARK: - Trials
+
+    func start(_ id: Int) throws {
+        guard let record = try store.trial(id) else { return }
+        let archPath = Experiment.architecturePath(store.directory, trial: id)
+        let arch = try ArchitectureJSON.read(record.architectureJSON, space: searchSpace, file: archPath)
+        var entry = Running(process: nil, architecture: arch, attempt: record.attempts + 1)
+        if !config.budget.isUnlimited {
+            let rejection: String?
+            do { rejection = try config.budget.check(arch, in: space) } catch let e as DiagnosticError {
+                rejection = "cannot cost the subnet: \(e.diagnostics.first?.message ?? "invalid")"
+            }
+            if let rejection {
+                try store.markRunning(id, pid: nil)
+                try finish(id, entry, .failed(reason: rejection))
+                return
+            }
+        }
+        try Experiment.writeAtomically(Array(record.architectureJSON.utf8), to: archPath)
+        let args = ["trial", Experiment.spacePath(absoluteDirectory), Experiment.architecturePath(absoluteDirectory, trial: id),
+                    "--trial-id", String(id)] + config.evaluatorArguments
+        let process = TrialProcess(trial: id, executable: trialExecutable, arguments: args,
+                                   logPath: Experiment.logPath(store.directory, trial: id))
+        do {
+            try process.start(events: events)
+        } catch {
+            try store.markRunning(id, pid: nil)
+            try finish(id, entry, .failed(reason: "cannot start the trial process: \(error.localizedDescription)"))
+            return
+        }
+        entry.process = process
+        running[id] = entry
+        try store.markRunning(id, pid: Int(process.pid), at: process.spawnedAt)
+        observer?.trialStarted(id, attempt: entry.attempt, pid: process.pid)
+    }
+
+    /// Records the outcome, tells the strategy, and stores both with the checkpoint in one transaction.
+    func finish(_ id: Int, _ entry: Running, _ result: TrialResult) throws {
+        let outcome: TrialOutcome
+        switch result {
+        case .succeeded(let m, _, _): outcome = .succeeded(metric: m)
+        case .failed(let r): outcome = .failed(reason: r)
+        }
+        try strategy.tell(entry.architecture, outcome: outcome)
+        try store.finishTrial(id, result, checkpoint: try strategy.saveState())
+        if let observer, let record = try store.trial(id) { observer.trialFinished(record) }
+    }
+
+    func handle(_ event: TrialProcessEvent) throws {
+        switch event {
+        case .line(let id, let text):
+            guard var entry = running[id] else { return }
+            defer { running[id] = entry }
+            let message: TrialMessage
+            do {
+                message = try TrialMessage.parse(text)
+            } catch let m as TrialMessage.Malformed {
+                if entry.badOutput == nil && !entry.finished {
+                    entry.badOutput = m.reason
+                    entry.process?.signal(SIGKILL)
+                }
+                return
+            }
+            guard !entry.finished else { return }
+            switch message {
+            case .overhead(let startedAt, let load, let spec, let comp, let params, let flops):
+                let startMs = entry.process.map { max(0, (startedAt - $0.spawnedAt) * 1000) }
+                try store.recordOverhead(id, TrialOverhead(processStartMs: startMs, loadMs: load, specializeMs: spec, compileMs: comp),
+                                         params: params, flops: flops)
+            case .intermediate(let epoch, let metric):
+                try store.recordIntermediate(id, epoch: epoch, metric: metric)
+                entry.progress = (epoch, metric)
+                observer?.trialProgress(id, epoch: epoch, metric: metric)
+            case .final(let metric, let params, let flops):
+                entry.finished = true
+                entry.finishedAt = Date()
+                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops))
+            case .error(let kind, let msg):
+                entry.error = kind == "error" ? msg : "\(kind): \(msg)"
+            }
+        case .exited(let id, let status, let signal):
+            guard let entry = running.removeValue(forKey: id), !entry.finished else { return }
+            try finish(id, entry, .failed(reason: Self.failureReason(entry, status: status, signal: signal)))
+        }
+    }
+
+    /// Frees slots held by processes that will not report: one that reported its result but does not exit
+    /// (killed after `lingerLimit`), and one that ended while something else keeps its output open (its exit is
+    /// taken from /proc after `exitWait`).
+    func reapStragglers() throws {
+        for id in running.keys.sorted() {
+            guard var entry = running[id], let process = entry.process else { continue }
+            if let t = entry.finishedAt, Date().timeIntervalSince(t) > lingerLimit { process.signal(SIGKILL) }
+            guard let exit = process.endedExit() else { continue }
+            let seen = entry.endedSeen ?? Date()
+            entry.endedSeen = seen
+            running[id] = entry
+            if Date().timeIntervalSince(seen) > exitWait {
+                try handle(.exited(trial: id, status: exit.status, signal: exit.signal))
+            }
+        }
+    }
+
+    static func failureReason(_ e: Running, status: Int32, signal: Int32?) -> String {
+        if let k = e.killedReason { return k }
+        if let b = e.badOutput { return "bad output: \(b)" }
+        if let signal { return "crashed: killed by signal \(signal)\(signalName(signal).map { " (\($0))" } ?? "")" + (e.error.map { "; \($0)" } ?? "") }
+        if let err = e.error { return err }
+        if status != 0 { return "exited with status \(status) without a result" }
+        return "exited without reporting a final metric"
+    }
+
+    static func signalName(_ s: Int32) -> String? {
+        [SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV", SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGBUS: "SIGBUS",
+         SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGINT: "SIGINT", SIGTRAP: "SIGTRAP"][s]
+    }
+
+    /// Stops every running trial: SIGTERM, SIGKILL after the grace period, records each as failed with `reason`.
+    func stopAll(reason: String) throws {
+        for id in running.keys.sorted() {
+            running[id]?.killedReason = reason
+            running[id]?.process?.signal(SIGTERM)
+        }
+        let killAt = Date().addingTimeInterval(killGrace)
+        let giveUpAt = killAt.addingTimeInterval(exitWait)
+        var killed = false
+        while !running.isEmpty {
+            let now = Date()
+            if now >= giveUpAt { break }
+            if !killed && now >= killAt {
+                for entry in running.values { entry.process?.signal(SIGKILL) }
+                killed = true
+            }
+            for e in events.drain(waitingUntil: min(killed ? giveUpAt : killAt, now.addingTimeInterval(0.1))) { try handle(e) }
+        }
+        // Processes that did not even die from SIGKILL in time are recorded anyway; the loop never hangs.
+        for (id, entry) in running.sorted(by: { $0.key < $1.key }) where !entry.finished {
+            try finish(id, entry, .failed(reason: reason))
+        }
+        running.removeAll()
+    }
+
+    /// Kills trial processes an interrupted session left behind (only processes whose command line is a
+    /// `nasc trial` of this experiment, so a reused pid is never hit).
+    func killOrphans() {
+        guard let trials = try? store.trials() else { return }
+        for t in trials where t.status == .running {
+            guard let pid = t.pid, pid > 0,
+                  let cmd = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { continue }
+            let args = cmd.split(separator: "\0").map(String.init)
+            if args.contains("trial") && args.contains(Experiment.architecturePath(absoluteDirectory, trial: t.id)) {
+                kill(pid_t(pid), SIGKILL)
+            }
+        }
+    }
+
+    func snapshot(elapsed: Double) throws -> ExperimentSnapshot {
+        let trials = try store.trials()
+        var best: (Int, Double)?
+        for t in trials where t.status == .succeeded {
+            if let m = t.finalMetric, best == nil || m > best!.1 { best = (t.id, m) }
+        }
+        return ExperimentSnapshot(
+            running: running.mapValues { $0.progress }, succeeded: trials.filter { $0.status == .succeeded }.count,
+            failed: trials.filter { $0.status == .failed }.count, queued: pending.count, total: trials.count,
+            best: best.map { (id: $0.0, metric: $0.1) }, elapsed: elapsed, maxTrials: config.maxTrials, maxDuration: config.maxDuration)
+    }
+}

@@ -1,0 +1,100 @@
+// TrialRecord: one trial as the store keeps it (architecture, status, metrics, timings, overhead).
+
+/// Where a trial is in its life.
+public enum TrialStatus: String, Sendable, CaseIterable {
+    /// Proposed by the strategy, not started (or interrupted and waiting for a retry).
+    case queued
+    /// A trial process is working on it.
+    case running
+    /// Finished with a final metric.
+    case succeeded
+    /// Finished without a metric (crash, divergence, bad output, budget, killed at a limit).
+    case failed
+
+    /// True for succeeded and failed.
+    public var isFinished: Bool { self == .succeeded || self == .failed }
+}
+
+/// The fixed per-trial costs, in milliseconds, as measured by the runner and the trial process.
+public struct TrialOverhead: Sendable, Equatable {
+    /// From spawning the process to the trial command starting its work (process start, argument parsing).
+    public var processStartMs: Double?
+    /// Reading the space file in the trial process.
+    public var loadMs: Double?
+    /// Fixing the architecture's choices (``SpecializePass``).
+    public var specializeMs: Double?
+    /// Compiling the fixed subnet (inline, dce, canonicalize, shape inference).
+    public var compileMs: Double?
+
+    /// Creates an overhead record.
+    public init(processStartMs: Double? = nil, loadMs: Double? = nil, specializeMs: Double? = nil, compileMs: Double? = nil) {
+        self.processStartMs = processStartMs; self.loadMs = loadMs; self.specializeMs = specializeMs; self.compileMs = compileMs
+    }
+
+    /// The sum of the known parts, or `nil` when nothing was measured.
+    public var totalMs: Double? {
+        let parts = [processStartMs, loadMs, specializeMs, compileMs].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.reduce(0, +)
+    }
+}
+
+/// One trial row.
+public struct TrialRecord: Sendable, Equatable {
+    /// 1-based, in the order the strategy proposed the trials.
+    public var id: Int
+    /// The architecture in NNI v3 JSON (``ArchitectureJSON``).
+    public var architectureJSON: String
+    public var status: TrialStatus
+    /// The final metric of a succeeded trial (higher is better).
+    public var finalMetric: Double?
+    /// Trainable parameters and FLOPs per sample of the subnet, when known.
+    public var params: Int?
+    public var flops: Int?
+    /// Why a failed trial failed.
+    public var error: String?
+    /// How many times a process was started for it (retries after an interrupted run add one).
+    public var attempts: Int
+    /// The process id of the latest attempt.
+    public var pid: Int?
+    /// Times in seconds since 1970.
+    public var queuedAt: Double
+    public var startedAt: Double?
+    public var endedAt: Double?
+    public var overhead: TrialOverhead
+    /// True once the strategy has been told the outcome (and a checkpoint taken after it).
+    public var told: Bool
+
+    /// Creates a record.
+    public init(id: Int, architectureJSON: String, status: TrialStatus = .queued, finalMetric: Double? = nil,
+                params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
+                queuedAt: Double = 0, startedAt: Double? = nil, endedAt: Double? = nil,
+                overhead: TrialOverhead = TrialOverhead(), told: Bool = false) {
+        self.id = id; self.architectureJSON = architectureJSON; self.status = status; self.finalMetric = finalMetric
+        self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
+        self.queuedAt = queuedAt; self.startedAt = startedAt; self.endedAt = endedAt; self.overhead = overhead; self.told = told
+    }
+
+    /// Wall-clock seconds of the latest attempt, when it finished.
+    public var duration: Double? {
+        guard let s = startedAt, let e = endedAt else { return nil }
+        return max(0, e - s)
+    }
+}
+
+/// One intermediate metric (per epoch) of one attempt of a trial.
+public struct IntermediateMetric: Sendable, Equatable {
+    public var trialID: Int
+    public var attempt: Int
+    public var epoch: Int
+    public var metric: Double
+    /// Creates a metric row.
+    public init(trialID: Int, attempt: Int, epoch: Int, metric: Double) {
+        self.trialID = trialID; self.attempt = attempt; self.epoch = epoch; self.metric = metric
+    }
+}
+
+/// How a trial ended, as recorded.
+public enum TrialResult: Sendable, Equatable {
+    case succeeded(metric: Double, params: Int?, flops: Int?)
+    case failed(reason: String)
+}

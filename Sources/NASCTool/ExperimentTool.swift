@@ -1,0 +1,139 @@
+// ExperimentTool: the library side of `nasc run`, `nasc trial` and `nasc experiment` (loading, setup, trial output).
+import Foundation
+import NASCExperiment
+import NASCIR
+import NASCStrategies
+
+/// What the experiment verbs do, apart from argument parsing.
+public enum ExperimentTool {
+    /// The running `nasc` executable (for spawning trial processes).
+    public static func currentExecutable() -> String {
+        if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return p }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
+    /// Loads a space file (.nas, .nir or protobuf) for an experiment. Inferred node types are dropped, so a `.nas`
+    /// file and its `nasc compile` output give the same IR: types inferred for one value of a choice (a compiled
+    /// space is shape-inferred with the first values) would contradict other architectures' subnets, and every
+    /// trial re-infers the types of its own subnet. Returns the space and the hash of the file's bytes.
+    public static func loadSpace(_ file: InputFile) throws -> (ModelSpace, String) {
+        let space = dropInferredTypes(try file.loadSpace())
+        let bytes = FileManager.default.contents(atPath: file.path).map { [UInt8]($0) } ?? []
+        return (space, Experiment.hash(bytes))
+    }
+
+    /// The space with every node's inferred types removed (graph input types stay).
+    public static func dropInferredTypes(_ space: ModelSpace) -> ModelSpace {
+        var space = space
+        for g in space.graphs.indices {
+            for n in space.graphs[g].nodes.indices { space.graphs[g].nodes[n].types = [] }
+        }
+        return space
+    }
+
+    /// Makes the strategy a configuration names.
+    public static func makeStrategy(_ config: ExperimentConfig, _ space: ModelSpace, _ searchSpace: SearchSpace) throws -> any Strategy {
+        do {
+            return try Strategies.make(name: config.strategy, space: searchSpace, seed: config.seed, options: config.strategyOptions)
+        } catch let e as DiagnosticError {
+            // Strategy errors have no source; point them at the flag.
+            throw DiagnosticError(e.diagnostics.map { d in
+                var d = d
+                if d.location.isUnknown { d.location = SourceLocation(file: "--strategy") }
+                return d
+            })
+        }
+    }
+
+    /// Creates a new experiment in `directory` after checking the strategy and evaluator, and returns its runner.
+    public static func create(spaceFile: InputFile, directory: String, config: ExperimentConfig,
+                              evaluator: EvaluatorSettings) throws -> ExperimentRunner {
+        try evaluator.validate()
+        let (space, hash) = try loadSpace(spaceFile)
+        var config = config
+        config.spaceHash = hash
+        let searchSpace = try SearchSpace(space)
+        _ = try makeStrategy(config, space, searchSpace)
+        _ = try BenchmarkTables.make(evaluator.benchmark ?? "", space: searchSpace)
+        let store = try ExperimentStore.create(directory: directory, config: config, space: space)
+        return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
+    }
+
+    /// Opens a stored experiment for `nasc run --resume`.
+    public static func resume(directory: String) throws -> ExperimentRunner {
+        let store = try ExperimentStore.open(directory: directory)
+        return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
+    }
+
+    /// A note when the experiment's space file changed since it started (the stored copy is used regardless).
+    public static func spaceChangeNote(_ store: ExperimentStore) -> String? {
+        guard let config = try? store.config(),
+              let data = FileManager.default.contents(atPath: config.spacePath) else { return nil }
+        guard Experiment.hash([UInt8](data)) != config.spaceHash else { return nil }
+        return "note: \(config.spacePath) changed since the experiment started; continuing with the stored copy of the space"
+    }
+
+    /// The closing text of `nasc run`: how it ended and the best architecture.
+    public static func summary(_ s: ExperimentSummary) -> String {
+        var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded, \(s.failed) failed, "
+            + "\(ExperimentReport.seconds(s.elapsed)) elapsed\n"
+        if let b = s.best, let m = b.finalMetric {
+            out += "best: trial \(b.id), metric \(ExperimentReport.metric(m))\n" + b.architectureJSON
+        } else {
+            out += "no trial succeeded\n"
+        }
+        return out
+    }
+
+    /// Writes one line to standard output immediately (unbuffered, so nothing is lost if the process dies next).
+    public static func writeLine(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Runs `nasc trial`: prints the trial's JSON lines on stdout (and a located diagnostic on stderr for bad
+    /// input). Returns the exit code: 0 succeeded, 1 failed.
+    public static func trial(spacePath: String, architecturePath: String, trialID: Int?, budget: Budget,
+                             evaluator settings: EvaluatorSettings, startedAt: Double) -> Int32 {
+        let emit: (TrialMessage) -> Void = { writeLine($0.line) }
+        func fail(_ e: DiagnosticError) -> Int32 {
+            emit(.error(kind: "input", message: e.diagnostics.first?.description ?? "invalid input"))
+            FileHandle.standardError.write(Data((e.description + "\n").utf8))
+            return 1
+        }
+        let file: InputFile
+        let archText: String
+        do {
+            file = try InputFile(path: spacePath)
+            guard FileManager.default.fileExists(atPath: architecturePath) else {
+                throw DiagnosticError(.error("no such file", at: SourceLocation(file: architecturePath)))
+            }
+            guard let data = FileManager.default.contents(atPath: architecturePath) else {
+                throw DiagnosticError(.error("cannot read file", at: SourceLocation(file: architecturePath)))
+            }
+            archText = String(decoding: data, as: UTF8.self)
+        } catch let e as DiagnosticError {
+            return fail(e)
+        } catch {
+            return fail(DiagnosticError(.error("\(error)", at: SourceLocation(file: spacePath))))
+        }
+        // The evaluator needs the search space, known only after loading: it is built inside the runner.
+        let runner = TrialRunner(evaluator: LazyEvaluator(settings: settings), budget: budget, trialID: trialID)
+        let outcome = runner.run(loadSpace: { dropInferredTypes(try file.loadSpace()) }, architectureText: archText, architecturePath: architecturePath,
+                                 startedAt: startedAt, emit: emit)
+        if case .failed(_, _, let diagnostic?) = outcome {
+            FileHandle.standardError.write(Data((diagnostic + "\n").utf8))
+        }
+        return outcome.exitCode
+    }
+}
+
+/// Builds the configured evaluator for the trial's space when evaluation starts.
+struct LazyEvaluator: TrialEvaluator {
+    var settings: EvaluatorSettings
+
+    func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
+        let searchSpace = try SearchSpace(subject.space)
+        let evaluator = try settings.makeEvaluator(space: searchSpace, rawOutput: { ExperimentTool.writeLine($0) })
+        return try evaluator.evaluate(subject, progress: progress)
+    }
+}

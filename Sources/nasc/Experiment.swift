@@ -1,0 +1,61 @@
+// `nasc experiment`: inspect a stored experiment — list trials, show one, top-k, export the best architectures.
+import ArgumentParser
+import Foundation
+import NASCExperiment
+import NASCIR
+import NASCTool
+
+extension ArchitectureFormat: ExpressibleByArgument {}
+
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Inspect an experiment directory written by `nasc run`.",
+        subcommands: [List.self, Show.self, TopK.self, Export.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every trial: status, metric, epochs, size, time, error.")
+        @Argument(help: "The experiment directory.") var directory: String
+        func run() throws {
+            print(try ExperimentReport.list(try ExperimentStore.open(directory: directory)), terminator: "")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one trial: result, metrics per epoch, overhead, architecture.")
+        @Argument(help: "The experiment directory.") var directory: String
+        @Argument(help: "The trial id.") var trial: Int
+        func run() throws {
+            print(try ExperimentReport.show(try ExperimentStore.open(directory: directory), trial: trial), terminator: "")
+        }
+    }
+
+    struct TopK: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "top-k", abstract: "The best trials by final metric.")
+        @Argument(help: "The experiment directory.") var directory: String
+        @Option(name: .short, help: "How many.") var k = 5
+        func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
+        func run() throws {
+            print(try ExperimentReport.top(try ExperimentStore.open(directory: directory), k: k), terminator: "")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the best architectures as NNI JSON files (trial_<id>.<format>.json).")
+        @Argument(help: "The experiment directory.") var directory: String
+        @Option(name: .short, help: "How many of the best trials.") var k = 1
+        @Option(name: .customLong("format"), help: "nni-v1, nni-v3 or tuner (repeatable; default nni-v1 and nni-v3).")
+        var formats: [ArchitectureFormat] = []
+        @Option(name: .shortAndLong, help: "Output directory (default DIR/export).") var output: String?
+        func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
+        func run() throws {
+            let store = try ExperimentStore.open(directory: directory)
+            let paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats,
+                                                    to: output ?? (directory + "/export"))
+            if paths.isEmpty { print("no succeeded trials to export") }
+            for p in paths { print(p) }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+// `nasc run`: a multi-trial experiment — strategy, concurrent trial processes, limits, resume, live progress.
+import ArgumentParser
+import Foundation
+import NASCExperiment
+import NASCIR
+import NASCTool
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search a space with a strategy, one `nasc trial` process per architecture.",
+        discussion: """
+        nasc run --strategy S SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
+        nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
+        Only --concurrency, --max-trials and --max-duration may change on resume.
+        """
+    )
+
+    @Argument(help: "SPACE DIR: the model space (.nas, .nir or protobuf) and the experiment directory.")
+    var paths: [String] = []
+
+    @Option(name: .shortAndLong, help: "The experiment directory (instead of the second argument).")
+    var output: String?
+
+    @Option(help: "Continue the experiment in this directory.")
+    var resume: String?
+
+    @Option(help: "Search strategy: random, grid, evolution, tpe.")
+    var strategy: String?
+
+    @Option(name: .customLong("strategy-option"), help: "Strategy option KEY=VALUE (repeatable).")
+    var strategyOptions: [String] = []
+
+    @Option(help: "Seed of the strategy.")
+    var seed: UInt64?
+
+    @Option(help: "Trial processes running at once.")
+    var concurrency: Int?
+
+    @Option(name: .customLong("max-trials"), help: "Stop after this many trials.")
+    var maxTrials: Int?
+
+    @Option(name: .customLong("max-duration"), help: "Stop after this long (e.g. 90s, 10m, 2h), killing running trials.")
+    var maxDuration: String?
+
+    @Option(name: .customLong("max-params"), help: "Reject architectures with more parameters, before evaluating them.")
+    var maxParams: Int?
+
+    @Option(name: .customLong("max-flops"), help: "Reject architectures needing more FLOPs per sample, before evaluating them.")
+    var maxFlops: Int?
+
+    @Flag(name: .customLong("live"), inversion: .prefixedNo, help: "Refreshing trial table (default: when stdout is a terminal).")
+    var live: Bool?
+
+    @OptionGroup var evaluator: EvaluatorOptions
+
+    func validate() throws {
+        if let c = concurrency, c < 1 || c > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let m = maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1") }
+        if let d = maxDuration, DurationParser.seconds(d) == nil {
+            throw ValidationError("--max-duration expects a positive duration such as 90, 30s, 10m or 2h, got '\(d)'")
+        }
+        if let r = resume {
+            if !paths.isEmpty || output != nil { throw ValidationError("--resume \(r) takes no SPACE, DIR or -o") }
+            let evaluatorFlags = try evaluator.settings().arguments
+            if strategy != nil || seed != nil || !strategyOptions.isEmpty || maxParams != nil || maxFlops != nil
+                || !evaluatorFlags.isEmpty {
+                throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials and --max-duration may change")
+            }
+        } else {
+            guard strategy != nil else { throw ValidationError("missing --strategy (random, grid, evolution, tpe)") }
+            let expected = output == nil ? 2 : 1
+            guard paths.count == expected else {
+                throw ValidationError(output == nil ? "expected SPACE and DIR (or SPACE -o DIR)" : "expected SPACE (the directory is given by -o)")
+            }
+        }
+    }
+
+    func run() throws {
+        let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds))
+        let runner: ExperimentRunner
+        if let dir = resume {
+            runner = try ExperimentTool.resume(directory: dir)
+        } else {
+            var options: [String: String] = [:]
+            for o in strategyOptions {
+                let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--strategy-option expects KEY=VALUE, got '\(o)'") }
+                options[kv[0]] = kv[1]
+            }
+            let settings = try evaluator.settings()
+            let config = ExperimentConfig(
+                spacePath: paths[0], spaceHash: "", strategy: strategy ?? "", strategyOptions: options, seed: seed ?? 0,
+                concurrency: limits.concurrency ?? 1, maxTrials: limits.maxTrials, maxDuration: limits.maxDuration,
+                maxParams: maxParams, maxFlops: maxFlops, evaluatorArguments: settings.arguments)
+            let file = try InputFile(path: paths[0])
+            do {
+                runner = try ExperimentTool.create(spaceFile: file, directory: output ?? paths[1], config: config, evaluator: settings)
+            } catch let e as DiagnosticError {
+                // Source context only for problems in the space file itself.
+                printError(e.diagnostics.allSatisfy { $0.location.file == file.path } ? file.render(e) : e.description)
+                throw ReportedFailure()
+            }
+        }
+        let display = ProgressDisplay(live: live ?? ProgressDisplay.stdoutIsTerminal) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        runner.observer = display
+        if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
+        let summary = try runner.run(limits, resuming: resume != nil)
+        display.finish()
+        print(ExperimentTool.summary(summary), terminator: "")
+    }
+}
