@@ -57,7 +57,7 @@ let package = Package(
         // Multi-trial and one-shot search strategies (ask/tell), over the search space.
         .target(
             name: "NASCStrategies",
-            dependencies: ["NASCIR", "NASCPasses", "NASCRuntime"],
+            dependencies: ["NASCIR", "NASCPasses", "NASCRuntime", .product(name: "BigInt", package: "BigInt")],
             path: "Sources/NASCStrategies"
         ),
         // Experiments: the on-disk store (SQLite via GRDB), trial processes, resume, limits and export.

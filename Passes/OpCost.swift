@@ -118,6 +118,7 @@ public enum OpCost {
         case .globalAvgPool: return counts(flops: inElems)
         case .flatten, .dropout, .identity, .concat, .zero: return Counts()
         case .call, .layerChoice, .inputChoice, .repeated, .cell: return nil
+        default: return Counts()  // training ops (params, losses, gradients) are not part of the model's cost
         }
     }
 

@@ -92,6 +92,22 @@ enum OpShapeRules {
             return t
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw ShapeError("'\(name)' needs the model space to infer its type")
+        case .param(let p):
+            return TensorType(.f32, p.shape.map { .fixed($0) })
+        case .softmaxCrossEntropy, .nllLoss:
+            let t = try float(name, inputs[0])
+            guard t.rank == 2, inputs[1].dtype == .i64, inputs[1].rank == 1 else {
+                throw ShapeError("\(name) expects [N, classes] scores and i64 [N] labels, got \(t) and \(inputs[1])")
+            }
+            return TensorType(.f32, [])
+        case .paramGrad:
+            return inputs[0]
+        case .fusedConv2d(let f):
+            return try conv2d(f.conv, inputs[0])
+        default:
+            // Gradient ops: autodiff annotates their types (ShapeEngine keeps them); some are not derivable from
+            // their inputs alone (a strided conv's input size), so there is no rule.
+            throw ShapeError("'\(name)' gets its types from autodiff")
         }
     }
 

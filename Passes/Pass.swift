@@ -23,6 +23,8 @@ public struct PassContext: Sendable {
     public var options: [String: String] = [:]
     /// The architecture to apply, for passes that specialize a space (multi-trial).
     public var architecture: Architecture?
+    /// The executable plan, once the `lower` pass has produced it (later plan passes such as `memory-plan` edit it).
+    public var plan: Plan?
 
     /// Creates a context.
     public init(options: [String: String] = [:], architecture: Architecture? = nil) {

@@ -11,6 +11,12 @@ public enum PassRegistry {
         ShapeInference(),
         SpecializePass(),
         InlinePass(),
+        DecomposeSeparable(),
+        ExplicitParams(),
+        Autodiff(),
+        Fuse(),
+        Lower(),
+        MemoryPlan(),
     ]
 
     /// The pass with this name.

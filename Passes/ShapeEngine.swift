@@ -123,6 +123,8 @@ struct ShapeEngine {
         case .cell(let c):
             return cell(c, ins, at: n.location).map { [$0] }
         default:
+            // Gradient ops keep the types autodiff gave them.
+            if n.op.kind.isBackward && n.op.kind != .paramGrad && !n.types.isEmpty { return n.types }
             do {
                 return try OpShapeRules.outputType(n.op, ins).map { [$0] }
             } catch {

@@ -37,6 +37,63 @@ public enum Op: Hashable, Sendable {
     case inputChoice(InputChoiceOp)
     case repeated(RepeatOp)
     case cell(CellOp)
+    // Training: explicit parameters, losses and the backward ops autodiff appends.
+    /// A named parameter or state tensor (no inputs).
+    case param(ParamAttrs)
+    /// Mean softmax cross-entropy of `(logits, labels)` with label smoothing; a scalar `f32[]`.
+    case softmaxCrossEntropy(labelSmoothing: Double)
+    /// Mean negative log-likelihood of `(logProbabilities, labels)`; a scalar `f32[]`.
+    case nllLoss
+    /// Marks `(param, gradient)`: the gradient of the loss w.r.t. that parameter (a graph output).
+    case paramGrad
+    /// `(gradOutput, weight) -> gradInput`.
+    case conv2dGradInput(Conv2DAttrs)
+    /// `(input, gradOutput) -> gradWeight`.
+    case conv2dGradWeight(Conv2DAttrs)
+    /// `(gradOutput) -> gradBias`.
+    case conv2dGradBias(Conv2DAttrs)
+    /// `(gradOutput, weight) -> gradInput`.
+    case depthwiseConv2dGradInput(DepthwiseConv2DAttrs)
+    /// `(input, gradOutput) -> gradWeight`.
+    case depthwiseConv2dGradWeight(DepthwiseConv2DAttrs)
+    /// `(gradOutput) -> gradBias`.
+    case depthwiseConv2dGradBias(DepthwiseConv2DAttrs)
+    /// `(gradOutput, weight) -> gradInput`.
+    case linearGradInput(LinearAttrs)
+    /// `(input, gradOutput) -> gradWeight`.
+    case linearGradWeight(LinearAttrs)
+    /// `(gradOutput) -> gradBias`.
+    case linearGradBias(LinearAttrs)
+    /// `(input, output, gradOutput[, gamma]) -> (gradInput[, gradGamma, gradBeta])`; `output` names the forward node.
+    case batchNormGrad(BatchNormAttrs)
+    /// `(input, output, gradOutput[, gamma]) -> (gradInput[, gradGamma, gradBeta])`.
+    case layerNormGrad(LayerNormAttrs)
+    /// `(input, output, gradOutput) -> gradInput`.
+    case activationGrad(Activation)
+    /// `(input, output, gradOutput) -> gradInput`; `output` names the forward node (its argmax indices).
+    case maxPool2dGrad(Pool2DAttrs)
+    /// `(gradOutput) -> gradInput` (typed like the forward input).
+    case avgPool2dGrad(Pool2DAttrs)
+    /// `(gradOutput) -> gradInput`.
+    case globalAvgPoolGrad
+    /// `(gradOutput) -> gradInput` reshaped to the forward input's type.
+    case flattenGrad
+    /// `(output, gradOutput) -> gradInput`; `output` names the forward node (its mask).
+    case dropoutGrad(p: ValueExpr)
+    /// `(a, b, gradOutput) -> (gradA, gradB)`.
+    case mulGrad
+    /// `(gradOutput) -> one gradient per forward input`.
+    case concatGrad(axis: Int)
+    /// `(output, gradOutput) -> gradInput`.
+    case softmaxGrad(axis: Int)
+    /// `(output, gradOutput) -> gradInput`.
+    case logSoftmaxGrad(axis: Int)
+    /// `(logits, labels) -> gradLogits` of the mean loss (incoming gradient 1).
+    case softmaxCrossEntropyGrad(labelSmoothing: Double)
+    /// `(logProbabilities, labels) -> gradLogProbabilities` of the mean loss.
+    case nllLossGrad
+    /// A convolution with a folded batchnorm and/or activation (from the `fuse` pass).
+    case fusedConv2d(FusedConv2DAttrs)
 
     /// The op's kind (its text name).
     public var kind: OpKind {
@@ -73,6 +130,34 @@ public enum Op: Hashable, Sendable {
         case .inputChoice: return .inputChoice
         case .repeated: return .repeated
         case .cell: return .cell
+        case .param: return .param
+        case .softmaxCrossEntropy: return .softmaxCrossEntropy
+        case .nllLoss: return .nllLoss
+        case .paramGrad: return .paramGrad
+        case .conv2dGradInput: return .conv2dGradInput
+        case .conv2dGradWeight: return .conv2dGradWeight
+        case .conv2dGradBias: return .conv2dGradBias
+        case .depthwiseConv2dGradInput: return .depthwiseConv2dGradInput
+        case .depthwiseConv2dGradWeight: return .depthwiseConv2dGradWeight
+        case .depthwiseConv2dGradBias: return .depthwiseConv2dGradBias
+        case .linearGradInput: return .linearGradInput
+        case .linearGradWeight: return .linearGradWeight
+        case .linearGradBias: return .linearGradBias
+        case .batchNormGrad: return .batchNormGrad
+        case .layerNormGrad: return .layerNormGrad
+        case .activationGrad: return .activationGrad
+        case .maxPool2dGrad: return .maxPool2dGrad
+        case .avgPool2dGrad: return .avgPool2dGrad
+        case .globalAvgPoolGrad: return .globalAvgPoolGrad
+        case .flattenGrad: return .flattenGrad
+        case .dropoutGrad: return .dropoutGrad
+        case .mulGrad: return .mulGrad
+        case .concatGrad: return .concatGrad
+        case .softmaxGrad: return .softmaxGrad
+        case .logSoftmaxGrad: return .logSoftmaxGrad
+        case .softmaxCrossEntropyGrad: return .softmaxCrossEntropyGrad
+        case .nllLossGrad: return .nllLossGrad
+        case .fusedConv2d: return .fusedConv2d
         }
     }
 
@@ -111,12 +196,43 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d", globalAvgPool = "global_avg_pool", flatten
     case dropout, add, mul, concat, identity, zero, softmax, logSoftmax = "log_softmax"
     case call, layerChoice = "layer_choice", inputChoice = "input_choice", repeated = "repeat", cell
+    case param, softmaxCrossEntropy = "softmax_cross_entropy", nllLoss = "nll_loss", paramGrad = "param_grad"
+    case conv2dGradInput = "conv2d_grad_input", conv2dGradWeight = "conv2d_grad_weight", conv2dGradBias = "conv2d_grad_bias"
+    case depthwiseConv2dGradInput = "depthwise_conv2d_grad_input", depthwiseConv2dGradWeight = "depthwise_conv2d_grad_weight"
+    case depthwiseConv2dGradBias = "depthwise_conv2d_grad_bias"
+    case linearGradInput = "linear_grad_input", linearGradWeight = "linear_grad_weight", linearGradBias = "linear_grad_bias"
+    case batchNormGrad = "batch_norm_grad", layerNormGrad = "layer_norm_grad", activationGrad = "activation_grad"
+    case maxPool2dGrad = "max_pool2d_grad", avgPool2dGrad = "avg_pool2d_grad", globalAvgPoolGrad = "global_avg_pool_grad"
+    case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
+    case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
+    case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
+    case fusedConv2d = "fused_conv2d"
+
+    /// True for the ops autodiff appends (gradients and parameter-gradient markers).
+    public var isBackward: Bool { rawValue.contains("_grad") }
 
     /// Number of tensor inputs: exact count, or `nil` for variadic (at least `minInputs`).
     public var arity: Int? {
         switch self {
         case .add, .mul, .concat, .inputChoice, .call, .layerChoice, .cell: return nil
+        // Parameterized layers take their parameters as extra inputs once they are explicit.
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .fusedConv2d: return nil
+        case .batchNormGrad, .layerNormGrad: return nil
+        case .param: return 0
+        case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
+             .depthwiseConv2dGradInput, .depthwiseConv2dGradWeight, .linearGradInput, .linearGradWeight,
+             .dropoutGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad, .nllLossGrad: return 2
+        case .activationGrad, .maxPool2dGrad, .mulGrad: return 3
         default: return 1
+        }
+    }
+
+    /// Number of tensor inputs as written in a model space, before `explicit-params` adds parameters as inputs
+    /// (a `conv2d` in a space reads exactly one tensor); `nil` for variadic ops.
+    public var spaceArity: Int? {
+        switch self {
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        default: return arity
         }
     }
 
@@ -125,6 +241,9 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         switch self {
         case .add, .mul: return 2
         case .concat, .inputChoice, .cell: return 1
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        case .fusedConv2d: return 2
+        case .batchNormGrad, .layerNormGrad: return 3
         case .call, .layerChoice: return 0
         default: return arity ?? 1
         }

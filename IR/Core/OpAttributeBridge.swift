@@ -5,34 +5,36 @@ extension Op {
     public var attributes: [NamedAttribute] {
         var out = AttributeWriter()
         switch self {
-        case .conv2d(let a):
+        case .conv2d(let a), .conv2dGradInput(let a), .conv2dGradWeight(let a), .conv2dGradBias(let a):
             if let i = a.inChannels { out.expr("in", i) }
             out.expr("out", a.outChannels); out.expr("kernel", a.kernel)
             out.expr("stride", a.stride, default: 1); out.padding(a.padding)
             out.expr("dilation", a.dilation, default: 1); out.expr("groups", a.groups, default: 1)
             out.bool("bias", a.bias, default: true)
-        case .depthwiseConv2d(let a):
+        case .depthwiseConv2d(let a), .depthwiseConv2dGradInput(let a), .depthwiseConv2dGradWeight(let a),
+             .depthwiseConv2dGradBias(let a):
             out.expr("kernel", a.kernel); out.expr("stride", a.stride, default: 1); out.padding(a.padding)
             out.expr("dilation", a.dilation, default: 1); out.bool("bias", a.bias, default: true)
         case .separableConv2d(let a):
             out.expr("out", a.outChannels); out.expr("kernel", a.kernel)
             out.expr("stride", a.stride, default: 1); out.padding(a.padding)
             out.expr("dilation", a.dilation, default: 1); out.bool("bias", a.bias, default: true)
-        case .linear(let a):
+        case .linear(let a), .linearGradInput(let a), .linearGradWeight(let a), .linearGradBias(let a):
             if let i = a.inFeatures { out.expr("in", i) }
             out.expr("out", a.outFeatures); out.bool("bias", a.bias, default: true)
-        case .batchNorm(let a):
+        case .batchNorm(let a), .batchNormGrad(let a):
             out.float("eps", a.eps, default: 1e-5); out.float("momentum", a.momentum, default: 0.1)
             out.bool("affine", a.affine, default: true)
-        case .layerNorm(let a):
+        case .layerNorm(let a), .layerNormGrad(let a):
             out.float("eps", a.eps, default: 1e-5); out.bool("affine", a.affine, default: true)
-        case .maxPool2d(let a), .avgPool2d(let a):
+        case .maxPool2d(let a), .avgPool2d(let a), .maxPool2dGrad(let a), .avgPool2dGrad(let a):
             out.expr("kernel", a.kernel)
             if let s = a.stride { out.expr("stride", s) }
             out.padding(a.padding)
-            if case .avgPool2d = self { out.bool("count_include_pad", a.countIncludePad, default: true) }
-        case .dropout(let p): out.expr("p", p)
-        case .concat(let axis), .softmax(let axis), .logSoftmax(let axis):
+            if kind == .avgPool2d || kind == .avgPool2dGrad { out.bool("count_include_pad", a.countIncludePad, default: true) }
+        case .dropout(let p), .dropoutGrad(let p): out.expr("p", p)
+        case .concat(let axis), .softmax(let axis), .logSoftmax(let axis), .concatGrad(let axis), .softmaxGrad(let axis),
+             .logSoftmaxGrad(let axis):
             out.list.append(NamedAttribute("axis", .expr(.int(axis))))
         case .zero(let stride): out.expr("stride", stride, default: 1)
         case .call(let g): out.list.append(NamedAttribute("graph", .graph(g)))
@@ -54,7 +56,26 @@ extension Op {
             out.list.append(NamedAttribute("candidates", .candidates(c.candidates)))
             if !c.inputCandidates.isEmpty { out.list.append(NamedAttribute("input_candidates", .candidates(c.inputCandidates))) }
             if c.merge != .all { out.list.append(NamedAttribute("merge", .symbol(c.merge.rawValue))) }
-        case .activation, .globalAvgPool, .flatten, .add, .mul, .identity:
+        case .param(let p):
+            out.list.append(NamedAttribute("name", .string(p.name)))
+            out.list.append(NamedAttribute("shape", .ints(p.shape)))
+            out.list.append(NamedAttribute("init", .symbol(p.initializer.symbol)))
+            if let f = p.initializer.fanIn { out.list.append(NamedAttribute("fan_in", .expr(.int(f)))) }
+            out.bool("trainable", p.trainable, default: true)
+        case .softmaxCrossEntropy(let s), .softmaxCrossEntropyGrad(let s):
+            out.float("label_smoothing", s, default: 0)
+        case .activationGrad(let f):
+            out.list.append(NamedAttribute("fn", .symbol(f.rawValue)))
+        case .fusedConv2d(let f):
+            out.list = Op.conv2d(f.conv).attributes
+            if let bn = f.batchNorm {
+                out.list.append(NamedAttribute("bn", .bool(true)))
+                out.float("bn_eps", bn.eps, default: 1e-5)
+                out.bool("bn_affine", bn.affine, default: true)
+            }
+            if let a = f.activation { out.list.append(NamedAttribute("activation", .symbol(a.rawValue))) }
+        case .activation, .globalAvgPool, .flatten, .add, .mul, .identity, .nllLoss, .paramGrad, .globalAvgPoolGrad,
+             .flattenGrad, .mulGrad, .nllLossGrad:
             break
         }
         return out.list
@@ -65,41 +86,68 @@ extension Op {
     public init(kind: OpKind, attributes: [NamedAttribute]) throws {
         var r = try AttributeReader(kind: kind, attributes)
         switch kind {
-        case .conv2d:
-            self = .conv2d(Conv2DAttrs(
+        case .conv2d, .conv2dGradInput, .conv2dGradWeight, .conv2dGradBias:
+            let a = Conv2DAttrs(
                 outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
                 padding: try r.padding(), dilation: try r.expr("dilation", default: 1),
                 groups: try r.expr("groups", default: 1), bias: try r.bool("bias", default: true),
-                inChannels: try r.optionalExpr("in")))
-        case .depthwiseConv2d:
-            self = .depthwiseConv2d(DepthwiseConv2DAttrs(
+                inChannels: try r.optionalExpr("in"))
+            switch kind {
+            case .conv2dGradInput: self = .conv2dGradInput(a)
+            case .conv2dGradWeight: self = .conv2dGradWeight(a)
+            case .conv2dGradBias: self = .conv2dGradBias(a)
+            default: self = .conv2d(a)
+            }
+        case .depthwiseConv2d, .depthwiseConv2dGradInput, .depthwiseConv2dGradWeight, .depthwiseConv2dGradBias:
+            let a = DepthwiseConv2DAttrs(
                 kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1), padding: try r.padding(),
-                dilation: try r.expr("dilation", default: 1), bias: try r.bool("bias", default: true)))
+                dilation: try r.expr("dilation", default: 1), bias: try r.bool("bias", default: true))
+            switch kind {
+            case .depthwiseConv2dGradInput: self = .depthwiseConv2dGradInput(a)
+            case .depthwiseConv2dGradWeight: self = .depthwiseConv2dGradWeight(a)
+            case .depthwiseConv2dGradBias: self = .depthwiseConv2dGradBias(a)
+            default: self = .depthwiseConv2d(a)
+            }
         case .separableConv2d:
             self = .separableConv2d(SeparableConv2DAttrs(
                 outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
                 padding: try r.padding(), dilation: try r.expr("dilation", default: 1), bias: try r.bool("bias", default: true)))
-        case .linear:
-            self = .linear(LinearAttrs(outFeatures: try r.expr("out"), bias: try r.bool("bias", default: true),
-                                       inFeatures: try r.optionalExpr("in")))
-        case .batchNorm:
-            self = .batchNorm(BatchNormAttrs(eps: try r.float("eps", default: 1e-5), momentum: try r.float("momentum", default: 0.1),
-                                             affine: try r.bool("affine", default: true)))
-        case .layerNorm:
-            self = .layerNorm(LayerNormAttrs(eps: try r.float("eps", default: 1e-5), affine: try r.bool("affine", default: true)))
+        case .linear, .linearGradInput, .linearGradWeight, .linearGradBias:
+            let a = LinearAttrs(outFeatures: try r.expr("out"), bias: try r.bool("bias", default: true),
+                                inFeatures: try r.optionalExpr("in"))
+            switch kind {
+            case .linearGradInput: self = .linearGradInput(a)
+            case .linearGradWeight: self = .linearGradWeight(a)
+            case .linearGradBias: self = .linearGradBias(a)
+            default: self = .linear(a)
+            }
+        case .batchNorm, .batchNormGrad:
+            let a = BatchNormAttrs(eps: try r.float("eps", default: 1e-5), momentum: try r.float("momentum", default: 0.1),
+                                   affine: try r.bool("affine", default: true))
+            self = kind == .batchNorm ? .batchNorm(a) : .batchNormGrad(a)
+        case .layerNorm, .layerNormGrad:
+            let a = LayerNormAttrs(eps: try r.float("eps", default: 1e-5), affine: try r.bool("affine", default: true))
+            self = kind == .layerNorm ? .layerNorm(a) : .layerNormGrad(a)
         case .relu: self = .activation(.relu)
         case .relu6: self = .activation(.relu6)
         case .sigmoid: self = .activation(.sigmoid)
         case .tanh: self = .activation(.tanh)
         case .gelu: self = .activation(.gelu)
         case .hardswish: self = .activation(.hardswish)
-        case .maxPool2d, .avgPool2d:
+        case .maxPool2d, .avgPool2d, .maxPool2dGrad, .avgPool2dGrad:
+            let isAvg = kind == .avgPool2d || kind == .avgPool2dGrad
             let a = Pool2DAttrs(kernel: try r.expr("kernel"), stride: try r.optionalExpr("stride"), padding: try r.padding(),
-                                countIncludePad: kind == .avgPool2d ? try r.bool("count_include_pad", default: true) : true)
-            self = kind == .maxPool2d ? .maxPool2d(a) : .avgPool2d(a)
+                                countIncludePad: isAvg ? try r.bool("count_include_pad", default: true) : true)
+            switch kind {
+            case .maxPool2d: self = .maxPool2d(a)
+            case .avgPool2d: self = .avgPool2d(a)
+            case .maxPool2dGrad: self = .maxPool2dGrad(a)
+            default: self = .avgPool2dGrad(a)
+            }
         case .globalAvgPool: self = .globalAvgPool
         case .flatten: self = .flatten
         case .dropout: self = .dropout(p: try r.expr("p"))
+        case .dropoutGrad: self = .dropoutGrad(p: try r.expr("p"))
         case .add: self = .add
         case .mul: self = .mul
         case .concat: self = .concat(axis: try r.int("axis", default: 1))
@@ -107,6 +155,44 @@ extension Op {
         case .zero: self = .zero(stride: try r.expr("stride", default: 1))
         case .softmax: self = .softmax(axis: try r.int("axis", default: -1))
         case .logSoftmax: self = .logSoftmax(axis: try r.int("axis", default: -1))
+        case .concatGrad: self = .concatGrad(axis: try r.int("axis", default: 1))
+        case .softmaxGrad: self = .softmaxGrad(axis: try r.int("axis", default: -1))
+        case .logSoftmaxGrad: self = .logSoftmaxGrad(axis: try r.int("axis", default: -1))
+        case .param:
+            let name = try r.string("name"), shape = try r.ints("shape")
+            let initName = try r.symbol("init", allowed: ["zeros", "ones", "kaiming_uniform", "fan_in_uniform"])
+            let initializer: ParamInit
+            switch initName {
+            case "zeros": initializer = .zeros
+            case "ones": initializer = .ones
+            case "kaiming_uniform": initializer = .kaimingUniform(fanIn: try r.int("fan_in"))
+            default: initializer = .fanInUniform(fanIn: try r.int("fan_in"))
+            }
+            self = .param(ParamAttrs(name: name, shape: shape, initializer: initializer,
+                                     trainable: try r.bool("trainable", default: true)))
+        case .softmaxCrossEntropy: self = .softmaxCrossEntropy(labelSmoothing: try r.float("label_smoothing", default: 0))
+        case .softmaxCrossEntropyGrad:
+            self = .softmaxCrossEntropyGrad(labelSmoothing: try r.float("label_smoothing", default: 0))
+        case .nllLoss: self = .nllLoss
+        case .nllLossGrad: self = .nllLossGrad
+        case .paramGrad: self = .paramGrad
+        case .globalAvgPoolGrad: self = .globalAvgPoolGrad
+        case .flattenGrad: self = .flattenGrad
+        case .mulGrad: self = .mulGrad
+        case .activationGrad:
+            let f = try r.symbol("fn", allowed: Activation.allCases.map(\.rawValue))
+            self = .activationGrad(Activation(rawValue: f)!)
+        case .fusedConv2d:
+            let conv = Conv2DAttrs(
+                outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
+                padding: try r.padding(), dilation: try r.expr("dilation", default: 1),
+                groups: try r.expr("groups", default: 1), bias: try r.bool("bias", default: true),
+                inChannels: try r.optionalExpr("in"))
+            let hasBN = try r.bool("bn", default: false)
+            let eps = try r.float("bn_eps", default: 1e-5), affine = try r.bool("bn_affine", default: true)
+            let act = r.has("activation") ? try r.symbol("activation", allowed: Activation.allCases.map(\.rawValue)) : nil
+            self = .fusedConv2d(FusedConv2DAttrs(conv: conv, batchNorm: hasBN ? BatchNormAttrs(eps: eps, affine: affine) : nil,
+                                                 activation: act.flatMap(Activation.init(rawValue:))))
         case .call: self = .call(graph: try r.graph("graph"))
         case .layerChoice:
             self = .layerChoice(LayerChoiceOp(label: try r.string("label"), candidates: try r.candidates("candidates")))

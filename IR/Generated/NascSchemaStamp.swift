@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "812ab122cca3cdb2dd78209e5ec9ec9deba57a8ebeb73cfe1ad7abf9fd66daca"
+    public static let sha256 = "57662a83568e1f0b671ccef2b2cdef5bd500145f5593297fbbc1b8a0e0e163cf"
 }

@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-// nasc.proto: the binary form of nasc's IR (model spaces, architectures and, later, plans).
+// nasc.proto: the binary form of nasc's IR (model spaces, architectures, executor plans and checkpoints).
 //
 // Every file nasc writes is one NascFile. Readers must check format_version first: this schema is
 // version 1 (ModelSpace.formatVersion in IR/Core/ModelSpace.swift). Bump it on any incompatible change.
@@ -173,6 +173,178 @@ public nonisolated enum Nasc_Ir_BinaryOp: SwiftProtobuf.Enum, Swift.CaseIterable
     .ge,
     .eq,
     .ne,
+  ]
+
+}
+
+public nonisolated enum Nasc_Ir_SlotRole: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// invalid in a file
+  case unspecified // = 0
+  case input // = 1
+  case labels // = 2
+  case activation // = 3
+  case gradient // = 4
+  case saved // = 5
+  case workspace // = 6
+  case loss // = 7
+  case parameter // = 8
+  case state // = 9
+  case parameterGradient // = 10
+  case optimizerState // = 11
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .input
+    case 2: self = .labels
+    case 3: self = .activation
+    case 4: self = .gradient
+    case 5: self = .saved
+    case 6: self = .workspace
+    case 7: self = .loss
+    case 8: self = .parameter
+    case 9: self = .state
+    case 10: self = .parameterGradient
+    case 11: self = .optimizerState
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .input: return 1
+    case .labels: return 2
+    case .activation: return 3
+    case .gradient: return 4
+    case .saved: return 5
+    case .workspace: return 6
+    case .loss: return 7
+    case .parameter: return 8
+    case .state: return 9
+    case .parameterGradient: return 10
+    case .optimizerState: return 11
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Nasc_Ir_SlotRole] = [
+    .unspecified,
+    .input,
+    .labels,
+    .activation,
+    .gradient,
+    .saved,
+    .workspace,
+    .loss,
+    .parameter,
+    .state,
+    .parameterGradient,
+    .optimizerState,
+  ]
+
+}
+
+public nonisolated enum Nasc_Ir_SlotType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// invalid in a file
+  case unspecified // = 0
+  case f32 // = 1
+  case i64 // = 2
+  case i32 // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .f32
+    case 2: self = .i64
+    case 3: self = .i32
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .f32: return 1
+    case .i64: return 2
+    case .i32: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Nasc_Ir_SlotType] = [
+    .unspecified,
+    .f32,
+    .i64,
+    .i32,
+  ]
+
+}
+
+public nonisolated enum Nasc_Ir_ParamInitKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// no initializer (zeros)
+  case paramInitUnspecified // = 0
+  case paramInitZeros // = 1
+  case paramInitOnes // = 2
+
+  /// uniform(+-1/sqrt(fan_in)), PyTorch's conv/linear weight default
+  case paramInitKaimingUniform // = 3
+
+  /// uniform(+-1/sqrt(fan_in)), PyTorch's conv/linear bias default
+  case paramInitFanInUniform // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .paramInitUnspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .paramInitUnspecified
+    case 1: self = .paramInitZeros
+    case 2: self = .paramInitOnes
+    case 3: self = .paramInitKaimingUniform
+    case 4: self = .paramInitFanInUniform
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .paramInitUnspecified: return 0
+    case .paramInitZeros: return 1
+    case .paramInitOnes: return 2
+    case .paramInitKaimingUniform: return 3
+    case .paramInitFanInUniform: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Nasc_Ir_ParamInitKind] = [
+    .paramInitUnspecified,
+    .paramInitZeros,
+    .paramInitOnes,
+    .paramInitKaimingUniform,
+    .paramInitFanInUniform,
   ]
 
 }
@@ -879,13 +1051,1046 @@ public nonisolated struct Nasc_Ir_NascFile: Sendable {
     set {payload = .architecture(newValue)}
   }
 
+  public var plan: Nasc_Ir_Plan {
+    get {
+      if case .plan(let v)? = payload {return v}
+      return Nasc_Ir_Plan()
+    }
+    set {payload = .plan(newValue)}
+  }
+
+  public var checkpoint: Nasc_Ir_Checkpoint {
+    get {
+      if case .checkpoint(let v)? = payload {return v}
+      return Nasc_Ir_Checkpoint()
+    }
+    set {payload = .checkpoint(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Payload: Equatable, Sendable {
     case space(Nasc_Ir_ModelSpace)
     case architecture(Nasc_Ir_Architecture)
+    case plan(Nasc_Ir_Plan)
+    case checkpoint(Nasc_Ir_Checkpoint)
 
   }
+
+  public init() {}
+}
+
+/// One storage slot: per_sample * N + fixed elements; equal regions share memory.
+public nonisolated struct Nasc_Ir_PlanSlot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var role: Nasc_Ir_SlotRole = .unspecified
+
+  public var type: Nasc_Ir_SlotType = .unspecified
+
+  public var perSample: Int64 = 0
+
+  public var fixed: Int64 = 0
+
+  public var region: Int64 = 0
+
+  public var init_p: Nasc_Ir_ParamInitKind = .paramInitUnspecified
+
+  /// for the uniform initializers
+  public var fanIn: Int64 = 0
+
+  /// tensor shape, -1 = the batch dimension
+  public var dims: [Int64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_ConvGeometry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inChannels: Int64 = 0
+
+  public var inHeight: Int64 = 0
+
+  public var inWidth: Int64 = 0
+
+  public var outChannels: Int64 = 0
+
+  public var kernel: Int64 = 0
+
+  public var stride: Int64 = 0
+
+  public var padding: Int64 = 0
+
+  public var dilation: Int64 = 0
+
+  public var groups: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_PoolGeometry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var channels: Int64 = 0
+
+  public var inHeight: Int64 = 0
+
+  public var inWidth: Int64 = 0
+
+  public var kernel: Int64 = 0
+
+  public var stride: Int64 = 0
+
+  public var padding: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Activation function of activation steps and fused convolutions (Swift Activation raw value).
+public nonisolated struct Nasc_Ir_ConvForwardStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var geometry: Nasc_Ir_ConvGeometry {
+    get {_geometry ?? Nasc_Ir_ConvGeometry()}
+    set {_geometry = newValue}
+  }
+  /// Returns true if `geometry` has been explicitly set.
+  public var hasGeometry: Bool {self._geometry != nil}
+  /// Clears the value of `geometry`. Subsequent reads from it will return its default value.
+  public mutating func clearGeometry() {self._geometry = nil}
+
+  public var input: Int64 = 0
+
+  public var weight: Int64 = 0
+
+  /// -1 = none
+  public var bias: Int64 = 0
+
+  public var output: Int64 = 0
+
+  /// -1 = none
+  public var workspace: Int64 = 0
+
+  /// fused activation, empty = none
+  public var activation: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _geometry: Nasc_Ir_ConvGeometry? = nil
+}
+
+/// backward input, weight or bias (the kernel field says which)
+public nonisolated struct Nasc_Ir_ConvBackwardStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var geometry: Nasc_Ir_ConvGeometry {
+    get {_geometry ?? Nasc_Ir_ConvGeometry()}
+    set {_geometry = newValue}
+  }
+  /// Returns true if `geometry` has been explicitly set.
+  public var hasGeometry: Bool {self._geometry != nil}
+  /// Clears the value of `geometry`. Subsequent reads from it will return its default value.
+  public mutating func clearGeometry() {self._geometry = nil}
+
+  /// forward input (weight gradient) or input gradient (input gradient); -1 otherwise
+  public var input: Int64 = 0
+
+  /// weight (input gradient) or weight gradient (weight gradient); -1 otherwise
+  public var weight: Int64 = 0
+
+  public var gradOutput: Int64 = 0
+
+  /// bias gradient only; -1 otherwise
+  public var gradBias: Int64 = 0
+
+  /// -1 = none
+  public var workspace: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _geometry: Nasc_Ir_ConvGeometry? = nil
+}
+
+public nonisolated struct Nasc_Ir_LinearStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inFeatures: Int64 = 0
+
+  public var outFeatures: Int64 = 0
+
+  public var rowsPerSample: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var weight: Int64 = 0
+
+  /// -1 = none
+  public var bias: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// batch_norm (channels, spatial) or layer_norm (features, rows_per_sample)
+public nonisolated struct Nasc_Ir_NormStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var channels: Int64 = 0
+
+  public var spatial: Int64 = 0
+
+  public var eps: Double = 0
+
+  public var momentum: Double = 0
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var gamma: Int64 = 0
+
+  public var beta: Int64 = 0
+
+  public var runningMean: Int64 = 0
+
+  public var runningVar: Int64 = 0
+
+  public var savedMean: Int64 = 0
+
+  public var savedInvStd: Int64 = 0
+
+  public var gradOutput: Int64 = 0
+
+  public var gradInput: Int64 = 0
+
+  public var gradGamma: Int64 = 0
+
+  public var gradBeta: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_ActivationStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// relu, relu6, sigmoid, tanh, gelu, hardswish
+  public var function: String = String()
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var gradOutput: Int64 = 0
+
+  public var gradInput: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_PoolStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var geometry: Nasc_Ir_PoolGeometry {
+    get {_geometry ?? Nasc_Ir_PoolGeometry()}
+    set {_geometry = newValue}
+  }
+  /// Returns true if `geometry` has been explicitly set.
+  public var hasGeometry: Bool {self._geometry != nil}
+  /// Clears the value of `geometry`. Subsequent reads from it will return its default value.
+  public mutating func clearGeometry() {self._geometry = nil}
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  /// max pooling argmax (i32), -1 = none
+  public var indices: Int64 = 0
+
+  public var countIncludePad: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _geometry: Nasc_Ir_PoolGeometry? = nil
+}
+
+public nonisolated struct Nasc_Ir_GlobalPoolStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var channels: Int64 = 0
+
+  public var spatial: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_DropoutStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var probability: Double = 0
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var mask: Int64 = 0
+
+  public var index: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// add, mul, copy (one input; none = zero fill), mul backward
+public nonisolated struct Nasc_Ir_ElementwiseStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inputs: [Int64] = []
+
+  public var output: Int64 = 0
+
+  /// mul backward
+  public var gradOutput: Int64 = 0
+
+  /// mul backward, -1 = none
+  public var gradA: Int64 = 0
+
+  /// mul backward, -1 = none
+  public var gradB: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_ConcatStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var parts: [Int64] = []
+
+  public var channels: [Int64] = []
+
+  public var spatial: Int64 = 0
+
+  public var whole: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_SoftmaxStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var columns: Int64 = 0
+
+  public var log: Bool = false
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var gradOutput: Int64 = 0
+
+  public var gradInput: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_LossStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// false = softmax cross-entropy
+  public var nll: Bool = false
+
+  public var labelSmoothing: Double = 0
+
+  public var classes: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var labels: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_OptimizerUpdateStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var param: Int64 = 0
+
+  public var grad: Int64 = 0
+
+  /// -1 = none
+  public var state: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_StepGuard: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var selector: Int64 = 0
+
+  public var candidate: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var node: String {
+    get {_storage._node}
+    set {_uniqueStorage()._node = newValue}
+  }
+
+  /// absent = always runs
+  public var `guard`: Nasc_Ir_StepGuard {
+    get {_storage._guard ?? Nasc_Ir_StepGuard()}
+    set {_uniqueStorage()._guard = newValue}
+  }
+  /// Returns true if ``guard`` has been explicitly set.
+  public var hasGuard: Bool {_storage._guard != nil}
+  /// Clears the value of ``guard``. Subsequent reads from it will return its default value.
+  public mutating func clearGuard() {_uniqueStorage()._guard = nil}
+
+  public var kernel: OneOf_Kernel? {
+    get {return _storage._kernel}
+    set {_uniqueStorage()._kernel = newValue}
+  }
+
+  public var convForward: Nasc_Ir_ConvForwardStep {
+    get {
+      if case .convForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ConvForwardStep()
+    }
+    set {_uniqueStorage()._kernel = .convForward(newValue)}
+  }
+
+  public var convBackwardInput: Nasc_Ir_ConvBackwardStep {
+    get {
+      if case .convBackwardInput(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ConvBackwardStep()
+    }
+    set {_uniqueStorage()._kernel = .convBackwardInput(newValue)}
+  }
+
+  public var convBackwardWeight: Nasc_Ir_ConvBackwardStep {
+    get {
+      if case .convBackwardWeight(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ConvBackwardStep()
+    }
+    set {_uniqueStorage()._kernel = .convBackwardWeight(newValue)}
+  }
+
+  public var convBackwardBias: Nasc_Ir_ConvBackwardStep {
+    get {
+      if case .convBackwardBias(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ConvBackwardStep()
+    }
+    set {_uniqueStorage()._kernel = .convBackwardBias(newValue)}
+  }
+
+  public var linearForward: Nasc_Ir_LinearStep {
+    get {
+      if case .linearForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_LinearStep()
+    }
+    set {_uniqueStorage()._kernel = .linearForward(newValue)}
+  }
+
+  public var linearBackwardInput: Nasc_Ir_LinearStep {
+    get {
+      if case .linearBackwardInput(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_LinearStep()
+    }
+    set {_uniqueStorage()._kernel = .linearBackwardInput(newValue)}
+  }
+
+  public var linearBackwardWeight: Nasc_Ir_LinearStep {
+    get {
+      if case .linearBackwardWeight(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_LinearStep()
+    }
+    set {_uniqueStorage()._kernel = .linearBackwardWeight(newValue)}
+  }
+
+  public var linearBackwardBias: Nasc_Ir_LinearStep {
+    get {
+      if case .linearBackwardBias(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_LinearStep()
+    }
+    set {_uniqueStorage()._kernel = .linearBackwardBias(newValue)}
+  }
+
+  public var batchNormForward: Nasc_Ir_NormStep {
+    get {
+      if case .batchNormForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_NormStep()
+    }
+    set {_uniqueStorage()._kernel = .batchNormForward(newValue)}
+  }
+
+  public var batchNormBackward: Nasc_Ir_NormStep {
+    get {
+      if case .batchNormBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_NormStep()
+    }
+    set {_uniqueStorage()._kernel = .batchNormBackward(newValue)}
+  }
+
+  public var layerNormForward: Nasc_Ir_NormStep {
+    get {
+      if case .layerNormForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_NormStep()
+    }
+    set {_uniqueStorage()._kernel = .layerNormForward(newValue)}
+  }
+
+  public var layerNormBackward: Nasc_Ir_NormStep {
+    get {
+      if case .layerNormBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_NormStep()
+    }
+    set {_uniqueStorage()._kernel = .layerNormBackward(newValue)}
+  }
+
+  public var activationForward: Nasc_Ir_ActivationStep {
+    get {
+      if case .activationForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ActivationStep()
+    }
+    set {_uniqueStorage()._kernel = .activationForward(newValue)}
+  }
+
+  public var activationBackward: Nasc_Ir_ActivationStep {
+    get {
+      if case .activationBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ActivationStep()
+    }
+    set {_uniqueStorage()._kernel = .activationBackward(newValue)}
+  }
+
+  public var maxPoolForward: Nasc_Ir_PoolStep {
+    get {
+      if case .maxPoolForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_PoolStep()
+    }
+    set {_uniqueStorage()._kernel = .maxPoolForward(newValue)}
+  }
+
+  public var maxPoolBackward: Nasc_Ir_PoolStep {
+    get {
+      if case .maxPoolBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_PoolStep()
+    }
+    set {_uniqueStorage()._kernel = .maxPoolBackward(newValue)}
+  }
+
+  public var avgPoolForward: Nasc_Ir_PoolStep {
+    get {
+      if case .avgPoolForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_PoolStep()
+    }
+    set {_uniqueStorage()._kernel = .avgPoolForward(newValue)}
+  }
+
+  public var avgPoolBackward: Nasc_Ir_PoolStep {
+    get {
+      if case .avgPoolBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_PoolStep()
+    }
+    set {_uniqueStorage()._kernel = .avgPoolBackward(newValue)}
+  }
+
+  public var globalAvgPoolForward: Nasc_Ir_GlobalPoolStep {
+    get {
+      if case .globalAvgPoolForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_GlobalPoolStep()
+    }
+    set {_uniqueStorage()._kernel = .globalAvgPoolForward(newValue)}
+  }
+
+  public var globalAvgPoolBackward: Nasc_Ir_GlobalPoolStep {
+    get {
+      if case .globalAvgPoolBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_GlobalPoolStep()
+    }
+    set {_uniqueStorage()._kernel = .globalAvgPoolBackward(newValue)}
+  }
+
+  public var dropoutForward: Nasc_Ir_DropoutStep {
+    get {
+      if case .dropoutForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_DropoutStep()
+    }
+    set {_uniqueStorage()._kernel = .dropoutForward(newValue)}
+  }
+
+  public var dropoutBackward: Nasc_Ir_DropoutStep {
+    get {
+      if case .dropoutBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_DropoutStep()
+    }
+    set {_uniqueStorage()._kernel = .dropoutBackward(newValue)}
+  }
+
+  public var add: Nasc_Ir_ElementwiseStep {
+    get {
+      if case .add(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ElementwiseStep()
+    }
+    set {_uniqueStorage()._kernel = .add(newValue)}
+  }
+
+  public var mul: Nasc_Ir_ElementwiseStep {
+    get {
+      if case .mul(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ElementwiseStep()
+    }
+    set {_uniqueStorage()._kernel = .mul(newValue)}
+  }
+
+  public var mulBackward: Nasc_Ir_ElementwiseStep {
+    get {
+      if case .mulBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ElementwiseStep()
+    }
+    set {_uniqueStorage()._kernel = .mulBackward(newValue)}
+  }
+
+  public var concat: Nasc_Ir_ConcatStep {
+    get {
+      if case .concat(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ConcatStep()
+    }
+    set {_uniqueStorage()._kernel = .concat(newValue)}
+  }
+
+  public var concatBackward: Nasc_Ir_ConcatStep {
+    get {
+      if case .concatBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ConcatStep()
+    }
+    set {_uniqueStorage()._kernel = .concatBackward(newValue)}
+  }
+
+  public var copy: Nasc_Ir_ElementwiseStep {
+    get {
+      if case .copy(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ElementwiseStep()
+    }
+    set {_uniqueStorage()._kernel = .copy(newValue)}
+  }
+
+  public var softmaxForward: Nasc_Ir_SoftmaxStep {
+    get {
+      if case .softmaxForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_SoftmaxStep()
+    }
+    set {_uniqueStorage()._kernel = .softmaxForward(newValue)}
+  }
+
+  public var softmaxBackward: Nasc_Ir_SoftmaxStep {
+    get {
+      if case .softmaxBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_SoftmaxStep()
+    }
+    set {_uniqueStorage()._kernel = .softmaxBackward(newValue)}
+  }
+
+  public var lossForward: Nasc_Ir_LossStep {
+    get {
+      if case .lossForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_LossStep()
+    }
+    set {_uniqueStorage()._kernel = .lossForward(newValue)}
+  }
+
+  public var lossBackward: Nasc_Ir_LossStep {
+    get {
+      if case .lossBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_LossStep()
+    }
+    set {_uniqueStorage()._kernel = .lossBackward(newValue)}
+  }
+
+  public var optimizerUpdate: Nasc_Ir_OptimizerUpdateStep {
+    get {
+      if case .optimizerUpdate(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_OptimizerUpdateStep()
+    }
+    set {_uniqueStorage()._kernel = .optimizerUpdate(newValue)}
+  }
+
+  /// inference batchnorm over a parameter tensor (batch 1)
+  public var batchNormFold: Nasc_Ir_NormStep {
+    get {
+      if case .batchNormFold(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_NormStep()
+    }
+    set {_uniqueStorage()._kernel = .batchNormFold(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Kernel: Equatable, Sendable {
+    case convForward(Nasc_Ir_ConvForwardStep)
+    case convBackwardInput(Nasc_Ir_ConvBackwardStep)
+    case convBackwardWeight(Nasc_Ir_ConvBackwardStep)
+    case convBackwardBias(Nasc_Ir_ConvBackwardStep)
+    case linearForward(Nasc_Ir_LinearStep)
+    case linearBackwardInput(Nasc_Ir_LinearStep)
+    case linearBackwardWeight(Nasc_Ir_LinearStep)
+    case linearBackwardBias(Nasc_Ir_LinearStep)
+    case batchNormForward(Nasc_Ir_NormStep)
+    case batchNormBackward(Nasc_Ir_NormStep)
+    case layerNormForward(Nasc_Ir_NormStep)
+    case layerNormBackward(Nasc_Ir_NormStep)
+    case activationForward(Nasc_Ir_ActivationStep)
+    case activationBackward(Nasc_Ir_ActivationStep)
+    case maxPoolForward(Nasc_Ir_PoolStep)
+    case maxPoolBackward(Nasc_Ir_PoolStep)
+    case avgPoolForward(Nasc_Ir_PoolStep)
+    case avgPoolBackward(Nasc_Ir_PoolStep)
+    case globalAvgPoolForward(Nasc_Ir_GlobalPoolStep)
+    case globalAvgPoolBackward(Nasc_Ir_GlobalPoolStep)
+    case dropoutForward(Nasc_Ir_DropoutStep)
+    case dropoutBackward(Nasc_Ir_DropoutStep)
+    case add(Nasc_Ir_ElementwiseStep)
+    case mul(Nasc_Ir_ElementwiseStep)
+    case mulBackward(Nasc_Ir_ElementwiseStep)
+    case concat(Nasc_Ir_ConcatStep)
+    case concatBackward(Nasc_Ir_ConcatStep)
+    case copy(Nasc_Ir_ElementwiseStep)
+    case softmaxForward(Nasc_Ir_SoftmaxStep)
+    case softmaxBackward(Nasc_Ir_SoftmaxStep)
+    case lossForward(Nasc_Ir_LossStep)
+    case lossBackward(Nasc_Ir_LossStep)
+    case optimizerUpdate(Nasc_Ir_OptimizerUpdateStep)
+    /// inference batchnorm over a parameter tensor (batch 1)
+    case batchNormFold(Nasc_Ir_NormStep)
+
+  }
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Nasc_Ir_SgdSpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learningRate: Double = 0
+
+  public var momentum: Double = 0
+
+  public var dampening: Double = 0
+
+  public var weightDecay: Double = 0
+
+  public var nesterov: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_AdamSpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learningRate: Double = 0
+
+  public var beta1: Double = 0
+
+  public var beta2: Double = 0
+
+  public var eps: Double = 0
+
+  public var weightDecay: Double = 0
+
+  /// AdamW
+  public var decoupled: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_OptimizerSpec: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var optimizer: Nasc_Ir_OptimizerSpec.OneOf_Optimizer? = nil
+
+  public var sgd: Nasc_Ir_SgdSpec {
+    get {
+      if case .sgd(let v)? = optimizer {return v}
+      return Nasc_Ir_SgdSpec()
+    }
+    set {optimizer = .sgd(newValue)}
+  }
+
+  public var adam: Nasc_Ir_AdamSpec {
+    get {
+      if case .adam(let v)? = optimizer {return v}
+      return Nasc_Ir_AdamSpec()
+    }
+    set {optimizer = .adam(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Optimizer: Equatable, Sendable {
+    case sgd(Nasc_Ir_SgdSpec)
+    case adam(Nasc_Ir_AdamSpec)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_ParameterGradient: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var parameter: Int64 = 0
+
+  public var gradient: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_PlanSelector: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var label: String = String()
+
+  public var candidates: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// An executable plan. Steps [0, forward_end) are the forward pass, [forward_end, backward_end) the backward
+/// pass, the rest optimizer updates.
+public nonisolated struct Nasc_Ir_Plan: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Plan.formatVersion (1)
+  public var version: UInt32 {
+    get {_storage._version}
+    set {_uniqueStorage()._version = newValue}
+  }
+
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
+
+  public var slots: [Nasc_Ir_PlanSlot] {
+    get {_storage._slots}
+    set {_uniqueStorage()._slots = newValue}
+  }
+
+  public var steps: [Nasc_Ir_PlanStep] {
+    get {_storage._steps}
+    set {_uniqueStorage()._steps = newValue}
+  }
+
+  public var forwardEnd: Int64 {
+    get {_storage._forwardEnd}
+    set {_uniqueStorage()._forwardEnd = newValue}
+  }
+
+  public var backwardEnd: Int64 {
+    get {_storage._backwardEnd}
+    set {_uniqueStorage()._backwardEnd = newValue}
+  }
+
+  public var dataInput: Int64 {
+    get {_storage._dataInput}
+    set {_uniqueStorage()._dataInput = newValue}
+  }
+
+  /// -1 = none
+  public var labelsInput: Int64 {
+    get {_storage._labelsInput}
+    set {_uniqueStorage()._labelsInput = newValue}
+  }
+
+  public var logits: Int64 {
+    get {_storage._logits}
+    set {_uniqueStorage()._logits = newValue}
+  }
+
+  /// -1 = none
+  public var loss: Int64 {
+    get {_storage._loss}
+    set {_uniqueStorage()._loss = newValue}
+  }
+
+  public var gradients: [Nasc_Ir_ParameterGradient] {
+    get {_storage._gradients}
+    set {_uniqueStorage()._gradients = newValue}
+  }
+
+  /// absent = inference plan
+  public var optimizer: Nasc_Ir_OptimizerSpec {
+    get {_storage._optimizer ?? Nasc_Ir_OptimizerSpec()}
+    set {_uniqueStorage()._optimizer = newValue}
+  }
+  /// Returns true if `optimizer` has been explicitly set.
+  public var hasOptimizer: Bool {_storage._optimizer != nil}
+  /// Clears the value of `optimizer`. Subsequent reads from it will return its default value.
+  public mutating func clearOptimizer() {_uniqueStorage()._optimizer = nil}
+
+  public var selectors: [Nasc_Ir_PlanSelector] {
+    get {_storage._selectors}
+    set {_uniqueStorage()._selectors = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Nasc_Ir_CheckpointTensor: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// the slot name (conv1.weight, conv1.weight/optimizer_state, bn.running_mean)
+  public var name: String = String()
+
+  public var role: Nasc_Ir_SlotRole = .unspecified
+
+  public var values: [Float] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nasc_Ir_Checkpoint: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var planName: String = String()
+
+  /// executor seed (parameter init and dropout masks)
+  public var seed: UInt64 = 0
+
+  /// training steps run
+  public var stepsTaken: Int64 = 0
+
+  /// optimizer updates applied
+  public var updatesTaken: Int64 = 0
+
+  /// the learning rate of the next update
+  public var learningRate: Double = 0
+
+  /// trainer position: the epoch to resume
+  public var epoch: Int64 = 0
+
+  /// trainer position: batches of that epoch already done
+  public var batchInEpoch: Int64 = 0
+
+  /// every parameter, state and optimizer-state slot
+  public var tensors: [Nasc_Ir_CheckpointTensor] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
@@ -900,6 +2105,18 @@ nonisolated extension Nasc_Ir_DType: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Nasc_Ir_BinaryOp: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0BINARY_OP_UNSPECIFIED\0\u{1}BINARY_OP_ADD\0\u{1}BINARY_OP_SUB\0\u{1}BINARY_OP_MUL\0\u{1}BINARY_OP_DIV\0\u{1}BINARY_OP_FLOOR_DIV\0\u{1}BINARY_OP_MOD\0\u{1}BINARY_OP_LT\0\u{1}BINARY_OP_LE\0\u{1}BINARY_OP_GT\0\u{1}BINARY_OP_GE\0\u{1}BINARY_OP_EQ\0\u{1}BINARY_OP_NE\0")
+}
+
+nonisolated extension Nasc_Ir_SlotRole: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SLOT_ROLE_UNSPECIFIED\0\u{1}SLOT_ROLE_INPUT\0\u{1}SLOT_ROLE_LABELS\0\u{1}SLOT_ROLE_ACTIVATION\0\u{1}SLOT_ROLE_GRADIENT\0\u{1}SLOT_ROLE_SAVED\0\u{1}SLOT_ROLE_WORKSPACE\0\u{1}SLOT_ROLE_LOSS\0\u{1}SLOT_ROLE_PARAMETER\0\u{1}SLOT_ROLE_STATE\0\u{1}SLOT_ROLE_PARAMETER_GRADIENT\0\u{1}SLOT_ROLE_OPTIMIZER_STATE\0")
+}
+
+nonisolated extension Nasc_Ir_SlotType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SLOT_TYPE_UNSPECIFIED\0\u{1}SLOT_TYPE_F32\0\u{1}SLOT_TYPE_I64\0\u{1}SLOT_TYPE_I32\0")
+}
+
+nonisolated extension Nasc_Ir_ParamInitKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PARAM_INIT_UNSPECIFIED\0\u{1}PARAM_INIT_ZEROS\0\u{1}PARAM_INIT_ONES\0\u{1}PARAM_INIT_KAIMING_UNIFORM\0\u{1}PARAM_INIT_FAN_IN_UNIFORM\0")
 }
 
 nonisolated extension Nasc_Ir_SourceLocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -2166,7 +3383,7 @@ nonisolated extension Nasc_Ir_Architecture: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Nasc_Ir_NascFile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NascFile"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}format_version\0\u{1}producer\0\u{2}\u{8}space\0\u{1}architecture\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}format_version\0\u{1}producer\0\u{2}\u{8}space\0\u{1}architecture\0\u{1}plan\0\u{1}checkpoint\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2202,6 +3419,32 @@ nonisolated extension Nasc_Ir_NascFile: SwiftProtobuf.Message, SwiftProtobuf._Me
           self.payload = .architecture(v)
         }
       }()
+      case 12: try {
+        var v: Nasc_Ir_Plan?
+        var hadOneofValue = false
+        if let current = self.payload {
+          hadOneofValue = true
+          if case .plan(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.payload = .plan(v)
+        }
+      }()
+      case 13: try {
+        var v: Nasc_Ir_Checkpoint?
+        var hadOneofValue = false
+        if let current = self.payload {
+          hadOneofValue = true
+          if case .checkpoint(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.payload = .checkpoint(v)
+        }
+      }()
       default: break
       }
     }
@@ -2227,6 +3470,14 @@ nonisolated extension Nasc_Ir_NascFile: SwiftProtobuf.Message, SwiftProtobuf._Me
       guard case .architecture(let v)? = self.payload else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
     }()
+    case .plan?: try {
+      guard case .plan(let v)? = self.payload else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+    }()
+    case .checkpoint?: try {
+      guard case .checkpoint(let v)? = self.payload else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -2236,6 +3487,2130 @@ nonisolated extension Nasc_Ir_NascFile: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.formatVersion != rhs.formatVersion {return false}
     if lhs.producer != rhs.producer {return false}
     if lhs.payload != rhs.payload {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PlanSlot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}type\0\u{3}per_sample\0\u{1}fixed\0\u{1}region\0\u{1}init\0\u{3}fan_in\0\u{1}dims\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.perSample) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.fixed) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.region) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.init_p) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.fanIn) }()
+      case 9: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
+    }
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 3)
+    }
+    if self.perSample != 0 {
+      try visitor.visitSingularInt64Field(value: self.perSample, fieldNumber: 4)
+    }
+    if self.fixed != 0 {
+      try visitor.visitSingularInt64Field(value: self.fixed, fieldNumber: 5)
+    }
+    if self.region != 0 {
+      try visitor.visitSingularInt64Field(value: self.region, fieldNumber: 6)
+    }
+    if self.init_p != .paramInitUnspecified {
+      try visitor.visitSingularEnumField(value: self.init_p, fieldNumber: 7)
+    }
+    if self.fanIn != 0 {
+      try visitor.visitSingularInt64Field(value: self.fanIn, fieldNumber: 8)
+    }
+    if !self.dims.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_PlanSlot, rhs: Nasc_Ir_PlanSlot) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.perSample != rhs.perSample {return false}
+    if lhs.fixed != rhs.fixed {return false}
+    if lhs.region != rhs.region {return false}
+    if lhs.init_p != rhs.init_p {return false}
+    if lhs.fanIn != rhs.fanIn {return false}
+    if lhs.dims != rhs.dims {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ConvGeometry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConvGeometry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}in_channels\0\u{3}in_height\0\u{3}in_width\0\u{3}out_channels\0\u{1}kernel\0\u{1}stride\0\u{1}padding\0\u{1}dilation\0\u{1}groups\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.inChannels) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.inHeight) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.inWidth) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.outChannels) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.kernel) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.stride) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.padding) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.dilation) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.groups) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.inChannels != 0 {
+      try visitor.visitSingularInt64Field(value: self.inChannels, fieldNumber: 1)
+    }
+    if self.inHeight != 0 {
+      try visitor.visitSingularInt64Field(value: self.inHeight, fieldNumber: 2)
+    }
+    if self.inWidth != 0 {
+      try visitor.visitSingularInt64Field(value: self.inWidth, fieldNumber: 3)
+    }
+    if self.outChannels != 0 {
+      try visitor.visitSingularInt64Field(value: self.outChannels, fieldNumber: 4)
+    }
+    if self.kernel != 0 {
+      try visitor.visitSingularInt64Field(value: self.kernel, fieldNumber: 5)
+    }
+    if self.stride != 0 {
+      try visitor.visitSingularInt64Field(value: self.stride, fieldNumber: 6)
+    }
+    if self.padding != 0 {
+      try visitor.visitSingularInt64Field(value: self.padding, fieldNumber: 7)
+    }
+    if self.dilation != 0 {
+      try visitor.visitSingularInt64Field(value: self.dilation, fieldNumber: 8)
+    }
+    if self.groups != 0 {
+      try visitor.visitSingularInt64Field(value: self.groups, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ConvGeometry, rhs: Nasc_Ir_ConvGeometry) -> Bool {
+    if lhs.inChannels != rhs.inChannels {return false}
+    if lhs.inHeight != rhs.inHeight {return false}
+    if lhs.inWidth != rhs.inWidth {return false}
+    if lhs.outChannels != rhs.outChannels {return false}
+    if lhs.kernel != rhs.kernel {return false}
+    if lhs.stride != rhs.stride {return false}
+    if lhs.padding != rhs.padding {return false}
+    if lhs.dilation != rhs.dilation {return false}
+    if lhs.groups != rhs.groups {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_PoolGeometry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PoolGeometry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channels\0\u{3}in_height\0\u{3}in_width\0\u{1}kernel\0\u{1}stride\0\u{1}padding\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.channels) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.inHeight) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.inWidth) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.kernel) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.stride) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.padding) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.channels != 0 {
+      try visitor.visitSingularInt64Field(value: self.channels, fieldNumber: 1)
+    }
+    if self.inHeight != 0 {
+      try visitor.visitSingularInt64Field(value: self.inHeight, fieldNumber: 2)
+    }
+    if self.inWidth != 0 {
+      try visitor.visitSingularInt64Field(value: self.inWidth, fieldNumber: 3)
+    }
+    if self.kernel != 0 {
+      try visitor.visitSingularInt64Field(value: self.kernel, fieldNumber: 4)
+    }
+    if self.stride != 0 {
+      try visitor.visitSingularInt64Field(value: self.stride, fieldNumber: 5)
+    }
+    if self.padding != 0 {
+      try visitor.visitSingularInt64Field(value: self.padding, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_PoolGeometry, rhs: Nasc_Ir_PoolGeometry) -> Bool {
+    if lhs.channels != rhs.channels {return false}
+    if lhs.inHeight != rhs.inHeight {return false}
+    if lhs.inWidth != rhs.inWidth {return false}
+    if lhs.kernel != rhs.kernel {return false}
+    if lhs.stride != rhs.stride {return false}
+    if lhs.padding != rhs.padding {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ConvForwardStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConvForwardStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}geometry\0\u{1}input\0\u{1}weight\0\u{1}bias\0\u{1}output\0\u{1}workspace\0\u{1}activation\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._geometry) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.weight) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.bias) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.workspace) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.activation) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._geometry {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 2)
+    }
+    if self.weight != 0 {
+      try visitor.visitSingularInt64Field(value: self.weight, fieldNumber: 3)
+    }
+    if self.bias != 0 {
+      try visitor.visitSingularInt64Field(value: self.bias, fieldNumber: 4)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 5)
+    }
+    if self.workspace != 0 {
+      try visitor.visitSingularInt64Field(value: self.workspace, fieldNumber: 6)
+    }
+    if !self.activation.isEmpty {
+      try visitor.visitSingularStringField(value: self.activation, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ConvForwardStep, rhs: Nasc_Ir_ConvForwardStep) -> Bool {
+    if lhs._geometry != rhs._geometry {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.weight != rhs.weight {return false}
+    if lhs.bias != rhs.bias {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.workspace != rhs.workspace {return false}
+    if lhs.activation != rhs.activation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ConvBackwardStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConvBackwardStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}geometry\0\u{1}input\0\u{1}weight\0\u{3}grad_output\0\u{3}grad_bias\0\u{1}workspace\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._geometry) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.weight) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.gradOutput) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.gradBias) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.workspace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._geometry {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 2)
+    }
+    if self.weight != 0 {
+      try visitor.visitSingularInt64Field(value: self.weight, fieldNumber: 3)
+    }
+    if self.gradOutput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradOutput, fieldNumber: 4)
+    }
+    if self.gradBias != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradBias, fieldNumber: 5)
+    }
+    if self.workspace != 0 {
+      try visitor.visitSingularInt64Field(value: self.workspace, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ConvBackwardStep, rhs: Nasc_Ir_ConvBackwardStep) -> Bool {
+    if lhs._geometry != rhs._geometry {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.weight != rhs.weight {return false}
+    if lhs.gradOutput != rhs.gradOutput {return false}
+    if lhs.gradBias != rhs.gradBias {return false}
+    if lhs.workspace != rhs.workspace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_LinearStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LinearStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}in_features\0\u{3}out_features\0\u{3}rows_per_sample\0\u{1}input\0\u{1}weight\0\u{1}bias\0\u{1}output\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.inFeatures) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.outFeatures) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.rowsPerSample) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.weight) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.bias) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.inFeatures != 0 {
+      try visitor.visitSingularInt64Field(value: self.inFeatures, fieldNumber: 1)
+    }
+    if self.outFeatures != 0 {
+      try visitor.visitSingularInt64Field(value: self.outFeatures, fieldNumber: 2)
+    }
+    if self.rowsPerSample != 0 {
+      try visitor.visitSingularInt64Field(value: self.rowsPerSample, fieldNumber: 3)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 4)
+    }
+    if self.weight != 0 {
+      try visitor.visitSingularInt64Field(value: self.weight, fieldNumber: 5)
+    }
+    if self.bias != 0 {
+      try visitor.visitSingularInt64Field(value: self.bias, fieldNumber: 6)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_LinearStep, rhs: Nasc_Ir_LinearStep) -> Bool {
+    if lhs.inFeatures != rhs.inFeatures {return false}
+    if lhs.outFeatures != rhs.outFeatures {return false}
+    if lhs.rowsPerSample != rhs.rowsPerSample {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.weight != rhs.weight {return false}
+    if lhs.bias != rhs.bias {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_NormStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NormStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channels\0\u{1}spatial\0\u{1}eps\0\u{1}momentum\0\u{1}input\0\u{1}output\0\u{1}gamma\0\u{1}beta\0\u{3}running_mean\0\u{3}running_var\0\u{3}saved_mean\0\u{3}saved_inv_std\0\u{3}grad_output\0\u{3}grad_input\0\u{3}grad_gamma\0\u{3}grad_beta\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.channels) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.spatial) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.eps) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.momentum) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.gamma) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.beta) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.runningMean) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.runningVar) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self.savedMean) }()
+      case 12: try { try decoder.decodeSingularInt64Field(value: &self.savedInvStd) }()
+      case 13: try { try decoder.decodeSingularInt64Field(value: &self.gradOutput) }()
+      case 14: try { try decoder.decodeSingularInt64Field(value: &self.gradInput) }()
+      case 15: try { try decoder.decodeSingularInt64Field(value: &self.gradGamma) }()
+      case 16: try { try decoder.decodeSingularInt64Field(value: &self.gradBeta) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.channels != 0 {
+      try visitor.visitSingularInt64Field(value: self.channels, fieldNumber: 1)
+    }
+    if self.spatial != 0 {
+      try visitor.visitSingularInt64Field(value: self.spatial, fieldNumber: 2)
+    }
+    if self.eps.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.eps, fieldNumber: 3)
+    }
+    if self.momentum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.momentum, fieldNumber: 4)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 5)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 6)
+    }
+    if self.gamma != 0 {
+      try visitor.visitSingularInt64Field(value: self.gamma, fieldNumber: 7)
+    }
+    if self.beta != 0 {
+      try visitor.visitSingularInt64Field(value: self.beta, fieldNumber: 8)
+    }
+    if self.runningMean != 0 {
+      try visitor.visitSingularInt64Field(value: self.runningMean, fieldNumber: 9)
+    }
+    if self.runningVar != 0 {
+      try visitor.visitSingularInt64Field(value: self.runningVar, fieldNumber: 10)
+    }
+    if self.savedMean != 0 {
+      try visitor.visitSingularInt64Field(value: self.savedMean, fieldNumber: 11)
+    }
+    if self.savedInvStd != 0 {
+      try visitor.visitSingularInt64Field(value: self.savedInvStd, fieldNumber: 12)
+    }
+    if self.gradOutput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradOutput, fieldNumber: 13)
+    }
+    if self.gradInput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradInput, fieldNumber: 14)
+    }
+    if self.gradGamma != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradGamma, fieldNumber: 15)
+    }
+    if self.gradBeta != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradBeta, fieldNumber: 16)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_NormStep, rhs: Nasc_Ir_NormStep) -> Bool {
+    if lhs.channels != rhs.channels {return false}
+    if lhs.spatial != rhs.spatial {return false}
+    if lhs.eps != rhs.eps {return false}
+    if lhs.momentum != rhs.momentum {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.gamma != rhs.gamma {return false}
+    if lhs.beta != rhs.beta {return false}
+    if lhs.runningMean != rhs.runningMean {return false}
+    if lhs.runningVar != rhs.runningVar {return false}
+    if lhs.savedMean != rhs.savedMean {return false}
+    if lhs.savedInvStd != rhs.savedInvStd {return false}
+    if lhs.gradOutput != rhs.gradOutput {return false}
+    if lhs.gradInput != rhs.gradInput {return false}
+    if lhs.gradGamma != rhs.gradGamma {return false}
+    if lhs.gradBeta != rhs.gradBeta {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ActivationStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ActivationStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}function\0\u{1}input\0\u{1}output\0\u{3}grad_output\0\u{3}grad_input\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.function) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.gradOutput) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.gradInput) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.function.isEmpty {
+      try visitor.visitSingularStringField(value: self.function, fieldNumber: 1)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 2)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 3)
+    }
+    if self.gradOutput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradOutput, fieldNumber: 4)
+    }
+    if self.gradInput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradInput, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ActivationStep, rhs: Nasc_Ir_ActivationStep) -> Bool {
+    if lhs.function != rhs.function {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.gradOutput != rhs.gradOutput {return false}
+    if lhs.gradInput != rhs.gradInput {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_PoolStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PoolStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}geometry\0\u{1}input\0\u{1}output\0\u{1}indices\0\u{3}count_include_pad\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._geometry) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.indices) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.countIncludePad) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._geometry {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 2)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 3)
+    }
+    if self.indices != 0 {
+      try visitor.visitSingularInt64Field(value: self.indices, fieldNumber: 4)
+    }
+    if self.countIncludePad != false {
+      try visitor.visitSingularBoolField(value: self.countIncludePad, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_PoolStep, rhs: Nasc_Ir_PoolStep) -> Bool {
+    if lhs._geometry != rhs._geometry {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.indices != rhs.indices {return false}
+    if lhs.countIncludePad != rhs.countIncludePad {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_GlobalPoolStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GlobalPoolStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channels\0\u{1}spatial\0\u{1}input\0\u{1}output\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.channels) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.spatial) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.channels != 0 {
+      try visitor.visitSingularInt64Field(value: self.channels, fieldNumber: 1)
+    }
+    if self.spatial != 0 {
+      try visitor.visitSingularInt64Field(value: self.spatial, fieldNumber: 2)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 3)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_GlobalPoolStep, rhs: Nasc_Ir_GlobalPoolStep) -> Bool {
+    if lhs.channels != rhs.channels {return false}
+    if lhs.spatial != rhs.spatial {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_DropoutStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DropoutStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}probability\0\u{1}input\0\u{1}output\0\u{1}mask\0\u{1}index\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.probability) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.mask) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.index) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.probability.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.probability, fieldNumber: 1)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 2)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 3)
+    }
+    if self.mask != 0 {
+      try visitor.visitSingularInt64Field(value: self.mask, fieldNumber: 4)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularInt64Field(value: self.index, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_DropoutStep, rhs: Nasc_Ir_DropoutStep) -> Bool {
+    if lhs.probability != rhs.probability {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.mask != rhs.mask {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ElementwiseStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ElementwiseStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inputs\0\u{1}output\0\u{3}grad_output\0\u{3}grad_a\0\u{3}grad_b\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.inputs) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.gradOutput) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.gradA) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.gradB) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.inputs.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.inputs, fieldNumber: 1)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 2)
+    }
+    if self.gradOutput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradOutput, fieldNumber: 3)
+    }
+    if self.gradA != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradA, fieldNumber: 4)
+    }
+    if self.gradB != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradB, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ElementwiseStep, rhs: Nasc_Ir_ElementwiseStep) -> Bool {
+    if lhs.inputs != rhs.inputs {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.gradOutput != rhs.gradOutput {return false}
+    if lhs.gradA != rhs.gradA {return false}
+    if lhs.gradB != rhs.gradB {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ConcatStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConcatStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}parts\0\u{1}channels\0\u{1}spatial\0\u{1}whole\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.parts) }()
+      case 2: try { try decoder.decodeRepeatedInt64Field(value: &self.channels) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.spatial) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.whole) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.parts.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.parts, fieldNumber: 1)
+    }
+    if !self.channels.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.channels, fieldNumber: 2)
+    }
+    if self.spatial != 0 {
+      try visitor.visitSingularInt64Field(value: self.spatial, fieldNumber: 3)
+    }
+    if self.whole != 0 {
+      try visitor.visitSingularInt64Field(value: self.whole, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ConcatStep, rhs: Nasc_Ir_ConcatStep) -> Bool {
+    if lhs.parts != rhs.parts {return false}
+    if lhs.channels != rhs.channels {return false}
+    if lhs.spatial != rhs.spatial {return false}
+    if lhs.whole != rhs.whole {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_SoftmaxStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SoftmaxStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}columns\0\u{1}log\0\u{1}input\0\u{1}output\0\u{3}grad_output\0\u{3}grad_input\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.columns) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.log) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.gradOutput) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.gradInput) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.columns != 0 {
+      try visitor.visitSingularInt64Field(value: self.columns, fieldNumber: 1)
+    }
+    if self.log != false {
+      try visitor.visitSingularBoolField(value: self.log, fieldNumber: 2)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 3)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 4)
+    }
+    if self.gradOutput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradOutput, fieldNumber: 5)
+    }
+    if self.gradInput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradInput, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_SoftmaxStep, rhs: Nasc_Ir_SoftmaxStep) -> Bool {
+    if lhs.columns != rhs.columns {return false}
+    if lhs.log != rhs.log {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.gradOutput != rhs.gradOutput {return false}
+    if lhs.gradInput != rhs.gradInput {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_LossStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LossStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nll\0\u{3}label_smoothing\0\u{1}classes\0\u{1}input\0\u{1}labels\0\u{1}output\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.nll) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.labelSmoothing) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.classes) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.labels) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.nll != false {
+      try visitor.visitSingularBoolField(value: self.nll, fieldNumber: 1)
+    }
+    if self.labelSmoothing.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.labelSmoothing, fieldNumber: 2)
+    }
+    if self.classes != 0 {
+      try visitor.visitSingularInt64Field(value: self.classes, fieldNumber: 3)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 4)
+    }
+    if self.labels != 0 {
+      try visitor.visitSingularInt64Field(value: self.labels, fieldNumber: 5)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_LossStep, rhs: Nasc_Ir_LossStep) -> Bool {
+    if lhs.nll != rhs.nll {return false}
+    if lhs.labelSmoothing != rhs.labelSmoothing {return false}
+    if lhs.classes != rhs.classes {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.labels != rhs.labels {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_OptimizerUpdateStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OptimizerUpdateStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}param\0\u{1}grad\0\u{1}state\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.param) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.grad) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.state) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.param != 0 {
+      try visitor.visitSingularInt64Field(value: self.param, fieldNumber: 1)
+    }
+    if self.grad != 0 {
+      try visitor.visitSingularInt64Field(value: self.grad, fieldNumber: 2)
+    }
+    if self.state != 0 {
+      try visitor.visitSingularInt64Field(value: self.state, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_OptimizerUpdateStep, rhs: Nasc_Ir_OptimizerUpdateStep) -> Bool {
+    if lhs.param != rhs.param {return false}
+    if lhs.grad != rhs.grad {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StepGuard"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}selector\0\u{1}candidate\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.selector) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.candidate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.selector != 0 {
+      try visitor.visitSingularInt64Field(value: self.selector, fieldNumber: 1)
+    }
+    if self.candidate != 0 {
+      try visitor.visitSingularInt64Field(value: self.candidate, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_StepGuard, rhs: Nasc_Ir_StepGuard) -> Bool {
+    if lhs.selector != rhs.selector {return false}
+    if lhs.candidate != rhs.candidate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PlanStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0")
+
+  fileprivate class _StorageClass {
+    var _node: String = String()
+    var _guard: Nasc_Ir_StepGuard? = nil
+    var _kernel: Nasc_Ir_PlanStep.OneOf_Kernel?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _node = source._node
+      _guard = source._guard
+      _kernel = source._kernel
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._node) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._guard) }()
+        case 10: try {
+          var v: Nasc_Ir_ConvForwardStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .convForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .convForward(v)
+          }
+        }()
+        case 11: try {
+          var v: Nasc_Ir_ConvBackwardStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .convBackwardInput(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .convBackwardInput(v)
+          }
+        }()
+        case 12: try {
+          var v: Nasc_Ir_ConvBackwardStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .convBackwardWeight(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .convBackwardWeight(v)
+          }
+        }()
+        case 13: try {
+          var v: Nasc_Ir_ConvBackwardStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .convBackwardBias(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .convBackwardBias(v)
+          }
+        }()
+        case 14: try {
+          var v: Nasc_Ir_LinearStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .linearForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .linearForward(v)
+          }
+        }()
+        case 15: try {
+          var v: Nasc_Ir_LinearStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .linearBackwardInput(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .linearBackwardInput(v)
+          }
+        }()
+        case 16: try {
+          var v: Nasc_Ir_LinearStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .linearBackwardWeight(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .linearBackwardWeight(v)
+          }
+        }()
+        case 17: try {
+          var v: Nasc_Ir_LinearStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .linearBackwardBias(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .linearBackwardBias(v)
+          }
+        }()
+        case 18: try {
+          var v: Nasc_Ir_NormStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .batchNormForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .batchNormForward(v)
+          }
+        }()
+        case 19: try {
+          var v: Nasc_Ir_NormStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .batchNormBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .batchNormBackward(v)
+          }
+        }()
+        case 20: try {
+          var v: Nasc_Ir_NormStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .layerNormForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .layerNormForward(v)
+          }
+        }()
+        case 21: try {
+          var v: Nasc_Ir_NormStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .layerNormBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .layerNormBackward(v)
+          }
+        }()
+        case 22: try {
+          var v: Nasc_Ir_ActivationStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .activationForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .activationForward(v)
+          }
+        }()
+        case 23: try {
+          var v: Nasc_Ir_ActivationStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .activationBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .activationBackward(v)
+          }
+        }()
+        case 24: try {
+          var v: Nasc_Ir_PoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .maxPoolForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .maxPoolForward(v)
+          }
+        }()
+        case 25: try {
+          var v: Nasc_Ir_PoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .maxPoolBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .maxPoolBackward(v)
+          }
+        }()
+        case 26: try {
+          var v: Nasc_Ir_PoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .avgPoolForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .avgPoolForward(v)
+          }
+        }()
+        case 27: try {
+          var v: Nasc_Ir_PoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .avgPoolBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .avgPoolBackward(v)
+          }
+        }()
+        case 28: try {
+          var v: Nasc_Ir_GlobalPoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .globalAvgPoolForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .globalAvgPoolForward(v)
+          }
+        }()
+        case 29: try {
+          var v: Nasc_Ir_GlobalPoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .globalAvgPoolBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .globalAvgPoolBackward(v)
+          }
+        }()
+        case 30: try {
+          var v: Nasc_Ir_DropoutStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .dropoutForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .dropoutForward(v)
+          }
+        }()
+        case 31: try {
+          var v: Nasc_Ir_DropoutStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .dropoutBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .dropoutBackward(v)
+          }
+        }()
+        case 32: try {
+          var v: Nasc_Ir_ElementwiseStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .add(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .add(v)
+          }
+        }()
+        case 33: try {
+          var v: Nasc_Ir_ElementwiseStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .mul(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .mul(v)
+          }
+        }()
+        case 34: try {
+          var v: Nasc_Ir_ElementwiseStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .mulBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .mulBackward(v)
+          }
+        }()
+        case 35: try {
+          var v: Nasc_Ir_ConcatStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .concat(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .concat(v)
+          }
+        }()
+        case 36: try {
+          var v: Nasc_Ir_ConcatStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .concatBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .concatBackward(v)
+          }
+        }()
+        case 37: try {
+          var v: Nasc_Ir_ElementwiseStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .copy(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .copy(v)
+          }
+        }()
+        case 38: try {
+          var v: Nasc_Ir_SoftmaxStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .softmaxForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .softmaxForward(v)
+          }
+        }()
+        case 39: try {
+          var v: Nasc_Ir_SoftmaxStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .softmaxBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .softmaxBackward(v)
+          }
+        }()
+        case 40: try {
+          var v: Nasc_Ir_LossStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .lossForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .lossForward(v)
+          }
+        }()
+        case 41: try {
+          var v: Nasc_Ir_LossStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .lossBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .lossBackward(v)
+          }
+        }()
+        case 42: try {
+          var v: Nasc_Ir_OptimizerUpdateStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .optimizerUpdate(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .optimizerUpdate(v)
+          }
+        }()
+        case 43: try {
+          var v: Nasc_Ir_NormStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .batchNormFold(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .batchNormFold(v)
+          }
+        }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._node.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._node, fieldNumber: 1)
+      }
+      try { if let v = _storage._guard {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      switch _storage._kernel {
+      case .convForward?: try {
+        guard case .convForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      }()
+      case .convBackwardInput?: try {
+        guard case .convBackwardInput(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      }()
+      case .convBackwardWeight?: try {
+        guard case .convBackwardWeight(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      }()
+      case .convBackwardBias?: try {
+        guard case .convBackwardBias(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      }()
+      case .linearForward?: try {
+        guard case .linearForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      }()
+      case .linearBackwardInput?: try {
+        guard case .linearBackwardInput(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      }()
+      case .linearBackwardWeight?: try {
+        guard case .linearBackwardWeight(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+      }()
+      case .linearBackwardBias?: try {
+        guard case .linearBackwardBias(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+      }()
+      case .batchNormForward?: try {
+        guard case .batchNormForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      }()
+      case .batchNormBackward?: try {
+        guard case .batchNormBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      }()
+      case .layerNormForward?: try {
+        guard case .layerNormForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      }()
+      case .layerNormBackward?: try {
+        guard case .layerNormBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+      }()
+      case .activationForward?: try {
+        guard case .activationForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 22)
+      }()
+      case .activationBackward?: try {
+        guard case .activationBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 23)
+      }()
+      case .maxPoolForward?: try {
+        guard case .maxPoolForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+      }()
+      case .maxPoolBackward?: try {
+        guard case .maxPoolBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
+      }()
+      case .avgPoolForward?: try {
+        guard case .avgPoolForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
+      }()
+      case .avgPoolBackward?: try {
+        guard case .avgPoolBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
+      }()
+      case .globalAvgPoolForward?: try {
+        guard case .globalAvgPoolForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+      }()
+      case .globalAvgPoolBackward?: try {
+        guard case .globalAvgPoolBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 29)
+      }()
+      case .dropoutForward?: try {
+        guard case .dropoutForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 30)
+      }()
+      case .dropoutBackward?: try {
+        guard case .dropoutBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
+      }()
+      case .add?: try {
+        guard case .add(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 32)
+      }()
+      case .mul?: try {
+        guard case .mul(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 33)
+      }()
+      case .mulBackward?: try {
+        guard case .mulBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 34)
+      }()
+      case .concat?: try {
+        guard case .concat(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 35)
+      }()
+      case .concatBackward?: try {
+        guard case .concatBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 36)
+      }()
+      case .copy?: try {
+        guard case .copy(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 37)
+      }()
+      case .softmaxForward?: try {
+        guard case .softmaxForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 38)
+      }()
+      case .softmaxBackward?: try {
+        guard case .softmaxBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 39)
+      }()
+      case .lossForward?: try {
+        guard case .lossForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 40)
+      }()
+      case .lossBackward?: try {
+        guard case .lossBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 41)
+      }()
+      case .optimizerUpdate?: try {
+        guard case .optimizerUpdate(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 42)
+      }()
+      case .batchNormFold?: try {
+        guard case .batchNormFold(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 43)
+      }()
+      case nil: break
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_PlanStep, rhs: Nasc_Ir_PlanStep) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._node != rhs_storage._node {return false}
+        if _storage._guard != rhs_storage._guard {return false}
+        if _storage._kernel != rhs_storage._kernel {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_SgdSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SgdSpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learning_rate\0\u{1}momentum\0\u{1}dampening\0\u{3}weight_decay\0\u{1}nesterov\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.momentum) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.dampening) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.weightDecay) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.nesterov) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 1)
+    }
+    if self.momentum.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.momentum, fieldNumber: 2)
+    }
+    if self.dampening.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.dampening, fieldNumber: 3)
+    }
+    if self.weightDecay.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.weightDecay, fieldNumber: 4)
+    }
+    if self.nesterov != false {
+      try visitor.visitSingularBoolField(value: self.nesterov, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_SgdSpec, rhs: Nasc_Ir_SgdSpec) -> Bool {
+    if lhs.learningRate != rhs.learningRate {return false}
+    if lhs.momentum != rhs.momentum {return false}
+    if lhs.dampening != rhs.dampening {return false}
+    if lhs.weightDecay != rhs.weightDecay {return false}
+    if lhs.nesterov != rhs.nesterov {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_AdamSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AdamSpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learning_rate\0\u{1}beta1\0\u{1}beta2\0\u{1}eps\0\u{3}weight_decay\0\u{1}decoupled\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.beta1) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.beta2) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.eps) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.weightDecay) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.decoupled) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 1)
+    }
+    if self.beta1.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.beta1, fieldNumber: 2)
+    }
+    if self.beta2.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.beta2, fieldNumber: 3)
+    }
+    if self.eps.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.eps, fieldNumber: 4)
+    }
+    if self.weightDecay.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.weightDecay, fieldNumber: 5)
+    }
+    if self.decoupled != false {
+      try visitor.visitSingularBoolField(value: self.decoupled, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_AdamSpec, rhs: Nasc_Ir_AdamSpec) -> Bool {
+    if lhs.learningRate != rhs.learningRate {return false}
+    if lhs.beta1 != rhs.beta1 {return false}
+    if lhs.beta2 != rhs.beta2 {return false}
+    if lhs.eps != rhs.eps {return false}
+    if lhs.weightDecay != rhs.weightDecay {return false}
+    if lhs.decoupled != rhs.decoupled {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_OptimizerSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OptimizerSpec"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sgd\0\u{1}adam\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Nasc_Ir_SgdSpec?
+        var hadOneofValue = false
+        if let current = self.optimizer {
+          hadOneofValue = true
+          if case .sgd(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.optimizer = .sgd(v)
+        }
+      }()
+      case 2: try {
+        var v: Nasc_Ir_AdamSpec?
+        var hadOneofValue = false
+        if let current = self.optimizer {
+          hadOneofValue = true
+          if case .adam(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.optimizer = .adam(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.optimizer {
+    case .sgd?: try {
+      guard case .sgd(let v)? = self.optimizer else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .adam?: try {
+      guard case .adam(let v)? = self.optimizer else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_OptimizerSpec, rhs: Nasc_Ir_OptimizerSpec) -> Bool {
+    if lhs.optimizer != rhs.optimizer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_ParameterGradient: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ParameterGradient"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}parameter\0\u{1}gradient\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.parameter) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.gradient) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.parameter != 0 {
+      try visitor.visitSingularInt64Field(value: self.parameter, fieldNumber: 1)
+    }
+    if self.gradient != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradient, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ParameterGradient, rhs: Nasc_Ir_ParameterGradient) -> Bool {
+    if lhs.parameter != rhs.parameter {return false}
+    if lhs.gradient != rhs.gradient {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_PlanSelector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PlanSelector"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}label\0\u{1}candidates\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.label.isEmpty {
+      try visitor.visitSingularStringField(value: self.label, fieldNumber: 1)
+    }
+    if !self.candidates.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_PlanSelector, rhs: Nasc_Ir_PlanSelector) -> Bool {
+    if lhs.label != rhs.label {return false}
+    if lhs.candidates != rhs.candidates {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_Plan: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Plan"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}name\0\u{1}slots\0\u{1}steps\0\u{3}forward_end\0\u{3}backward_end\0\u{3}data_input\0\u{3}labels_input\0\u{1}logits\0\u{1}loss\0\u{1}gradients\0\u{1}optimizer\0\u{1}selectors\0")
+
+  fileprivate class _StorageClass {
+    var _version: UInt32 = 0
+    var _name: String = String()
+    var _slots: [Nasc_Ir_PlanSlot] = []
+    var _steps: [Nasc_Ir_PlanStep] = []
+    var _forwardEnd: Int64 = 0
+    var _backwardEnd: Int64 = 0
+    var _dataInput: Int64 = 0
+    var _labelsInput: Int64 = 0
+    var _logits: Int64 = 0
+    var _loss: Int64 = 0
+    var _gradients: [Nasc_Ir_ParameterGradient] = []
+    var _optimizer: Nasc_Ir_OptimizerSpec? = nil
+    var _selectors: [Nasc_Ir_PlanSelector] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _version = source._version
+      _name = source._name
+      _slots = source._slots
+      _steps = source._steps
+      _forwardEnd = source._forwardEnd
+      _backwardEnd = source._backwardEnd
+      _dataInput = source._dataInput
+      _labelsInput = source._labelsInput
+      _logits = source._logits
+      _loss = source._loss
+      _gradients = source._gradients
+      _optimizer = source._optimizer
+      _selectors = source._selectors
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt32Field(value: &_storage._version) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._slots) }()
+        case 4: try { try decoder.decodeRepeatedMessageField(value: &_storage._steps) }()
+        case 5: try { try decoder.decodeSingularInt64Field(value: &_storage._forwardEnd) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._backwardEnd) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._dataInput) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._labelsInput) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._logits) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._loss) }()
+        case 11: try { try decoder.decodeRepeatedMessageField(value: &_storage._gradients) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._optimizer) }()
+        case 13: try { try decoder.decodeRepeatedMessageField(value: &_storage._selectors) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._version != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._version, fieldNumber: 1)
+      }
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 2)
+      }
+      if !_storage._slots.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._slots, fieldNumber: 3)
+      }
+      if !_storage._steps.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._steps, fieldNumber: 4)
+      }
+      if _storage._forwardEnd != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._forwardEnd, fieldNumber: 5)
+      }
+      if _storage._backwardEnd != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._backwardEnd, fieldNumber: 6)
+      }
+      if _storage._dataInput != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._dataInput, fieldNumber: 7)
+      }
+      if _storage._labelsInput != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._labelsInput, fieldNumber: 8)
+      }
+      if _storage._logits != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._logits, fieldNumber: 9)
+      }
+      if _storage._loss != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._loss, fieldNumber: 10)
+      }
+      if !_storage._gradients.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._gradients, fieldNumber: 11)
+      }
+      try { if let v = _storage._optimizer {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if !_storage._selectors.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._selectors, fieldNumber: 13)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_Plan, rhs: Nasc_Ir_Plan) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._version != rhs_storage._version {return false}
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._slots != rhs_storage._slots {return false}
+        if _storage._steps != rhs_storage._steps {return false}
+        if _storage._forwardEnd != rhs_storage._forwardEnd {return false}
+        if _storage._backwardEnd != rhs_storage._backwardEnd {return false}
+        if _storage._dataInput != rhs_storage._dataInput {return false}
+        if _storage._labelsInput != rhs_storage._labelsInput {return false}
+        if _storage._logits != rhs_storage._logits {return false}
+        if _storage._loss != rhs_storage._loss {return false}
+        if _storage._gradients != rhs_storage._gradients {return false}
+        if _storage._optimizer != rhs_storage._optimizer {return false}
+        if _storage._selectors != rhs_storage._selectors {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_CheckpointTensor: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CheckpointTensor"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}values\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      case 3: try { try decoder.decodeRepeatedFloatField(value: &self.values) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
+    }
+    if !self.values.isEmpty {
+      try visitor.visitPackedFloatField(value: self.values, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_CheckpointTensor, rhs: Nasc_Ir_CheckpointTensor) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.values != rhs.values {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_Checkpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Checkpoint"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plan_name\0\u{1}seed\0\u{3}steps_taken\0\u{3}updates_taken\0\u{3}learning_rate\0\u{1}epoch\0\u{3}batch_in_epoch\0\u{1}tensors\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.planName) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.stepsTaken) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.updatesTaken) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.learningRate) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.epoch) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.batchInEpoch) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.tensors) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.planName.isEmpty {
+      try visitor.visitSingularStringField(value: self.planName, fieldNumber: 1)
+    }
+    if self.seed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 2)
+    }
+    if self.stepsTaken != 0 {
+      try visitor.visitSingularInt64Field(value: self.stepsTaken, fieldNumber: 3)
+    }
+    if self.updatesTaken != 0 {
+      try visitor.visitSingularInt64Field(value: self.updatesTaken, fieldNumber: 4)
+    }
+    if self.learningRate.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.learningRate, fieldNumber: 5)
+    }
+    if self.epoch != 0 {
+      try visitor.visitSingularInt64Field(value: self.epoch, fieldNumber: 6)
+    }
+    if self.batchInEpoch != 0 {
+      try visitor.visitSingularInt64Field(value: self.batchInEpoch, fieldNumber: 7)
+    }
+    if !self.tensors.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.tensors, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_Checkpoint, rhs: Nasc_Ir_Checkpoint) -> Bool {
+    if lhs.planName != rhs.planName {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.stepsTaken != rhs.stepsTaken {return false}
+    if lhs.updatesTaken != rhs.updatesTaken {return false}
+    if lhs.learningRate != rhs.learningRate {return false}
+    if lhs.epoch != rhs.epoch {return false}
+    if lhs.batchInEpoch != rhs.batchInEpoch {return false}
+    if lhs.tensors != rhs.tensors {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -6,5 +6,8 @@ public enum NascFilePayload: Hashable, Sendable {
     case space(ModelSpace)
     /// An architecture (one value per decision label).
     case architecture(Architecture)
-    /// plan later: the executor's Plan will be field 12 of NascFile.
+    /// An executable plan (validated on decode).
+    case plan(Plan)
+    /// A training checkpoint.
+    case checkpoint(Checkpoint)
 }

@@ -21,6 +21,16 @@ public enum ProtoIO {
         try serialize(.architecture(arch.proto))
     }
 
+    /// Encodes an executable plan as a `NascFile`.
+    public static func encode(_ plan: Plan) throws -> [UInt8] {
+        try serialize(.plan(plan.toProto()))
+    }
+
+    /// Encodes a training checkpoint as a `NascFile`.
+    public static func encode(_ checkpoint: Checkpoint) throws -> [UInt8] {
+        try serialize(.checkpoint(checkpoint.toProto()))
+    }
+
     /// Decodes a `NascFile`. `file` names the input in diagnostics. Throws ``DiagnosticError`` for bytes that are not
     /// a protobuf `NascFile`, a missing or unsupported format version, an empty payload, or IR that does not convert
     /// (unknown op kind, bad attributes, unknown enum values, ...).
@@ -45,11 +55,15 @@ public enum ProtoIO {
         do {
             switch message.payload {
             case nil:
-                throw ProtoFormatError("file has no payload (expected a model space or an architecture)")
+                throw ProtoFormatError("file has no payload (expected a model space, an architecture, a plan or a checkpoint)")
             case .space(let s)?:
                 return .space(try ModelSpace(proto: s))
             case .architecture(let a)?:
                 return .architecture(try Architecture(proto: a))
+            case .plan(let p)?:
+                return .plan(try Plan(proto: p))
+            case .checkpoint(let c)?:
+                return .checkpoint(try Checkpoint(proto: c))
             }
         } catch let e as ProtoFormatError {
             throw fail(e.description)

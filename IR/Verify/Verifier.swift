@@ -81,9 +81,12 @@ struct VerifierRun {
         }
     }
 
-    /// How many values a node produces: a call yields its callee's outputs, every other op one value.
+    /// How many values a node produces: a call yields its callee's outputs, multi-result gradient ops
+    /// (batch_norm_grad, mul_grad, concat_grad) several, every other op one value.
     func outputCount(of node: Node) -> Int {
         if case .call(let g) = node.op, let callee = graphsByName[g] { return callee.outputs.count }
+        if let k = node.op.gradientResultCount { return k }
+        if case .concatGrad = node.op { return max(node.types.count, 1) }
         return 1
     }
 }

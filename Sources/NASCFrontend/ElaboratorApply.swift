@@ -14,11 +14,11 @@ extension Elaborator {
         }
         switch layer {
         case .op(let spec, let attrs, let opLoc):
-            if let n = spec.kind.arity, inputs.count != n {
+            if let n = spec.kind.spaceArity, inputs.count != n {
                 throw error("\(spec.kind.rawValue) takes \(n) input\(n == 1 ? "" : "s"), but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given", at: loc,
                             hint: n == 1 && inputs.count > 1 ? "combine the tensors first, e.g. with add or concat" : nil)
             }
-            if spec.kind.arity == nil, inputs.count < spec.kind.minInputs {
+            if spec.kind.spaceArity == nil, inputs.count < spec.kind.minInputs {
                 throw error("\(spec.kind.rawValue) takes at least \(spec.kind.minInputs) inputs, but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given",
                             at: loc, hint: "e.g. add(a, b) or (a, b) -> add")
             }
@@ -214,6 +214,7 @@ extension Elaborator {
             return total
         case .flatten: return nil
         case .call, .layerChoice, .inputChoice, .repeated, .cell: return nil
+        default: return nil  // training ops (params, losses, gradients) never appear in a .nas space
         }
     }
 }

@@ -146,6 +146,8 @@ enum TypeRules {
             return TensorType(.f32, [n, .fixed(c), .fixed((h + s - 1) / s), .fixed((w + s - 1) / s)])
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Failure("internal: \(op.kind.rawValue) is not a base op")
+        default:
+            throw Failure("internal: \(op.kind.rawValue) is a training op, not a space op")
         }
     }
 }

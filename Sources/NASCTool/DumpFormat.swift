@@ -21,6 +21,13 @@ public enum DumpFormat: String, CaseIterable, Sendable {
             }
         case .architecture(let arch):
             return arch.labels.map { "\($0) = \(describe(arch[$0]!))" }.joined(separator: "\n") + "\n"
+        case .plan(let plan):
+            return plan.listing
+        case .checkpoint(let c):
+            var out = "checkpoint of plan \"\(c.planName)\": seed \(c.seed), step \(c.stepsTaken), updates \(c.updatesTaken), "
+            out += "epoch \(c.epoch) batch \(c.batchInEpoch), learning rate \(c.learningRate)\n"
+            for t in c.tensors { out += "  \(t.name) (\(t.role)): \(t.values.count) floats\n" }
+            return out
         }
     }
 

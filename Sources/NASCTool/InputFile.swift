@@ -9,6 +9,10 @@ public enum LoadedFile: Sendable {
     case space(ModelSpace)
     /// An architecture (from protobuf).
     case architecture(Architecture)
+    /// An executable plan (from protobuf).
+    case plan(Plan)
+    /// A training checkpoint (from protobuf).
+    case checkpoint(Checkpoint)
 }
 
 /// The format of an input file, decided by its extension.
@@ -65,14 +69,17 @@ public struct InputFile: Sendable {
             switch try ProtoIO.decodeFile([UInt8](data), file: path) {
             case .space(let s): return .space(s)
             case .architecture(let a): return .architecture(a)
+            case .plan(let p): return .plan(p)
+            case .checkpoint(let c): return .checkpoint(c)
             }
         }
     }
 
     /// Loads a file that must hold a model space, and verifies it.
     public func loadSpace() throws -> ModelSpace {
-        guard case .space(let space) = try load() else {
-            throw DiagnosticError(.error("expected a model space, found an architecture", at: SourceLocation(file: path)))
+        let loaded = try load()
+        guard case .space(let space) = loaded else {
+            throw DiagnosticError(.error("expected a model space, found \(loaded.what)", at: SourceLocation(file: path)))
         }
         try Verifier.verifyOrThrow(space)
         return space
@@ -80,7 +87,21 @@ public struct InputFile: Sendable {
 
     /// Renders an error for the terminal: with the source line and a caret for `.nas` files.
     public func render(_ error: DiagnosticError) -> String {
-        if format == .nas, let source { return Frontend.render(error, source: source) }
+        if format == .nas, let source, error.diagnostics.contains(where: { $0.location.file == path }) {
+            return Frontend.render(error, source: source)
+        }
         return error.description
+    }
+}
+
+extension LoadedFile {
+    /// "a model space", "an architecture", "a plan" or "a checkpoint", for messages.
+    public var what: String {
+        switch self {
+        case .space: return "a model space"
+        case .architecture: return "an architecture"
+        case .plan: return "a plan"
+        case .checkpoint: return "a checkpoint"
+        }
     }
 }

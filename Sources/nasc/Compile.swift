@@ -6,8 +6,12 @@ import NASCTool
 
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compile a model space (.nas, .nir or .pb) into verified IR.",
-        discussion: "The output is protobuf unless its name ends in .nir, which writes text IR."
+        abstract: "Compile a model space (.nas, .nir or .pb) into verified IR, or with --arch into an executable plan.",
+        discussion: """
+            Without --arch the output is the verified space (protobuf, or text IR for a .nir output).
+            With --arch (or --plan for a space without decisions) the chosen subnet is specialized, differentiated,
+            lowered and memory-planned into a plan; `nasc dump plan.pb` lists its steps, buffers and peak memory.
+            """
     )
 
     @Argument(help: "The model space: .nas, .nir or protobuf.")
@@ -22,12 +26,30 @@ struct Compile: ParsableCommand {
     @Flag(name: .customLong("print-ir-after-all"), help: "Print the IR to standard error after every pass.")
     var printAfterAll = false
 
+    @Option(help: "Architecture (NNI JSON or nasc protobuf): compile its subnet into an executable plan.")
+    var arch: String?
+
+    @Flag(help: "Write a plan even without --arch (the space must have no decisions).")
+    var plan = false
+
+    @Flag(help: "Plan inference only (no backward or update steps).")
+    var inference = false
+
+    @OptionGroup var flags: TrainingFlags
+
     func run() throws {
         let (file, space) = try loadSpace(input)
         var compiler = Compiler(pipeline: passes)
         if printAfterAll { compiler.printAfterEachPass = { printError($0) } }
         let out = output ?? defaultOutput
         do {
+            if arch != nil || plan {
+                let architecture = try arch.map { try ArchitectureFile.load($0, for: space) }
+                    ?? ArchitectureFile.none(for: space, file: input)
+                let compiled = try ArchitectureTraining.plan(space, architecture, options: flags.options, training: !inference)
+                try OutputFile.write(try ProtoIO.encode(compiled), to: out)
+                return
+            }
             let compiled = try compiler.run(space)
             try OutputFile.write(try Compiler.serialize(compiled, for: out), to: out)
         } catch let error as DiagnosticError {

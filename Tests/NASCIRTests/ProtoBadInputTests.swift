@@ -69,7 +69,7 @@ import Testing
         f.formatVersion = 1
         f.producer = "someone"
         #expect(try failure(f.serializedBytes())
-                == "bad.pb: error: file has no payload (expected a model space or an architecture)")
+                == "bad.pb: error: file has no payload (expected a model space, an architecture, a plan or a checkpoint)")
     }
 
     @Test func unknownOpKind() throws {

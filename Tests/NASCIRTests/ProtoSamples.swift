@@ -45,6 +45,21 @@ enum ProtoSamples {
                          candidates: [NamedGraph(name: "skip", graph: "s"), NamedGraph(name: "conv", graph: "c3")])),
             .cell(CellOp(label: "rcell", numNodes: 2, opsPerNode: 1, candidates: [NamedGraph(name: "skip", graph: "s")],
                          inputCandidates: [NamedGraph(name: "skip", graph: "s2")], merge: .looseEnd)),
+            // Training ops (explicit params, losses, gradients).
+            .param(ParamAttrs(name: "conv1.weight", shape: [32, 1, 3, 3], initializer: .kaimingUniform(fanIn: 9))),
+            .param(ParamAttrs(name: "bn.running_mean", shape: [4], initializer: .zeros, trainable: false)),
+            .softmaxCrossEntropy(labelSmoothing: 0.1), .nllLoss, .paramGrad,
+            .conv2dGradInput(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2))),
+            .conv2dGradWeight(Conv2DAttrs(outChannels: .int(8), kernel: .int(3))), .conv2dGradBias(Conv2DAttrs(outChannels: .int(8), kernel: .int(1))),
+            .depthwiseConv2dGradInput(DepthwiseConv2DAttrs(kernel: .int(3))), .depthwiseConv2dGradWeight(DepthwiseConv2DAttrs(kernel: .int(3))),
+            .depthwiseConv2dGradBias(DepthwiseConv2DAttrs(kernel: .int(3))),
+            .linearGradInput(LinearAttrs(outFeatures: .int(10))), .linearGradWeight(LinearAttrs(outFeatures: .int(10))),
+            .linearGradBias(LinearAttrs(outFeatures: .int(10))), .batchNormGrad(BatchNormAttrs()), .layerNormGrad(LayerNormAttrs()),
+            .activationGrad(.relu), .maxPool2dGrad(Pool2DAttrs(kernel: .int(2))), .avgPool2dGrad(Pool2DAttrs(kernel: .int(2))),
+            .globalAvgPoolGrad, .flattenGrad, .dropoutGrad(p: .float(0.5)), .mulGrad, .concatGrad(axis: 1),
+            .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: -1), .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
+            .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(eps: 1e-3),
+                                          activation: .relu)),
         ]
     }
 

@@ -44,6 +44,23 @@ import Testing
         .cell(CellOp(label: "reduce", numNodes: 3, opsPerNode: 1, candidates: [NamedGraph(name: "skip", graph: "block")],
                      inputCandidates: [NamedGraph(name: "skip", graph: "block")], merge: .looseEnd)),
         .cell(CellOp(label: "bare", numNodes: 0, opsPerNode: 0, candidates: [], inputCandidates: [])),
+        // Training ops (explicit params, losses, gradients from autodiff).
+        .param(ParamAttrs(name: "conv1.weight", shape: [32, 1, 3, 3], initializer: .kaimingUniform(fanIn: 9))),
+        .param(ParamAttrs(name: "bn \"odd\".running_var", shape: [], initializer: .ones, trainable: false)),
+        .softmaxCrossEntropy(labelSmoothing: 0.1), .nllLoss, .paramGrad,
+        .conv2dGradInput(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2), padding: .same)),
+        .conv2dGradWeight(Conv2DAttrs(outChannels: .int(8), kernel: .int(3))), .conv2dGradBias(Conv2DAttrs(outChannels: .int(8), kernel: .int(1))),
+        .depthwiseConv2dGradInput(DepthwiseConv2DAttrs(kernel: .int(3))), .depthwiseConv2dGradWeight(DepthwiseConv2DAttrs(kernel: .int(5))),
+        .depthwiseConv2dGradBias(DepthwiseConv2DAttrs(kernel: .int(3), bias: true)),
+        .linearGradInput(LinearAttrs(outFeatures: .int(10))), .linearGradWeight(LinearAttrs(outFeatures: .int(10))),
+        .linearGradBias(LinearAttrs(outFeatures: .int(10))),
+        .batchNormGrad(BatchNormAttrs(affine: false)), .layerNormGrad(LayerNormAttrs(eps: 1e-6)),
+        .activationGrad(.hardswish), .maxPool2dGrad(Pool2DAttrs(kernel: .int(2))),
+        .avgPool2dGrad(Pool2DAttrs(kernel: .int(3), countIncludePad: false)), .globalAvgPoolGrad, .flattenGrad,
+        .dropoutGrad(p: .float(0.5)), .mulGrad, .concatGrad(axis: 1), .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: 1),
+        .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
+        .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(),
+                                      activation: .gelu)),
     ]
 
     /// A space using every op, with all locations known.

@@ -175,4 +175,60 @@ struct NascProcess {
         #expect(conv1?["_type"] as? String == "layer_choice")
         #expect((obj?["width"] as? [String: Any])?["_type"] as? String == "choice")
     }
+
+    // MARK: training and plans
+
+    func archFile(_ json: String) throws -> String {
+        let dir = try NascProcess.tempDir()
+        let path = dir.appendingPathComponent("arch.json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func trainOneEpochOnDigits() throws {
+        let arch = try archFile(#"{"conv1": "conv3x3", "width": 8, "skip": [0], "hidden": 16}"#)
+        let r = try NascProcess.run(["train", "examples/digits.nas", "--arch", arch, "--epochs", "1", "--json"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let test = obj?["test_accuracy"] as? Double ?? 0
+        #expect(test > 0.5, "one epoch should already beat chance by far: \(r.stdout)")
+        #expect(obj?["parameters"] as? Int ?? 0 > 0)
+        #expect(r.stderr.contains("epoch 1: train loss"))
+    }
+
+    @Test func compileArchitectureToPlanAndDumpIt() throws {
+        let arch = try archFile(#"{"conv1": "conv5x5", "width": 16, "skip": [1], "hidden": 32}"#)
+        let dir = try NascProcess.tempDir()
+        let plan = dir.appendingPathComponent("p.pb").path
+        let c = try NascProcess.run(["compile", "examples/digits.nas", "--arch", arch, "-o", plan])
+        #expect(c.code == 0, "\(c.stderr)")
+        let d = try NascProcess.run(["dump", plan])
+        #expect(d.code == 0 && d.stdout.hasPrefix("plan \"digits\" (training, sgd)"))
+        #expect(d.stdout.contains("activation memory:"))
+    }
+
+    @Test func badArchitectureNamesTheLabel() throws {
+        let arch = try archFile(#"{"conv1": "conv7x7", "width": 16, "skip": [1], "hidden": 32}"#)
+        let r = try NascProcess.run(["train", "examples/digits.nas", "--arch", arch, "--epochs", "1"])
+        #expect(r.code == 1)
+        #expect(r.stderr.hasPrefix(arch) && r.stderr.contains("conv1") && r.stderr.contains("conv7x7"), "\(r.stderr)")
+        let missing = try archFile(#"{"conv1": "conv3x3"}"#)
+        let m = try NascProcess.run(["train", "examples/digits.nas", "--arch", missing, "--epochs", "1"])
+        #expect(m.code == 1 && m.stderr.contains("width"))
+        let none = try NascProcess.run(["train", "examples/digits.nas", "--epochs", "1"])
+        #expect(none.code == 1 && none.stderr.contains("--arch"))
+    }
+
+    @Test func badDataIsOneLocatedLine() throws {
+        let arch = try archFile(#"{"conv1": "conv3x3", "width": 8, "skip": [0], "hidden": 16}"#)
+        let dir = try NascProcess.tempDir()
+        let r = try NascProcess.run(["train", "examples/digits.nas", "--arch", arch, "--data", "idx:\(dir.path)"])
+        #expect(r.code == 1)
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(dir.path) && r.stderr.contains("error:"))
+        // A data set whose samples do not fit the space's input.
+        let wrong = try NascProcess.run(["train", "examples/digits.nas", "--arch", arch,
+                                         "--data", "synthetic?count=64&test=16&shape=3x8x8&classes=10", "--epochs", "1"])
+        #expect(wrong.code == 1 && wrong.stderr.contains("error:"), "\(wrong.stderr)")
+    }
 }

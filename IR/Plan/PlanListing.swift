@@ -1,0 +1,38 @@
+// PlanListing: a readable text form of a plan (slots with sizes and regions, steps by range) for tools and golden tests.
+
+extension Plan {
+    /// A multi-line listing:
+    ///
+    ///     plan "mnist" (training, sgd)
+    ///     slot 0 %x input f32 784*N region 0
+    ///     ...
+    ///     forward:
+    ///       0 conv_forward [conv1] slots 0, 1, 2, 3, 4
+    ///     activation memory: 12345*N + 678 floats in 9 regions
+    public var listing: String {
+        var out: [String] = []
+        let kind = isTraining ? "training" : "inference"
+        let opt: String
+        switch optimizer {
+        case .sgd?: opt = ", sgd"
+        case .adam?: opt = ", adam"
+        case nil: opt = ""
+        }
+        out.append("plan \"\(name)\" (\(kind)\(opt))")
+        for (i, s) in slots.enumerated() {
+            let shape = s.shape.isEmpty ? "" : " [\(s.shape.map(\.description).joined(separator: ","))]"
+            out.append("slot \(i) \(s.name) \(s.role.rawValue) \(s.type.rawValue)\(shape) \(s.size) region \(s.region)")
+        }
+        for (title, range) in [("forward", forwardSteps), ("backward", backwardSteps), ("update", updateSteps)] where !range.isEmpty {
+            out.append("\(title):")
+            for k in range {
+                let st = steps[k]
+                let used = Self.uses(st.kernel).map { String($0.slot) }
+                out.append("  \(k) \(st.kernel.name) [\(st.node)] slots \(used.joined(separator: ", "))")
+            }
+        }
+        let regions = Set(slots.filter { !$0.role.isPersistent }.map(\.region)).count
+        out.append("activation memory: \(activationElements) elements in \(regions) regions")
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,192 @@
+// PlanValidation: checks a plan is self-consistent (slot ids, types and sizes) before an executor runs it.
+
+extension Plan {
+    /// One slot a step touches: its required element type and exact size (`nil` = any size), or a minimum size.
+    public struct SlotUse: Hashable, Sendable {
+        public var slot: SlotID
+        public var type: SlotType
+        public var size: SymbolicSize?
+        public var atLeast = false
+    }
+
+    /// Throws a ``DiagnosticError`` naming every inconsistency: slot ids out of range, wrong element types, sizes that
+    /// disagree with step geometry, bad step ranges. A plan that passes is safe to run: no kernel reads or writes
+    /// outside a slot.
+    public func validate() throws {
+        var engine = DiagnosticEngine()
+        func fail(_ m: String) { engine.error("invalid plan '\(name)': \(m)", at: .unknown) }
+        for (i, s) in slots.enumerated() {
+            if s.size.perSample < 0 || s.size.fixed < 0 { fail("slot \(i) '\(s.name)' has a negative size") }
+            if s.role.isPersistent && s.size.perSample != 0 { fail("persistent slot \(i) '\(s.name)' depends on the batch size") }
+            if s.role.isPersistent && s.type != .f32 { fail("persistent slot \(i) '\(s.name)' must be f32") }
+            if s.region < 0 { fail("slot \(i) '\(s.name)' has a negative region") }
+        }
+        let n = steps.count
+        if forwardSteps.lowerBound != 0 || forwardSteps.upperBound != backwardSteps.lowerBound
+            || backwardSteps.upperBound != updateSteps.lowerBound || updateSteps.upperBound != n {
+            fail("step ranges \(forwardSteps), \(backwardSteps), \(updateSteps) do not partition \(n) steps")
+        }
+        func check(_ id: SlotID, _ type: SlotType, _ what: String) {
+            if id < 0 || id >= slots.count { fail("\(what) slot \(id) does not exist"); return }
+            if slots[id].type != type { fail("\(what) slot \(id) '\(slots[id].name)' must be \(type.rawValue)") }
+        }
+        check(dataInput, .f32, "data input")
+        if let l = labelsInput { check(l, .i64, "labels") }
+        check(logits, .f32, "output")
+        if let l = loss { check(l, .f32, "loss") }
+        for g in gradients { check(g.parameter, .f32, "parameter"); check(g.gradient, .f32, "gradient") }
+        for (k, step) in steps.enumerated() {
+            for u in Self.uses(step.kernel) {
+                guard u.slot >= 0, u.slot < slots.count else {
+                    fail("step \(k) (\(step.kernel.name)) uses slot \(u.slot), which does not exist"); continue
+                }
+                let s = slots[u.slot]
+                if s.type != u.type { fail("step \(k) (\(step.kernel.name)) needs slot \(u.slot) '\(s.name)' to be \(u.type.rawValue)") }
+                if let need = u.size {
+                    let ok = u.atLeast ? (s.size.perSample >= need.perSample && s.size.fixed >= need.fixed) : s.size == need
+                    if !ok { fail("step \(k) (\(step.kernel.name)) needs slot \(u.slot) '\(s.name)' of size \(need), it has \(s.size)") }
+                }
+            }
+            if let problem = Self.geometryProblem(step.kernel) { fail("step \(k) (\(step.kernel.name)): \(problem)") }
+            let same = Self.sameSize(step.kernel).filter { $0 >= 0 && $0 < slots.count }
+            if let first = same.first, same.contains(where: { slots[$0].size != slots[first].size }) {
+                fail("step \(k) (\(step.kernel.name)) needs slots \(same) to have equal sizes")
+            }
+            if case .optimizerUpdate(let u) = step.kernel, u.param >= 0, u.param < slots.count {
+                let nb = optimizer?.stateBuffers ?? 0
+                let need = SymbolicSize.fixed(nb * slots[u.param].size.fixed)
+                if optimizer == nil { fail("step \(k) updates parameters but the plan has no optimizer") }
+                if (nb == 0) != (u.state == nil) || (u.state.map { $0 >= 0 && $0 < slots.count && slots[$0].size != need } ?? false) {
+                    fail("step \(k) (optimizer_update) needs a state slot of \(need) floats")
+                }
+            }
+            if case .softmaxForward(let sm) = step.kernel, sm.input >= 0, sm.input < slots.count,
+               slots[sm.input].size.perSample % sm.columns != 0 || slots[sm.input].size.fixed % sm.columns != 0 {
+                fail("step \(k) (\(step.kernel.name)) has a row width that does not divide its input")
+            }
+        }
+        try engine.throwIfErrors()
+    }
+
+    /// Slots of a step that must have the same size.
+    static func sameSize(_ k: KernelStep) -> [SlotID] {
+        switch k {
+        case .activationForward(let s), .activationBackward(let s):
+            return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
+        case .dropoutForward(let s), .dropoutBackward(let s): return [s.input, s.output, s.mask]
+        case .add(let s), .mul(let s): return s.inputs + [s.output]
+        case .mulBackward(let s): return [s.a, s.b, s.gradOutput] + [s.gradA, s.gradB].compactMap { $0 }
+        case .copy(let s): return [s.destination] + [s.source].compactMap { $0 }
+        case .softmaxForward(let s), .softmaxBackward(let s): return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
+        case .optimizerUpdate(let s): return [s.param, s.grad]
+        default: return []
+        }
+    }
+
+    static func ps(_ n: Int) -> SymbolicSize { SymbolicSize(perSample: n) }
+
+    /// A geometry that no kernel can run.
+    static func geometryProblem(_ k: KernelStep) -> String? {
+        func conv(_ g: ConvGeometry) -> String? {
+            let ok = g.inChannels > 0 && g.inHeight > 0 && g.inWidth > 0 && g.outChannels > 0 && g.kernel > 0 && g.stride > 0
+                && g.padding >= 0 && g.dilation > 0 && g.groups > 0 && g.inChannels % g.groups == 0 && g.outChannels % g.groups == 0
+                && g.outHeight > 0 && g.outWidth > 0
+            return ok ? nil : "invalid convolution geometry \(g)"
+        }
+        func pool(_ g: PoolGeometry) -> String? {
+            let ok = g.channels > 0 && g.inHeight > 0 && g.inWidth > 0 && g.kernel > 0 && g.stride > 0 && g.padding >= 0
+                && 2 * g.padding <= g.kernel && g.outHeight > 0 && g.outWidth > 0
+            return ok ? nil : "invalid pooling geometry \(g)"
+        }
+        switch k {
+        case .convForward(let s): return conv(s.geometry)
+        case .convBackwardInput(let s): return conv(s.geometry)
+        case .convBackwardWeight(let s): return conv(s.geometry)
+        case .convBackwardBias(let s): return conv(s.geometry)
+        case .maxPoolForward(let s), .maxPoolBackward(let s), .avgPoolForward(let s), .avgPoolBackward(let s): return pool(s.geometry)
+        case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s), .linearBackwardBias(let s):
+            return s.inFeatures > 0 && s.outFeatures > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
+        case .batchNormForward(let s), .batchNormBackward(let s), .batchNormFold(let s):
+            return s.channels > 0 && s.spatial > 0 ? nil : "invalid batchnorm sizes"
+        case .layerNormForward(let s), .layerNormBackward(let s):
+            return s.features > 0 && s.rowsPerSample > 0 ? nil : "invalid layernorm sizes"
+        case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
+            return s.channels > 0 && s.spatial > 0 ? nil : "invalid global pooling sizes"
+        case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
+        case .concat(let s), .concatBackward(let s):
+            return !s.parts.isEmpty && s.parts.count == s.channels.count && s.spatial > 0 && s.channels.allSatisfy({ $0 > 0 })
+                ? nil : "invalid concat parts"
+        case .softmaxForward(let s), .softmaxBackward(let s): return s.columns > 0 ? nil : "invalid softmax width"
+        case .lossForward(let s), .lossBackward(let s): return s.classes > 0 ? nil : "invalid class count"
+        case .dropoutForward(let s), .dropoutBackward(let s):
+            return s.probability >= 0 && s.probability < 1 ? nil : "dropout probability must be in [0, 1)"
+        default: return nil
+        }
+    }
+
+    /// Every slot a step touches (read or written), with its type and size.
+    public static func uses(_ k: KernelStep) -> [SlotUse] {
+        func f(_ s: SlotID, _ size: SymbolicSize?) -> SlotUse { SlotUse(slot: s, type: .f32, size: size) }
+        func opt(_ s: SlotID?, _ size: SymbolicSize?) -> [SlotUse] { s.map { [f($0, size)] } ?? [] }
+        func ws(_ s: SlotID?, _ n: Int) -> [SlotUse] { s.map { [SlotUse(slot: $0, type: .f32, size: .fixed(n), atLeast: true)] } ?? [] }
+        switch k {
+        case .convForward(let s):
+            let g = s.geometry
+            return [f(s.input, ps(g.inChannels * g.inHeight * g.inWidth)), f(s.weight, .fixed(g.weightCount)),
+                    f(s.output, ps(g.outChannels * g.outHeight * g.outWidth))] + opt(s.bias, .fixed(g.outChannels))
+                + ws(s.workspace, g.workspaceCount) + (g.workspaceCount > 0 && s.workspace == nil ? [f(-1, nil)] : [])
+        case .convBackwardInput(let s):
+            let g = s.geometry
+            return [f(s.gradInput, ps(g.inChannels * g.inHeight * g.inWidth)), f(s.weight, .fixed(g.weightCount)),
+                    f(s.gradOutput, ps(g.outChannels * g.outHeight * g.outWidth))]
+                + ws(s.workspace, g.workspaceCount) + (g.workspaceCount > 0 && s.workspace == nil ? [f(-1, nil)] : [])
+        case .convBackwardWeight(let s):
+            let g = s.geometry
+            return [f(s.input, ps(g.inChannels * g.inHeight * g.inWidth)), f(s.gradWeight, .fixed(g.weightCount)),
+                    f(s.gradOutput, ps(g.outChannels * g.outHeight * g.outWidth))]
+                + ws(s.workspace, g.workspaceCount) + (g.workspaceCount > 0 && s.workspace == nil ? [f(-1, nil)] : [])
+        case .convBackwardBias(let s):
+            let g = s.geometry
+            return [f(s.gradOutput, ps(g.outChannels * g.outHeight * g.outWidth)), f(s.gradBias, .fixed(g.outChannels))]
+        case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s):
+            return [f(s.input, ps(s.rowsPerSample * s.inFeatures)), f(s.weight, .fixed(s.inFeatures * s.outFeatures)),
+                    f(s.output, ps(s.rowsPerSample * s.outFeatures))] + opt(s.bias, .fixed(s.outFeatures))
+        case .linearBackwardBias(let s):
+            return [f(s.output, ps(s.rowsPerSample * s.outFeatures)), f(s.weight, .fixed(s.outFeatures))]
+        case .batchNormForward(let s), .batchNormBackward(let s):
+            let x = ps(s.channels * s.spatial), c = SymbolicSize.fixed(s.channels)
+            return [f(s.input, x), f(s.output, x), f(s.runningMean, c), f(s.runningVar, c), f(s.savedMean, c), f(s.savedInvStd, c)]
+                + opt(s.gamma, c) + opt(s.beta, c) + opt(s.gradOutput, x) + opt(s.gradInput, x) + opt(s.gradGamma, c) + opt(s.gradBeta, c)
+        case .batchNormFold(let s):
+            let x = SymbolicSize.fixed(s.channels * s.spatial), c = SymbolicSize.fixed(s.channels)
+            return [f(s.input, x), f(s.output, x), f(s.runningMean, c), f(s.runningVar, c), f(s.savedMean, c), f(s.savedInvStd, c)]
+                + opt(s.gamma, c) + opt(s.beta, c)
+        case .layerNormForward(let s), .layerNormBackward(let s):
+            let x = ps(s.rowsPerSample * s.features), c = SymbolicSize.fixed(s.features), r = ps(s.rowsPerSample)
+            return [f(s.input, x), f(s.output, x), f(s.savedMean, r), f(s.savedInvStd, r)]
+                + opt(s.gamma, c) + opt(s.beta, c) + opt(s.gradOutput, x) + opt(s.gradInput, x) + opt(s.gradGamma, c) + opt(s.gradBeta, c)
+        case .activationForward(let s), .activationBackward(let s):
+            return [f(s.input, nil), f(s.output, nil)] + opt(s.gradOutput, nil) + opt(s.gradInput, nil)
+        case .maxPoolForward(let s), .maxPoolBackward(let s), .avgPoolForward(let s), .avgPoolBackward(let s):
+            let g = s.geometry, out = ps(g.channels * g.outHeight * g.outWidth)
+            return [f(s.input, ps(g.channels * g.inHeight * g.inWidth)), f(s.output, out)]
+                + (s.indices.map { [SlotUse(slot: $0, type: .i32, size: out)] } ?? [])
+        case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
+            return [f(s.input, ps(s.channels * s.spatial)), f(s.output, ps(s.channels))]
+        case .dropoutForward(let s), .dropoutBackward(let s):
+            return [f(s.input, nil), f(s.output, nil), f(s.mask, nil)]
+        case .add(let s), .mul(let s): return (s.inputs + [s.output]).map { f($0, nil) }
+        case .mulBackward(let s): return [f(s.a, nil), f(s.b, nil), f(s.gradOutput, nil)] + opt(s.gradA, nil) + opt(s.gradB, nil)
+        case .concat(let s), .concatBackward(let s):
+            return zip(s.parts, s.channels).map { f($0.0, ps($0.1 * s.spatial)) } + [f(s.whole, ps(s.channels.reduce(0, +) * s.spatial))]
+        case .copy(let s): return [f(s.destination, nil)] + opt(s.source, nil)
+        case .softmaxForward(let s), .softmaxBackward(let s):
+            return [f(s.input, nil), f(s.output, nil)] + opt(s.gradOutput, nil) + opt(s.gradInput, nil)
+        case .lossForward(let s):
+            return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, .fixed(1))]
+        case .lossBackward(let s):
+            return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, ps(s.classes))]
+        case .optimizerUpdate(let s): return [f(s.param, nil), f(s.grad, nil)] + opt(s.state, nil)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+// Autodiff: the `autodiff` pass — reverse-mode differentiation as an IR transformation that appends the backward graph.
+import NASCIR
+
+/// Appends a loss and the backward graph to the root graph.
+///
+/// The root graph's first output is the model output. The pass makes parameters explicit, adds an `i64[N]`
+/// labels input, a loss node (`softmax_cross_entropy` on logits, or `nll_loss` when the output is a
+/// `log_softmax`; option `loss=cross_entropy|nll`, `label_smoothing=0.1`), then walks the graph backwards
+/// emitting one gradient op per forward op (`conv2d_grad_input`, `relu`'s `activation_grad`, ...), summing
+/// gradients of values used more than once with `add`. Every trainable parameter's gradient is marked by a
+/// `param_grad(%param, %grad)` node. The outputs become `[loss, model output, param_grad...]`.
+/// Gradients are only computed for values that depend on a trainable parameter.
+public struct Autodiff: Pass {
+    public let name = "autodiff"
+    public let summary = "append a loss and the reverse-mode backward graph (gradients of all trainable params)"
+
+    /// Creates the pass.
+    public init() {}
+
+    public func run(on space: inout ModelSpace, context: inout PassContext) throws {
+        if let root = space.rootGraph, let n = root.nodes.first(where: { $0.op.isChoice || $0.op.kind == .call }) {
+            context.diagnostics.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be differentiated (run specialize and inline first)",
+                                      at: n.location)
+            return
+        }
+        try ExplicitParams().run(on: &space, context: &context)
+        if context.diagnostics.hasErrors { return }
+        guard var g = space.rootGraph else {
+            context.diagnostics.error("model space '\(space.name)' has no root graph '@\(space.root)'", at: .unknown)
+            return
+        }
+        do {
+            try Self.differentiate(&g, options: context.options)
+            space.update(g)
+        } catch let d as Diagnostic {
+            context.diagnostics.emit(d)
+        }
+    }
+
+    /// Differentiates a graph in place (parameters must already be explicit).
+    static func differentiate(_ g: inout Graph, options: [String: String]) throws {
+        guard let outRef = g.outputs.first else { throw Diagnostic.error("graph '@\(g.name)' has no output to differentiate", at: g.location) }
+        if g.nodes.contains(where: { $0.op.kind == .paramGrad || $0.op.kind == .softmaxCrossEntropy || $0.op.kind == .nllLoss }) {
+            throw Diagnostic.error("graph '@\(g.name)' already has a loss or gradients (autodiff ran twice?)", at: g.location)
+        }
+        var types: [ValueRef: TensorType] = [:]
+        for i in g.inputs { types[ValueRef(i.name)] = i.type }
+        for n in g.nodes {
+            if n.op.isChoice || n.op.kind == .call {
+                throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be differentiated (run specialize and inline first)",
+                                       at: n.location)
+            }
+            guard !n.types.isEmpty else {
+                throw Diagnostic.error("'\(n.name)' has no inferred type (run shape-infer before autodiff)", at: n.location)
+            }
+            for (i, t) in n.types.enumerated() { types[ValueRef(n.name, slot: i)] = t }
+        }
+        guard let outType = types[outRef], outType.rank == 2, outType.shape[0] == .batch else {
+            throw Diagnostic.error("the model output \(outRef) must be [N, classes] to attach a classification loss", at: g.location)
+        }
+        let producers = Dictionary(g.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Loss.
+        let smoothing: Double
+        if let s = options["label_smoothing"] {
+            guard let v = Double(s), v >= 0, v < 1 else { throw Diagnostic.error("label_smoothing=\(s) must be a number in [0, 1)") }
+            smoothing = v
+        } else { smoothing = 0 }
+        let lossName = options["loss"] ?? (producers[outRef.node]?.op.kind == .logSoftmax ? "nll" : "cross_entropy")
+        let lossOp: Op, lossGradOp: Op
+        switch lossName {
+        case "cross_entropy": lossOp = .softmaxCrossEntropy(labelSmoothing: smoothing); lossGradOp = .softmaxCrossEntropyGrad(labelSmoothing: smoothing)
+        case "nll": lossOp = .nllLoss; lossGradOp = .nllLossGrad
+        default: throw Diagnostic.error("unknown loss '\(lossName)' (expected cross_entropy or nll)")
+        }
+        let labels: ValueRef
+        if let l = g.inputs.first(where: { $0.type.dtype == .i64 }) {
+            labels = ValueRef(l.name)
+        } else {
+            let name = g.freshName("labels")
+            g.inputs.append(GraphInput(name: name, type: TensorType(.i64, [.batch])))
+            labels = ValueRef(name)
+        }
+
+        // Which values depend on a trainable parameter.
+        var needs = Set<String>()
+        for n in g.nodes {
+            if case .param(let p) = n.op { if p.trainable { needs.insert(n.name) } }
+            else if n.inputs.contains(where: { needs.contains($0.node) }) { needs.insert(n.name) }
+        }
+        guard needs.contains(outRef.node) else {
+            throw Diagnostic.error("the model output \(outRef) does not depend on any trainable parameter", at: g.location)
+        }
+
+        var e = Emitter(graph: g)
+        let lossNode = e.emit("loss", lossOp, [outRef, labels], [TensorType(.f32, [])])
+        var contributions: [ValueRef: [ValueRef]] = [:]
+        contributions[outRef] = [e.emit("loss.grad", lossGradOp, [outRef, labels], [outType])]
+        var paramGrads: [ValueRef] = []
+
+        for n in g.nodes.reversed() where needs.contains(n.name) {
+            let y = ValueRef(n.name)
+            guard let cs = contributions[y], !cs.isEmpty else { continue }
+            let gy = cs.count == 1 ? cs[0] : e.emit("\(n.name).grad_sum", .add, cs, [types[y]!])
+            func needsGrad(_ i: Int) -> Bool { i < n.inputs.count && needs.contains(n.inputs[i].node) }
+            func give(_ i: Int, _ r: ValueRef) { contributions[n.inputs[i], default: []].append(r) }
+            func t(_ i: Int) -> TensorType { types[n.inputs[i]]! }
+            switch n.op {
+            case .param:
+                paramGrads.append(e.emit("\(n.name).grad", .paramGrad, [y, gy], [types[y]!]))
+            case .conv2d(let a):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad_input", .conv2dGradInput(a), [gy, n.inputs[1]], [t(0)])) }
+                if needsGrad(1) { give(1, e.emit("\(n.name).grad_weight", .conv2dGradWeight(a), [n.inputs[0], gy], [t(1)])) }
+                if needsGrad(2) { give(2, e.emit("\(n.name).grad_bias", .conv2dGradBias(a), [gy], [t(2)])) }
+            case .depthwiseConv2d(let a):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad_input", .depthwiseConv2dGradInput(a), [gy, n.inputs[1]], [t(0)])) }
+                if needsGrad(1) { give(1, e.emit("\(n.name).grad_weight", .depthwiseConv2dGradWeight(a), [n.inputs[0], gy], [t(1)])) }
+                if needsGrad(2) { give(2, e.emit("\(n.name).grad_bias", .depthwiseConv2dGradBias(a), [gy], [t(2)])) }
+            case .linear(let a):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad_input", .linearGradInput(a), [gy, n.inputs[1]], [t(0)])) }
+                if needsGrad(1) { give(1, e.emit("\(n.name).grad_weight", .linearGradWeight(a), [n.inputs[0], gy], [t(1)])) }
+                if needsGrad(2) { give(2, e.emit("\(n.name).grad_bias", .linearGradBias(a), [gy], [t(2)])) }
+            case .batchNorm(let a):
+                let outs = a.affine ? [t(0), t(1), t(2)] : [t(0)]
+                let ins = [n.inputs[0], y, gy] + (a.affine ? [n.inputs[1]] : [])
+                let r = e.emit("\(n.name).grad", .batchNormGrad(a), ins, outs)
+                if needsGrad(0) { give(0, r) }
+                if a.affine { if needsGrad(1) { give(1, ValueRef(r.node, slot: 1)) }; if needsGrad(2) { give(2, ValueRef(r.node, slot: 2)) } }
+            case .layerNorm(let a):
+                let outs = a.affine ? [t(0), t(1), t(2)] : [t(0)]
+                let ins = [n.inputs[0], y, gy] + (a.affine ? [n.inputs[1]] : [])
+                let r = e.emit("\(n.name).grad", .layerNormGrad(a), ins, outs)
+                if needsGrad(0) { give(0, r) }
+                if a.affine { if needsGrad(1) { give(1, ValueRef(r.node, slot: 1)) }; if needsGrad(2) { give(2, ValueRef(r.node, slot: 2)) } }
+            case .activation(let f):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .activationGrad(f), [n.inputs[0], y, gy], [t(0)])) }
+            case .maxPool2d(let a):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .maxPool2dGrad(a), [n.inputs[0], y, gy], [t(0)])) }
+            case .avgPool2d(let a):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .avgPool2dGrad(a), [gy], [t(0)])) }
+            case .globalAvgPool:
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .globalAvgPoolGrad, [gy], [t(0)])) }
+            case .flatten:
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .flattenGrad, [gy], [t(0)])) }
+            case .dropout(let p):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .dropoutGrad(p: p), [y, gy], [t(0)])) }
+            case .add:
+                for i in n.inputs.indices where needsGrad(i) { give(i, gy) }
+            case .identity:
+                if needsGrad(0) { give(0, gy) }
+            case .mul:
+                guard n.inputs.count == 2 else {
+                    throw Diagnostic.error("autodiff supports mul of 2 inputs, '\(n.name)' has \(n.inputs.count)", at: n.location)
+                }
+                let r = e.emit("\(n.name).grad", .mulGrad, [n.inputs[0], n.inputs[1], gy], [t(0), t(1)])
+                if needsGrad(0) { give(0, r) }
+                if needsGrad(1) { give(1, ValueRef(r.node, slot: 1)) }
+            case .concat(let axis):
+                let r = e.emit("\(n.name).grad", .concatGrad(axis: axis), [gy], n.inputs.indices.map { t($0) })
+                for i in n.inputs.indices where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
+            case .zero:
+                break
+            case .softmax(let axis):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .softmaxGrad(axis: axis), [y, gy], [t(0)])) }
+            case .logSoftmax(let axis):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .logSoftmaxGrad(axis: axis), [y, gy], [t(0)])) }
+            default:
+                throw Diagnostic.error("autodiff does not support '\(n.op.kind.rawValue)' (node '\(n.name)')", at: n.location)
+            }
+        }
+        g = e.graph
+        g.outputs = [lossNode, outRef] + paramGrads.reversed()
+    }
+
+    /// Appends typed nodes with fresh names.
+    struct Emitter {
+        var graph: Graph
+        mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
+            let name = graph.freshName(base)
+            graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
+            return ValueRef(name)
+        }
+    }
+}

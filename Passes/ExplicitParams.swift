@@ -1,0 +1,122 @@
+// ExplicitParams: the `explicit-params` pass — turns the implicit weights of conv/linear/norm layers into `param` nodes.
+import NASCIR
+
+/// Gives every parameterized layer explicit `param` inputs, named PyTorch style after the node
+/// (`conv1.weight`, `conv1.bias`, `bn.running_mean`), with PyTorch's default initializers:
+///
+/// - `conv2d(%x)` -> `conv2d(%x, %w[, %b])`, `depthwise_conv2d` likewise; `linear(%x)` -> `linear(%x, %w[, %b])`
+/// - `batch_norm(%x)` -> `batch_norm(%x[, %gamma, %beta], %running_mean, %running_var)` (running stats not trainable)
+/// - `layer_norm(%x)` -> `layer_norm(%x[, %gamma, %beta])`
+///
+/// Layers that already have their parameters are left alone, so the pass is idempotent. Typed
+/// `separable_conv2d` nodes are first split into depthwise + pointwise convolutions (``DecomposeSeparable``). Needs the layer input
+/// types (run `shape-infer` first) and constant attributes (run `specialize` first).
+public struct ExplicitParams: Pass {
+    public let name = "explicit-params"
+    public let summary = "make layer weights explicit param nodes with PyTorch's default initializers"
+
+    /// Creates the pass.
+    public init() {}
+
+    /// Reports problems (unknown input types, non-constant attributes) in `context.diagnostics`.
+    public func run(on space: inout ModelSpace, context: inout PassContext) throws {
+        try DecomposeSeparable().run(on: &space, context: &context)
+        for gi in space.graphs.indices {
+            var g = space.graphs[gi]
+            var out: [Node] = []
+            var failed = false
+            for n in g.nodes {
+                do {
+                    let params = try Self.parameters(for: n, in: g)
+                    if params.isEmpty { out.append(n); continue }
+                    var node = n
+                    for p in params {
+                        let name = g.freshName(p.name)
+                        let pn = Node(name: name, op: .param(p), inputs: [],
+                                      types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location)
+                        g.nodes.append(pn)  // reserve the name for freshName
+                        out.append(pn)
+                        node.inputs.append(ValueRef(name))
+                    }
+                    out.append(node)
+                } catch let d as Diagnostic {
+                    context.diagnostics.emit(d)
+                    failed = true
+                    out.append(n)
+                }
+            }
+            if failed { continue }
+            g.nodes = out
+            space.graphs[gi] = g
+        }
+    }
+
+    /// The parameters a node with implicit weights needs, in input order (empty if none or already explicit).
+    public static func parameters(for n: Node, in g: Graph) throws -> [ParamAttrs] {
+        guard n.inputs.count == 1 else { return [] }
+        func inputType() throws -> TensorType {
+            guard let t = g.type(of: n.inputs[0]) else {
+                throw Diagnostic.error("'\(n.op.kind.rawValue)' needs a known input type to create its parameters (run shape-infer first)",
+                                       at: n.location)
+            }
+            return t
+        }
+        func const(_ e: ValueExpr, _ what: String) throws -> Int {
+            guard let v = e.constantInt else {
+                throw Diagnostic.error("\(what) of '\(n.op.kind.rawValue)' must be a constant here, got \(e) (run specialize first)",
+                                       at: n.location)
+            }
+            return v
+        }
+        func dim(_ t: TensorType, _ i: Int, _ what: String) throws -> Int {
+            let k = i < 0 ? t.rank + i : i
+            guard k >= 0, k < t.rank, let v = t.shape[k].value else {
+                throw Diagnostic.error("'\(n.op.kind.rawValue)' needs a fixed \(what) dimension, input is \(t)", at: n.location)
+            }
+            return v
+        }
+        let p = n.name
+        switch n.op {
+        case .conv2d(let a):
+            let t = try inputType()
+            let cin = try dim(t, 1, "channel"), out = try const(a.outChannels, "out"), k = try const(a.kernel, "kernel")
+            let groups = try const(a.groups, "groups")
+            guard groups > 0, cin % groups == 0 else {
+                throw Diagnostic.error("conv2d groups = \(groups) does not divide its \(cin) input channels", at: n.location)
+            }
+            let fanIn = cin / groups * k * k
+            var ps = [ParamAttrs(name: "\(p).weight", shape: [out, cin / groups, k, k], initializer: .kaimingUniform(fanIn: fanIn))]
+            if a.bias { ps.append(ParamAttrs(name: "\(p).bias", shape: [out], initializer: .fanInUniform(fanIn: fanIn))) }
+            return ps
+        case .depthwiseConv2d(let a):
+            let t = try inputType()
+            let c = try dim(t, 1, "channel"), k = try const(a.kernel, "kernel")
+            var ps = [ParamAttrs(name: "\(p).weight", shape: [c, 1, k, k], initializer: .kaimingUniform(fanIn: k * k))]
+            if a.bias { ps.append(ParamAttrs(name: "\(p).bias", shape: [c], initializer: .fanInUniform(fanIn: k * k))) }
+            return ps
+        case .linear(let a):
+            let t = try inputType()
+            let fin = try dim(t, -1, "feature"), out = try const(a.outFeatures, "out")
+            var ps = [ParamAttrs(name: "\(p).weight", shape: [out, fin], initializer: .kaimingUniform(fanIn: fin))]
+            if a.bias { ps.append(ParamAttrs(name: "\(p).bias", shape: [out], initializer: .fanInUniform(fanIn: fin))) }
+            return ps
+        case .batchNorm(let a):
+            let c = try dim(try inputType(), 1, "channel")
+            var ps: [ParamAttrs] = []
+            if a.affine {
+                ps.append(ParamAttrs(name: "\(p).weight", shape: [c], initializer: .ones))
+                ps.append(ParamAttrs(name: "\(p).bias", shape: [c], initializer: .zeros))
+            }
+            ps.append(ParamAttrs(name: "\(p).running_mean", shape: [c], initializer: .zeros, trainable: false))
+            ps.append(ParamAttrs(name: "\(p).running_var", shape: [c], initializer: .ones, trainable: false))
+            return ps
+        case .layerNorm(let a):
+            guard a.affine else { return [] }
+            let f = try dim(try inputType(), -1, "feature")
+            return [ParamAttrs(name: "\(p).weight", shape: [f], initializer: .ones),
+                    ParamAttrs(name: "\(p).bias", shape: [f], initializer: .zeros)]
+        default:
+            return []
+        }
+    }
+}

@@ -1,0 +1,221 @@
+// Executor: runs a Plan — seeded parameter init, forward (train/eval), train steps, parameter access.
+import NASCIR
+import NASCKernels
+import NASCData
+
+/// Whether a forward pass trains (batch statistics, dropout) or evaluates (running statistics, no dropout).
+public enum ExecutionMode: Sendable {
+    case train, eval
+}
+
+/// Walks a ``Plan`` and dispatches each step to its kernel in NASCKernels (the executor holds no math).
+///
+/// Buffers are allocated once per plan (parameters, state, optimizer state) and once per batch size
+/// (everything else); the step loop neither allocates nor copies. For the same plan, seed, machine and
+/// BLAS thread count, results are bit-for-bit reproducible.
+public final class Executor {
+    /// The plan being run.
+    public let plan: Plan
+    /// The seed of parameter init and dropout masks (restored from checkpoints).
+    public internal(set) var seed: UInt64
+    /// Training steps run so far (drives dropout masks; restored from checkpoints).
+    public internal(set) var stepsTaken = 0
+    /// Optimizer updates applied so far (Adam bias correction, SGD momentum init; restored from checkpoints).
+    public internal(set) var updatesTaken = 0
+    /// The learning rate of the next update (defaults to the plan optimizer's).
+    public var learningRate: Double
+    /// Supernet selection: the chosen candidate per ``Plan/selectors`` entry (empty for fixed subnets).
+    public var selection: [Int] = []
+
+    let memory: ExecutorMemory
+    /// The plan's kernels and guards as flat arrays, so the step loop copies no names.
+    let kernels: ContiguousArray<KernelStep>
+    let guards: ContiguousArray<StepGuard?>
+    /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans.
+    let optimizer: (any ParameterOptimizer)?
+    /// Per step: the part pointers of concat steps (bound with the batch size; empty for other steps).
+    var partPointers: [[UnsafeMutablePointer<Float>]] = []
+    var partConstPointers: [[UnsafePointer<Float>]] = []
+
+    /// Creates an executor and initializes parameters and state from `seed` (PyTorch's default schemes).
+    /// Throws a ``DiagnosticError`` if the plan is inconsistent.
+    public init(plan: Plan, seed: UInt64 = 0) throws {
+        try plan.validate()
+        self.plan = plan
+        self.seed = seed
+        self.learningRate = plan.optimizer?.learningRate ?? 0
+        optimizer = try plan.optimizer.map(Self.makeOptimizer)
+        memory = ExecutorMemory(plan: plan)
+        kernels = ContiguousArray(plan.steps.map(\.kernel))
+        guards = ContiguousArray(plan.steps.map(\.guardedBy))
+        initializeParameters()
+    }
+
+    /// The optimizer for a plan's spec (throws a ``DiagnosticError`` for invalid hyperparameters).
+    static func makeOptimizer(_ spec: OptimizerSpec) throws -> any ParameterOptimizer {
+        switch spec {
+        case .sgd(let lr, let momentum, let dampening, let wd, let nesterov):
+            return try SGD(learningRate: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: wd)
+        case .adam(let lr, let b1, let b2, let eps, let wd, let decoupled):
+            return try Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decoupledWeightDecay: decoupled)
+        }
+    }
+
+    /// FNV-1a of the UTF-8 bytes: a hash that is the same in every process (unlike `hashValue`).
+    static func stableHash(_ s: String) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return Int(bitPattern: UInt(h))
+    }
+
+    /// The batch size buffers are bound to (0 before the first run).
+    public var batchSize: Int { memory.batch }
+
+    /// Re-initializes every parameter, state and optimizer-state slot from the seed.
+    public func initializeParameters() {
+        for (i, s) in plan.slots.enumerated() where s.role.isPersistent {
+            let p = memory.f32(i), count = memory.counts[i]
+            // Seeded by the slot's name, so a parameter starts the same whatever the plan layout (fused, memory-planned).
+            var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0, Self.stableHash(s.name)))
+            switch s.initializer {
+            case .ones?: p.update(repeating: 1, count: count)
+            case .kaimingUniform(let fanIn)?, .fanInUniform(let fanIn)?:
+                let bound = fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0
+                for k in 0..<count { p[k] = rng.uniform(bound: bound) }
+            case .zeros?, nil: p.update(repeating: 0, count: count)
+            }
+        }
+        stepsTaken = 0
+        updatesTaken = 0
+    }
+
+    /// Binds buffers for a batch of `n` samples (allocates only when `n` changes).
+    public func bind(batch n: Int) throws {
+        guard n > 0 else { throw ExecutorError.error("batch size must be positive, got \(n)") }
+        if n == memory.batch { return }
+        memory.bind(batch: n)
+        partPointers = plan.steps.map { step in
+            switch step.kernel {
+            case .concat(let c), .concatBackward(let c): return c.parts.map { memory.f32($0) }
+            default: return []
+            }
+        }
+        partConstPointers = partPointers.map { $0.map { UnsafePointer($0) } }
+    }
+
+    /// Copies a batch into the input slot, and the labels (if given) into the labels slot.
+    func load(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>?, batch n: Int) throws {
+        try bind(batch: n)
+        let need = memory.counts[plan.dataInput]
+        guard data.count == need, let d = data.baseAddress else {
+            throw ExecutorError.error("input batch has \(data.count) values, the plan needs \(need) for \(n) samples")
+        }
+        memory.f32(plan.dataInput).update(from: d, count: need)
+        guard let labels else { return }
+        guard let l = plan.labelsInput else { throw ExecutorError.error("the plan has no labels input") }
+        guard labels.count == memory.counts[l], let lb = labels.baseAddress else {
+            throw ExecutorError.error("got \(labels.count) labels for a batch of \(n)")
+        }
+        memory.i64(l).update(from: lb, count: labels.count)
+    }
+
+    /// Runs the forward steps on a batch. Returns the loss if the plan has one and labels are given (without
+    /// labels the loss step is skipped). In `.train` mode batchnorm uses and updates batch statistics and
+    /// dropout drops; `.eval` uses running statistics and no dropout.
+    @discardableResult
+    public func forward(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>? = nil, batch n: Int,
+                        mode: ExecutionMode = .eval) throws -> Float? {
+        try load(data: data, labels: labels, batch: n)
+        let withLoss = labels != nil
+        for i in plan.forwardSteps where withLoss || !isLoss(i) { try run(step: i, training: mode == .train) }
+        return withLoss ? plan.loss.map { memory.f32($0)[0] } : nil
+    }
+
+    /// Array form of ``forward(data:labels:batch:mode:)``.
+    @discardableResult
+    public func forward(data: [Float], labels: [Int64]? = nil, batch n: Int, mode: ExecutionMode = .eval) throws -> Float? {
+        try data.withUnsafeBufferPointer { d in
+            guard let labels else { return try forward(data: d, labels: nil, batch: n, mode: mode) }
+            return try labels.withUnsafeBufferPointer { l in try forward(data: d, labels: l, batch: n, mode: mode) }
+        }
+    }
+
+    func isLoss(_ i: Int) -> Bool { if case .lossForward = plan.steps[i].kernel { return true } else { return false } }
+
+    /// One training step: forward in train mode, loss, backward, optimizer update at ``learningRate``.
+    /// Returns the loss.
+    @discardableResult
+    public func trainStep(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
+        let loss = try computeGradients(data: data, labels: labels, batch: n)
+        for i in plan.updateSteps { try run(step: i, training: true) }
+        stepsTaken += 1
+        updatesTaken += 1
+        return loss
+    }
+
+    /// Array form of ``trainStep(data:labels:batch:)``.
+    @discardableResult
+    public func trainStep(data: [Float], labels: [Int64], batch n: Int) throws -> Float {
+        try data.withUnsafeBufferPointer { d in try labels.withUnsafeBufferPointer { l in try trainStep(data: d, labels: l, batch: n) } }
+    }
+
+    /// Computes the loss gradients for a batch without updating (forward in train mode, then backward).
+    @discardableResult
+    public func computeGradients(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
+        guard plan.isTraining, let loss = plan.loss else {
+            throw ExecutorError.error("plan '\(plan.name)' has no backward steps (run autodiff before lower)")
+        }
+        try load(data: data, labels: labels, batch: n)
+        for i in plan.forwardSteps { try run(step: i, training: true) }
+        for i in plan.backwardSteps { try run(step: i, training: true) }
+        return memory.f32(loss)[0]
+    }
+
+    /// Array form of ``computeGradients(data:labels:batch:)``.
+    @discardableResult
+    public func computeGradients(data: [Float], labels: [Int64], batch n: Int) throws -> Float {
+        try data.withUnsafeBufferPointer { d in
+            try labels.withUnsafeBufferPointer { l in try computeGradients(data: d, labels: l, batch: n) }
+        }
+    }
+
+    /// Calls `body` with the model output of the last forward pass (no copy).
+    public func withOutput<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: memory.f32(plan.logits), count: memory.batch == 0 ? 0 : memory.counts[plan.logits]))
+    }
+
+    /// The model output of the last forward pass (`[batch, ...]` flattened).
+    public var output: [Float] { values(of: plan.logits) }
+
+    /// The values of any slot (for inspection and tests).
+    public func values(of slot: SlotID) -> [Float] {
+        guard slot >= 0, slot < plan.slots.count, plan.slots[slot].type == .f32, memory.pointers[slot] != nil else { return [] }
+        return Array(UnsafeBufferPointer(start: memory.f32(slot), count: memory.counts[slot]))
+    }
+
+    /// The slot of a parameter, state or optimizer-state tensor by name.
+    public func slot(named name: String) -> SlotID? {
+        plan.slots.firstIndex { $0.role.isPersistent && $0.name == name }
+    }
+
+    /// A parameter's (or state's) values by name.
+    public func parameter(_ name: String) -> [Float]? { slot(named: name).map { values(of: $0) } }
+
+    /// The gradient of a trainable parameter after the last train step or `computeGradients`.
+    public func gradient(of name: String) -> [Float]? {
+        guard let p = slot(named: name), let g = plan.gradients.first(where: { $0.parameter == p }) else { return nil }
+        return values(of: g.gradient)
+    }
+
+    /// Overwrites a parameter or state tensor.
+    public func setParameter(_ name: String, _ values: [Float]) throws {
+        guard let s = slot(named: name) else { throw ExecutorError.error("the plan has no parameter named '\(name)'") }
+        guard values.count == memory.counts[s] else {
+            throw ExecutorError.error("parameter '\(name)' has \(memory.counts[s]) values, got \(values.count)")
+        }
+        memory.f32(s).update(from: values, count: values.count)
+    }
+
+    /// Names of the trainable parameters, in plan order.
+    public var parameterNames: [String] { plan.slots.filter { $0.role == .parameter }.map(\.name) }
+}

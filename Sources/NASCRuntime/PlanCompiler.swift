@@ -1,0 +1,25 @@
+// PlanCompiler: the standard pass pipeline from a specialized, typed model space to an executable plan.
+import NASCIR
+import NASCPasses
+
+/// Compiles a fixed (specialized, inlined, shape-inferred) model space to a ``Plan``.
+public enum PlanCompiler {
+    /// Runs `autodiff` (when `training`) and `lower`, then any `planPasses` over the plan (e.g. `MemoryPlan`).
+    /// `options` are the pipeline options (`loss`, `label_smoothing`, `optimizer`, `lr`, `momentum`, ...).
+    /// Throws a ``DiagnosticError``.
+    public static func compile(_ space: ModelSpace, training: Bool, options: [String: String] = [:],
+                               passes extra: [any Pass] = []) throws -> Plan {
+        var space = space
+        var context = PassContext(options: options)
+        let pipeline: [any Pass] = (training ? [Autodiff()] : []) + [Lower()] + extra
+        for p in pipeline {
+            do { try p.run(on: &space, context: &context) } catch let e as DiagnosticError { throw e } catch {
+                try context.diagnostics.throwIfErrors()
+                throw DiagnosticError(Diagnostic.error("pass '\(p.name)' failed: \(error)"))
+            }
+            try context.diagnostics.throwIfErrors()
+        }
+        guard let plan = context.plan else { throw DiagnosticError(Diagnostic.error("lowering produced no plan")) }
+        return plan
+    }
+}
