@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The graph IR, its text and protobuf forms, the search space and the plan schema.
@@ -53,10 +54,25 @@ let package = Package(
             path: "Sources/NASCRuntime",
             swiftSettings: kernelFlags
         ),
+        // Multi-trial and one-shot search strategies (ask/tell), over the search space.
+        .target(
+            name: "NASCStrategies",
+            dependencies: ["NASCIR", "NASCPasses", "NASCRuntime", .product(name: "BigInt", package: "BigInt")],
+            path: "Sources/NASCStrategies"
+        ),
+        // Experiments: the on-disk store (SQLite via GRDB), trial processes, resume, limits and export.
+        .target(
+            name: "NASCExperiment",
+            dependencies: ["NASCIR", "NASCPasses", "NASCStrategies", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/NASCExperiment"
+        ),
         // The library behind the CLI verbs: everything a command does, testable without a process.
         .target(
             name: "NASCTool",
-            dependencies: ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData"],
+            dependencies: [
+                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCStrategies", "NASCExperiment",
+                .product(name: "BigInt", package: "BigInt"),
+            ],
             path: "Sources/NASCTool"
         ),
         // The `nasc` command: one file per verb, a thin layer over NASCTool.
@@ -65,13 +81,17 @@ let package = Package(
             dependencies: ["NASCTool", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/nasc"
         ),
-        .testTarget(name: "NASCIRTests", dependencies: ["NASCIR"], path: "Tests/NASCIRTests"),
+        .testTarget(name: "NASCIRTests", dependencies: ["NASCIR"], path: "Tests/NASCIRTests", exclude: ["Inputs"]),
         .testTarget(name: "NASCPassesTests", dependencies: ["NASCIR", "NASCPasses"], path: "Tests/NASCPassesTests", exclude: ["Golden"]),
-        .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests"),
-        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests"),
+        .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests", exclude: ["Diagnostics"]),
+        .testTarget(name: "NASCKernelsTests", dependencies: ["NASCKernels"], path: "Tests/NASCKernelsTests", exclude: ["Fixtures"]),
         .testTarget(name: "NASCDataTests", dependencies: ["NASCData", "NASCIR"], path: "Tests/NASCDataTests"),
         .testTarget(name: "NASCRuntimeTests", dependencies: ["NASCRuntime", "NASCKernels", "NASCIR", "NASCPasses", "NASCData"],
                     path: "Tests/NASCRuntimeTests", exclude: ["Fixtures"]),
+        .testTarget(name: "NASCStrategiesTests", dependencies: ["NASCStrategies", "NASCIR", "NASCPasses"],
+                    path: "Tests/NASCStrategiesTests"),
+        .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
+                    path: "Tests/NASCExperimentTests"),
         .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
     ]
 )

@@ -8,6 +8,7 @@ pkg-config --exists openblas 2>/dev/null || need_apt+=(libopenblas-dev pkg-confi
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v protoc-c >/dev/null 2>&1 || need_apt+=(protobuf-c-compiler)
 [ -f /usr/include/protobuf-c/protobuf-c.h ] || need_apt+=(libprotobuf-c-dev)
+[ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -227,6 +227,15 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// Tensor inputs as written in a space, before parameters are explicit: parameterized layers take exactly
+    /// one (their weights become inputs only after `explicit-params`); other ops as ``arity``.
+    public var spaceArity: Int? {
+        switch self {
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        default: return arity
+        }
+    }
+
     /// The fewest inputs a variadic op takes.
     public var minInputs: Int {
         switch self {

@@ -70,6 +70,22 @@ public enum ProtoIO {
         }
     }
 
+    /// The protobuf JSON form of a model space's `NascFile` (for `nasc dump --format json`), fields in schema order.
+    public static func json(_ space: ModelSpace) throws -> String {
+        let payload = try converting("model space '\(space.name)'") { try space.toProto() }
+        var file = Nasc_Ir_NascFile()
+        file.formatVersion = UInt32(ModelSpace.formatVersion)
+        file.producer = producer
+        file.payload = .space(payload)
+        var options = JSONEncodingOptions()
+        options.preserveProtoFieldNames = true
+        do {
+            return try file.jsonString(options: options)
+        } catch {
+            throw DiagnosticError(Diagnostic.error("cannot encode nasc protobuf JSON: \(error)"))
+        }
+    }
+
     /// Wraps a payload in a `NascFile` with the current format version and serializes it deterministically.
     static func serialize(_ payload: Nasc_Ir_NascFile.OneOf_Payload) throws -> [UInt8] {
         var file = Nasc_Ir_NascFile()

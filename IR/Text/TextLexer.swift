@@ -16,6 +16,8 @@ final class TextLexer {
     init(_ text: String, file: String) {
         self.bytes = Array(text.utf8)
         self.file = file
+        // A UTF-8 byte-order mark is not part of the text.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
     }
 
     /// Every token, ending with exactly one `.eof`.
@@ -51,7 +53,7 @@ final class TextLexer {
     private func next() -> TextToken {
         while let b = peek() {
             if b == 0x20 || b == 0x09 || b == 0x0D {
-                advance()
+                skipASCII { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
             } else if b == 0x2F, peek(1) == 0x2F, atLineStart {
                 while let c = peek(), c != 0x0A { advance() }
             } else {
@@ -143,28 +145,37 @@ final class TextLexer {
 
     private func identifier() -> String {
         let start = i
-        while let b = peek(), TextNames.isIdentifierChar(b) { advance() }
+        skipASCII(TextNames.isIdentifierChar)
         return text(from: start)
+    }
+
+    /// Advances over ASCII bytes (never newlines) matching `match`, in one pass.
+    private func skipASCII(_ match: (UInt8) -> Bool) {
+        let b = bytes, n = b.count
+        var j = i
+        while j < n && match(b[j]) { j += 1 }
+        column += j - i
+        i = j
     }
 
     /// `digits [. digits] [(e|E) [+|-] digits]`; anything identifier-like glued on makes it malformed.
     private func number(line l: Int, column c: Int) -> TextToken {
         let start = i
-        while let b = peek(), TextNames.isDigit(b) { advance() }
+        skipASCII(TextNames.isDigit)
         if peek() == 0x2E, let d = peek(1), TextNames.isDigit(d) {
             advance()
-            while let b = peek(), TextNames.isDigit(b) { advance() }
+            skipASCII(TextNames.isDigit)
         }
         if let e = peek(), e == 0x65 || e == 0x45 {
             var k = 1
             if let s = peek(1), s == 0x2B || s == 0x2D { k = 2 }
             if let d = peek(k), TextNames.isDigit(d) {
                 for _ in 0..<k { advance() }
-                while let b = peek(), TextNames.isDigit(b) { advance() }
+                skipASCII(TextNames.isDigit)
             }
         }
         if let b = peek(), TextNames.isIdentifierChar(b) {
-            while let b = peek(), TextNames.isIdentifierChar(b) { advance() }
+            skipASCII(TextNames.isIdentifierChar)
             let bad = text(from: start)
             error("malformed number '\(bad)'", line: l, column: c)
             return TextToken(kind: .invalid, text: bad, line: l, column: c)
@@ -198,8 +209,17 @@ final class TextLexer {
                     out.append(e)
                 }
             default:
-                out.append(b)
-                advance()
+                // A run of ordinary bytes in one pass.
+                let all = bytes, n = all.count
+                var j = i
+                while j < n {
+                    let c = all[j]
+                    if c == 0x22 || c == 0x5C || c == 0x0A { break }
+                    if c & 0xC0 != 0x80 { column += 1 }
+                    j += 1
+                }
+                out.append(contentsOf: all[i..<j])
+                i = j
             }
         }
         error("unterminated string literal", line: l, column: c)

@@ -95,10 +95,24 @@ extension TextParser {
                     current[i].value = emptyForms[form[i]]
                     continue
                 }
-                report(message, at: named.last.map { attrs[$0].nameToken } ?? kindToken)
+                if let i = named.last {
+                    report(message, at: attrs[i].nameToken)
+                } else if let missing = Self.firstQuoted(message),
+                          let typo = attrs.first(where: { TextNames.editDistance($0.attribute.name, missing) <= 2 }) {
+                    // A required attribute is missing and a near-miss is present: point at the likely typo.
+                    report(message, at: typo.nameToken, hint: "did you mean '\(missing)' instead of '\(typo.attribute.name)'?")
+                } else {
+                    report(message, at: kindToken)
+                }
                 return nil
             }
         }
+    }
+
+    /// The first `'...'` in a message (the attribute an ``AttributeError`` names).
+    static func firstQuoted(_ message: String) -> String? {
+        let parts = message.split(separator: "'", omittingEmptySubsequences: false)
+        return parts.count >= 3 ? String(parts[1]) : nil
     }
 
     // MARK: Numbers
@@ -139,6 +153,9 @@ extension TextParser {
 
     /// `cond ? a : b`, or a comparison.
     func expression() throws -> ValueExpr {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw fail("expression is nested too deeply", at: tok) }
         let c = try binary(level: 1)
         guard accept("?") else { return c }
         let a = try expression()

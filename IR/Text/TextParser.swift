@@ -13,7 +13,7 @@ final class TextParser {
     var diagnostics: [Diagnostic]
     /// Current nesting of value expressions (bounded so hostile input cannot exhaust the stack).
     var depth = 0
-    static let maxDepth = 64
+    static let maxDepth = 200
 
     var spaceName = ""
     var root = ""
@@ -96,7 +96,6 @@ final class TextParser {
 
     /// Parses the whole input; throws every diagnostic found.
     func parse() throws -> ModelSpace {
-        let first = tok
         while true {
             skipNewlines()
             if tok.kind == .eof { break }
@@ -115,7 +114,8 @@ final class TextParser {
             }
         }
         if !sawHeader {
-            report("missing header 'space \"name\" version \(ModelSpace.formatVersion) root @graph'", at: first)
+            diagnostics.append(.error("missing header 'space \"name\" version \(ModelSpace.formatVersion) root @graph'",
+                                      at: SourceLocation(file: file, line: 1, column: 1)))
         }
         if !diagnostics.isEmpty {
             let sorted = diagnostics.enumerated().sorted {

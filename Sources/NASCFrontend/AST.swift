@@ -22,6 +22,8 @@ public indirect enum ExprKind: Hashable, Sendable {
     case list([Expr])
     /// `xs[i]`: an element of a list or tuple (negative indices count from the end).
     case index(Expr, Expr)
+    /// Stands for an expression that failed to parse (already reported); elaborates to nothing, silently.
+    case invalid
 }
 
 /// An expression and where it starts.
@@ -136,6 +138,8 @@ public struct Program: Hashable, Sendable {
     public var blocks: [BlockDecl]
     /// Top-level statements: the root graph.
     public var statements: [Stmt]
+    /// Names bound (or blocks declared) by statements that failed to parse; their uses report nothing more.
+    public var brokenNames: Set<String> = []
     /// Creates a program.
     public init(spaceName: String? = nil, inputs: [InputDecl] = [], blocks: [BlockDecl] = [], statements: [Stmt] = []) {
         self.spaceName = spaceName; self.inputs = inputs; self.blocks = blocks; self.statements = statements

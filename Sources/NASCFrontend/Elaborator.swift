@@ -27,6 +27,13 @@ final class Elaborator {
     var usedGraphNames: Set<String> = []
     var usedPaths: Set<String> = []
     var blockStack: [String] = []
+    /// Names whose definition failed to parse: using them reports nothing new.
+    var brokenNames: Set<String> = []
+    /// Block applications being elaborated, innermost last: (block name, where it is applied).
+    var instanceStack: [(block: String, site: SourceLocation)] = []
+    /// Nodes emitted so far across all graphs; elaboration stops past ``maxNodes``.
+    var totalNodes = 0
+    static let maxNodes = 200_000
 
     static let primitives: Set<String> = ["choice", "layer_choice", "input_choice", "repeat", "cell", "channels", "min", "max", "range", "map", "len"]
     static let symbols: Set<String> = ["same", "valid", "sum", "mean", "concat", "none", "any", "all", "loose_end"]
@@ -34,13 +41,25 @@ final class Elaborator {
     init(file: String) { self.file = file }
 
     func error(_ message: String, at loc: SourceLocation, hint: String? = nil, notes: [Diagnostic] = []) -> ElaborationFailure {
-        diags.emit(Diagnostic(.error, at: loc, message, hint: hint, notes: notes))
+        var all = notes
+        if let inst = instanceStack.last, inst.site != loc {
+            all.append(Diagnostic(.note, at: inst.site, "in block '\(inst.block)' applied here"))
+        }
+        diags.emit(Diagnostic(.error, at: loc, message, hint: hint, notes: all))
         return ElaborationFailure()
+    }
+
+    /// Where each node's innermost block instance was applied: graph -> node -> (block, site).
+    var instanceSites: [String: [String: (block: String, site: SourceLocation)]] {
+        var out: [String: [String: (block: String, site: SourceLocation)]] = [:]
+        for b in builders where !b.sites.isEmpty { out[b.name] = b.sites }
+        return out
     }
 
     // MARK: Program
 
     func elaborate(_ program: Program) -> ModelSpace {
+        brokenNames = program.brokenNames
         for b in program.blocks {
             if let prev = blocks[b.name] {
                 _ = error("block '\(b.name)' is declared twice", at: b.location,
@@ -60,7 +79,7 @@ final class Elaborator {
             guard let shape = inp.shape else { continue }
             if scope[inp.name] != nil { _ = error("input '\(inp.name)' is declared twice", at: inp.location); continue }
             guard let type = try? fixedShape(shape, scope: scope, ctx: ctx) else { scope[inp.name] = .poisoned; continue }
-            root.inputs.append(GraphInput(name: inp.name, type: type, location: inp.location))
+            root.addInput(GraphInput(name: inp.name, type: type, location: inp.location))
             let ch: ValueExpr? = type.shape.count > 1 ? type.shape[1].value.map { .int($0) } : nil
             scope[inp.name] = .tensor(TensorVal(ref: ValueRef(inp.name), graph: root.id, channels: ch, location: inp.location))
         }
@@ -73,7 +92,9 @@ final class Elaborator {
         var graphs = [root.graph]
         graphs += builders.filter { $0.id != root.id }.map(\.graph)
         let name = program.spaceName ?? Self.baseName(file)
-        return ModelSpace(name: name, root: "main", graphs: graphs, valueChoices: valueChoices)
+        // A value choice no attribute reads is not part of the space (as in NNI, where it never reaches the model).
+        let used = Set(graphs.flatMap { $0.nodes.flatMap(\.op.valueLabels) })
+        return ModelSpace(name: name, root: "main", graphs: graphs, valueChoices: valueChoices.filter { used.contains($0.label) })
     }
 
     static func baseName(_ file: String) -> String {
@@ -113,7 +134,15 @@ final class Elaborator {
             guard let v = e.constantInt, v > 0 else {
                 throw error("a shape dimension must be a positive integer", at: d.location)
             }
+            guard v <= 1 << 24 else { throw error("a shape dimension must be at most \(1 << 24)", at: d.location) }
             dims.append(.fixed(v))
+        }
+        let (elements, overflow) = dims.reduce((1, false)) { acc, d in
+            let (p, o) = acc.0.multipliedReportingOverflow(by: d.value ?? 1)
+            return (p, acc.1 || o)
+        }
+        guard !overflow, elements <= 1 << 36 else {
+            throw error("the input has too many elements per sample", at: shape.location)
         }
         return TensorType(shape.dtype, dims)
     }
@@ -254,6 +283,16 @@ final class Elaborator {
             default: throw error("'\(op.rawValue)' needs numbers, not \(xv.describe)", at: a.location)
             }
             guard case .number(let x) = xv, case .number(let y) = yv else { throw ElaborationFailure() }
+            if case .int(let p)? = x.constant, case .int(let q)? = y.constant {
+                let overflow: Bool
+                switch op {
+                case .add: overflow = p.addingReportingOverflow(q).overflow
+                case .sub: overflow = p.subtractingReportingOverflow(q).overflow
+                case .mul: overflow = p.multipliedReportingOverflow(by: q).overflow
+                default: overflow = false
+                }
+                if overflow { throw error("integer overflow in \(p) \(op.rawValue) \(q)", at: e.location) }
+            }
             if let cy = y.constant, cy.asDouble == 0, [.div, .floorDiv, .mod].contains(op) {
                 throw error("division by zero", at: b.location)
             }
@@ -264,22 +303,29 @@ final class Elaborator {
             let x = try number(a, scope: scope, ctx: ctx, what: "a conditional whose condition is a value choice")
             let y = try number(b, scope: scope, ctx: ctx, what: "a conditional whose condition is a value choice")
             return .number(.cond(cv, x, y))
-        case .pipe(let l, let r):
-            let lv = try eval(l, scope: scope, ctx: ctx)
-            let rv = try eval(r, scope: scope, ctx: ctx)
-            switch (lv, rv) {
-            case (.poisoned, _), (_, .poisoned): throw ElaborationFailure()
-            case (.layer(let a), .layer(let b)): return .layer(.sequence(a, b))
-            case (.tensor(let t), .layer(let f)):
-                return .tensor(try apply(f, to: [t], ctx: ctx, at: r.location))
-            case (.tuple(let ts), .layer(let f)):
-                return .tensor(try apply(f, to: ts, ctx: ctx, at: r.location))
-            case (_, .layer):
-                throw error("'->' feeds a tensor or a layer into a layer, but its left side is \(lv.describe)", at: l.location)
-            default:
-                throw error("the right side of '->' must be a layer, not \(rv.describe)", at: r.location,
-                            hint: "write an op or block, e.g. 'x -> relu' or 'x -> conv2d(out: 16, kernel: 3)'")
+        case .pipe:
+            // Evaluated iteratively: `x -> a -> b -> ...` may be long.
+            var steps: [Expr] = []
+            var head = e
+            while case .pipe(let l, let r) = head.kind { steps.append(r); head = l }
+            var acc = try eval(head, scope: scope, ctx: ctx)
+            var accLoc = head.location
+            for r in steps.reversed() {
+                let rv = try eval(r, scope: scope, ctx: ctx)
+                switch (acc, rv) {
+                case (.poisoned, _), (_, .poisoned): throw ElaborationFailure()
+                case (.layer(let a), .layer(let b)): acc = .layer(.sequence(a, b))
+                case (.tensor(let t), .layer(let f)): acc = .tensor(try apply(f, to: [t], ctx: ctx, at: r.location))
+                case (.tuple(let ts), .layer(let f)): acc = .tensor(try apply(f, to: ts, ctx: ctx, at: r.location))
+                case (_, .layer):
+                    throw error("'->' feeds a tensor or a layer into a layer, but its left side is \(acc.describe)", at: accLoc)
+                default:
+                    throw error("the right side of '->' must be a layer, not \(rv.describe)", at: r.location,
+                                hint: "write an op or block, e.g. 'x -> relu' or 'x -> conv2d(out: 16, kernel: 3)'")
+                }
+                accLoc = r.location
             }
+            return acc
         case .index(let base, let idx):
             let bv = try eval(base, scope: scope, ctx: ctx)
             let i = try constantInt(idx, scope: scope, ctx: ctx, what: "an index")
@@ -293,6 +339,8 @@ final class Elaborator {
             let k = i < 0 ? i + items.count : i
             guard k >= 0, k < items.count else { throw error("index \(i) is out of range for \(items.count) element\(items.count == 1 ? "" : "s")", at: idx.location) }
             return items[k]
+        case .invalid:
+            throw ElaborationFailure()
         case .call(let callee, let args, let body):
             return try evalCall(callee: callee, args: args ?? [], body: body, at: e.location, scope: scope, ctx: ctx)
         }
@@ -316,6 +364,7 @@ final class Elaborator {
             if case .poisoned = v { throw ElaborationFailure() }
             return v
         }
+        if brokenNames.contains(n) && OpCatalog.lookup(n) == nil && blocks[n] == nil { throw ElaborationFailure() }
         if let spec = OpCatalog.lookup(n) {
             return .layer(try makeOp(spec, name: n, args: [], at: loc, scope: scope, ctx: ctx))
         }
@@ -336,201 +385,5 @@ final class Elaborator {
         let names = Array(scope.values.keys) + OpCatalog.allNames + Array(blocks.keys) + Array(Self.primitives)
         let hint = closest(n, among: names).map { "did you mean '\($0)'?" }
         throw error("unknown name '\(n)'", at: loc, hint: hint ?? "bind it first ('\(n) = ...'), or declare a block or input with that name")
-    }
-
-    // MARK: Calls
-
-    func evalCall(callee: Expr, args: [Argument], body: BraceBody?, at loc: SourceLocation, scope: Scope, ctx: ElabContext) throws -> Value {
-        if case .name(let n) = callee.kind, scope[n] == nil {
-            if Self.primitives.contains(n) {
-                return try evalPrimitive(n, args: args, body: body, at: callee.location, scope: scope, ctx: ctx)
-            }
-            if body != nil {
-                throw error("only layer_choice, repeat and cell take a '{ ... }' body", at: body!.location)
-            }
-            if let spec = OpCatalog.lookup(n) {
-                // Positional tensors apply the op at once; otherwise it is a layer.
-                var tensors: [TensorVal] = []
-                var rest: [(Argument, Value?)] = []
-                for a in args {
-                    if a.label == nil && rest.isEmpty {
-                        let v = try eval(a.value, scope: scope, ctx: ctx)
-                        switch v {
-                        case .tensor(let t): tensors.append(t); continue
-                        case .tuple(let ts): tensors += ts; continue
-                        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .tensor = $0 { return true }; return false }):
-                            for case .tensor(let t) in items { tensors.append(t) }
-                            continue
-                        default: rest.append((a, v)); continue
-                        }
-                    }
-                    rest.append((a, nil))
-                }
-                let layer = try makeOp(spec, name: n, args: rest, at: callee.location, scope: scope, ctx: ctx)
-                if tensors.isEmpty { return .layer(layer) }
-                return .tensor(try apply(layer, to: tensors, ctx: ctx, at: callee.location))
-            }
-            if let b = blocks[n] {
-                return .layer(try instantiate(b, args: args, at: callee.location, scope: scope, ctx: ctx))
-            }
-        }
-        if body != nil { throw error("only layer_choice, repeat and cell take a '{ ... }' body", at: body!.location) }
-        // Applying a layer value: `MBConv(16, 3)(x)`.
-        let f = try eval(callee, scope: scope, ctx: ctx)
-        guard case .layer(let layer) = f else {
-            if case .poisoned = f { throw ElaborationFailure() }
-            throw error("\(f.describe.prefix(1).uppercased() + f.describe.dropFirst()) cannot be called", at: callee.location)
-        }
-        var tensors: [TensorVal] = []
-        for a in args {
-            if a.label != nil { throw error("a layer is applied to tensors only; named argument '\(a.label!)' is not allowed here", at: a.labelLocation) }
-            switch try eval(a.value, scope: scope, ctx: ctx) {
-            case .tensor(let t): tensors.append(t)
-            case .tuple(let ts): tensors += ts
-            case .poisoned: throw ElaborationFailure()
-            case let v: throw error("a layer is applied to tensors, not \(v.describe)", at: a.value.location)
-            }
-        }
-        return .tensor(try apply(layer, to: tensors, ctx: ctx, at: callee.location))
-    }
-
-    /// Builds an op layer from named (and positional number) arguments, checking every attribute.
-    func makeOp(_ spec: OpSpec, name: String, args: [(Argument, Value?)], at loc: SourceLocation, scope: Scope, ctx: ElabContext) throws -> Layer {
-        var given: [String: (Argument, Value?)] = [:]
-        var order: [String] = []
-        var positionalIndex = 0
-        var failed = false
-        for (a, pre) in args {
-            let attrName: String
-            if let l = a.label {
-                attrName = OpCatalog.attributeAliases[l].flatMap { spec.attribute($0) != nil ? $0 : nil } ?? l
-                guard spec.attribute(attrName) != nil else {
-                    let known = spec.attributes.map(\.name)
-                    let hint = closest(l, among: known).map { "did you mean '\($0)'?" }
-                        ?? (known.isEmpty ? "\(name) takes no attributes" : "\(name) accepts: " + known.joined(separator: ", "))
-                    _ = error("unknown attribute '\(l)' for \(name)", at: a.labelLocation, hint: hint)
-                    failed = true
-                    continue
-                }
-            } else {
-                guard positionalIndex < spec.positional.count else {
-                    _ = error("too many arguments for \(name)", at: a.value.location,
-                              hint: spec.positional.isEmpty ? "\(name) takes tensor inputs and named attributes only"
-                                : "positional arguments after the tensors are: " + spec.positional.joined(separator: ", "))
-                    failed = true
-                    continue
-                }
-                attrName = spec.positional[positionalIndex]
-                positionalIndex += 1
-            }
-            if given[attrName] != nil {
-                _ = error("attribute '\(attrName)' is given twice", at: a.labelLocation)
-                failed = true
-                continue
-            }
-            given[attrName] = (a, pre)
-            order.append(attrName)
-        }
-        var attrs: [NamedAttribute] = []
-        for n in order {
-            guard let (arg, pre) = given[n], let aspec = spec.attribute(n) else { continue }
-            var c = ctx
-            c.attribute = n
-            do { attrs.append(NamedAttribute(n, try attributeValue(arg.value, pre: pre, spec: aspec, op: name, scope: scope, ctx: c))) }
-            catch { failed = true }
-        }
-        for a in spec.attributes where given[a.name] == nil {
-            if a.required {
-                _ = error("\(name) requires attribute '\(a.name)'", at: loc,
-                          hint: "e.g. \(name)(" + spec.attributes.filter(\.required).map { "\($0.name): ..." }.joined(separator: ", ") + ")")
-                failed = true
-            } else if let d = a.defaultValue {
-                attrs.append(NamedAttribute(a.name, .expr(d)))
-            }
-        }
-        if failed { throw ElaborationFailure() }
-        do { _ = try Op(kind: spec.kind, attributes: attrs) } catch {
-            throw self.error("invalid attributes for \(name): \(error)", at: loc)
-        }
-        return .op(spec, attrs, loc)
-    }
-
-    func attributeValue(_ e: Expr, pre: Value?, spec: AttrSpec, op: String, scope: Scope, ctx: ElabContext) throws -> Attribute {
-        if spec.type == .padding, case .name(let s) = e.kind, scope[s] == nil {
-            guard s == "same" || s == "valid" else { throw error("padding must be a number, same or valid", at: e.location) }
-            return .symbol(s)
-        }
-        let v = try pre ?? eval(e, scope: scope, ctx: ctx)
-        switch (spec.type, v) {
-        case (_, .poisoned): throw ElaborationFailure()
-        case (.padding, .string(let s)), (.padding, .symbol(let s)):
-            guard s == "same" || s == "valid" else { throw error("padding must be a number, \"same\" or \"valid\"", at: e.location) }
-            return .symbol(s)
-        case (.padding, .number(let x)), (.expr, .number(let x)):
-            return .expr(x)
-        case (.constInt, .number(let x)), (.constFloat, .number(let x)):
-            if let l = x.labels.first {
-                throw error("value choice '\(l)' cannot be used for '\(spec.name)' of \(op): it must be fixed when the space is compiled",
-                            at: e.location, hint: "use a constant, or a layer_choice over the variants")
-            }
-            if spec.type == .constInt {
-                guard case .int? = x.constant else { throw error("'\(spec.name)' of \(op) must be an integer", at: e.location) }
-            }
-            return .expr(x)
-        case (.bool, .bool(let b)): return .bool(b)
-        case (.bool, _): throw error("'\(spec.name)' of \(op) must be true or false, not \(v.describe)", at: e.location)
-        default: throw error("'\(spec.name)' of \(op) must be a number, not \(v.describe)", at: e.location)
-        }
-    }
-
-    /// Binds a block's parameters; the body is elaborated when the instance is applied.
-    func instantiate(_ b: BlockDecl, args: [Argument], at loc: SourceLocation, scope: Scope, ctx: ElabContext) throws -> Layer {
-        var bound = Scope()
-        var positional = 0
-        var failed = false
-        for a in args {
-            let pname: String
-            if let l = a.label {
-                guard b.parameters.contains(where: { $0.name == l }) else {
-                    let hint = closest(l, among: b.parameters.map(\.name)).map { "did you mean '\($0)'?" }
-                        ?? "parameters of \(b.name): " + b.parameters.map(\.name).joined(separator: ", ")
-                    _ = error("block '\(b.name)' has no parameter '\(l)'", at: a.labelLocation, hint: hint)
-                    failed = true; continue
-                }
-                pname = l
-            } else {
-                guard positional < b.parameters.count else {
-                    _ = error("too many arguments for block '\(b.name)': it takes \(b.parameters.count)", at: a.value.location,
-                              hint: "to apply the block to tensors write '\(b.name)(...)(x)' or 'x -> \(b.name)(...)'")
-                    failed = true; continue
-                }
-                pname = b.parameters[positional].name
-                positional += 1
-            }
-            if bound[pname] != nil { _ = error("parameter '\(pname)' is given twice", at: a.labelLocation); failed = true; continue }
-            do {
-                var c = ctx
-                c.attribute = pname
-                let v = try eval(a.value, scope: scope, ctx: c)
-                if case .tensor = v {
-                    _ = error("block parameters are not tensors; pass tensors as inputs: '\(b.name)(...)(x)'", at: a.value.location)
-                    failed = true; continue
-                }
-                bound[pname] = v
-            } catch { failed = true }
-        }
-        for p in b.parameters where bound[p.name] == nil {
-            if let d = p.defaultValue {
-                var c = ctx
-                c.attribute = p.name
-                do { bound[p.name] = try eval(d, scope: bound, ctx: c) } catch { failed = true }
-            } else {
-                _ = error("missing argument '\(p.name)' for block '\(b.name)'", at: loc,
-                          hint: "\(b.name) takes (" + b.parameters.map(\.name).joined(separator: ", ") + ")")
-                failed = true
-            }
-        }
-        if failed { throw ElaborationFailure() }
-        return .block(b, bound, loc)
     }
 }

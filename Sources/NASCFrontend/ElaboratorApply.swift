@@ -8,13 +8,17 @@ extension Elaborator {
 
     func apply(_ layer: Layer, to inputsIn: [TensorVal], ctx: ElabContext, at loc: SourceLocation) throws -> TensorVal {
         let inputs = try inputsIn.map { try own($0, ctx: ctx, at: loc) }
+        totalNodes += 1
+        if totalNodes > Self.maxNodes {
+            throw error("the space is too large: more than \(Self.maxNodes) nodes", at: loc, hint: "reduce loop counts, repeat depths or cell sizes")
+        }
         switch layer {
         case .op(let spec, let attrs, let opLoc):
-            if let n = spec.kind.arity, inputs.count != n {
+            if let n = spec.kind.spaceArity, inputs.count != n {
                 throw error("\(spec.kind.rawValue) takes \(n) input\(n == 1 ? "" : "s"), but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given", at: loc,
                             hint: n == 1 && inputs.count > 1 ? "combine the tensors first, e.g. with add or concat" : nil)
             }
-            if spec.kind.arity == nil, inputs.count < spec.kind.minInputs {
+            if spec.kind.spaceArity == nil, inputs.count < spec.kind.minInputs {
                 throw error("\(spec.kind.rawValue) takes at least \(spec.kind.minInputs) inputs, but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given",
                             at: loc, hint: "e.g. add(a, b) or (a, b) -> add")
             }
@@ -23,6 +27,7 @@ extension Elaborator {
                 throw self.error("invalid attributes for \(spec.kind.rawValue): \(error)", at: opLoc)
             }
             let ref = ctx.builder.add(op, inputs: inputs.map(\.ref), base: ctx.namePrefix + (ctx.binding.map { "\($0)_\(spec.kind.rawValue)" } ?? spec.kind.rawValue), location: opLoc)
+            if let inst = instanceStack.last { ctx.builder.sites[ref.node] = inst }
             return TensorVal(ref: ref, graph: ctx.builder.id, channels: channels(of: op, inputs: inputs), location: opLoc)
 
         case .block(let b, let bound, _):
@@ -44,7 +49,8 @@ extension Elaborator {
             for (decl, t) in zip(b.inputs, inputs) { scope[decl.name] = .tensor(t) }
             let inner = ElabContext(builder: ctx.builder, path: ctx.path + [inst], namePrefix: ctx.namePrefix + inst + "_", binding: nil)
             blockStack.append(b.name)
-            defer { blockStack.removeLast() }
+            instanceStack.append((b.name, loc))
+            defer { blockStack.removeLast(); instanceStack.removeLast() }
             let before = diags.diagnostics.count
             let outs = runStatements(b.body, scope: &scope, ctx: inner, what: "block '\(b.name)'")
             if diags.diagnostics.count > before { throw ElaborationFailure() }
@@ -53,9 +59,16 @@ extension Elaborator {
             }
             return outs[0]
 
-        case .sequence(let a, let b):
-            let mid = try apply(a, to: inputs, ctx: ctx, at: loc)
-            return try apply(b, to: [mid], ctx: ctx, at: loc)
+        case .sequence:
+            // Flattened and applied iteratively: composed chains may be long.
+            var parts: [Layer] = []
+            var stack = [layer]
+            while let l = stack.popLast() {
+                if case .sequence(let a, let b) = l { stack.append(b); stack.append(a) } else { parts.append(l) }
+            }
+            var cur = try apply(parts[0], to: inputs, ctx: ctx, at: loc)
+            for p in parts.dropFirst() { cur = try apply(p, to: [cur], ctx: ctx, at: loc) }
+            return cur
 
         case .layerChoice(let label, let cands, let lcLoc):
             try registerLabel(label, kind: "layer choice", signature: "candidates [" + cands.map(\.name).joined(separator: ", ") + "]", at: lcLoc)
@@ -163,7 +176,7 @@ extension Elaborator {
         var ins: [TensorVal] = []
         for (k, t) in inputs.enumerated() {
             let n = k == 0 ? "x" : "x\(k)"
-            b.inputs.append(GraphInput(name: n, type: Self.unknownInputType, location: location))
+            b.addInput(GraphInput(name: n, type: Self.unknownInputType, location: location))
             ins.append(TensorVal(ref: ValueRef(n), graph: b.id, channels: t.channels, location: location))
         }
         let ctx = ElabContext(builder: b, path: path, namePrefix: "", binding: nil)
@@ -201,7 +214,7 @@ extension Elaborator {
             return total
         case .flatten: return nil
         case .call, .layerChoice, .inputChoice, .repeated, .cell: return nil
-        default: return nil  // training ops (params, losses, gradients) never appear in a .nas space
+        default: return nil  // training ops never appear in a space
         }
     }
 }

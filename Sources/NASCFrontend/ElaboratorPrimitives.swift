@@ -144,7 +144,8 @@ extension Elaborator {
             case 2: (lo, hi) = (bounds[0], bounds[1])
             default: throw error("range takes one or two integers: range(n) or range(a, b)", at: loc)
             }
-            guard hi - lo <= 1024 else { throw error("range of \(hi - lo) elements is too long (at most 1024)", at: loc) }
+            let (span, overflow) = hi.subtractingReportingOverflow(lo)
+            guard !overflow, span <= 1024 else { throw error("range(\(lo), \(hi)) is too long (at most 1024 elements)", at: loc) }
             return .list(lo < hi ? (lo..<hi).map { .number(.int($0)) } : [])
         case "len":
             guard args.count == 1, args[0].label == nil else { throw error("len takes one list: len(xs)", at: loc) }

@@ -1,5 +1,6 @@
 // Frontend: the entry point that turns a `.nas` source file into a ModelSpace.
 import NASCIR
+import NASCPasses
 
 /// The .nas space language: parse, elaborate into the graph IR, and check every shape of the space.
 public enum Frontend {
@@ -11,12 +12,23 @@ public enum Frontend {
     /// - Throws: ``DiagnosticError`` with all errors found, in source order.
     public static func compile(source: String, file: String) throws -> ModelSpace {
         let (program, parseDiags) = Parser.parse(source: source, file: file)
-        if parseDiags.contains(where: { $0.severity == .error }) { throw DiagnosticError(sorted(parseDiags)) }
         let elaborator = Elaborator(file: file)
         let space = elaborator.elaborate(program)
-        if elaborator.diags.hasErrors { throw DiagnosticError(sorted(elaborator.diags.diagnostics)) }
-        let (checkDiags, typed) = StaticChecker(space: space).run()
+        // Statements that parsed are elaborated even when others did not, so one run reports both kinds of
+        // error; names bound by the broken statements stay silent. Shapes are checked only for a whole file.
+        let hasParseErrors = parseDiags.contains { $0.severity == .error }
+        if hasParseErrors || elaborator.diags.hasErrors {
+            throw DiagnosticError(sorted(parseDiags + elaborator.diags.diagnostics))
+        }
+        let (checkDiags, typed) = StaticChecker(space: space, sites: elaborator.instanceSites).run()
         if checkDiags.contains(where: { $0.severity == .error }) { throw DiagnosticError(checkDiags) }
+        // The IR's own invariants (structure, labels, known types); a failure here is a frontend bug, but it
+        // is still reported as located diagnostics rather than a crash.
+        try Verifier.verifyOrThrow(typed)
+        let searchSpace = try SearchSpace(typed)
+        // Small spaces are also checked subnet by subnet with the passes' shape rules.
+        let subnetErrors = SubnetCheck.run(typed, searchSpace: searchSpace)
+        if !subnetErrors.isEmpty { throw DiagnosticError(subnetErrors) }
         return typed
     }
 

@@ -126,6 +126,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The closest candidate within a small distance, for "did you mean 'x'?" hints.
 func closest(_ name: String, among names: [String]) -> String? {
-    let scored = names.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }.filter { $0.1 <= max(2, name.count / 3) }
+    let scored = names.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
+        .filter { $0.1 <= max(1, name.count / 3) && $0.1 < name.count && $0.0 != name }
     return scored.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }?.0
 }

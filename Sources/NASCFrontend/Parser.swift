@@ -10,7 +10,9 @@ public struct Parser {
     var noTrailingBody = false
     /// Errors found so far.
     public private(set) var diagnostics: [Diagnostic] = []
-    static let maxDepth = 150
+    /// Names bound or declared in regions skipped after an error.
+    public private(set) var brokenNames: Set<String> = []
+    static let maxDepth = 200
 
     struct ParseFailure: Error {}
 
@@ -54,11 +56,27 @@ public struct Parser {
         return (s, t.location)
     }
 
+    /// After an error: remembers the names the skipped tokens `from..<pos` bind or declare, and returns a
+    /// placeholder `return` if the failed statement was one (so no "missing return" error follows).
+    mutating func salvage(from start: Int) -> Stmt? {
+        var i = start
+        while i < pos && i < tokens.count - 1 {
+            if let n = tokens[i].identifier, tokens[i + 1].isPunct("=") || (i > 0 && tokens[i - 1].isKeyword("block")) {
+                brokenNames.insert(n)
+            }
+            i += 1
+        }
+        if start < tokens.count, tokens[start].isKeyword("return") {
+            return Stmt(.ret([Expr(.invalid, at: tokens[start].location)]), at: tokens[start].location)
+        }
+        return nil
+    }
+
     /// Skips to the start of the next statement or declaration on a later line.
     mutating func recover(insideBlock: Bool) {
         let startPos = pos
         while current.kind != .eof {
-            if pos > startPos && current.afterNewline {
+            if (pos > startPos || current.afterNewline) && current.afterNewline {
                 if current.isKeyword("return") || current.isKeyword("for") || current.isKeyword("block") || current.isKeyword("input") || current.isKeyword("space") { return }
                 if current.identifier != nil && peek().isPunct("=") { return }
                 if current.isPunct("}") { return }
@@ -97,8 +115,10 @@ public struct Parser {
             } catch {
                 recover(insideBlock: false)
                 if pos == before { _ = next() }
+                if let placeholder = salvage(from: before) { program.statements.append(placeholder) }
             }
         }
+        program.brokenNames = brokenNames
         return program
     }
 
@@ -168,6 +188,7 @@ public struct Parser {
             } catch {
                 recover(insideBlock: true)
                 if pos == before { _ = next() }
+                if let placeholder = salvage(from: before) { body.append(placeholder) }
             }
         }
         if current.kind == .eof {
@@ -254,9 +275,18 @@ public struct Parser {
         return lhs
     }
 
+    /// Counts an operator of a left-deep chain toward the nesting limit (the tree is as deep as the chain).
+    mutating func deepen() throws {
+        depth += 1
+        if depth > Self.maxDepth { throw fail("expression is nested too deeply or too long", hint: "split it over several statements") }
+    }
+
     mutating func parseAdditive() throws -> Expr {
         var lhs = try parseMultiplicative()
+        let saved = depth
+        defer { depth = saved }
         while current.isPunct("+") || current.isPunct("-") {
+            try deepen()
             let t = next()
             let rhs = try parseMultiplicative()
             lhs = Expr(.binary(t.isPunct("+") ? .add : .sub, lhs, rhs), at: t.location)
@@ -266,7 +296,10 @@ public struct Parser {
 
     mutating func parseMultiplicative() throws -> Expr {
         var lhs = try parseUnary()
+        let saved = depth
+        defer { depth = saved }
         while true {
+            if current.isPunct("*") || current.isPunct("/") || current.isPunct("//") || current.isPunct("%") { try deepen() }
             let op: BinaryOp
             if current.isPunct("*") { op = .mul } else if current.isPunct("/") { op = .div }
             else if current.isPunct("//") { op = .floorDiv } else if current.isPunct("%") { op = .mod } else { break }
@@ -386,8 +419,6 @@ public struct Parser {
             throw fail("expected an expression, found end of file")
         case .punct(let p):
             throw fail("expected an expression, found '\(p)'")
-        default:
-            throw fail("expected an expression, found \(t.kind.display)")
         }
     }
 }

@@ -39,8 +39,14 @@ final class StaticChecker {
     var depth = 0
     static let maxCombinations = 20_000
 
-    init(space: ModelSpace) {
+    /// Where the block instance of a node was applied: graph -> node -> (block, site).
+    let sites: [String: [String: (block: String, site: SourceLocation)]]
+    /// Graphs being analysed, innermost last.
+    var graphStack: [String] = []
+
+    init(space: ModelSpace, sites: [String: [String: (block: String, site: SourceLocation)]] = [:]) {
         self.space = space
+        self.sites = sites
         var g: [String: Graph] = [:]
         for x in space.graphs { g[x.name] = x }
         self.graphs = g
@@ -80,7 +86,8 @@ final class StaticChecker {
         let key = g.name + "|" + inputs.map { $0.map { "\($0.condition.sorted { $0.key < $1.key })\($0.type)" }.joined(separator: ";") }.joined(separator: "#")
         if let m = memo[key] { return m }
         depth += 1
-        defer { depth -= 1 }
+        graphStack.append(g.name)
+        defer { depth -= 1; graphStack.removeLast() }
         guard depth < 64 else { return g.outputs.map { _ in [] } }
         var env: [String: [TypeAlternative]] = [:]
         for (i, inp) in g.inputs.enumerated() {
@@ -210,13 +217,15 @@ final class StaticChecker {
             }
         }
         if let (cond, f, _) = failures.first {
-            fail(at: n, message: f.message, hint: f.hint, condition: cond, successes: out.map(\.condition))
+            fail(at: n, message: f.message, hint: f.hint, condition: cond, successes: out.map(\.condition),
+                 others: failures.dropFirst().map { ($0.0, $0.1.message) })
         }
         return out
     }
 
     /// Reports a failing combination at `n`, with notes at the decisions that lead to it.
-    func fail(at n: Node, message: String, hint: String?, condition: [String: Int], successes: [[String: Int]]) {
+    func fail(at n: Node, message: String, hint: String?, condition: [String: Int], successes: [[String: Int]],
+              others: [([String: Int], String)] = []) {
         var msg = message
         let labels = condition.keys.sorted()
         if !successes.isEmpty, !labels.isEmpty {
@@ -240,6 +249,20 @@ final class StaticChecker {
                 notes.append(Diagnostic(.note, at: d.location, "\(d.kind) '\(l)' = \(name)"))
             }
         }
+        // Other candidates of the same choices that fail too (e.g. both candidates of a LayerChoice).
+        var noted: Set<String> = Set(labels.compactMap { l in condition[l].map { "\(l)=\($0)" } })
+        for (c, m) in others {
+            for l in c.keys.sorted() {
+                guard let d = decisions[l], d.kind == "layer choice", let v = c[l], condition[l] != nil,
+                      noted.insert("\(l)=\(v)").inserted, noted.count <= 6 else { continue }
+                let produced = candidateTypes[l]?[v].map { " produces " + $0.map(\.description).sorted().joined(separator: " or ") } ?? ""
+                notes.append(Diagnostic(.note, at: d.locations[v] ?? d.location,
+                                        "candidate '\(d.names[v] ?? String(v))' of layer choice '\(l)'\(produced), which fails too: \(m)"))
+            }
+        }
+        if let g = graphStack.last, let inst = sites[g]?[n.name] {
+            notes.append(Diagnostic(.note, at: inst.site, "in block '\(inst.block)' applied here"))
+        }
         report(Diagnostic(.error, at: n.location, msg, hint: hint, notes: notes))
     }
 
@@ -259,6 +282,30 @@ final class StaticChecker {
     func inputChoice(_ n: Node, _ ic: InputChoiceOp, _ inputs: [[TypeAlternative]]) -> [TypeAlternative] {
         if decisions[ic.label] == nil { decisions[ic.label] = ("input choice", n.location, [:], [:]) }
         let count = inputs.count
+        // Fast path: every candidate has one unconditional type, all equal, and the reduction keeps it.
+        if ic.reduction == .sum || ic.reduction == .mean || (ic.reduction == .none && ic.nChosen == 1) || (ic.reduction == .concat && ic.nChosen == 1),
+           let t = inputs.first?.first?.type,
+           inputs.allSatisfy({ $0.count == 1 && $0[0].condition.isEmpty && $0[0].type == t }) {
+            return [TypeAlternative(condition: [:], type: t)]
+        }
+        if ic.reduction == .sum || ic.reduction == .mean {
+            // Summed or averaged candidates must agree in every combination (whatever is chosen).
+            var out: [TypeAlternative] = []
+            var failure: ([String: Int], String)?
+            for (c, ts) in combinations(inputs) {
+                if let bad = ts.first(where: { $0 != ts[0] }) {
+                    if failure == nil {
+                        failure = (c, "input choice '\(ic.label)' \(ic.reduction == .sum ? "sums" : "averages") candidates of different shapes: \(ts[0]) and \(bad)")
+                    }
+                    continue
+                }
+                out.append(TypeAlternative(condition: c, type: ts[0]))
+            }
+            if let (c, m) = failure {
+                fail(at: n, message: m, hint: "to pick one of differently shaped tensors use n_chosen: 1, reduction: none", condition: c, successes: out.map(\.condition))
+            }
+            return out
+        }
         var subsets: [Int] = []
         if let k = ic.nChosen {
             if k == 1 { subsets = (0..<count).map { 1 << $0 } }
@@ -267,15 +314,21 @@ final class StaticChecker {
             subsets = Array(0..<(1 << count))
         }
         if subsets.isEmpty {
-            // Too many subsets to enumerate: every candidate must have the same type.
-            let combos = combinations(inputs)
+            // Too many subsets to enumerate (concat or none of several among more than 12). With one shared
+            // candidate type the result is that type with 1...n times its channels; otherwise the output is
+            // not tracked (downstream of it is unchecked).
+            if ic.reduction == .none {
+                fail(at: n, message: "input choice '\(ic.label)' with reduction none must choose one input", hint: "use n_chosen: 1",
+                     condition: [:], successes: [])
+                return []
+            }
             var out: [TypeAlternative] = []
-            for (c, ts) in combos {
-                if let bad = ts.first(where: { $0 != ts[0] }), ic.reduction != .concat {
-                    fail(at: n, message: "input choice '\(ic.label)' combines \(ts[0]) and \(bad), which differ", hint: nil, condition: c, successes: out.map(\.condition))
-                    continue
+            for (c, ts) in combinations(inputs) {
+                guard ts.allSatisfy({ $0 == ts[0] }), ts[0].rank >= 2, let ch = ts[0].shape[1].value else { continue }
+                for k in (ic.nChosen.map { [$0] } ?? Array(1...count)) {
+                    var t = ts[0]; t.shape[1] = .fixed(ch * k)
+                    out.append(TypeAlternative(condition: c, type: t))
                 }
-                out.append(TypeAlternative(condition: c, type: ts[0]))
             }
             return out
         }
@@ -324,7 +377,8 @@ final class StaticChecker {
         for i in 0..<c.numNodes {
             var edges: [[TypeAlternative]] = []
             for j in 0..<c.opsPerNode {
-                let opLabel = "\(c.label)/op_\(i)_\(j)", inLabel = "\(c.label)/input_\(i)_\(j)"
+                // NNI numbers cell nodes after the predecessors.
+                let opLabel = CellLabels.op(c.label, node: preds + i, op: j), inLabel = CellLabels.input(c.label, node: preds + i, op: j)
                 var names: [Int: String] = [:], locs: [Int: SourceLocation] = [:]
                 var alts: [TypeAlternative] = []
                 for k in 0..<(preds + i) {
@@ -348,7 +402,7 @@ final class StaticChecker {
             var failure: ([String: Int], String)?
             for (cond, ts) in combinations(edges) {
                 if let bad = ts.first(where: { $0 != ts[0] }) {
-                    if failure == nil { failure = (cond, "node \(i) of cell '\(c.label)' sums \(ts[0]) and \(bad), which differ") }
+                    if failure == nil { failure = (cond, "node \(preds + i) of cell '\(c.label)' sums \(ts[0]) and \(bad), which differ") }
                     continue
                 }
                 sum.append(TypeAlternative(condition: cond, type: ts[0]))

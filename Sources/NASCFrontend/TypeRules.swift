@@ -17,6 +17,7 @@ enum TypeRules {
             do { s = try value(e) } catch { throw Failure("\(name) of \(op.kind.rawValue): \(error)") }
             guard let i = s.asInt else { throw Failure("\(name) of \(op.kind.rawValue) must be an integer, but is \(s)") }
             guard i >= lo else { throw Failure("\(name) of \(op.kind.rawValue) must be at least \(lo), but is \(i)") }
+            guard i <= 1 << 24 else { throw Failure("\(name) of \(op.kind.rawValue) is too large: \(i)") }
             return i
         }
         for t in inputs where t.dtype != .f32 {
@@ -113,7 +114,13 @@ enum TypeRules {
             return TensorType(.f32, [n, .fixed(c)])
         case .flatten:
             guard x.rank >= 2 else { throw Failure("flatten needs a batched input, but gets \(x)") }
-            return TensorType(.f32, [x.shape[0], .fixed(x.elementsPerSample)])
+            var n = 1
+            for d in x.shape.dropFirst() {
+                let (p, o) = n.multipliedReportingOverflow(by: d.value ?? 1)
+                guard !o, p <= 1 << 36 else { throw Failure("flatten of \(x) has too many features") }
+                n = p
+            }
+            return TensorType(.f32, [x.shape[0], .fixed(n)])
         case .add, .mul:
             for t in inputs.dropFirst() where t != x {
                 throw Failure("\(op.kind.rawValue) needs inputs of equal shape, but gets \(x) and \(t)")
@@ -140,7 +147,8 @@ enum TypeRules {
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Failure("internal: \(op.kind.rawValue) is not a base op")
         default:
-            throw Failure("internal: \(op.kind.rawValue) is a training op, not a space op")
+            // Training ops (parameters, losses, gradients) are made by passes, never written in a space.
+            throw Failure("internal: \(op.kind.rawValue) is not a space-language op")
         }
     }
 }

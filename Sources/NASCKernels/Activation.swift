@@ -17,7 +17,7 @@ public enum ActivationKind: String, Sendable, CaseIterable, Equatable, Hashable 
     case tanh
     /// Exact GELU `x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt 2))` (PyTorch's default `approximate='none'`).
     case gelu
-    /// `x * relu6(x + 3) / 6`; gradient 0 for `x < -3`, `x / 3 + 0.5` for `-3 <= x <= 3`, 1 above.
+    /// `x * relu6(x + 3) / 6`; gradient 0 for `x <= -3`, `x / 3 + 0.5` for `-3 < x < 3`, 1 from 3 on (as PyTorch 2.x).
     case hardswish
 }
 
@@ -68,7 +68,7 @@ public enum Activation {
         case .hardswish:
             for i in 0..<count {
                 let x = input[i]
-                gradInput[i] = x < -3 ? 0 : (x <= 3 ? gradOutput[i] * (x / 3 + 0.5) : gradOutput[i])
+                gradInput[i] = x <= -3 ? 0 : (x < 3 ? gradOutput[i] * (x / 3 + 0.5) : gradOutput[i])
             }
         }
     }

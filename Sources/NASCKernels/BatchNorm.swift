@@ -3,8 +3,11 @@
 /// Geometry of a batch normalization: input `[batch, channels, spatial]` where `spatial = H * W`
 /// (use 1 for `[N, C]` inputs). Statistics are per channel over `batch * spatial` values.
 public struct BatchNormShape: Sendable, Equatable, Hashable {
+    /// Batch size (N).
     public var batch: Int
+    /// Channels (C).
     public var channels: Int
+    /// Spatial positions per channel (H * W; 1 for `[N, C]`).
     public var spatial: Int
 
     /// Creates a batch-norm geometry.

@@ -28,11 +28,6 @@ public enum Conv2D {
             for g in 0..<s.groups {
                 let image = input + (n * s.inChannels + g * cg) * hw
                 let out = output + (n * s.outChannels + g * ocg) * ohw
-                var beta: Float = 0
-                if let bias {
-                    for o in 0..<ocg { (out + o * ohw).update(repeating: bias[g * ocg + o], count: ohw) }
-                    beta = 1
-                }
                 let columns: UnsafePointer<Float>
                 if s.isPointwise {
                     columns = image
@@ -42,7 +37,14 @@ public enum Conv2D {
                     columns = UnsafePointer(workspace)
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(ocg), Int32(ohw), Int32(kdim),
-                            1, weight + g * ocg * kdim, Int32(kdim), columns, Int32(ohw), beta, out, Int32(ohw))
+                            1, weight + g * ocg * kdim, Int32(kdim), columns, Int32(ohw), 0, out, Int32(ohw))
+                if let bias {
+                    // Added while this image's output is still in cache.
+                    for o in 0..<ocg {
+                        let row = out + o * ohw, v = bias[g * ocg + o]
+                        for i in 0..<ohw { row[i] += v }
+                    }
+                }
             }
         }
     }

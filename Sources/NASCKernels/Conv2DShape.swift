@@ -4,19 +4,33 @@
 /// weight `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`,
 /// output `[batch, outChannels, outHeight, outWidth]`. Padding is symmetric (zero padding).
 public struct Conv2DShape: Sendable, Equatable, Hashable {
+    /// Batch size (N).
     public var batch: Int
+    /// Input channels.
     public var inChannels: Int
+    /// Input height.
     public var inHeight: Int
+    /// Input width.
     public var inWidth: Int
+    /// Output channels.
     public var outChannels: Int
+    /// Kernel (window) height.
     public var kernelHeight: Int
+    /// Kernel (window) width.
     public var kernelWidth: Int
+    /// Vertical stride.
     public var strideHeight: Int
+    /// Horizontal stride.
     public var strideWidth: Int
+    /// Zero padding added above and below.
     public var padHeight: Int
+    /// Zero padding added left and right.
     public var padWidth: Int
+    /// Vertical dilation.
     public var dilationHeight: Int
+    /// Horizontal dilation.
     public var dilationWidth: Int
+    /// Channel groups (inChannels and outChannels divide by it).
     public var groups: Int
 
     /// Creates a convolution geometry; pairs are `(height, width)`.

@@ -11,31 +11,51 @@ public enum DepthwiseConv2D {
         let oh0 = s.outHeight, ow0 = s.outWidth, h = s.inHeight, w = s.inWidth
         let kh0 = s.kernelHeight, kw0 = s.kernelWidth, sw = s.strideWidth
         let mult = s.outChannels / s.inChannels
-        for n in 0..<s.batch {
-            for oc in 0..<s.outChannels {
-                let inPlane = input + (n * s.inChannels + oc / mult) * h * w
-                let outPlane = output + (n * s.outChannels + oc) * oh0 * ow0
-                let wk = weight + oc * kh0 * kw0
-                outPlane.update(repeating: bias?[oc] ?? 0, count: oh0 * ow0)
-                for oh in 0..<oh0 {
-                    let dst = outPlane + oh * ow0
-                    for kh in 0..<kh0 {
-                        let ih = oh * s.strideHeight + kh * s.dilationHeight - s.padHeight
-                        if ih < 0 || ih >= h { continue }
-                        let src = inPlane + ih * w
-                        for kw in 0..<kw0 {
-                            let offW = kw * s.dilationWidth - s.padWidth
-                            let r = Im2Col.validRange(offset: offW, stride: sw, inSize: w, outSize: ow0)
-                            let wv = wk[kh * kw0 + kw]
-                            if sw == 1 {
-                                for ow in r.lo..<r.hi { dst[ow] += wv * src[ow + offW] }
-                            } else {
-                                for ow in r.lo..<r.hi { dst[ow] += wv * src[ow * sw + offW] }
+        withColumnRanges(s) { ranges in
+            for n in 0..<s.batch {
+                for oc in 0..<s.outChannels {
+                    let inPlane = input + (n * s.inChannels + oc / mult) * h * w
+                    let outPlane = output + (n * s.outChannels + oc) * oh0 * ow0
+                    let wk = weight + oc * kh0 * kw0
+                    outPlane.update(repeating: bias?[oc] ?? 0, count: oh0 * ow0)
+                    for oh in 0..<oh0 {
+                        let dst = outPlane + oh * ow0
+                        for kh in 0..<kh0 {
+                            let ih = oh * s.strideHeight + kh * s.dilationHeight - s.padHeight
+                            if ih < 0 || ih >= h { continue }
+                            let src = inPlane + ih * w
+                            for kw in 0..<kw0 {
+                                let offW = kw * s.dilationWidth - s.padWidth
+                                let lo = ranges[2 * kw], hi = ranges[2 * kw + 1]
+                                let wv = wk[kh * kw0 + kw]
+                                if sw == 1 {
+                                    let shifted = src + offW
+                                    for ow in lo..<hi { dst[ow] += wv * shifted[ow] }
+                                } else {
+                                    let shifted = src + offW
+                                    for ow in lo..<hi { dst[ow] += wv * shifted[ow &* sw] }
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Runs `body` with the valid output-column range `[ranges[2 kw], ranges[2 kw + 1])` of every kernel
+    /// column, computed once per call (stack-allocated; keeps integer divisions out of the inner loops).
+    @inline(__always)
+    static func withColumnRanges(_ s: Conv2DShape, _ body: (UnsafeMutablePointer<Int>) -> Void) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * s.kernelWidth) { buffer in
+            guard let ranges = buffer.baseAddress else { return }
+            for kw in 0..<s.kernelWidth {
+                let r = Im2Col.validRange(offset: kw * s.dilationWidth - s.padWidth, stride: s.strideWidth,
+                                          inSize: s.inWidth, outSize: s.outWidth)
+                ranges[2 * kw] = r.lo
+                ranges[2 * kw + 1] = r.hi
+            }
+            body(ranges)
         }
     }
 
@@ -46,25 +66,29 @@ public enum DepthwiseConv2D {
         let kh0 = s.kernelHeight, kw0 = s.kernelWidth, sw = s.strideWidth
         let mult = s.outChannels / s.inChannels
         if !accumulate { gradInput.update(repeating: 0, count: s.inputCount) }
-        for n in 0..<s.batch {
-            for oc in 0..<s.outChannels {
-                let gin = gradInput + (n * s.inChannels + oc / mult) * h * w
-                let gout = gradOutput + (n * s.outChannels + oc) * oh0 * ow0
-                let wk = weight + oc * kh0 * kw0
-                for oh in 0..<oh0 {
-                    let src = gout + oh * ow0
-                    for kh in 0..<kh0 {
-                        let ih = oh * s.strideHeight + kh * s.dilationHeight - s.padHeight
-                        if ih < 0 || ih >= h { continue }
-                        let dst = gin + ih * w
-                        for kw in 0..<kw0 {
-                            let offW = kw * s.dilationWidth - s.padWidth
-                            let r = Im2Col.validRange(offset: offW, stride: sw, inSize: w, outSize: ow0)
-                            let wv = wk[kh * kw0 + kw]
-                            if sw == 1 {
-                                for ow in r.lo..<r.hi { dst[ow + offW] += wv * src[ow] }
-                            } else {
-                                for ow in r.lo..<r.hi { dst[ow * sw + offW] += wv * src[ow] }
+        withColumnRanges(s) { ranges in
+            for n in 0..<s.batch {
+                for oc in 0..<s.outChannels {
+                    let gin = gradInput + (n * s.inChannels + oc / mult) * h * w
+                    let gout = gradOutput + (n * s.outChannels + oc) * oh0 * ow0
+                    let wk = weight + oc * kh0 * kw0
+                    for oh in 0..<oh0 {
+                        let src = gout + oh * ow0
+                        for kh in 0..<kh0 {
+                            let ih = oh * s.strideHeight + kh * s.dilationHeight - s.padHeight
+                            if ih < 0 || ih >= h { continue }
+                            let dst = gin + ih * w
+                            for kw in 0..<kw0 {
+                                let offW = kw * s.dilationWidth - s.padWidth
+                                let lo = ranges[2 * kw], hi = ranges[2 * kw + 1]
+                                let wv = wk[kh * kw0 + kw]
+                                if sw == 1 {
+                                    let shifted = dst + offW
+                                    for ow in lo..<hi { shifted[ow] += wv * src[ow] }
+                                } else {
+                                    let shifted = dst + offW
+                                    for ow in lo..<hi { shifted[ow &* sw] += wv * src[ow] }
+                                }
                             }
                         }
                     }
@@ -99,7 +123,8 @@ public enum DepthwiseConv2D {
                                 acc += ChannelReduce.rowDot(g + r.lo, src + (r.lo + offW), count: r.hi - r.lo)
                             } else {
                                 var rowSum: Float = 0
-                                for ow in r.lo..<r.hi { rowSum += g[ow] * src[ow * sw + offW] }
+                                let shifted = src + offW
+                                for ow in r.lo..<r.hi { rowSum += g[ow] * shifted[ow &* sw] }
                                 acc += rowSum
                             }
                         }

@@ -2,7 +2,9 @@
 
 /// Geometry of a layer normalization: `rows` independent vectors of `features` values (the last dimension).
 public struct LayerNormShape: Sendable, Equatable, Hashable {
+    /// Number of independent rows.
     public var rows: Int
+    /// Length of the normalized last dimension.
     public var features: Int
 
     /// Creates a layer-norm geometry.

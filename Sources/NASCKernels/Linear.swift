@@ -4,8 +4,11 @@ import COpenBLAS
 /// Geometry of a fully connected layer: input `[batch, inFeatures]`, weight `[outFeatures, inFeatures]`,
 /// bias `[outFeatures]`, output `[batch, outFeatures]`.
 public struct LinearShape: Sendable, Equatable, Hashable {
+    /// Batch size (N).
     public var batch: Int
+    /// Input features.
     public var inFeatures: Int
+    /// Output features.
     public var outFeatures: Int
 
     /// Creates a linear-layer geometry.

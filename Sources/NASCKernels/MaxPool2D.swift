@@ -1,7 +1,7 @@
 // MaxPool2D: 2-D max pooling with argmax indices, forward and backward.
 
 /// Max pooling over NCHW tensors. Padding acts as negative infinity; the first maximum in
-/// row-major window order wins (as in PyTorch), and NaN propagates.
+/// row-major window order wins and any NaN in the window propagates (PyTorch's rule).
 public enum MaxPool2D {
     /// Forward. `indices` (`[batch, channels, outHeight, outWidth]`) receives, for each output,
     /// the flat index `ih * inWidth + iw` of its maximum within the input plane (PyTorch's convention).
@@ -21,14 +21,12 @@ public enum MaxPool2D {
                     var bestIndex = hLo * w + wLo
                     for ih in hLo..<hHi {
                         for iw in wLo..<wHi {
+                            // Branch-free select: random data would mispredict an `if` half the time.
                             let v = plane[ih * w + iw]
-                            if v > best || v.isNaN {
-                                best = v
-                                bestIndex = ih * w + iw
-                                if v.isNaN { break }
-                            }
+                            let take = v > best || v != v
+                            best = take ? v : best
+                            bestIndex = take ? ih * w + iw : bestIndex
                         }
-                        if best.isNaN { break }
                     }
                     out[oh * ow0 + ow] = best
                     idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)

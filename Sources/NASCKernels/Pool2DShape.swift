@@ -3,15 +3,25 @@
 /// Geometry of a 2-D pooling: input `[batch, channels, inHeight, inWidth]`, output
 /// `[batch, channels, outHeight, outWidth]` with floor rounding (PyTorch `ceil_mode=False`).
 public struct Pool2DShape: Sendable, Equatable, Hashable {
+    /// Batch size (N).
     public var batch: Int
+    /// Channels (C).
     public var channels: Int
+    /// Input height.
     public var inHeight: Int
+    /// Input width.
     public var inWidth: Int
+    /// Kernel (window) height.
     public var kernelHeight: Int
+    /// Kernel (window) width.
     public var kernelWidth: Int
+    /// Vertical stride.
     public var strideHeight: Int
+    /// Horizontal stride.
     public var strideWidth: Int
+    /// Padding above and below (acts as -inf for max, 0 for average pooling).
     public var padHeight: Int
+    /// Padding left and right.
     public var padWidth: Int
 
     /// Creates a pooling geometry; pairs are `(height, width)`.

@@ -75,6 +75,16 @@ import Testing
     @Test func unknownAttributePointsAtIt() {
         #expect(Self.errors(Self.mutate(4, "  %a = conv2d(%x) {out = 8, kernel = 3, strde = 2}"))
                 == ["bad.nir:4:41: error: unknown attribute 'strde' for conv2d"])
+        // A misspelt required attribute: the error points at the misspelling, with a hint.
+        let typo = Self.mutate(4, "  %a = conv2d(%x) {out = 8, kernal = 3}")
+        #expect(Self.errors(typo) == ["bad.nir:4:29: error: conv2d requires attribute 'kernel'"])
+        do {
+            _ = try TextIR.parse(typo, file: "bad.nir")
+        } catch let e as DiagnosticError {
+            #expect(e.diagnostics.first?.hint == "did you mean 'kernel' instead of 'kernal'?")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
         #expect(Self.errors(Self.mutate(4, "  %a = linear(%x)"))
                 == ["bad.nir:4:8: error: linear requires attribute 'out'"])
         #expect(Self.errors(Self.mutate(4, "  %a = relu(%x) {out = 1, out = 2}"))
@@ -134,6 +144,7 @@ import Testing
         #expect(Self.errors("") == ["bad.nir:1:1: error: missing header 'space \"name\" version 1 root @graph'"])
         #expect(Self.errors("graph @g() {\n  return\n}\n")
                 == ["bad.nir:1:1: error: missing header 'space \"name\" version 1 root @graph'"])
+        #expect(Self.errors("// only a comment\n\n") == ["bad.nir:1:1: error: missing header 'space \"name\" version 1 root @graph'"])
         #expect(Self.errors(Self.valid + "space \"t\" version 1 root @main\n")
                 == ["bad.nir:7:1: error: duplicate 'space' header"])
         #expect(Self.errors(Self.mutate(5, "")) == ["bad.nir:6:1: error: graph @main has no 'return'"])

@@ -1,4 +1,5 @@
 // Tests that the .nir fixtures parse, print back canonically and keep positions as locations.
+import Foundation
 import Testing
 @testable import NASCIR
 
@@ -21,6 +22,13 @@ import Testing
         }
     }
 
+    @Test func windowsLineEndingsParseTheSame() throws {
+        let text = try TextIRFixtures.text("mnist.nir")
+        let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try TextIR.parse(crlf, file: "mnist.nir") == TextIR.parse(text, file: "mnist.nir"))
+        #expect(try TextIR.parse("\u{FEFF}" + text, file: "mnist.nir") == TextIR.parse(text, file: "mnist.nir"))
+    }
+
     @Test func mnistStructure() throws {
         let space = try TextIR.parse(try TextIRFixtures.text("mnist.nir"), file: "mnist.nir")
         #expect(space.name == "mnist" && space.root == "main")
@@ -28,14 +36,14 @@ import Testing
         #expect(space.valueChoices.map(\.label) == ["width", "dropout", "feature"])
         #expect(space.valueChoice("dropout")?.values == [.float(0.25), .float(0.5), .float(0.75)])
         #expect(space.valueChoice("width")?.values == [.int(32), .int(64), .int(128)])
-        #expect(space.valueChoice("width")?.location == SourceLocation(file: "mnist.nir", line: 4, column: 1))
+        #expect(space.valueChoice("width")?.location == NASCIR.SourceLocation(file: "mnist.nir", line: 4, column: 1))
         let main = try #require(space.rootGraph)
-        #expect(main.inputs == [GraphInput(name: "x", type: .batched(1, 28, 28), location: SourceLocation(file: "mnist.nir", line: 8, column: 13))])
+        #expect(main.inputs == [GraphInput(name: "x", type: .batched(1, 28, 28), location: NASCIR.SourceLocation(file: "mnist.nir", line: 8, column: 13))])
         let conv1 = try #require(main.node(named: "conv1"))
         #expect(conv1.op == .layerChoice(LayerChoiceOp(label: "conv1", candidates: [
             NamedGraph(name: "conv3", graph: "conv1_k3"), NamedGraph(name: "conv5", graph: "conv1_k5")])))
         #expect(conv1.types == [.batched(32, 28, 28)])
-        #expect(conv1.location == SourceLocation(file: "mnist.nir", line: 9, column: 3))
+        #expect(conv1.location == NASCIR.SourceLocation(file: "mnist.nir", line: 9, column: 3))
         #expect(main.node(named: "skip")?.op == .inputChoice(InputChoiceOp(label: "skip", nChosen: 1, reduction: .sum)))
         #expect(main.node(named: "skip")?.inputs == [ValueRef("act2"), ValueRef("act3")])
         #expect(main.node(named: "fc1")?.op == .linear(LinearAttrs(outFeatures: .choice("feature"),

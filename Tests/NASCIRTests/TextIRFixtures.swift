@@ -2,9 +2,6 @@
 import Foundation
 @testable import NASCIR
 
-/// `SourceLocation` means the IR's, not Swift Testing's.
-typealias SourceLocation = NASCIR.SourceLocation
-
 /// The text fixtures in `Tests/NASCIRTests/Inputs`.
 enum TextIRFixtures {
     /// `Inputs/` beside this source file.

@@ -3,8 +3,8 @@ import Testing
 @testable import NASCIR
 
 @Suite struct TextIRRoundTripTests {
-    static func loc(_ line: Int, _ col: Int = 0, file: String = "gen.nas") -> SourceLocation {
-        SourceLocation(file: file, line: line, column: col)
+    static func loc(_ line: Int, _ col: Int = 0, file: String = "gen.nas") -> NASCIR.SourceLocation {
+        NASCIR.SourceLocation(file: file, line: line, column: col)
     }
 
     /// One op of every kind (every activation included), exercising every `Attribute` form.
@@ -65,7 +65,7 @@ import Testing
 
     /// A space using every op, with all locations known.
     static func everyOpSpace(locations: Bool = true) -> ModelSpace {
-        func l(_ line: Int, _ col: Int) -> SourceLocation { locations ? loc(line, col) : .unknown }
+        func l(_ line: Int, _ col: Int) -> NASCIR.SourceLocation { locations ? loc(line, col) : .unknown }
         var nodes: [Node] = []
         for (i, op) in everyOp.enumerated() {
             let inputs: [ValueRef] = op.kind == .add || op.kind == .mul ? [ValueRef("x"), ValueRef("y")]
@@ -164,10 +164,10 @@ import Testing
 
     @Test func locationsWithUnknownParts() throws {
         let g = Graph(name: "g", nodes: [
-            Node(name: "a", op: .identity, inputs: [], location: SourceLocation(file: "f.nas")),
-            Node(name: "b", op: .identity, inputs: [], location: SourceLocation(file: "f.nas", line: 7)),
-            Node(name: "c", op: .identity, inputs: [], location: SourceLocation(file: "", line: 7, column: 2)),
-        ], outputs: [ValueRef("a")], location: SourceLocation(file: "dir/x y.nas", line: 1, column: 1))
+            Node(name: "a", op: .identity, inputs: [], location: NASCIR.SourceLocation(file: "f.nas")),
+            Node(name: "b", op: .identity, inputs: [], location: NASCIR.SourceLocation(file: "f.nas", line: 7)),
+            Node(name: "c", op: .identity, inputs: [], location: NASCIR.SourceLocation(file: "", line: 7, column: 2)),
+        ], outputs: [ValueRef("a")], location: NASCIR.SourceLocation(file: "dir/x y.nas", line: 1, column: 1))
         let space = ModelSpace(name: "s", root: "g", graphs: [g])
         let text = TextIR.print(space)
         #expect(text.contains(#"%a = identity() loc("f.nas")"#))
@@ -193,10 +193,10 @@ import Testing
 
             """)
         let back = try TextIR.parse(text, file: "t.nir")
-        #expect(back.valueChoices[0].location == SourceLocation(file: "t.nir", line: 2, column: 1))
-        #expect(back.graphs[0].location == SourceLocation(file: "t.nir", line: 4, column: 1))
-        #expect(back.graphs[0].inputs[0].location == SourceLocation(file: "t.nir", line: 4, column: 10))
-        #expect(back.graphs[0].nodes[0].location == SourceLocation(file: "t.nir", line: 5, column: 3))
+        #expect(back.valueChoices[0].location == NASCIR.SourceLocation(file: "t.nir", line: 2, column: 1))
+        #expect(back.graphs[0].location == NASCIR.SourceLocation(file: "t.nir", line: 4, column: 1))
+        #expect(back.graphs[0].inputs[0].location == NASCIR.SourceLocation(file: "t.nir", line: 4, column: 10))
+        #expect(back.graphs[0].nodes[0].location == NASCIR.SourceLocation(file: "t.nir", line: 5, column: 3))
         #expect(TextIR.print(back, locations: false) == text)
         #expect(TextIR.print(back).contains(#"%r = relu(%x) loc("t.nir":5:3)"#))
     }

@@ -1,0 +1,62 @@
+// Strategies: the registry that makes a strategy from its command-line name, seed and `key=value` options.
+import NASCIR
+
+/// Makes strategies by name (`nasc search --strategy <name> --option key=value`).
+///
+/// | name        | type                     | options (NNI defaults)                                                  |
+/// | ----------- | ------------------------ | ----------------------------------------------------------------------- |
+/// | `random`    | ``RandomSearch``         | `dedup` (true)                                                          |
+/// | `grid`      | ``GridSearch``           | `shuffle` (true)                                                        |
+/// | `evolution` | ``RegularizedEvolution`` | `population_size` (100), `sample_size` (25), `mutation_prob` (0.05), `crossover` (false), `dedup` (true) |
+/// | `tpe`       | ``TPE``                  | `n_startup_jobs` (20), `n_ei_candidates` (24), `gamma` (0.25), `prior_weight` (1.0), `linear_forgetting` (25), `constant_liar` (best), `dedup` (true) |
+public enum Strategies {
+    /// The names ``make(name:space:seed:options:)`` accepts, in the order they are documented.
+    public static let names = ["random", "grid", "evolution", "tpe"]
+
+    /// Makes the strategy called `name` for `space`, seeded with `seed`, configured by `options`
+    /// (`key -> value` text, as given on the command line).
+    ///
+    /// Throws a ``DiagnosticError`` for an unknown name (with the known names and the closest one), an
+    /// unknown option (with the strategy's options), or a value of the wrong type or out of range.
+    public static func make(name: String, space: SearchSpace, seed: UInt64,
+                            options: [String: String] = [:]) throws -> any Strategy {
+        switch name {
+        case "random":
+            return try RandomSearch(space: space, seed: seed, config: RandomSearch.Config(options: options))
+        case "grid":
+            return try GridSearch(space: space, seed: seed, config: GridSearch.Config(options: options))
+        case "evolution":
+            return try RegularizedEvolution(space: space, seed: seed, config: RegularizedEvolution.Config(options: options))
+        case "tpe":
+            return try TPE(space: space, seed: seed, config: TPE.Config(options: options))
+        default:
+            throw DiagnosticError(.error(
+                "unknown strategy '\(name)'; known strategies are \(names.joined(separator: ", "))",
+                hint: closest(to: name, in: names).map { "did you mean '\($0)'?" }))
+        }
+    }
+
+    /// The candidate closest to `word` by edit distance, if it is reasonably close.
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        if !lower.isEmpty, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lower) }) { return prefixed }
+        let scored = candidates.map { ($0, distance($0.lowercased(), word.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
+        return best.0
+    }
+
+    private static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,134 @@
+// ArchitectureTraining: apply a fixed architecture to a space, compile the subnet to a plan, and train it on data.
+import Foundation
+import NASCData
+import NASCIR
+import NASCKernels
+import NASCPasses
+import NASCRuntime
+
+/// Hyper-parameters of one training run (`nasc train`, and trials of `nasc run`).
+public struct TrainOptions: Sendable, Hashable {
+    /// Data set spec: `digits`, `idx:DIR`, `cifar10:DIR`, `csv:PATH?...`, `synthetic?...` (see NASCData.DataSpec).
+    public var data = "digits"
+    public var epochs = 10
+    public var batchSize = 64
+    /// `sgd`, `adam` or `adamw`.
+    public var optimizer = "sgd"
+    public var learningRate = 0.05
+    public var momentum = 0.9
+    public var weightDecay = 0.0
+    public var nesterov = false
+    public var labelSmoothing = 0.0
+    /// `cosine`, `step` or `constant`.
+    public var schedule = "cosine"
+    /// Fraction of the training split held out for validation (0 = none).
+    public var validationFraction = 0.1
+    public var seed: UInt64 = 0
+    /// OpenBLAS threads.
+    public var threads = 1
+    /// Normalize inputs per channel with statistics of the training split.
+    public var normalize = true
+
+    /// Default options.
+    public init() {}
+
+    /// The pipeline options the autodiff and lowering passes read.
+    public var planOptions: [String: String] {
+        var o: [String: String] = ["optimizer": optimizer, "lr": String(learningRate), "weight_decay": String(weightDecay)]
+        if optimizer == "sgd" {
+            o["momentum"] = String(momentum)
+            if nesterov { o["nesterov"] = "true" }
+        }
+        if labelSmoothing > 0 { o["label_smoothing"] = String(labelSmoothing) }
+        return o
+    }
+}
+
+/// What a training run produced.
+public struct TrainResult: Sendable {
+    /// Per-epoch summaries.
+    public var epochs: [EpochSummary]
+    /// Accuracy and loss on the test split, when the data set has one.
+    public var testAccuracy: Double?
+    public var testLoss: Double?
+    /// Trainable parameters of the subnet.
+    public var parameters: Int
+    /// The final weights (and optimizer state), resumable.
+    public var checkpoint: Checkpoint
+    /// Wall-clock seconds for specialize + compile (before training).
+    public var compileSeconds: Double
+}
+
+/// The fixed-architecture path: space + architecture -> subnet -> plan -> trained weights.
+public enum ArchitectureTraining {
+    /// The flat, typed subnet of `space` chosen by `arch` (specialize, inline, dce, shape-infer).
+    public static func subnet(_ space: ModelSpace, _ arch: Architecture) throws -> ModelSpace {
+        var context = PassContext(architecture: arch)
+        var fixed = space
+        try PassManager(pipeline: "subnet,canonicalize,dce,shape-infer").runOrThrow(on: &fixed, context: &context)
+        return fixed
+    }
+
+    /// The memory-planned executable plan of the subnet chosen by `arch` (training or inference).
+    public static func plan(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions, training: Bool) throws -> Plan {
+        try PlanCompiler.compile(try subnet(space, arch), training: training, options: options.planOptions, passes: [MemoryPlan()])
+    }
+
+    /// Loads the data set named by `options.data`, relative to the repository root found from the current directory.
+    public static func loadData(_ options: TrainOptions) throws -> (train: Dataset, validation: Dataset?, test: Dataset?) {
+        let spec = try DataSpec.parse(options.data, at: SourceLocation(file: "--data"))
+        let root = DataSpec.findRepositoryRoot(from: FileManager.default.currentDirectoryPath) ?? "."
+        let splits = try spec.load(repositoryRoot: root)
+        var train = splits.train
+        var validation: Dataset?
+        if options.validationFraction > 0 {
+            let s = try train.split(validation: .fraction(options.validationFraction), seed: options.seed)
+            train = s.train
+            validation = s.validation
+        }
+        var test = splits.test
+        if options.normalize {
+            let norm = ChannelNormalization.fit(train)
+            try norm.apply(to: &train)
+            if var v = validation { try norm.apply(to: &v); validation = v }
+            if var t = test { try norm.apply(to: &t); test = t }
+        }
+        return (train, validation, test)
+    }
+
+    /// Trains the subnet of `space` chosen by `arch`; `onEvent` receives per-batch progress and epoch summaries.
+    public static func train(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions,
+                             onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainResult {
+        Kernels.setThreads(options.threads)
+        let start = Date()
+        let plan = try Self.plan(space, arch, options: options, training: true)
+        let compileSeconds = Date().timeIntervalSince(start)
+        let data = try loadData(options)
+        if let input = space.rootGraph?.inputs.first {
+            try data.train.check(matches: input.type, at: input.location)
+        }
+        let schedule: LRSchedule
+        switch options.schedule {
+        case "cosine": schedule = try LRSchedule(baseLearningRate: options.learningRate, decay: .cosine(tMax: options.epochs, etaMin: 0))
+        case "step": schedule = try LRSchedule(baseLearningRate: options.learningRate,
+                                               decay: .step(stepSize: max(1, options.epochs / 3), gamma: 0.1))
+        case "constant": schedule = try LRSchedule(baseLearningRate: options.learningRate)
+        default:
+            throw DiagnosticError(.error("unknown schedule '\(options.schedule)' (use cosine, step or constant)",
+                                         at: SourceLocation(file: "--schedule")))
+        }
+        let executor = try Executor(plan: plan, seed: options.seed)
+        let trainer = try Trainer(executor: executor, training: data.train, validation: data.validation,
+                                  config: TrainerConfig(epochs: options.epochs, batchSize: options.batchSize,
+                                                        seed: options.seed, schedule: schedule))
+        let epochs = try trainer.run(onEvent: onEvent)
+        var result = TrainResult(epochs: epochs, parameters: plan.slots.filter { $0.role == .parameter }.reduce(0) { $0 + $1.size.fixed }, checkpoint: trainer.checkpoint(),
+                                 compileSeconds: compileSeconds)
+        if let test = data.test {
+            let t = try trainer.evaluate(test)
+            result.testAccuracy = t.accuracy
+            result.testLoss = t.loss
+        }
+        return result
+    }
+}

@@ -1,0 +1,65 @@
+// `nasc compile`: turn a space into verified IR (protobuf, or text for .nir outputs).
+import ArgumentParser
+import Foundation
+import NASCIR
+import NASCTool
+
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a model space (.nas, .nir or .pb) into verified IR, or with --arch into an executable plan.",
+        discussion: """
+            Without --arch the output is the verified space (protobuf, or text IR for a .nir output).
+            With --arch (or --plan for a space without decisions) the chosen subnet is specialized, differentiated,
+            lowered and memory-planned into a plan; `nasc dump plan.pb` lists its steps, buffers and peak memory.
+            """
+    )
+
+    @Argument(help: "The model space: .nas, .nir or protobuf.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output file (default: the input's name with .pb).")
+    var output: String?
+
+    @Option(name: .customLong("passes"), help: "Pass pipeline: pipeline or pass names, comma-separated.")
+    var passes = "default"
+
+    @Flag(name: .customLong("print-ir-after-all"), help: "Print the IR to standard error after every pass.")
+    var printAfterAll = false
+
+    @Option(help: "Architecture (NNI JSON or nasc protobuf): compile its subnet into an executable plan.")
+    var arch: String?
+
+    @Flag(help: "Write a plan even without --arch (the space must have no decisions).")
+    var plan = false
+
+    @Flag(help: "Plan inference only (no backward or update steps).")
+    var inference = false
+
+    @OptionGroup var flags: TrainingFlags
+
+    func run() throws {
+        let (file, space) = try loadSpace(input)
+        var compiler = Compiler(pipeline: passes)
+        if printAfterAll { compiler.printAfterEachPass = { printError($0) } }
+        let out = output ?? defaultOutput
+        do {
+            if arch != nil || plan {
+                let architecture = try arch.map { try ArchitectureFile.load($0, for: space) }
+                    ?? ArchitectureFile.none(for: space, file: input)
+                let compiled = try ArchitectureTraining.plan(space, architecture, options: flags.options, training: !inference)
+                try OutputFile.write(try ProtoIO.encode(compiled), to: out)
+                return
+            }
+            let compiled = try compiler.run(space)
+            try OutputFile.write(try Compiler.serialize(compiled, for: out), to: out)
+        } catch let error as DiagnosticError {
+            printError(file.render(error))
+            throw ReportedFailure()
+        }
+    }
+
+    var defaultOutput: String {
+        let name = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        return name + ".pb"
+    }
+}

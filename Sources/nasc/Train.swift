@@ -1,0 +1,52 @@
+// `nasc train`: train one fixed architecture of a space on a data set and report accuracy.
+import ArgumentParser
+import Foundation
+import NASCIR
+import NASCTool
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train one architecture of a space (e.g. an exported best) and report train, validation and test accuracy."
+    )
+
+    @Argument(help: "The model space: .nas, .nir or protobuf.")
+    var input: String
+
+    @Option(help: "The architecture: NNI JSON (v1, v3 or tuner form) or nasc protobuf. Not needed for a fixed space.")
+    var arch: String?
+
+    @OptionGroup var flags: TrainingFlags
+
+    @Option(help: "Write the trained weights and optimizer state (a resumable checkpoint) here.")
+    var save: String?
+
+    @Flag(help: "Print the final result as one JSON line on standard output.")
+    var json = false
+
+    func run() throws {
+        let (file, space) = try loadSpace(input)
+        do {
+            let architecture = try arch.map { try ArchitectureFile.load($0, for: space) } ?? ArchitectureFile.none(for: space, file: input)
+            let progress = ProgressPrinter()
+            let result = try ArchitectureTraining.train(space, architecture, options: flags.options, onEvent: progress.handle)
+            if let save { try OutputFile.write(try ProtoIO.encode(result.checkpoint), to: save) }
+            let last = result.epochs.last
+            if json {
+                var fields = ["\"parameters\":\(result.parameters)"]
+                if let a = last?.trainAccuracy { fields.append("\"train_accuracy\":\(a)") }
+                if let a = last?.validationAccuracy { fields.append("\"validation_accuracy\":\(a)") }
+                if let a = result.testAccuracy { fields.append("\"test_accuracy\":\(a)") }
+                print("{" + fields.joined(separator: ",") + "}")
+            } else {
+                print("parameters: \(result.parameters)")
+                if let l = last { print(String(format: "train accuracy: %.4f", l.trainAccuracy)) }
+                if let v = last?.validationAccuracy { print(String(format: "validation accuracy: %.4f", v)) }
+                if let t = result.testAccuracy { print(String(format: "test accuracy: %.4f", t)) }
+                if let save { print("weights: \(save)") }
+            }
+        } catch let error as DiagnosticError {
+            printError(file.render(error))
+            throw ReportedFailure()
+        }
+    }
+}

@@ -1,0 +1,35 @@
+// TrainingFlags: the hyper-parameter flags shared by `nasc train` and `nasc compile --arch`.
+import ArgumentParser
+import NASCTool
+
+struct TrainingFlags: ParsableArguments {
+    @Option(help: "Data set: digits (bundled), idx:DIR, cifar10:DIR, csv:PATH?target=..., synthetic?count=...")
+    var data = "digits"
+    @Option(help: "Epochs.") var epochs = 10
+    @Option(help: "Batch size.") var batchSize = 64
+    @Option(help: "sgd, adam or adamw.") var optimizer = "sgd"
+    @Option(help: "Learning rate.") var lr = 0.05
+    @Option(help: "SGD momentum.") var momentum = 0.9
+    @Option(help: "Weight decay.") var weightDecay = 0.0
+    @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
+    @Option(help: "Label smoothing for cross-entropy.") var labelSmoothing = 0.0
+    @Option(help: "Learning-rate schedule: cosine, step or constant.") var schedule = "cosine"
+    @Option(help: "Fraction of the training data held out for validation.") var validation = 0.1
+    @Option(help: "Seed for initialization, shuffling and dropout.") var seed: UInt64 = 0
+    @Option(help: "OpenBLAS threads.") var threads = 1
+
+    var options: TrainOptions {
+        var o = TrainOptions()
+        o.data = data; o.epochs = epochs; o.batchSize = batchSize; o.optimizer = optimizer; o.learningRate = lr
+        o.momentum = momentum; o.weightDecay = weightDecay; o.nesterov = nesterov; o.labelSmoothing = labelSmoothing
+        o.schedule = schedule; o.validationFraction = validation; o.seed = seed; o.threads = threads
+        return o
+    }
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard (0..<1).contains(validation) else { throw ValidationError("--validation must be in [0, 1)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+# torch_fixtures: writes PyTorch reference fixtures (inputs, outputs, gradients) for the NASCKernels tests.
+#
+# Regenerate (needs torch; `make test` does not):   python3 scripts/torch_fixtures.py
+# Makefile target suggestion:   fixtures: ; python3 scripts/torch_fixtures.py
+#
+# Output: Tests/NASCKernelsTests/Fixtures/torch_fixtures.bin, a list of named float32 tensors:
+#   magic "NASCFIX1", u32 record count, then per record:
+#   u16 name length, UTF-8 name, u8 rank, u32 dims[rank], float32 data[prod(dims)]   (all little endian)
+# Names are "<case>/<tensor>"; integer data (configs, labels, indices) is stored as float32 (exact below 2^24).
+import os
+import struct
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(1234)
+torch.set_num_threads(1)
+torch.use_deterministic_algorithms(True)
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "NASCKernelsTests", "Fixtures",
+                   "torch_fixtures.bin")
+records = []
+
+
+def put(case, name, t):
+    t = torch.as_tensor(t).detach().to(torch.float32).contiguous()
+    records.append((f"{case}/{name}", list(t.shape), t.numpy().tobytes()))
+
+
+def randn(*shape, scale=1.0):
+    return (torch.randn(*shape) * scale).requires_grad_(True)
+
+
+def conv_case(case, n, c, h, w, oc, kh, kw, sh, sw, ph, pw, dh, dw, g, bias):
+    x = randn(n, c, h, w)
+    wt = randn(oc, c // g, kh, kw, scale=0.5)
+    b = randn(oc) if bias else None
+    y = F.conv2d(x, wt, b, stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), groups=g)
+    gy = torch.randn_like(y)
+    y.backward(gy)
+    put(case, "cfg", [n, c, h, w, oc, kh, kw, sh, sw, ph, pw, dh, dw, g, 1 if bias else 0])
+    put(case, "x", x); put(case, "w", wt); put(case, "y", y); put(case, "gy", gy)
+    put(case, "gx", x.grad); put(case, "gw", wt.grad)
+    if bias:
+        put(case, "b", b); put(case, "gb", b.grad)
+
+
+conv_case("conv_basic", 2, 3, 7, 6, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1, True)
+conv_case("conv_s2p1", 3, 2, 9, 8, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, True)
+conv_case("conv_dil2", 2, 3, 9, 9, 2, 3, 3, 1, 1, 2, 2, 2, 2, 1, False)
+conv_case("conv_g2", 2, 4, 7, 7, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2, True)
+conv_case("conv_dw", 3, 4, 8, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4, True)
+conv_case("conv_dw_s2m2", 2, 3, 9, 9, 6, 5, 5, 2, 2, 2, 2, 1, 1, 3, False)
+conv_case("conv_1x1", 2, 5, 5, 4, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, True)
+conv_case("conv_rect", 1, 2, 5, 11, 3, 2, 4, 3, 2, 1, 2, 1, 2, 1, True)
+
+# linear
+x = randn(3, 7); wt = randn(5, 7, scale=0.5); b = randn(5)
+y = F.linear(x, wt, b); gy = torch.randn_like(y); y.backward(gy)
+put("linear", "cfg", [3, 7, 5])
+for k, v in dict(x=x, w=wt, b=b, y=y, gy=gy, gx=x.grad, gw=wt.grad, gb=b.grad).items():
+    put("linear", k, v)
+
+
+def bn_case(case, shape, training):
+    c = shape[1]
+    x = randn(*shape, scale=2.0)
+    with torch.no_grad():
+        x += 0.5
+    gamma = randn(c); beta = randn(c)
+    rm = torch.randn(c) * 0.1
+    rv = torch.rand(c) + 0.5
+    rm0, rv0 = rm.clone(), rv.clone()
+    y = F.batch_norm(x, rm, rv, gamma, beta, training=training, momentum=0.1, eps=1e-5)
+    gy = torch.randn_like(y); y.backward(gy)
+    spatial = 1
+    for d in shape[2:]:
+        spatial *= d
+    put(case, "cfg", [shape[0], c, spatial, 1 if training else 0])
+    for k, v in dict(x=x, gamma=gamma, beta=beta, rm0=rm0, rv0=rv0, rm1=rm, rv1=rv, y=y, gy=gy, gx=x.grad,
+                     ggamma=gamma.grad, gbeta=beta.grad).items():
+        put(case, k, v)
+
+
+bn_case("bn_train", (3, 4, 5, 3), True)
+bn_case("bn_train_1d", (5, 3), True)
+bn_case("bn_eval", (3, 4, 5, 3), False)
+
+# layernorm over the last dim
+x = randn(2, 3, 8); gamma = randn(8); beta = randn(8)
+y = F.layer_norm(x, (8,), gamma, beta, eps=1e-5); gy = torch.randn_like(y); y.backward(gy)
+put("layernorm", "cfg", [6, 8])
+for k, v in dict(x=x, gamma=gamma, beta=beta, y=y, gy=gy, gx=x.grad, ggamma=gamma.grad, gbeta=beta.grad).items():
+    put("layernorm", k, v)
+
+
+def pool_case(case, kind, n, c, h, w, k, s, p, include_pad=True, ties=False):
+    # With ties=True the input holds small integers, so windows contain equal maxima (index choice is pinned).
+    x = torch.randint(0, 3, (n, c, h, w)).float().requires_grad_(True) if ties else randn(n, c, h, w)
+    if kind == "max":
+        y, idx = F.max_pool2d(x, k, s, p, return_indices=True)
+    else:
+        y = F.avg_pool2d(x, k, s, p, count_include_pad=include_pad)
+    gy = torch.randn_like(y); y.backward(gy)
+    put(case, "cfg", [n, c, h, w, k, s, p, 1 if include_pad else 0])
+    put(case, "x", x); put(case, "y", y); put(case, "gy", gy); put(case, "gx", x.grad)
+    if kind == "max":
+        put(case, "idx", idx)
+
+
+pool_case("maxpool_k3s2p1", "max", 2, 3, 7, 8, 3, 2, 1)
+pool_case("maxpool_k2s2", "max", 2, 2, 6, 6, 2, 2, 0)
+pool_case("maxpool_ties", "max", 2, 2, 7, 7, 3, 2, 1, ties=True)
+pool_case("avgpool_k3s2p1_incl", "avg", 2, 3, 7, 8, 3, 2, 1, True)
+pool_case("avgpool_k3s2p1_excl", "avg", 2, 3, 7, 8, 3, 2, 1, False)
+pool_case("avgpool_k2s1p1_excl", "avg", 1, 2, 5, 5, 2, 1, 1, False)
+
+x = randn(2, 3, 5, 4)
+y = x.mean(dim=(2, 3)); gy = torch.randn_like(y); y.backward(gy)
+put("gap", "cfg", [2, 3, 20])
+put("gap", "x", x); put("gap", "y", y); put("gap", "gy", gy); put("gap", "gx", x.grad)
+
+acts = {
+    "relu": (F.relu, 3.0), "relu6": (F.relu6, 4.0), "sigmoid": (torch.sigmoid, 3.0), "tanh": (torch.tanh, 2.0),
+    "gelu": (F.gelu, 3.0), "hardswish": (F.hardswish, 3.0),
+}
+for name, (fn, scale) in acts.items():
+    # Random values plus the exact kink points, so boundary gradients are pinned to PyTorch's choice.
+    x = torch.cat([torch.randn(240) * scale, torch.tensor([-3.0, 0.0, 3.0, 6.0])]).requires_grad_(True)
+    y = fn(x); gy = torch.randn_like(y); y.backward(gy)
+    case = "act_" + name
+    put(case, "x", x); put(case, "y", y); put(case, "gy", gy); put(case, "gx", x.grad)
+
+for name, fn in {"add": torch.add, "mul": torch.mul}.items():
+    a = randn(2, 3, 4, 5); b = randn(2, 3, 4, 5)
+    y = fn(a, b); gy = torch.randn_like(y); y.backward(gy)
+    case = "ew_" + name
+    for k, v in dict(a=a, b=b, y=y, gy=gy, ga=a.grad, gb=b.grad).items():
+        put(case, k, v)
+
+parts = [randn(2, c, 4, 3) for c in (2, 3, 1)]
+y = torch.cat(parts, dim=1); gy = torch.randn_like(y); y.backward(gy)
+put("concat", "cfg", [2, 12, 2, 3, 1])
+for i, p in enumerate(parts):
+    put("concat", f"x{i}", p); put("concat", f"gx{i}", p.grad)
+put("concat", "y", y); put("concat", "gy", gy)
+
+x = randn(2, 3, 8, 8)
+y = F.dropout(x, p=0.3, training=True); gy = torch.randn_like(y); y.backward(gy)
+put("dropout", "cfg", [0.3])
+put("dropout", "x", x); put("dropout", "y", y); put("dropout", "gy", gy); put("dropout", "gx", x.grad)
+
+for name, fn in {"softmax": F.softmax, "log_softmax": F.log_softmax}.items():
+    x = randn(5, 7, scale=2.0)
+    y = fn(x, dim=-1); gy = torch.randn_like(y); y.backward(gy)
+    for k, v in dict(x=x, y=y, gy=gy, gx=x.grad).items():
+        put(name, k, v)
+
+for case, smoothing in (("ce", 0.0), ("ce_smooth", 0.1)):
+    logits = randn(6, 5, scale=2.0); labels = torch.randint(0, 5, (6,))
+    loss = F.cross_entropy(logits, labels, label_smoothing=smoothing); loss.backward()
+    put(case, "cfg", [6, 5, smoothing])
+    put(case, "logits", logits); put(case, "labels", labels); put(case, "loss", loss.reshape(1))
+    put(case, "glogits", logits.grad)
+
+logp = F.log_softmax(torch.randn(6, 5), dim=-1).requires_grad_(True); labels = torch.randint(0, 5, (6,))
+loss = F.nll_loss(logp, labels); loss.backward()
+put("nll", "cfg", [6, 5])
+put("nll", "logp", logp); put("nll", "labels", labels); put("nll", "loss", loss.reshape(1)); put("nll", "glogp", logp.grad)
+
+with open(OUT, "wb") as f:
+    f.write(b"NASCFIX1")
+    f.write(struct.pack("<I", len(records)))
+    for name, dims, data in records:
+        nb = name.encode()
+        f.write(struct.pack("<H", len(nb))); f.write(nb)
+        f.write(struct.pack("<B", len(dims)))
+        for d in dims:
+            f.write(struct.pack("<I", d))
+        f.write(data)
+print(f"wrote {len(records)} tensors, {os.path.getsize(OUT)} bytes to {os.path.normpath(OUT)}")
