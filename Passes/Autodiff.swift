@@ -8,7 +8,7 @@ import NASCIR
 /// `log_softmax`; option `loss=cross_entropy|nll`, `label_smoothing=0.1`), then walks the graph backwards
 /// emitting one gradient op per forward op (`conv2d_grad_input`, `relu`'s `activation_grad`, ...), summing
 /// gradients of values used more than once with `add`. Every trainable parameter's gradient is marked by a
-/// `param_grad(%param, %grad)` node. The outputs become `[loss, model output, param_grad...]`.
+/// `param_grad(%param, %grad)` node. The outputs become `[loss, model output, other outputs..., param_grad...]`.
 /// Gradients are only computed for values that depend on a trainable parameter.
 public struct Autodiff: Pass {
     public let name = "autodiff"
@@ -169,7 +169,7 @@ public struct Autodiff: Pass {
             }
         }
         g = e.graph
-        g.outputs = [lossNode, outRef] + paramGrads.reversed()
+        g.outputs = [lossNode, outRef] + Array(g.outputs.dropFirst()) + paramGrads.reversed()
     }
 
     /// Appends typed nodes with fresh names.

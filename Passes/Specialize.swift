@@ -62,6 +62,9 @@ public struct SpecializePass: Pass {
             for d in rewriter.engine.diagnostics { engine.emit(d) }
         }
         try engine.throwIfErrors()
+        // Types in a space may hold for one choice only (a subgraph typed for the first width of a value choice);
+        // the subnet's types are inferred afresh by shape-infer.
+        for gi in out.graphs.indices { for ni in out.graphs[gi].nodes.indices { out.graphs[gi].nodes[ni].types = [] } }
         let reachable = Set(out.reachableGraphs)
         out.graphs.removeAll { !reachable.contains($0.name) }
         var used: Set<String> = []

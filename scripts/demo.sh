@@ -1,30 +1,33 @@
 #!/usr/bin/env bash
-# demo.sh: the main job of `make demo`. Today nasc compiles and inspects the bundled spaces; the search itself
-# (nasc run over the bundled digits data) replaces this once the runtime and strategies land.
+# demo.sh: the main job of `make demo` — a real architecture search on the bundled digits data.
+# Random search, then regularized evolution, over examples/digits.nas (24 architectures of a small CNN for 8x8
+# digits); every trial trains for real in its own `nasc trial` process. The best architecture is exported as NNI
+# JSON and retrained with `nasc train`, which reports its test accuracy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nasc=${1:-.build/release/nasc}
 out=${NASC_DEMO_OUT:-.build/demo}
+trials=${NASC_DEMO_TRIALS:-10}
+epochs=${NASC_DEMO_EPOCHS:-4}
+rm -rf "$out"
 mkdir -p "$out"
 
-echo "== nasc inspect examples/digits.nas (the space sized for the bundled 8x8 digits data)"
+echo "== the space"
 "$nasc" inspect examples/digits.nas
 echo
-echo "== nasc compile: every bundled space -> verified, shape-inferred IR (protobuf)"
-for f in examples/*.nas; do
-    name=$(basename "$f" .nas)
-    start=$(date +%s%N)
-    "$nasc" compile "$f" -o "$out/$name.pb"
-    end=$(date +%s%N)
-    printf '  %-12s %8d bytes  %5d ms   space size %s\n' "$name" "$(stat -c %s "$out/$name.pb")" \
-        $(( (end - start) / 1000000 )) "$("$nasc" inspect "$out/$name.pb" --samples 16 | sed -n 's/^space size: \([0-9]*\).*/\1/p')"
-done
+echo "== random search: $trials trials, $epochs epochs each, 2 at a time"
+"$nasc" run --strategy random examples/digits.nas "$out/random" --data digits --train-epochs "$epochs" \
+    --max-trials "$trials" --concurrency 2 --seed 1 --max-duration 10m
 echo
-echo "== the NAS-Bench-201 space as NNI search-space JSON (first lines)"
-"$nasc" space examples/nb201.nas --format nni | head -c 400; echo " ..."
+echo "== regularized evolution: $trials trials (population 6, tournament 3)"
+"$nasc" run --strategy evolution --strategy-option population_size=6 --strategy-option sample_size=3 \
+    examples/digits.nas "$out/evolution" --data digits --train-epochs "$epochs" \
+    --max-trials "$trials" --concurrency 2 --seed 1 --max-duration 10m
 echo
-echo "== a Graphviz view of the digits space: $out/digits.dot"
-"$nasc" dump "$out/digits.pb" --format dot > "$out/digits.dot"
+echo "== top 3 of the evolution experiment"
+"$nasc" experiment top-k "$out/evolution" -k 3
+"$nasc" experiment export "$out/evolution" -k 1 -o "$out/best"
+best=$(ls "$out"/best/*.nni-v3.json | head -1)
 echo
-echo "== the guide's MNIST space with its wrong fc1 (NNI only fails at training time; nasc says why, before anything runs)"
-"$nasc" compile Tests/NASCFrontendTests/Diagnostics/mnist_guide.nas -o "$out/guide.pb" || echo "(exit $? as expected)"
+echo "== retrain the best architecture ($best) for 15 epochs and test it"
+"$nasc" train examples/digits.nas --arch "$best" --epochs 15 --save "$out/best/weights.pb"

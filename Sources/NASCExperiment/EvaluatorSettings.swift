@@ -6,11 +6,13 @@ import NASCIR
 ///
 /// Evaluator kinds:
 /// - `--benchmark synthetic:SEED`: table lookup in the strategies' ``SyntheticLandscape`` (see ``BenchmarkTables``).
-/// - training: not here yet. When the runtime's trainer lands, add its flags here and a `TrainingEvaluator:
-///   TrialEvaluator` case in ``makeEvaluator(space:rawOutput:)``; `nasc run` needs no change.
+/// - `--data SPEC`: train the subnet on a data set with the runtime and report validation accuracy per epoch
+///   (``training``; the evaluator itself lives with the runtime, in NASCTool's `TrainingEvaluator`).
 public struct EvaluatorSettings: Sendable, Equatable {
     /// `--benchmark NAME:SEED`.
     public var benchmark: String?
+    /// Training settings (`--data` and the hyper-parameter flags), when trials train for real.
+    public var training: TrainingSettings?
     /// `--epochs`: epochs a benchmark evaluation reports.
     public var epochs: Int
     /// `--epoch-ms`: simulated time per benchmark epoch.
@@ -19,14 +21,17 @@ public struct EvaluatorSettings: Sendable, Equatable {
     public var faults: FaultInjection
 
     /// Creates settings.
-    public init(benchmark: String? = nil, epochs: Int = 3, epochMs: Int = 0, faults: FaultInjection = FaultInjection()) {
+    public init(benchmark: String? = nil, epochs: Int = 3, epochMs: Int = 0, faults: FaultInjection = FaultInjection(),
+                training: TrainingSettings? = nil) {
         self.benchmark = benchmark; self.epochs = epochs; self.epochMs = epochMs; self.faults = faults
+        self.training = training
     }
 
     /// The flags that reproduce these settings (defaults omitted).
     public var arguments: [String] {
         var out: [String] = []
         if let benchmark { out += ["--benchmark", benchmark] }
+        if let training { out += training.arguments }
         if epochs != 3 { out += ["--epochs", String(epochs)] }
         if epochMs != 0 { out += ["--epoch-ms", String(epochMs)] }
         if let n = faults.crashEvery { out += ["--crash-every", String(n)] }
@@ -39,11 +44,18 @@ public struct EvaluatorSettings: Sendable, Equatable {
 
     /// Checks the settings without a space (bad values are errors located at the flag).
     public func validate() throws {
-        guard let benchmark else {
-            throw DiagnosticError(.error("no evaluator: give --benchmark synthetic:SEED (training trials are not available yet)",
-                                         at: SourceLocation(file: "--benchmark")))
+        if let training {
+            guard benchmark == nil else {
+                throw DiagnosticError(.error("give either --data (train) or --benchmark, not both", at: SourceLocation(file: "--benchmark")))
+            }
+            try training.validate()
+        } else {
+            guard let benchmark else {
+                throw DiagnosticError(.error("no evaluator: give --data SPEC to train trials (e.g. --data digits) or --benchmark synthetic:SEED",
+                                             at: SourceLocation(file: "--data")))
+            }
+            _ = try BenchmarkTables.parse(benchmark)
         }
-        _ = try BenchmarkTables.parse(benchmark)
         guard epochs >= 1 && epochs <= 10_000 else {
             throw DiagnosticError(.error("--epochs must be between 1 and 10000, got \(epochs)", at: SourceLocation(file: "--epochs")))
         }

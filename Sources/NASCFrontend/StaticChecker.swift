@@ -21,14 +21,22 @@ struct TypeAlternative: Hashable {
 /// from the conditions when the type does not depend on it, so the sets stay as small as the number of
 /// genuinely different shapes (a space of 10^20 architectures whose shapes differ only by width keeps a few
 /// alternatives per value). Candidate subgraphs are analysed once per distinct input set (memoised).
-/// Combinations beyond `maxCombinations` per node are not all checked (the first ones are).
+/// Limits keep pathological (usually already broken) spaces fast: at most `maxCombinations` combinations per
+/// node and `maxAlternatives` alternatives per value are kept (the first ones), analysis stops after
+/// `maxErrors` errors, and after `maxWork` combination evaluations in total the rest is not checked.
 final class StaticChecker {
     let space: ModelSpace
     let graphs: [String: Graph]
     let values: [String: [Scalar]]
     var diagnostics: [Diagnostic] = []
     var seen: Set<String> = []
-    var memo: [String: [[TypeAlternative]]] = [:]
+    var memo: [MemoKey: [[TypeAlternative]]] = [:]
+
+    /// A subgraph analysed for given input alternatives.
+    struct MemoKey: Hashable {
+        var graph: String
+        var inputs: [[TypeAlternative]]
+    }
     /// Types seen per graph input / node, to annotate the IR.
     var inputTypes: [String: [Int: [TensorType]]] = [:]
     var nodeTypes: [String: [String: Set<TensorType>]] = [:]
@@ -37,7 +45,14 @@ final class StaticChecker {
     /// Label -> (kind, location, index -> description, index -> location).
     var decisions: [String: (kind: String, location: SourceLocation, names: [Int: String], locations: [Int: SourceLocation])] = [:]
     var depth = 0
-    static let maxCombinations = 20_000
+    static let maxCombinations = 4_096
+    static let maxAlternatives = 256
+    static let maxErrors = 20
+    static let maxWork = 100_000
+    /// Combinations evaluated so far (see ``maxWork``).
+    var work = 0
+    /// True once a limit stopped the analysis.
+    var exhausted: Bool { work > Self.maxWork || diagnostics.count >= Self.maxErrors }
 
     /// Where the block instance of a node was applied: graph -> node -> (block, site).
     let sites: [String: [String: (block: String, site: SourceLocation)]]
@@ -83,7 +98,8 @@ final class StaticChecker {
     // MARK: Graphs
 
     func analyze(_ g: Graph, inputs: [[TypeAlternative]]) -> [[TypeAlternative]] {
-        let key = g.name + "|" + inputs.map { $0.map { "\($0.condition.sorted { $0.key < $1.key })\($0.type)" }.joined(separator: ";") }.joined(separator: "#")
+        work += inputs.reduce(0) { $0 + $1.count }
+        let key = MemoKey(graph: g.name, inputs: inputs)
         if let m = memo[key] { return m }
         depth += 1
         graphStack.append(g.name)
@@ -98,6 +114,7 @@ final class StaticChecker {
             inputTypes[g.name, default: [:]][i] = list
         }
         for n in g.nodes {
+            if exhausted { env[n.name] = []; continue }
             let ins = n.inputs.map { env[$0.node] ?? [] }
             // An input with no possible type failed upstream; stay quiet.
             if ins.contains(where: \.isEmpty) { env[n.name] = []; continue }
@@ -180,6 +197,7 @@ final class StaticChecker {
                 for a in alts {
                     guard let m = merge(c, a.condition) else { continue }
                     next.append((m, ts + [a.type]))
+                    work += 1
                     if next.count >= Self.maxCombinations { break outer }
                 }
             }
@@ -202,8 +220,10 @@ final class StaticChecker {
     func baseOp(_ n: Node, inputs: [[TypeAlternative]]) -> [TypeAlternative] {
         var out: [TypeAlternative] = []
         var failures: [([String: Int], TypeRules.Failure, [TensorType])] = []
-        for (cond, types) in combinations(inputs) {
+        outer: for (cond, types) in combinations(inputs) {
             for full in assignments(cond, labels: n.op.valueLabels) {
+                work += 1
+                if work > Self.maxWork { break outer }
                 do {
                     let t = try TypeRules.infer(n.op, types) { e in
                         try e.evaluate { l in full[l].flatMap { i in self.values[l].map { $0[i] } } }
@@ -246,7 +266,7 @@ final class StaticChecker {
                     notes.append(Diagnostic(.note, at: d.locations[k] ?? d.location, "candidate '\(d.names[k] ?? String(k))' of layer choice '\(l)'\(gp), which is accepted"))
                 }
             default:
-                notes.append(Diagnostic(.note, at: d.location, "\(d.kind) '\(l)' = \(name)"))
+                notes.append(Diagnostic(.note, at: d.location, "\(d.kind) '\(l)' = \(describe(l, v))"))
             }
         }
         // Other candidates of the same choices that fail too (e.g. both candidates of a LayerChoice).
@@ -372,6 +392,18 @@ final class StaticChecker {
 
     func cell(_ n: Node, _ c: CellOp, _ inputs: [[TypeAlternative]]) -> [TypeAlternative] {
         let preds = inputs.count
+        // Predecessors must agree spatially (channels are adapted by the ops); say so directly.
+        if let first = inputs.first?.first?.type {
+            for (k, alts) in inputs.enumerated().dropFirst() {
+                guard let t = alts.first?.type, t.rank == first.rank, t.rank >= 2 else { continue }
+                if Array(t.shape.dropFirst(2)) != Array(first.shape.dropFirst(2)) {
+                    fail(at: n, message: "the predecessors of cell '\(c.label)' differ in spatial size: \(first) (input 0) and \(t) (input \(k))",
+                         hint: "bring them to one size first, e.g. a factorized reduction of the older input after a reduction cell",
+                         condition: [:], successes: [])
+                    return []
+                }
+            }
+        }
         var tensors = inputs
         var nodeAlts: [[TypeAlternative]] = []
         for i in 0..<c.numNodes {
@@ -407,7 +439,11 @@ final class StaticChecker {
                 }
                 sum.append(TypeAlternative(condition: cond, type: ts[0]))
             }
-            if let (cond, m) = failure { fail(at: n, message: m, hint: "every op candidate of a cell must keep the shape of its input (or reduce it by the cell stride)", condition: cond, successes: sum.map(\.condition)) }
+            if let (cond, m) = failure {
+                fail(at: n, message: m, hint: "every op candidate of a cell must keep the shape of its input (or reduce it by the cell stride)", condition: cond, successes: sum.map(\.condition))
+                // One error per cell: the later nodes and everything downstream would only repeat it.
+                return []
+            }
             let s = simplify(sum)
             nodeAlts.append(s)
             tensors.append(s)
@@ -448,10 +484,12 @@ final class StaticChecker {
     /// Drops labels the type does not depend on, and duplicates.
     func simplify(_ altsIn: [TypeAlternative]) -> [TypeAlternative] {
         var alts = dedupe(altsIn)
+        work += alts.count
         var changed = true
-        while changed && alts.count > 0 {
+        while changed && alts.count > 0 && !exhausted {
             changed = false
             let labels = Set(alts.flatMap { $0.condition.keys }).sorted()
+            work += alts.count * labels.count
             for l in labels {
                 var groups: [[String: Int]: Set<TensorType>] = [:]
                 for a in alts {
@@ -464,7 +502,7 @@ final class StaticChecker {
                 }
             }
         }
-        if alts.count > Self.maxCombinations { alts = Array(alts.prefix(Self.maxCombinations)) }
+        if alts.count > Self.maxAlternatives { alts = Array(alts.prefix(Self.maxAlternatives)) }
         return alts
     }
 

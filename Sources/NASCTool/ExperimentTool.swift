@@ -54,7 +54,12 @@ public enum ExperimentTool {
         config.spaceHash = hash
         let searchSpace = try SearchSpace(space)
         _ = try makeStrategy(config, space, searchSpace)
-        _ = try BenchmarkTables.make(evaluator.benchmark ?? "", space: searchSpace)
+        if let benchmark = evaluator.benchmark { _ = try BenchmarkTables.make(benchmark, space: searchSpace) }
+        if let training = evaluator.training {
+            // Fail before the first trial when the data set is missing or does not fit the space's input.
+            let data = try ArchitectureTraining.loadData(TrainingEvaluator(settings: training).options)
+            if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
+        }
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
         return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
     }
@@ -132,6 +137,10 @@ struct LazyEvaluator: TrialEvaluator {
     var settings: EvaluatorSettings
 
     func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
+        if let training = settings.training {
+            try settings.validate()
+            return try TrainingEvaluator(settings: training).evaluate(subject, progress: progress)
+        }
         let searchSpace = try SearchSpace(subject.space)
         let evaluator = try settings.makeEvaluator(space: searchSpace, rawOutput: { ExperimentTool.writeLine($0) })
         return try evaluator.evaluate(subject, progress: progress)

@@ -7,6 +7,27 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(help: "Score architectures from a benchmark table instead of training: synthetic:SEED.")
     var benchmark: String?
 
+    @Option(help: "Train each trial on this data set (digits, idx:DIR, cifar10:DIR, csv:PATH?..., synthetic?...).")
+    var data: String?
+
+    @Option(name: .customLong("train-epochs"), help: "Training epochs per trial.")
+    var trainEpochs = 5
+
+    @Option(help: "Training batch size.")
+    var batchSize = 64
+
+    @Option(help: "Training optimizer: sgd, adam or adamw.")
+    var optimizer = "sgd"
+
+    @Option(help: "Training learning rate.")
+    var lr = 0.05
+
+    @Option(name: .customLong("train-seed"), help: "Seed of every training trial.")
+    var trainSeed: UInt64 = 0
+
+    @Option(help: "OpenBLAS threads per trial.")
+    var threads = 1
+
     @Option(help: "Epochs a benchmark evaluation reports (a rising curve ending at the table's value).")
     var epochs = 3
 
@@ -38,6 +59,10 @@ struct EvaluatorOptions: ParsableArguments {
         }
         return EvaluatorSettings(benchmark: benchmark, epochs: epochs, epochMs: epochMs,
                                  faults: FaultInjection(crashEvery: crashEvery, nanEvery: nanEvery, garbageEvery: garbageEvery,
-                                                        hangEvery: hangEvery, failWhen: fail))
+                                                        hangEvery: hangEvery, failWhen: fail),
+                                 training: data.map {
+                                     TrainingSettings(data: $0, epochs: trainEpochs, batchSize: batchSize, optimizer: optimizer,
+                                                      learningRate: lr, seed: trainSeed, threads: threads)
+                                 })
     }
 }

@@ -137,6 +137,15 @@ import NASCIR
         #expect(d.contains("hint: every op candidate of a cell must keep the shape of its input"))
     }
 
+    @Test func cellPredecessorsMustAgreeSpatially() throws {
+        // The DARTS example without its factorized reduction of the older input after a reduction cell.
+        let src = try ExampleSupport.read("examples/darts.nas")
+            .replacingOccurrences(of: "reductionPrev == 1 ? (s0 -> FactorizedReduce(C)) : (s0 -> ReLUConvBN(C, 1))", with: "s0 -> ReLUConvBN(C, 1)")
+        let d = try #require(ExampleSupport.diagnostics(src, file: "darts.nas"))
+        #expect(d.contains("darts.nas:47:23: error: the predecessors of cell 'normal' differ in spatial size: f32[N,32,32,32] (input 0) and f32[N,32,16,16] (input 1)"))
+        #expect(d.contains("1 error generated."))
+    }
+
     @Test func manyIndependentChoicesAreCheckedWithoutEnumeration() throws {
         // 40 layer choices in a chain: 3^40 architectures. The checker keeps one alternative per value.
         var src = "input x: [8, 16, 16]\nh = x\n"

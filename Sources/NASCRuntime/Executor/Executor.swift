@@ -3,6 +3,12 @@ import NASCIR
 import NASCKernels
 import NASCData
 
+/// The optimizer of a training plan.
+enum PlanOptimizer {
+    case sgd(SGD)
+    case adam(Adam)
+}
+
 /// Whether a forward pass trains (batch statistics, dropout) or evaluates (running statistics, no dropout).
 public enum ExecutionMode: Sendable {
     case train, eval
@@ -31,8 +37,9 @@ public final class Executor {
     /// The plan's kernels and guards as flat arrays, so the step loop copies no names.
     let kernels: ContiguousArray<KernelStep>
     let guards: ContiguousArray<StepGuard?>
-    /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans.
-    let optimizer: (any ParameterOptimizer)?
+    /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans. Held as concrete values
+    /// (not an existential box) so update steps cause no reference counting.
+    let optimizer: PlanOptimizer?
     /// Per step: the part pointers of concat steps (bound with the batch size; empty for other steps).
     var partPointers: [[UnsafeMutablePointer<Float>]] = []
     var partConstPointers: [[UnsafePointer<Float>]] = []
@@ -52,12 +59,12 @@ public final class Executor {
     }
 
     /// The optimizer for a plan's spec (throws a ``DiagnosticError`` for invalid hyperparameters).
-    static func makeOptimizer(_ spec: OptimizerSpec) throws -> any ParameterOptimizer {
+    static func makeOptimizer(_ spec: OptimizerSpec) throws -> PlanOptimizer {
         switch spec {
         case .sgd(let lr, let momentum, let dampening, let wd, let nesterov):
-            return try SGD(learningRate: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: wd)
+            return .sgd(try SGD(learningRate: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: wd))
         case .adam(let lr, let b1, let b2, let eps, let wd, let decoupled):
-            return try Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decoupledWeightDecay: decoupled)
+            return .adam(try Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decoupledWeightDecay: decoupled))
         }
     }
 

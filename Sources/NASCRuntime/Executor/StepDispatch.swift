@@ -182,9 +182,16 @@ extension Executor {
                 }
             } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
         case .optimizerUpdate(let s):
-            guard let optimizer else { return }
-            optimizer.step(parameter: m.f32(s.param), gradient: m.f32(s.grad), count: m.counts[s.param],
-                           state: s.state.map { m.f32($0) }, step: updatesTaken + 1, learningRate: learningRate)
+            switch optimizer {
+            case .sgd(let o)?:
+                o.step(parameter: m.f32(s.param), gradient: m.f32(s.grad), count: m.counts[s.param],
+                       state: s.state.map { m.f32($0) }, step: updatesTaken + 1, learningRate: learningRate)
+            case .adam(let o)?:
+                o.step(parameter: m.f32(s.param), gradient: m.f32(s.grad), count: m.counts[s.param],
+                       state: s.state.map { m.f32($0) }, step: updatesTaken + 1, learningRate: learningRate)
+            case nil:
+                break
+            }
         }
     }
 }

@@ -1,0 +1,44 @@
+// TrainingEvaluator: the trial evaluator that trains the subnet on a data set and reports validation accuracy.
+import NASCExperiment
+import NASCIR
+import NASCRuntime
+
+/// Trains one architecture with the runtime (the same path as `nasc train`, so an exported architecture retrained
+/// with the same settings and seed reproduces the trial exactly) and reports validation accuracy per epoch.
+/// A non-finite loss fails the trial as `diverged`.
+public struct TrainingEvaluator: TrialEvaluator {
+    public var settings: TrainingSettings
+
+    /// Creates the evaluator.
+    public init(settings: TrainingSettings) { self.settings = settings }
+
+    /// The `nasc train` options equivalent to these settings.
+    public var options: TrainOptions {
+        var o = TrainOptions()
+        o.data = settings.data; o.epochs = settings.epochs; o.batchSize = settings.batchSize
+        o.optimizer = settings.optimizer; o.learningRate = settings.learningRate; o.seed = settings.seed
+        o.threads = settings.threads
+        return o
+    }
+
+    public func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
+        var intermediate: [Double] = []
+        var failure: Error?
+        let result = try ArchitectureTraining.train(subject.space, subject.architecture, options: options) { event in
+            guard failure == nil, case .epoch(let s) = event else { return }
+            let metric = s.validationAccuracy ?? s.trainAccuracy
+            guard s.trainLoss.isFinite, metric.isFinite else {
+                failure = TrialFailure(kind: "diverged", message: "training loss is \(s.trainLoss) at epoch \(s.epoch + 1)")
+                return
+            }
+            intermediate.append(metric)
+            do { try progress(s.epoch + 1, metric) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        guard let final = intermediate.last else {
+            throw TrialFailure(kind: "evaluator", message: "training produced no epoch")
+        }
+        _ = result
+        return TrialMetrics(final: final, intermediate: intermediate)
+    }
+}
