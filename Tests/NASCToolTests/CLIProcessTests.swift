@@ -231,4 +231,16 @@ struct NascProcess {
                                          "--data", "synthetic?count=64&test=16&shape=3x8x8&classes=10", "--epochs", "1"])
         #expect(wrong.code == 1 && wrong.stderr.contains("error:"), "\(wrong.stderr)")
     }
+
+    @Test(arguments: [
+        ("mnist", "12"), ("nb201", "15625"), ("mlp", "36"), ("digits", "24"),
+        ("darts", "58366651170721628160000"), ("enas_macro", "160618186625454535808756219904"),
+        ("mobilenet", "15992037016835457024"),
+    ])
+    func inspectEveryExample(_ name: String, _ size: String) throws {
+        let r = try NascProcess.run(["inspect", "examples/\(name).nas", "--samples", "4", "--exhaustive-limit", "64"])
+        #expect(r.code == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("space size: \(size) architectures"), "\(r.stdout)")
+        #expect(r.stdout.contains("parameters: "))
+    }
 }
