@@ -1,4 +1,5 @@
 // DirectConv2D: stride-1 convolution without im2col — SIMD over output columns, 4 output channels per register block.
+import Dispatch
 
 /// Direct convolution kernels for small channel counts (stride 1, dilation 1, groups 1, square kernel, output width a
 /// multiple of 8), where im2col + sgemm spends most of its time unfolding and packing a tiny GEMM (M = 16..64).
@@ -28,6 +29,28 @@ enum DirectConv2D {
         let pb = s.kernelHeight - 1 - s.padHeight
         return s.outChannels * (s.outHeight + 2 * pb) * (s.outWidth + 2 * pb) + s.weightCount
     }
+
+    /// How many workers to split a batch over: the BLAS thread count (``Kernels/threads``), at most one per image, and
+    /// only as many as have `perWorker` floats each in `scratch`.
+    static func workers(batch: Int, scratch: Int, perWorker: Int) -> Int {
+        max(1, min(Kernels.threads, batch, perWorker > 0 ? scratch / perWorker : 1))
+    }
+
+    /// The images of worker `t` of `parts`.
+    static func images(_ t: Int, of parts: Int, batch: Int) -> Range<Int> { (t * batch / parts)..<((t + 1) * batch / parts) }
+
+    /// Runs `body(0..<parts)`, concurrently when `parts > 1`.
+    static func parallel(_ parts: Int, _ body: (Int) -> Void) {
+        if parts == 1 { body(0); return }
+        withoutActuallyEscaping(body) { escaping in
+            let box = UncheckedBody(run: escaping)
+            DispatchQueue.concurrentPerform(iterations: parts) { box.run($0) }
+        }
+    }
+
+    /// A worker body shared across the `concurrentPerform` threads: each worker touches only its own images and its
+    /// own workspace slice, and reads shared inputs, which is what makes the unchecked sendability sound.
+    struct UncheckedBody: @unchecked Sendable { let run: (Int) -> Void }
 
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
@@ -111,10 +134,15 @@ enum DirectConv2D {
             packed[((ob * c + ci) * kk + t) * 4 + j] = weight[((ob * 4 + j) * c + ci) * kk + t]
         } } } }
         let hw = s.inHeight * s.inWidth, ohw = s.outHeight * s.outWidth
-        for n in 0..<s.batch {
-            pad(input + n * c * hw, channels: c, h: s.inHeight, w: s.inWidth, pad: p, into: padded)
-            convolve(padded: padded, channels: c, hp: s.inHeight + 2 * p, wp: s.inWidth + 2 * p, packed: packed, k: k, bias: bias,
-                     outChannels: o, out: output + n * o * ohw, outH: s.outHeight, outW: s.outWidth, accumulate: false)
+        let paddedCount = c * (s.inHeight + 2 * p) * (s.inWidth + 2 * p)
+        let parts = workers(batch: s.batch, scratch: Conv2D.workspaceSize(s) - s.weightCount, perWorker: paddedCount)
+        parallel(parts) { t in
+            let mine = padded + t * paddedCount
+            for n in images(t, of: parts, batch: s.batch) {
+                pad(input + n * c * hw, channels: c, h: s.inHeight, w: s.inWidth, pad: p, into: mine)
+                convolve(padded: mine, channels: c, hp: s.inHeight + 2 * p, wp: s.inWidth + 2 * p, packed: packed, k: k, bias: bias,
+                         outChannels: o, out: output + n * o * ohw, outH: s.outHeight, outW: s.outWidth, accumulate: false)
+            }
         }
     }
 
@@ -128,22 +156,48 @@ enum DirectConv2D {
             packed[((cb * o + oi) * kk + t) * 4 + j] = weight[(oi * c + cb * 4 + j) * kk + (kk - 1 - t)]
         } } } }
         let hw = s.inHeight * s.inWidth, ohw = s.outHeight * s.outWidth
-        for n in 0..<s.batch {
-            pad(gradOutput + n * o * ohw, channels: o, h: s.outHeight, w: s.outWidth, pad: pb, into: padded)
-            convolve(padded: padded, channels: o, hp: s.outHeight + 2 * pb, wp: s.outWidth + 2 * pb, packed: packed, k: k, bias: nil,
-                     outChannels: c, out: gradInput + n * c * hw, outH: s.inHeight, outW: s.inWidth, accumulate: accumulate)
+        let paddedCount = o * (s.outHeight + 2 * pb) * (s.outWidth + 2 * pb)
+        let parts = workers(batch: s.batch, scratch: Conv2D.workspaceSize(s) - s.weightCount, perWorker: paddedCount)
+        parallel(parts) { t in
+            let mine = padded + t * paddedCount
+            for n in images(t, of: parts, batch: s.batch) {
+                pad(gradOutput + n * o * ohw, channels: o, h: s.outHeight, w: s.outWidth, pad: pb, into: mine)
+                convolve(padded: mine, channels: o, hp: s.outHeight + 2 * pb, wp: s.outWidth + 2 * pb, packed: packed, k: k, bias: nil,
+                         outChannels: c, out: gradInput + n * c * hw, outH: s.inHeight, outW: s.inWidth, accumulate: accumulate)
+            }
         }
     }
 
     /// Weight gradient summed over the batch: `gw[o, c, ky, kx] = sum gradOutput[o, y, x] * padded[c, y + ky, x + kx]`.
     static func backwardWeight(shape s: Conv2DShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                gradWeight: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let p = s.padHeight, hp = s.inHeight + 2 * p, wp = s.inWidth + 2 * p
+        if !accumulate { gradWeight.update(repeating: 0, count: s.weightCount) }
+        // One worker writes straight into gradWeight; several sum private partial gradients at the end.
+        let paddedCount = s.inChannels * hp * wp, wc = s.weightCount
+        let parts = workers(batch: s.batch, scratch: Conv2D.workspaceSize(s), perWorker: paddedCount + wc)
+        parallel(parts) { t in
+            let padded = workspace + t * (paddedCount + wc)
+            let gw = parts == 1 ? gradWeight : padded + paddedCount
+            if parts > 1 { gw.update(repeating: 0, count: wc) }
+            weightGradient(images: images(t, of: parts, batch: s.batch), shape: s, input: input, gradOutput: gradOutput, padded: padded,
+                           gradWeight: gw)
+        }
+        if parts > 1 {
+            for t in 0..<parts {
+                let partial = workspace + t * (paddedCount + wc) + paddedCount
+                for i in 0..<wc { gradWeight[i] += partial[i] }
+            }
+        }
+    }
+
+    /// Adds the weight gradient of `images` to `gradWeight`, padding each image into `padded`.
+    static func weightGradient(images: Range<Int>, shape s: Conv2DShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                               padded: UnsafeMutablePointer<Float>, gradWeight: UnsafeMutablePointer<Float>) {
         let k = s.kernelHeight, p = s.padHeight, c = s.inChannels, o = s.outChannels, kk = k * k
         let hp = s.inHeight + 2 * p, wp = s.inWidth + 2 * p, oh = s.outHeight, ow = s.outWidth, ohw = oh * ow
         let hw = s.inHeight * s.inWidth
-        if !accumulate { gradWeight.update(repeating: 0, count: s.weightCount) }
-        let padded = workspace
-        for n in 0..<s.batch {
+        for n in images {
             pad(input + n * c * hw, channels: c, h: s.inHeight, w: s.inWidth, pad: p, into: padded)
             let gout = gradOutput + n * o * ohw
             for ob in 0..<(o / 4) {
