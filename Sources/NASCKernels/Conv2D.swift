@@ -22,7 +22,7 @@ public enum Conv2D {
             DepthwiseConv2D.forward(shape: s, input: input, weight: weight, bias: bias, output: output)
             return
         }
-        if let workspace, DirectConv2D.supports(s) {
+        if let workspace, DirectConv2D.supportsForward(s) {
             DirectConv2D.forward(shape: s, input: input, weight: weight, bias: bias, output: output, workspace: workspace)
             return
         }
@@ -63,7 +63,7 @@ public enum Conv2D {
                                           accumulate: accumulate)
             return
         }
-        if let workspace, DirectConv2D.supports(s) {
+        if let workspace, DirectConv2D.supportsBackwardInput(s) {
             DirectConv2D.backwardInput(shape: s, gradOutput: gradOutput, weight: weight, gradInput: gradInput, workspace: workspace,
                                        accumulate: accumulate)
             return
@@ -99,7 +99,7 @@ public enum Conv2D {
                                            accumulate: accumulate)
             return
         }
-        if let workspace, DirectConv2D.supports(s) {
+        if let workspace, DirectConv2D.supportsBackwardWeight(s) {
             DirectConv2D.backwardWeight(shape: s, input: input, gradOutput: gradOutput, gradWeight: gradWeight, workspace: workspace,
                                         accumulate: accumulate)
             return

@@ -47,6 +47,9 @@ let directConvCases: [ConvCase] = [
                                                                   kernel: (3, 3), padding: (1, 1)), bias: true),
     ConvCase(name: "direct 3x3 pad 1 width 24", shape: Conv2DShape(batch: 1, inChannels: 8, inHeight: 3, inWidth: 24,
                                                                    outChannels: 4, kernel: (3, 3), padding: (1, 1)), bias: true),
+    ConvCase(name: "direct forward only: 3x3 valid, 10 -> 8 wide", shape: Conv2DShape(batch: 2, inChannels: 8, inHeight: 4,
+                                                                                      inWidth: 10, outChannels: 4, kernel: (3, 3)),
+             bias: true),
     ConvCase(name: "direct 5x5 pad 2 width 16", shape: Conv2DShape(batch: 2, inChannels: 4, inHeight: 4, inWidth: 16,
                                                                    outChannels: 4, kernel: (5, 5), padding: (2, 2)), bias: false),
 ]
@@ -123,13 +126,20 @@ struct ConvRun {
     }
 
     @Test func directKernelsAreUsedOnlyWhereTheyApply() {
-        for c in directConvCases { #expect(DirectConv2D.supports(c.shape), "\(c.name)") }
-        for c in convCases.dropLast(directConvCases.count) { #expect(!DirectConv2D.supports(c.shape), "\(c.name)") }
+        for c in directConvCases { #expect(DirectConv2D.supportsForward(c.shape), "\(c.name)") }
+        for c in convCases.dropLast(directConvCases.count) {
+            #expect(!DirectConv2D.supportsForward(c.shape) && !DirectConv2D.supportsBackwardInput(c.shape)
+                    && !DirectConv2D.supportsBackwardWeight(c.shape), "\(c.name)")
+        }
         // The benchmark subnet's 16-channel 3x3 convolution on 32x32 goes direct; MNIST's 26-wide input does not.
         #expect(DirectConv2D.supports(Conv2DShape(batch: 64, inChannels: 16, inHeight: 32, inWidth: 32, outChannels: 16,
                                                   kernel: (3, 3), padding: (1, 1))))
-        #expect(!DirectConv2D.supports(Conv2DShape(batch: 64, inChannels: 32, inHeight: 26, inWidth: 26, outChannels: 64,
-                                                   kernel: (3, 3))))
+        let mnistConv2 = Conv2DShape(batch: 64, inChannels: 32, inHeight: 26, inWidth: 26, outChannels: 64, kernel: (3, 3))
+        #expect(!DirectConv2D.supports(mnistConv2))
+        // Its forward (24-wide output) goes direct; its input gradient (26 wide) and weight gradient stay on sgemm.
+        #expect(DirectConv2D.supportsForward(mnistConv2))
+        #expect(!DirectConv2D.supportsBackwardInput(mnistConv2))
+        #expect(!DirectConv2D.supportsBackwardWeight(mnistConv2))
     }
 
     @Test func shapeArithmeticAndDispatch() {
