@@ -59,9 +59,12 @@ def main():
         print(f"{r['model']:5} {r['mode']:5} {r['threads']:>3} {fmt(r['nasc_img_s']):>10} {fmt(r['torch_img_s']):>11} "
               f"{fmt(r['ratio'], 2):>6} {fmt(r['gemm_gflops'], 1):>9} {fmt(r['nasc_peak_mib']):>8} {fmt(r['torch_peak_mib']):>9} "
               f"{contam:>12}")
+    reasons = {}
     for r in rows:
         if r.get("nasc_not_available"):
-            print(f"({r['model']} {r['mode']} t={r['threads']}) nasc {r['nasc_not_available']}")
+            reasons.setdefault(r["nasc_not_available"], []).append(f"{r['model']} {r['mode']} t={r['threads']}")
+    for reason, where in reasons.items():
+        print(f"nasc ({', '.join(where)}): {reason}")
     print("others% = CPU used by other processes during the timed section, % of one core (median; >10 = contaminated)")
     print(f"results: {out}")
 

@@ -102,19 +102,26 @@ enum DirectConv2D {
                 var x = 0
                 while x + 2 * lanes <= outW {
                     var a0 = b0, a1 = b1, a2 = b2, a3 = b3, c0 = b0, c1 = b1, c2 = b2, c3 = b3
-                    for c in 0..<channels {
-                        for ky in 0..<k {
-                            let row = padded + (c * hp + y + ky) * wp + x
-                            let wr = wb + (c * k + ky) * k * 4
-                            for kx in 0..<k {
+                    // Running pointers (no index multiplies in the hot loops): one padded row and its k * 4 weights per
+                    // (channel, kernel row).
+                    var wr = wb, channelRow = padded + y * wp + x
+                    for _ in 0..<channels {
+                        var row = channelRow
+                        for _ in 0..<k {
+                            var kx = 0
+                            while kx < k {
                                 let v = load(row + kx), u = load(row + kx + lanes), w = wr + kx * 4
                                 let w0 = V(repeating: w[0]), w1 = V(repeating: w[1]), w2 = V(repeating: w[2]), w3 = V(repeating: w[3])
                                 a0 = a0.addingProduct(v, w0); a1 = a1.addingProduct(v, w1)
                                 a2 = a2.addingProduct(v, w2); a3 = a3.addingProduct(v, w3)
                                 c0 = c0.addingProduct(u, w0); c1 = c1.addingProduct(u, w1)
                                 c2 = c2.addingProduct(u, w2); c3 = c3.addingProduct(u, w3)
+                                kx &+= 1
                             }
+                            row += wp
+                            wr += k &* 4
                         }
+                        channelRow += hp &* wp
                     }
                     let at = y * outW + x
                     if accumulate {
