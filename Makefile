@@ -4,7 +4,7 @@ NASC_DEBUG := .build/debug/nasc
 NASC_RELEASE := .build/release/nasc
 RELEASE_FLAGS := -c release
 
-.PHONY: deps build release test demo check-proto interop clean
+.PHONY: deps build release test demo bench check-proto interop clean
 
 ## Install missing system packages (OpenBLAS, protoc, protobuf-c, python protobuf).
 deps:
@@ -27,6 +27,10 @@ test: build
 ## The main job on the bundled data.
 demo: release
 	bash scripts/demo.sh $(NASC_RELEASE)
+
+## Benchmark: release nasc-bench vs PyTorch (../shared/bench/torch_ref.py) at 1 and 2 threads; table + .build/bench/results.jsonl.
+bench: deps
+	bash scripts/bench.sh
 
 clean:
 	rm -rf .build .build-tools

@@ -81,6 +81,13 @@ let package = Package(
             dependencies: ["NASCTool", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/nasc"
         ),
+        // The benchmark harness (`make bench`): times nasc against ../shared/bench/torch_ref.py.
+        .executableTarget(
+            name: "nasc-bench",
+            dependencies: ["NASCRuntime", "NASCKernels", "NASCPasses", "NASCIR"],
+            path: "Sources/nasc-bench",
+            swiftSettings: kernelFlags
+        ),
         .testTarget(name: "NASCIRTests", dependencies: ["NASCIR"], path: "Tests/NASCIRTests", exclude: ["Inputs"]),
         .testTarget(name: "NASCPassesTests", dependencies: ["NASCIR", "NASCPasses"], path: "Tests/NASCPassesTests", exclude: ["Golden"]),
         .testTarget(name: "NASCFrontendTests", dependencies: ["NASCFrontend", "NASCIR", "NASCPasses"], path: "Tests/NASCFrontendTests", exclude: ["Diagnostics"]),

@@ -49,9 +49,10 @@ public enum Activation {
                                 gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>, count: Int) {
         switch kind {
         case .relu:
-            for i in 0..<count { gradInput[i] = input[i] > 0 ? gradOutput[i] : 0 }
+            // Unconditional loads + select, so the loop vectorizes (a conditional load does not).
+            for i in 0..<count { let g = gradOutput[i]; gradInput[i] = input[i] > 0 ? g : 0 }
         case .relu6:
-            for i in 0..<count { let x = input[i]; gradInput[i] = (x > 0 && x < 6) ? gradOutput[i] : 0 }
+            for i in 0..<count { let x = input[i], g = gradOutput[i]; gradInput[i] = (x > 0 && x < 6) ? g : 0 }
         case .sigmoid:
             for i in 0..<count { let y = output[i]; gradInput[i] = gradOutput[i] * y * (1 - y) }
         case .tanh:

@@ -1,4 +1,5 @@
 // Conv2D: 2-D convolution (stride, padding, dilation, groups) as per-image im2col + sgemm, forward and backward.
+// Small stride-1 convolutions go to DirectConv2D instead (no im2col; see DirectConv2D.supports).
 import COpenBLAS
 
 /// 2-D convolution over NCHW float32 tensors with OIHW weights.
@@ -19,6 +20,10 @@ public enum Conv2D {
                                workspace: UnsafeMutablePointer<Float>?) {
         if s.isDepthwise {
             DepthwiseConv2D.forward(shape: s, input: input, weight: weight, bias: bias, output: output)
+            return
+        }
+        if let workspace, DirectConv2D.supportsForward(s) {
+            DirectConv2D.forward(shape: s, input: input, weight: weight, bias: bias, output: output, workspace: workspace)
             return
         }
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
@@ -58,6 +63,11 @@ public enum Conv2D {
                                           accumulate: accumulate)
             return
         }
+        if let workspace, DirectConv2D.supportsBackwardInput(s) {
+            DirectConv2D.backwardInput(shape: s, gradOutput: gradOutput, weight: weight, gradInput: gradInput, workspace: workspace,
+                                       accumulate: accumulate)
+            return
+        }
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
         let cg = s.groupInChannels, ocg = s.groupOutChannels
         let kdim = cg * s.kernelHeight * s.kernelWidth
@@ -87,6 +97,11 @@ public enum Conv2D {
         if s.isDepthwise {
             DepthwiseConv2D.backwardWeight(shape: s, input: input, gradOutput: gradOutput, gradWeight: gradWeight,
                                            accumulate: accumulate)
+            return
+        }
+        if let workspace, DirectConv2D.supportsBackwardWeight(s) {
+            DirectConv2D.backwardWeight(shape: s, input: input, gradOutput: gradOutput, gradWeight: gradWeight, workspace: workspace,
+                                        accumulate: accumulate)
             return
         }
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth

@@ -39,6 +39,19 @@ let convCases: [ConvCase] = [
                                                                       padding: (1, 2), dilation: (1, 2)), bias: true),
     ConvCase(name: "padding wider than kernel", shape: Conv2DShape(batch: 1, inChannels: 1, inHeight: 4, inWidth: 4,
                                                                    outChannels: 2, kernel: (3, 3), padding: (3, 3)), bias: true),
+] + directConvCases
+
+/// Geometries the direct (no im2col) kernels take: stride 1, groups 1, channels multiples of 4, widths multiples of 8.
+let directConvCases: [ConvCase] = [
+    ConvCase(name: "direct 3x3 pad 1 width 8", shape: Conv2DShape(batch: 2, inChannels: 4, inHeight: 5, inWidth: 8, outChannels: 8,
+                                                                  kernel: (3, 3), padding: (1, 1)), bias: true),
+    ConvCase(name: "direct 3x3 pad 1 width 24", shape: Conv2DShape(batch: 1, inChannels: 8, inHeight: 3, inWidth: 24,
+                                                                   outChannels: 4, kernel: (3, 3), padding: (1, 1)), bias: true),
+    ConvCase(name: "direct forward only: 3x3 valid, 10 -> 8 wide", shape: Conv2DShape(batch: 2, inChannels: 8, inHeight: 4,
+                                                                                      inWidth: 10, outChannels: 4, kernel: (3, 3)),
+             bias: true),
+    ConvCase(name: "direct 5x5 pad 2 width 16", shape: Conv2DShape(batch: 2, inChannels: 4, inHeight: 4, inWidth: 16,
+                                                                   outChannels: 4, kernel: (5, 5), padding: (2, 2)), bias: false),
 ]
 
 /// Runs the kernels' forward and all backward passes for one case.
@@ -110,6 +123,23 @@ struct ConvRun {
         expectClose(gx, zip(gx0, ref.gx).map { Double($0) + $1 }, "\(c.name) accumulated grad input")
         expectClose(gw, zip(gw0, ref.gw).map { Double($0) + $1 }, "\(c.name) accumulated grad weight")
         expectClose(gb, zip(gb0, ref.gb).map { Double($0) + $1 }, "\(c.name) accumulated grad bias")
+    }
+
+    @Test func directKernelsAreUsedOnlyWhereTheyApply() {
+        for c in directConvCases { #expect(DirectConv2D.supportsForward(c.shape), "\(c.name)") }
+        for c in convCases.dropLast(directConvCases.count) {
+            #expect(!DirectConv2D.supportsForward(c.shape) && !DirectConv2D.supportsBackwardInput(c.shape)
+                    && !DirectConv2D.supportsBackwardWeight(c.shape), "\(c.name)")
+        }
+        // The benchmark subnet's 16-channel 3x3 convolution on 32x32 goes direct; MNIST's 26-wide input does not.
+        #expect(DirectConv2D.supports(Conv2DShape(batch: 64, inChannels: 16, inHeight: 32, inWidth: 32, outChannels: 16,
+                                                  kernel: (3, 3), padding: (1, 1))))
+        let mnistConv2 = Conv2DShape(batch: 64, inChannels: 32, inHeight: 26, inWidth: 26, outChannels: 64, kernel: (3, 3))
+        #expect(!DirectConv2D.supports(mnistConv2))
+        // Its forward (24-wide output) goes direct; its input gradient (26 wide) and weight gradient stay on sgemm.
+        #expect(DirectConv2D.supportsForward(mnistConv2))
+        #expect(!DirectConv2D.supportsBackwardInput(mnistConv2))
+        #expect(!DirectConv2D.supportsBackwardWeight(mnistConv2))
     }
 
     @Test func shapeArithmeticAndDispatch() {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bench.sh: release-build nasc-bench and run it alternately with ../shared/bench/torch_ref.py (1 and 2 threads); print a table.
+# Env: ROUNDS (3), ITERS (20), WARMUP (5), THREADS ("1 2"), MODELS ("a c b"), MODES ("train infer"), TORCH_REF (path).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}; ITERS=${ITERS:-20}; WARMUP=${WARMUP:-5}
+THREADS=${THREADS:-"1 2"}; MODELS=${MODELS:-"a c b"}; MODES=${MODES:-"train infer"}
+TORCH_REF=${TORCH_REF:-../shared/bench/torch_ref.py}
+[ -f "$TORCH_REF" ] || TORCH_REF=/work/shared/bench/torch_ref.py
+OUT=.build/bench; mkdir -p "$OUT"
+RAW="$OUT/raw.jsonl"; RESULTS="$OUT/results.jsonl"; : > "$RAW"
+
+swift build -c release --product nasc-bench >&2
+BIN=.build/release/nasc-bench
+if ! python3 -c "import torch" 2>/dev/null; then
+    pip install 'torch==2.13.0+cpu' >&2   # never plain 'pip install torch'
+fi
+
+start=$(date +%s)
+for t in $THREADS; do
+    for m in $MODELS; do
+        for mode in $MODES; do
+            rounds=$ROUNDS; iters=$ITERS; warmup=$WARMUP
+            # The supernet is slow in PyTorch and not available in nasc yet: one short round keeps the run short.
+            if [ "$m" = b ]; then rounds=1; iters=$(( ITERS < 5 ? ITERS : 5 )); warmup=$(( WARMUP < 2 ? WARMUP : 2 )); fi
+            for r in $(seq 1 "$rounds"); do
+                # Alternate which side goes first so both see similar machine load.
+                if [ $(( r % 2 )) -eq 1 ]; then order="nasc torch"; else order="torch nasc"; fi
+                for side in $order; do
+                    if [ "$side" = nasc ]; then
+                        OPENBLAS_NUM_THREADS=$t "$BIN" --model "$m" --mode "$mode" --threads "$t" \
+                            --warmup "$warmup" --iters "$iters" --json "$RAW" >&2
+                    else
+                        OMP_NUM_THREADS=$t python3 "$TORCH_REF" --model "$m" --mode "$mode" --threads "$t" \
+                            --warmup "$warmup" --iters "$iters" --json "$RAW.torch" >&2
+                        python3 -c 'import json,sys
+l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch"; print(json.dumps(d))' "$RAW.torch" >> "$RAW"
+                    fi
+                done
+            done
+        done
+    done
+done
+rm -f "$RAW.torch"
+echo "elapsed $(( $(date +%s) - start )) s" >&2
+python3 scripts/bench_table.py "$RAW" "$RESULTS"
