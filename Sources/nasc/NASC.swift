@@ -11,7 +11,7 @@ struct NASC: ParsableCommand {
         commandName: "nasc",
         abstract: "A neural architecture search compiler and runtime.",
         discussion: "Model spaces are read from .nas (space language), .nir (text IR) or protobuf files.",
-        subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Passes.self]
+        subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Passes.self, OneShot.self]
     )
 
     static func main() {
