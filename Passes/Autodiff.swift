@@ -183,8 +183,13 @@ public struct Autodiff: Pass {
     /// Appends typed nodes with fresh names.
     struct Emitter {
         var graph: Graph
+        /// Names in use (kept here so naming stays linear in big graphs, e.g. supernets).
+        var taken: Set<String>
+        init(graph: Graph) { self.graph = graph; taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name)) }
         mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
-            let name = graph.freshName(base)
+            var name = base, i = 1
+            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
+            taken.insert(name)
             graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
             return ValueRef(name)
         }
