@@ -25,6 +25,10 @@ public enum OneShotTool {
     /// Runs a one-shot search (`darts` or `spos`) on the options' data set; `log` gets one line per epoch and
     /// stage. Returns the exported architecture as NNI JSON (the form `nasc train --arch` reads).
     public static func search(_ space: ModelSpace, strategy: String, options: TrainOptions, log: (String) -> Void) throws -> String {
+        guard strategy == "darts" || strategy == "spos" else {
+            throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected darts or spos)",
+                                                   at: SourceLocation(file: "--strategy")))
+        }
         let data = try ArchitectureTraining.loadData(options)
         let searchSpace = try SearchSpace(space)
         let arch: Architecture
