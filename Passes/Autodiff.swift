@@ -160,6 +160,14 @@ public struct Autodiff: Pass {
                 for i in n.inputs.indices where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
             case .zero:
                 break
+            case .weightedSum:
+                let k = n.inputs.count - 1
+                let r = e.emit("\(n.name).grad", .weightedSumGrad, n.inputs + [gy], n.inputs.indices.map { t($0) })
+                for i in 0..<k where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
+                if needsGrad(k) { give(k, ValueRef(r.node, slot: k)) }
+            case .switchOp(let a):
+                let r = e.emit("\(n.name).grad", .switchGrad(a), [gy], n.inputs.indices.map { t($0) })
+                for i in n.inputs.indices where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
             case .softmax(let axis):
                 if needsGrad(0) { give(0, e.emit("\(n.name).grad", .softmaxGrad(axis: axis), [y, gy], [t(0)])) }
             case .logSoftmax(let axis):
@@ -175,8 +183,13 @@ public struct Autodiff: Pass {
     /// Appends typed nodes with fresh names.
     struct Emitter {
         var graph: Graph
+        /// Names in use (kept here so naming stays linear in big graphs, e.g. supernets).
+        var taken: Set<String>
+        init(graph: Graph) { self.graph = graph; taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name)) }
         mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
-            let name = graph.freshName(base)
+            var name = base, i = 1
+            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
+            taken.insert(name)
             graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
             return ValueRef(name)
         }

@@ -25,16 +25,18 @@ public struct ExplicitParams: Pass {
             var g = space.graphs[gi]
             var out: [Node] = []
             var failed = false
+            var taken = Set(g.inputs.map(\.name) + g.nodes.map(\.name))
             for n in g.nodes {
                 do {
                     let params = try Self.parameters(for: n, in: g)
                     if params.isEmpty { out.append(n); continue }
                     var node = n
                     for p in params {
-                        let name = g.freshName(p.name)
+                        var name = p.name, k = 1
+                        while taken.contains(name) { name = "\(p.name)_\(k)"; k += 1 }
+                        taken.insert(name)
                         let pn = Node(name: name, op: .param(p), inputs: [],
                                       types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location)
-                        g.nodes.append(pn)  // reserve the name for freshName
                         out.append(pn)
                         node.inputs.append(ValueRef(name))
                     }

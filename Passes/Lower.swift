@@ -88,10 +88,11 @@ public struct Lower: Pass {
             }
         }
         let f = b.forward.count, bw = b.backward.count
-        return Plan(name: space.name, slots: b.slots, steps: b.forward + b.backward + update,
+        let plan = Plan(name: space.name, slots: b.slots, steps: b.forward + b.backward + update,
                     forwardSteps: 0..<f, backwardSteps: f..<(f + bw), updateSteps: (f + bw)..<(f + bw + update.count),
                     dataInput: data, labelsInput: labels, logits: logits, loss: b.lossSlot, gradients: b.gradients,
                     optimizer: optimizer)
+        return try SupernetGuards.apply(to: plan, graph: g)
     }
 
     /// The optimizer from pipeline options (default: plain SGD, lr 0.01).

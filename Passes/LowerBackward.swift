@@ -116,6 +116,8 @@ extension PlanBuilder {
             }
             let spatial = t.shape.dropFirst(2).reduce(1) { $0 * ($1.value ?? 1) }
             emit(.concatBackward(ConcatStep(parts: parts, channels: channels, spatial: spatial, whole: gy)), n)
+        case .weightedSumGrad, .switchGrad:
+            try lowerSupernetBackward(n)
         case .softmaxGrad, .logSoftmaxGrad:
             let t = try outputType(n)
             let y = try slot(n.inputs[0], of: n), gy = try slot(n.inputs[1], of: n), gx = try output(n)

@@ -159,6 +159,8 @@ extension PlanBuilder {
             let spatial = t.shape.dropFirst(2).reduce(1) { $0 * ($1.value ?? 1) }
             let y = try output(n)
             emit(.concat(ConcatStep(parts: parts, channels: channels, spatial: spatial, whole: y)), n)
+        case .weightedSum, .switchOp:
+            try lowerSupernetForward(n)
         case .zero:
             let y = try output(n)
             emit(.copy(CopyStep(source: nil, destination: y)), n)

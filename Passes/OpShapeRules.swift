@@ -81,6 +81,17 @@ enum OpShapeRules {
             out.shape[a] = .fixed(inputs.reduce(0) { $0 + ($1.shape[a].value ?? 0) })
             return out
         case .identity: return inputs[0]
+        case .weightedSum:
+            let xs = Array(inputs.dropLast()), w = inputs[inputs.count - 1]
+            if xs.count > 1, let m = TypeRules.equalTypes("'\(name)' candidates", xs) { throw ShapeError(m) }
+            guard w.dtype == .f32, w.shape == [.fixed(xs.count)] else {
+                throw ShapeError("'\(name)' needs f32[\(xs.count)] weights for \(xs.count) candidates, got \(w)")
+            }
+            return xs[0]
+        case .switchOp(let a):
+            guard inputs.count == a.count else { throw ShapeError("'\(name)' has count = \(a.count) but \(inputs.count) inputs") }
+            if inputs.count > 1, let m = TypeRules.equalTypes("'\(name)' candidates", inputs) { throw ShapeError(m) }
+            return inputs[0]
         case .zero(let stride):
             guard let s = try AttributeValues.int(stride, "stride", of: name, atLeast: 1) else { return nil }
             if s == 1 { return inputs[0] }

@@ -11,6 +11,7 @@ public enum PassRegistry {
         ShapeInference(),
         SpecializePass(),
         InlinePass(),
+        SupernetPass(),
         DecomposeSeparable(),
         ExplicitParams(),
         Autodiff(),

@@ -63,7 +63,9 @@ struct PlanBuilder {
 
     /// The type of an input value.
     func type(_ r: ValueRef, of n: Node) throws -> TensorType {
-        guard let t = graph.type(of: r) else {
+        // Node results through the name index (linear lookups made big graphs such as supernets quadratic).
+        let known = nodesByName[r.node].flatMap { r.slot < $0.types.count ? $0.types[r.slot] : nil }
+        guard let t = known ?? graph.type(of: r) else {
             throw Diagnostic.error("the type of \(r) is unknown (run shape-infer before lower)", at: n.location)
         }
         return t

@@ -94,6 +94,14 @@ public enum Op: Hashable, Sendable {
     case nllLossGrad
     /// A convolution with a folded batchnorm and/or activation (from the `fuse` pass).
     case fusedConv2d(FusedConv2DAttrs)
+    /// Supernet (DARTS) mixed value: `weighted_sum(x_0, ..., x_{n-1}, w)` = sum_k w[k] * x_k, `w` an `f32[n]`.
+    case weightedSum
+    /// Backward of `weighted_sum`: inputs `x_0..x_{n-1}, w, grad_y`; results `grad_x_0..grad_x_{n-1}, grad_w`.
+    case weightedSumGrad
+    /// Supernet single-path switch: forwards the candidate input the executor's selection picks at run time.
+    case switchOp(SwitchAttrs)
+    /// Backward of `switch`: input `grad_y`; results one gradient per candidate (only the selected one is written).
+    case switchGrad(SwitchAttrs)
 
     /// The op's kind (its text name).
     public var kind: OpKind {
@@ -158,6 +166,10 @@ public enum Op: Hashable, Sendable {
         case .softmaxCrossEntropyGrad: return .softmaxCrossEntropyGrad
         case .nllLossGrad: return .nllLossGrad
         case .fusedConv2d: return .fusedConv2d
+        case .weightedSum: return .weightedSum
+        case .weightedSumGrad: return .weightedSumGrad
+        case .switchOp: return .switchOp
+        case .switchGrad: return .switchGrad
         }
     }
 
@@ -207,6 +219,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
     case fusedConv2d = "fused_conv2d"
+    case weightedSum = "weighted_sum", weightedSumGrad = "weighted_sum_grad", switchOp = "switch", switchGrad = "switch_grad"
 
     /// True for the ops autodiff appends (gradients and parameter-gradient markers).
     public var isBackward: Bool { rawValue.contains("_grad") }
@@ -218,6 +231,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         // Parameterized layers take their parameters as extra inputs once they are explicit.
         case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .fusedConv2d: return nil
         case .batchNormGrad, .layerNormGrad: return nil
+        case .weightedSum, .weightedSumGrad, .switchOp: return nil
         case .param: return 0
         case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
              .depthwiseConv2dGradInput, .depthwiseConv2dGradWeight, .linearGradInput, .linearGradWeight,
@@ -244,6 +258,9 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
         case .fusedConv2d: return 2
         case .batchNormGrad, .layerNormGrad: return 3
+        case .weightedSum: return 2
+        case .weightedSumGrad: return 3
+        case .switchOp: return 1
         case .call, .layerChoice: return 0
         default: return arity ?? 1
         }

@@ -74,8 +74,11 @@ extension Op {
                 out.bool("bn_affine", bn.affine, default: true)
             }
             if let a = f.activation { out.list.append(NamedAttribute("activation", .symbol(a.rawValue))) }
+        case .switchOp(let a), .switchGrad(let a):
+            out.list.append(NamedAttribute("label", .string(a.label)))
+            out.list.append(NamedAttribute("count", .expr(.int(a.count))))
         case .activation, .globalAvgPool, .flatten, .add, .mul, .identity, .nllLoss, .paramGrad, .globalAvgPoolGrad,
-             .flattenGrad, .mulGrad, .nllLossGrad:
+             .flattenGrad, .mulGrad, .nllLossGrad, .weightedSum, .weightedSumGrad:
             break
         }
         return out.list
@@ -179,6 +182,11 @@ extension Op {
         case .globalAvgPoolGrad: self = .globalAvgPoolGrad
         case .flattenGrad: self = .flattenGrad
         case .mulGrad: self = .mulGrad
+        case .weightedSum: self = .weightedSum
+        case .weightedSumGrad: self = .weightedSumGrad
+        case .switchOp, .switchGrad:
+            let a = SwitchAttrs(label: try r.string("label"), count: try r.int("count"))
+            self = kind == .switchOp ? .switchOp(a) : .switchGrad(a)
         case .activationGrad:
             let f = try r.symbol("fn", allowed: Activation.allCases.map(\.rawValue))
             self = .activationGrad(Activation(rawValue: f)!)

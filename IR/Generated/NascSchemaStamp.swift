@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "57662a83568e1f0b671ccef2b2cdef5bd500145f5593297fbbc1b8a0e0e163cf"
+    public static let sha256 = "e05369198bc43352ad0ac3246ec2eb4915aec763224a7827847b6e12cf6fc2a0"
 }

@@ -1391,6 +1391,29 @@ public nonisolated struct Nasc_Ir_DropoutStep: Sendable {
   public init() {}
 }
 
+/// supernet: y = sum_k w[k] x_k; slots are -1 when absent
+public nonisolated struct Nasc_Ir_WeightedSumStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inputs: [Int64] = []
+
+  public var weights: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var gradOutput: Int64 = 0
+
+  public var gradInputs: [Int64] = []
+
+  public var gradWeights: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// add, mul, copy (one input; none = zero fill), mul backward
 public nonisolated struct Nasc_Ir_ElementwiseStep: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1807,6 +1830,23 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._kernel = .batchNormFold(newValue)}
   }
 
+  /// supernet mixed value
+  public var weightedSumForward: Nasc_Ir_WeightedSumStep {
+    get {
+      if case .weightedSumForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_WeightedSumStep()
+    }
+    set {_uniqueStorage()._kernel = .weightedSumForward(newValue)}
+  }
+
+  public var weightedSumBackward: Nasc_Ir_WeightedSumStep {
+    get {
+      if case .weightedSumBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_WeightedSumStep()
+    }
+    set {_uniqueStorage()._kernel = .weightedSumBackward(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kernel: Equatable, Sendable {
@@ -1845,6 +1885,9 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     case optimizerUpdate(Nasc_Ir_OptimizerUpdateStep)
     /// inference batchnorm over a parameter tensor (batch 1)
     case batchNormFold(Nasc_Ir_NormStep)
+    /// supernet mixed value
+    case weightedSumForward(Nasc_Ir_WeightedSumStep)
+    case weightedSumBackward(Nasc_Ir_WeightedSumStep)
 
   }
 
@@ -4174,6 +4217,61 @@ nonisolated extension Nasc_Ir_DropoutStep: SwiftProtobuf.Message, SwiftProtobuf.
   }
 }
 
+nonisolated extension Nasc_Ir_WeightedSumStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WeightedSumStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inputs\0\u{1}weights\0\u{1}output\0\u{3}grad_output\0\u{3}grad_inputs\0\u{3}grad_weights\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.inputs) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.weights) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.gradOutput) }()
+      case 5: try { try decoder.decodeRepeatedInt64Field(value: &self.gradInputs) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.gradWeights) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.inputs.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.inputs, fieldNumber: 1)
+    }
+    if self.weights != 0 {
+      try visitor.visitSingularInt64Field(value: self.weights, fieldNumber: 2)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 3)
+    }
+    if self.gradOutput != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradOutput, fieldNumber: 4)
+    }
+    if !self.gradInputs.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.gradInputs, fieldNumber: 5)
+    }
+    if self.gradWeights != 0 {
+      try visitor.visitSingularInt64Field(value: self.gradWeights, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_WeightedSumStep, rhs: Nasc_Ir_WeightedSumStep) -> Bool {
+    if lhs.inputs != rhs.inputs {return false}
+    if lhs.weights != rhs.weights {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.gradOutput != rhs.gradOutput {return false}
+    if lhs.gradInputs != rhs.gradInputs {return false}
+    if lhs.gradWeights != rhs.gradWeights {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nasc_Ir_ElementwiseStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ElementwiseStep"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inputs\0\u{1}output\0\u{3}grad_output\0\u{3}grad_a\0\u{3}grad_b\0")
@@ -4456,7 +4554,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0")
 
   fileprivate class _StorageClass {
     var _node: String = String()
@@ -4937,6 +5035,32 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._kernel = .batchNormFold(v)
           }
         }()
+        case 44: try {
+          var v: Nasc_Ir_WeightedSumStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .weightedSumForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .weightedSumForward(v)
+          }
+        }()
+        case 45: try {
+          var v: Nasc_Ir_WeightedSumStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .weightedSumBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .weightedSumBackward(v)
+          }
+        }()
         default: break
         }
       }
@@ -5091,6 +5215,14 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case .batchNormFold?: try {
         guard case .batchNormFold(let v)? = _storage._kernel else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 43)
+      }()
+      case .weightedSumForward?: try {
+        guard case .weightedSumForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 44)
+      }()
+      case .weightedSumBackward?: try {
+        guard case .weightedSumBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 45)
       }()
       case nil: break
       }

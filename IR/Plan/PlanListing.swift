@@ -23,12 +23,18 @@ extension Plan {
             let shape = s.shape.isEmpty ? "" : " [\(s.shape.map(\.description).joined(separator: ","))]"
             out.append("slot \(i) \(s.name) \(s.role.rawValue) \(s.type.rawValue)\(shape) \(s.size) region \(s.region)")
         }
+        for s in selectors { out.append("selector \"\(s.label)\" [\(s.candidates.joined(separator: ", "))]") }
         for (title, range) in [("forward", forwardSteps), ("backward", backwardSteps), ("update", updateSteps)] where !range.isEmpty {
             out.append("\(title):")
             for k in range {
                 let st = steps[k]
                 let used = Self.uses(st.kernel).map { String($0.slot) }
-                out.append("  \(k) \(st.kernel.name) [\(st.node)] slots \(used.joined(separator: ", "))")
+                var guardText = ""
+                if let g = st.guardedBy, g.selector < selectors.count {
+                    let sel = selectors[g.selector]
+                    guardText = " if \(sel.label) = \(g.candidate < sel.candidates.count ? sel.candidates[g.candidate] : String(g.candidate))"
+                }
+                out.append("  \(k) \(st.kernel.name) [\(st.node)] slots \(used.joined(separator: ", "))\(guardText)")
             }
         }
         let regions = Set(slots.filter { !$0.role.isPersistent }.map(\.region)).count

@@ -37,6 +37,10 @@ public enum KernelStep: Hashable, Sendable {
     case lossForward(LossStep)
     case lossBackward(LossStep)
     case optimizerUpdate(OptimizerUpdateStep)
+    /// Supernet mixed value `y = sum_k w[k] * x_k`.
+    case weightedSumForward(WeightedSumStep)
+    /// Its backward: `grad_x_k = w[k] * grad_y`, `grad_w[k] = <x_k, grad_y>`.
+    case weightedSumBackward(WeightedSumStep)
 
     /// A short name for listings (`conv_forward`, `sgd_update`, ...).
     public var name: String {
@@ -75,6 +79,8 @@ public enum KernelStep: Hashable, Sendable {
         case .lossForward: return "loss_forward"
         case .lossBackward: return "loss_backward"
         case .optimizerUpdate: return "optimizer_update"
+        case .weightedSumForward: return "weighted_sum_forward"
+        case .weightedSumBackward: return "weighted_sum_backward"
         }
     }
 }

@@ -79,6 +79,8 @@ extension Plan {
         case .copy(let s): return [s.destination] + [s.source].compactMap { $0 }
         case .softmaxForward(let s), .softmaxBackward(let s): return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
         case .optimizerUpdate(let s): return [s.param, s.grad]
+        case .weightedSumForward(let s), .weightedSumBackward(let s):
+            return s.inputs + [s.output, s.gradOutput].compactMap { $0 } + s.gradInputs.compactMap { $0 }
         default: return []
         }
     }
@@ -113,6 +115,10 @@ extension Plan {
         case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
             return s.channels > 0 && s.spatial > 0 ? nil : "invalid global pooling sizes"
         case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
+        case .weightedSumForward(let s):
+            return !s.inputs.isEmpty && s.output != nil ? nil : "needs inputs and an output"
+        case .weightedSumBackward(let s):
+            return !s.inputs.isEmpty && s.gradOutput != nil && s.gradInputs.count == s.inputs.count ? nil : "needs a gradient per input"
         case .concat(let s), .concatBackward(let s):
             return !s.parts.isEmpty && s.parts.count == s.channels.count && s.spatial > 0 && s.channels.allSatisfy({ $0 > 0 })
                 ? nil : "invalid concat parts"
@@ -187,6 +193,9 @@ extension Plan {
         case .lossBackward(let s):
             return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, ps(s.classes))]
         case .optimizerUpdate(let s): return [f(s.param, nil), f(s.grad, nil)] + opt(s.state, nil)
+        case .weightedSumForward(let s), .weightedSumBackward(let s):
+            return s.inputs.map { f($0, nil) } + [f(s.weights, .fixed(s.inputs.count))] + opt(s.output, nil)
+                + opt(s.gradOutput, nil) + s.gradInputs.compactMap { $0 }.map { f($0, nil) } + opt(s.gradWeights, .fixed(s.inputs.count))
         }
     }
 }

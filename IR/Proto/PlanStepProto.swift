@@ -191,6 +191,8 @@ extension Plan {
         case .optimizerUpdate(let s):
             var u = Nasc_Ir_OptimizerUpdateStep(); u.param = Int64(s.param); u.grad = Int64(s.grad); u.state = o(s.state)
             p.kernel = .optimizerUpdate(u)
+        case .weightedSumForward(let s): p.kernel = .weightedSumForward(weightedSum(s))
+        case .weightedSumBackward(let s): p.kernel = .weightedSumBackward(weightedSum(s))
         }
         return p
     }
@@ -254,8 +256,21 @@ extension Plan {
         case .lossForward(let s)?: k = .lossForward(loss(s))
         case .lossBackward(let s)?: k = .lossBackward(loss(s))
         case .optimizerUpdate(let u)?: k = .optimizerUpdate(OptimizerUpdateStep(param: i(u.param), grad: i(u.grad), state: opt(u.state)))
+        case .weightedSumForward(let w)?: k = .weightedSumForward(weightedSum(w))
+        case .weightedSumBackward(let w)?: k = .weightedSumBackward(weightedSum(w))
         }
         let g = p.hasGuard ? StepGuard(selector: i(p.guard.selector), candidate: i(p.guard.candidate)) : nil
         return PlanStep(k, node: p.node, guardedBy: g)
+    }
+
+    static func weightedSum(_ s: WeightedSumStep) -> Nasc_Ir_WeightedSumStep {
+        var p = Nasc_Ir_WeightedSumStep()
+        p.inputs = s.inputs.map(Int64.init); p.weights = Int64(s.weights); p.output = o(s.output)
+        p.gradOutput = o(s.gradOutput); p.gradInputs = s.gradInputs.map(o); p.gradWeights = o(s.gradWeights)
+        return p
+    }
+    static func weightedSum(_ p: Nasc_Ir_WeightedSumStep) -> WeightedSumStep {
+        WeightedSumStep(inputs: p.inputs.map(i), weights: i(p.weights), output: opt(p.output), gradOutput: opt(p.gradOutput),
+                        gradInputs: p.gradInputs.map(opt), gradWeights: opt(p.gradWeights))
     }
 }

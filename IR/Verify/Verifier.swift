@@ -87,6 +87,8 @@ struct VerifierRun {
         if case .call(let g) = node.op, let callee = graphsByName[g] { return callee.outputs.count }
         if let k = node.op.gradientResultCount { return k }
         if case .concatGrad = node.op { return max(node.types.count, 1) }
+        if case .weightedSumGrad = node.op { return max(node.inputs.count - 1, 1) }
+        if case .switchGrad(let a) = node.op { return max(a.count, 1) }
         return 1
     }
 }

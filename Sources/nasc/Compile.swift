@@ -32,6 +32,9 @@ struct Compile: ParsableCommand {
     @Flag(help: "Write a plan even without --arch (the space must have no decisions).")
     var plan = false
 
+    @Option(help: "Compile the whole space into a one-shot supernet plan: darts or sampled.")
+    var supernet: String?
+
     @Flag(help: "Plan inference only (no backward or update steps).")
     var inference = false
 
@@ -43,6 +46,11 @@ struct Compile: ParsableCommand {
         if printAfterAll { compiler.printAfterEachPass = { printError($0) } }
         let out = output ?? defaultOutput
         do {
+            if let supernet {
+                let compiled = try OneShotTool.plan(space, mode: supernet, options: flags.options, training: !inference)
+                try OutputFile.write(try ProtoIO.encode(compiled), to: out)
+                return
+            }
             if arch != nil || plan {
                 let architecture = try arch.map { try ArchitectureFile.load($0, for: space) }
                     ?? ArchitectureFile.none(for: space, file: input)

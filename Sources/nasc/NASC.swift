@@ -12,7 +12,7 @@ struct NASC: ParsableCommand {
         abstract: "A neural architecture search compiler and runtime.",
         discussion: "Model spaces are read from .nas (space language), .nir (text IR) or protobuf files.",
         subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Run.self, Trial.self,
-                      ExperimentCommand.self, Passes.self]
+                      ExperimentCommand.self, OneShot.self, Passes.self]
     )
 
     static func main() {

@@ -38,6 +38,7 @@ import Testing
             .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3), bias: false),
                                           batchNorm: BatchNormAttrs(eps: 1e-3, affine: false), activation: .relu6)),
             .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(1)), activation: .relu)),
+        .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),
         ]
         #expect(Set(samples.map(\.kind)).count == OpKind.allCases.count - 5)  // 6 activations share one case
         for op in samples {

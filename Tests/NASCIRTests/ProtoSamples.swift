@@ -60,6 +60,7 @@ enum ProtoSamples {
             .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: -1), .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
             .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(eps: 1e-3),
                                           activation: .relu)),
+        .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),
         ]
     }
 

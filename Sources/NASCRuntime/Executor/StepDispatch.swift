@@ -181,6 +181,8 @@ extension Executor {
                                      gradInput: m.f32(s.output))
                 }
             } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
+        case .weightedSumForward(let s), .weightedSumBackward(let s):
+            runWeightedSum(s)
         case .optimizerUpdate(let s):
             switch optimizer {
             case .sgd(let o)?:

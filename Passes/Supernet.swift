@@ -1,0 +1,248 @@
+// Supernet: the `supernet` pass — fuses every choice of a model space into one trainable one-shot supernet graph.
+import NASCIR
+
+/// How a supernet evaluates a choice (pass option `supernet=darts|sampled`).
+public enum SupernetMode: String, Sendable, CaseIterable {
+    /// DARTS mixed ops: `softmax(alpha)`-weighted sum of every candidate; `alpha` is a trainable
+    /// `param {name = "arch:<label>"}` whose gradient autodiff computes.
+    case darts
+    /// Single path (SPOS / ENAS / random one-shot): a `switch` forwards the candidate the executor's selection
+    /// picks per step; the steps of unselected candidates are skipped (forward, backward and update).
+    case sampled
+}
+
+/// Rewrites every choice of the space into supernet form, then inlines everything into the root graph:
+///
+/// - `layer_choice` -> one call per candidate `<node>.<k>` (each keeps its own weights), then
+///   `weighted_sum(calls..., softmax(alpha))` (darts) or `switch {label, count}` (sampled), under the node's name.
+/// - `input_choice` (`sum`/`mean` reduction) -> `weighted_sum` of its inputs with its own alpha (darts; exported
+///   as the top `n_chosen`), or a `switch` over its inputs (sampled, `n_chosen = 1`).
+/// - `cell` (darts): input `k` of intermediate node `i` is `sum_j softmax(alpha_input)[j] * mixed_j`, where
+///   `mixed_j` is the `softmax(alpha_op)`-weighted sum of every op candidate applied to source `j` (predecessor
+///   edges use `input_candidates`); the nodes are summed and concatenated (`merge = all`).
+///
+/// Equal labels share one alpha (one `param` node in the inlined root graph). Nodes a rewrite creates take the
+/// location of the choice they replace. Repeats, value choices, sampled cells and `n_chosen = any` are
+/// reported as errors (not supported yet).
+public struct SupernetPass: Pass {
+    public let name = "supernet"
+    public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|sampled) and inline it"
+
+    /// Creates the pass.
+    public init() {}
+
+    /// The parameter name of a label's architecture weights.
+    public static func alphaName(_ label: String) -> String { "arch:\(label)" }
+
+    public func run(on space: inout ModelSpace, context: inout PassContext) throws {
+        let modeName = context.options["supernet"] ?? "darts"
+        guard let mode = SupernetMode(rawValue: modeName) else {
+            let hint = ["gumbel", "proxyless"].contains(modeName) ? " ('\(modeName)' is not implemented yet)" : ""
+            context.diagnostics.error("unknown supernet mode '\(modeName)' (expected darts or sampled)\(hint)",
+                                      at: space.rootGraph?.location ?? .unknown)
+            return
+        }
+        var engine = DiagnosticEngine()
+        var out = space
+        for name in space.reachableGraphs {
+            guard let g = space.graph(named: name) else { continue }
+            var b = SupernetBuilder(graph: g, mode: mode)
+            out.update(b.run())
+            for d in b.engine.diagnostics { engine.emit(d) }
+        }
+        for d in engine.diagnostics { context.diagnostics.emit(d) }
+        if engine.hasErrors { return }
+        try InlinePass().run(on: &out, context: &context)
+        if context.diagnostics.hasErrors { return }
+        if var root = out.rootGraph {
+            Self.shareAlphas(&root)
+            out.update(root)
+        }
+        space = out
+    }
+
+    /// Keeps one `param` node per architecture-weight name (moved to the top of the graph) and rewires the others.
+    static func shareAlphas(_ g: inout Graph) {
+        var first: [String: String] = [:]
+        var kept: [Node] = [], rest: [Node] = []
+        var alias: [String: String] = [:]
+        for n in g.nodes {
+            if case .param(let p) = n.op, p.name.hasPrefix("arch:") {
+                if let f = first[p.name] { alias[n.name] = f } else { first[p.name] = n.name; kept.append(n) }
+            } else {
+                rest.append(n)
+            }
+        }
+        g.nodes = kept + rest
+        if alias.isEmpty { return }
+        for i in g.nodes.indices {
+            g.nodes[i].inputs = g.nodes[i].inputs.map { r in alias[r.node].map { ValueRef($0, slot: r.slot) } ?? r }
+        }
+        g.outputs = g.outputs.map { r in alias[r.node].map { ValueRef($0, slot: r.slot) } ?? r }
+    }
+}
+
+/// Rewrites the choices of one graph.
+struct SupernetBuilder {
+    let graph: Graph
+    let mode: SupernetMode
+    var engine = DiagnosticEngine()
+    private var nodes: [Node] = []
+    private var taken: Set<String>
+    /// Softmax-of-alpha node per label in this graph.
+    private var weightNodes: [String: String] = [:]
+    private var alias: [ValueRef: ValueRef] = [:]
+
+    init(graph: Graph, mode: SupernetMode) {
+        self.graph = graph; self.mode = mode
+        taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
+    }
+
+    mutating func run() -> Graph {
+        for n in graph.nodes {
+            var node = n
+            node.inputs = node.inputs.map { alias[$0] ?? $0 }
+            rewrite(node)
+        }
+        var g = graph
+        g.nodes = nodes
+        g.outputs = graph.outputs.map { alias[$0] ?? $0 }
+        return g
+    }
+
+    private mutating func fresh(_ base: String) -> String {
+        var name = base, i = 1
+        while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
+        taken.insert(name)
+        return name
+    }
+
+    /// An exact name (candidate prefixes must be `<node>.<k>` for the guards); an error if it is taken.
+    private mutating func exact(_ name: String, _ at: Node) -> String {
+        if taken.contains(name) { engine.error("supernet needs the node name '\(name)', which is already used", at: at.location) }
+        taken.insert(name)
+        return name
+    }
+
+    /// The `softmax(alpha)` value of a label (one alpha param and softmax per graph and label).
+    private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
+        if let w = weightNodes[label] { return ValueRef(w) }
+        let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        let alpha = Node(name: fresh("arch_\(safe)"), op: .param(ParamAttrs(name: SupernetPass.alphaName(label), shape: [count],
+                                                                          initializer: .zeros)),
+                         inputs: [], types: [TensorType(.f32, [.fixed(count)])], location: at.location)
+        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [ValueRef(alpha.name)],
+                     types: [TensorType(.f32, [.fixed(count)])], location: at.location)
+        nodes.append(alpha); nodes.append(w)
+        weightNodes[label] = w.name
+        return ValueRef(w.name)
+    }
+
+    /// Combines candidate values under `label` into a node named `name`.
+    private mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
+        if values.count == 1 && mode == .darts {
+            nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location))
+            return
+        }
+        switch mode {
+        case .darts:
+            let w = weights(label, count: values.count, at)
+            nodes.append(Node(name: name, op: .weightedSum, inputs: values + [w], types: types, location: at.location))
+        case .sampled:
+            nodes.append(Node(name: name, op: .switchOp(SwitchAttrs(label: label, count: values.count)), inputs: values, types: types,
+                              location: at.location))
+        }
+    }
+
+    private mutating func rewrite(_ node: Node) {
+        switch node.op {
+        case .layerChoice(let c):
+            guard !c.candidates.isEmpty else { engine.error("layer choice '\(c.label)' has no candidates", at: node.location); return }
+            var calls: [ValueRef] = []
+            for (k, cand) in c.candidates.enumerated() {
+                let call = Node(name: exact("\(node.name).\(k)", node), op: .call(graph: cand.graph), inputs: node.inputs,
+                                location: node.location)
+                nodes.append(call)
+                calls.append(ValueRef(call.name))
+            }
+            combine(node.name, label: c.label, calls, types: node.types, node)
+        case .inputChoice(let c):
+            guard c.reduction == .sum || c.reduction == .mean else {
+                engine.error("input choice '\(c.label)' with reduction \(c.reduction.rawValue) is not supported in a supernet (sum or mean only)",
+                             at: node.location)
+                return
+            }
+            guard let k = c.nChosen, k >= 1 else {
+                engine.error("input choice '\(c.label)' must choose a fixed number of inputs in a supernet", at: node.location)
+                return
+            }
+            if mode == .sampled && k != 1 {
+                engine.error("sampled supernets support input choices of one input; '\(c.label)' chooses \(k)", at: node.location)
+                return
+            }
+            combine(node.name, label: c.label, node.inputs, types: node.types, node)
+        case .cell(let c):
+            rewriteCell(node, c)
+        case .repeated(let r):
+            engine.error("repeat '\(r.label)' is not supported by the supernet pass yet (fix its depth with specialize first)",
+                         at: node.location)
+        default:
+            if !node.op.valueLabels.isEmpty {
+                engine.error("'\(node.name)' reads value choices \(node.op.valueLabels.map { "$" + $0 }.joined(separator: ", ")), which the supernet pass does not support yet",
+                             at: node.location)
+                return
+            }
+            nodes.append(node)
+        }
+    }
+
+    private mutating func rewriteCell(_ node: Node, _ c: CellOp) {
+        guard mode == .darts else {
+            engine.error("cell '\(c.label)' is only supported by darts supernets so far", at: node.location)
+            return
+        }
+        guard c.merge == .all else {
+            engine.error("cell '\(c.label)' with merge = loose_end is not supported in a supernet", at: node.location)
+            return
+        }
+        let preds = node.inputs.count
+        var nodeOutputs: [ValueRef] = []
+        for m in 0..<c.numNodes {
+            let i = preds + m
+            var terms: [ValueRef] = []
+            for k in 0..<c.opsPerNode {
+                let inLabel = CellLabels.input(c.label, node: i, op: k), opLabel = CellLabels.op(c.label, node: i, op: k)
+                var edges: [ValueRef] = []
+                for j in 0..<i {
+                    let source = j < preds ? node.inputs[j] : nodeOutputs[j - preds]
+                    var calls: [ValueRef] = []
+                    for (o, cand) in c.candidates.enumerated() {
+                        let g = j < preds && o < c.inputCandidates.count ? c.inputCandidates[o].graph : cand.graph
+                        let call = Node(name: fresh("\(node.name).n\(i)_\(k).e\(j).\(o)"), op: .call(graph: g), inputs: [source],
+                                        location: node.location)
+                        nodes.append(call)
+                        calls.append(ValueRef(call.name))
+                    }
+                    let e = fresh("\(node.name).n\(i)_\(k).e\(j)")
+                    combine(e, label: opLabel, calls, types: [], node)
+                    edges.append(ValueRef(e))
+                }
+                let s = fresh("\(node.name).n\(i)_\(k)")
+                combine(s, label: inLabel, edges, types: [], node)
+                terms.append(ValueRef(s))
+            }
+            if terms.count == 1 {
+                nodeOutputs.append(terms[0])
+            } else {
+                let sum = Node(name: fresh("\(node.name).node_\(i)"), op: .add, inputs: terms, location: node.location)
+                nodes.append(sum)
+                nodeOutputs.append(ValueRef(sum.name))
+            }
+        }
+        if nodeOutputs.count == 1 {
+            alias[ValueRef(node.name)] = nodeOutputs[0]
+        } else {
+            nodes.append(Node(name: node.name, op: .concat(axis: 1), inputs: nodeOutputs, types: node.types, location: node.location))
+        }
+    }
+}

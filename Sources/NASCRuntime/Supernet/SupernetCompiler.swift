@@ -1,0 +1,35 @@
+// SupernetCompiler: compiles a whole model space (with its choices) into one trainable one-shot supernet plan.
+import NASCIR
+import NASCPasses
+
+/// Compiles a model space into a supernet ``Plan``: `supernet` (fuse choices, inline), `shape-infer`, then
+/// ``PlanCompiler`` (`autodiff` when training, `lower`, extra plan passes). Selector candidates are named after the
+/// decisions' candidates (layer choices) or input indices (input choices).
+public enum SupernetCompiler {
+    /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
+    /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
+    public static func compile(_ space: ModelSpace, mode: SupernetMode, training: Bool = true, options: [String: String] = [:],
+                               passes extra: [any Pass] = []) throws -> Plan {
+        let fused = try supernetSpace(space, mode: mode)
+        var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra)
+        let decisions = try? SearchSpace(space)
+        for i in plan.selectors.indices {
+            if case .layerChoice(let names)? = decisions?.decision(plan.selectors[i].label)?.kind,
+               names.count == plan.selectors[i].candidates.count {
+                plan.selectors[i].candidates = names
+            }
+        }
+        return plan
+    }
+
+    /// The space after `supernet` and `shape-infer` (one flat, typed root graph).
+    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode) throws -> ModelSpace {
+        var s = space
+        var context = PassContext(options: ["supernet": mode.rawValue])
+        for p in [SupernetPass(), ShapeInference()] as [any Pass] {
+            try p.run(on: &s, context: &context)
+            try context.diagnostics.throwIfErrors()
+        }
+        return s
+    }
+}
