@@ -28,6 +28,8 @@ public struct TrainOptions: Sendable, Hashable {
     public var threads = 1
     /// Normalize inputs per channel with statistics of the training split.
     public var normalize = true
+    /// Clip the global gradient norm to this value each step (`nil` = no clipping).
+    public var gradientClipNorm: Double?
 
     /// Default options.
     public init() {}
@@ -118,6 +120,7 @@ public enum ArchitectureTraining {
                                          at: SourceLocation(file: "--schedule")))
         }
         let executor = try Executor(plan: plan, seed: options.seed)
+        executor.gradientClipNorm = options.gradientClipNorm
         let trainer = try Trainer(executor: executor, training: data.train, validation: data.validation,
                                   config: TrainerConfig(epochs: options.epochs, batchSize: options.batchSize,
                                                         seed: options.seed, schedule: schedule))

@@ -17,12 +17,14 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "Fraction of the training data held out for validation.") var validation = 0.1
     @Option(help: "Seed for initialization, shuffling and dropout.") var seed: UInt64 = 0
     @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(help: "Clip the global gradient norm to this value each step.") var clipGradNorm: Double?
 
     var options: TrainOptions {
         var o = TrainOptions()
         o.data = data; o.epochs = epochs; o.batchSize = batchSize; o.optimizer = optimizer; o.learningRate = lr
         o.momentum = momentum; o.weightDecay = weightDecay; o.nesterov = nesterov; o.labelSmoothing = labelSmoothing
         o.schedule = schedule; o.validationFraction = validation; o.seed = seed; o.threads = threads
+        o.gradientClipNorm = clipGradNorm
         return o
     }
 
@@ -31,5 +33,6 @@ struct TrainingFlags: ParsableArguments {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard (0..<1).contains(validation) else { throw ValidationError("--validation must be in [0, 1)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let c = clipGradNorm { guard c > 0 && c.isFinite else { throw ValidationError("--clip-grad-norm must be positive") } }
     }
 }

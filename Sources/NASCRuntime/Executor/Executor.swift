@@ -20,6 +20,8 @@ public enum ExecutionMode: Sendable {
 /// (everything else); the step loop neither allocates nor copies. For the same plan, seed, machine and
 /// BLAS thread count, results are bit-for-bit reproducible.
 public final class Executor {
+    /// When set, `trainStep` clips the global L2 norm of all gradients to this value before updating.
+    public var gradientClipNorm: Double?
     /// The plan being run.
     public let plan: Plan
     /// The seed of parameter init and dropout masks (restored from checkpoints).
@@ -154,6 +156,7 @@ public final class Executor {
     @discardableResult
     public func trainStep(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
         let loss = try computeGradients(data: data, labels: labels, batch: n)
+        if let maxNorm = gradientClipNorm { clipGradients(maxNorm: maxNorm) }
         for i in plan.updateSteps { try run(step: i, training: true) }
         stepsTaken += 1
         updatesTaken += 1
