@@ -76,29 +76,16 @@ public struct RandomSearch: Strategy, Sendable {
         try ledger.tell(try space.strategyIndex(of: architecture), outcome: outcome, strategy: name)
     }
 
-    private struct Payload: Codable {
-        var rng: String
-        var proposed: [String]
-        var ledger: SavedLedger
-    }
-
-    /// JSON: the RNG state, every proposed architecture index and the ledger.
+    /// JSON: the RNG state, every proposed architecture index and the ledger (running trials and the full history).
     public func saveState() throws -> [UInt8] {
         try StrategyState.encode(strategy: name, seed: seed, space: space, config: config,
-                                 payload: Payload(rng: String(rng.state), proposed: memory.order.map { String($0) },
-                                                  ledger: SavedLedger(ledger)))
+                                 payload: StreamState(rng: rng, memory: memory, ledger: ledger))
     }
 
     /// Restores a state saved by a random search with the same space, seed and configuration.
     public mutating func restore(state: [UInt8]) throws {
-        let p = try StrategyState.decode(state, strategy: name, seed: seed, space: space, config: config, as: Payload.self)
-        let rngState = try StrategyState.uint64(p.rng, strategy: name)
-        let proposed = try p.proposed.map { try StrategyState.index($0, size: size, strategy: name) }
-        let ledger = try p.ledger.ledger(size: size, strategy: name)
-        rng = SplitMix64(seed: 0)
-        rng.state = rngState
-        memory = ProposalMemory(order: proposed)
-        self.ledger = ledger
+        let saved = try StrategyState.decode(state, strategy: name, seed: seed, space: space, config: config, as: StreamState.self)
+        (rng, memory, ledger) = try saved.restored(size: size, strategy: name)
     }
 
     /// Every told outcome, in telling order.

@@ -159,15 +159,15 @@ public struct RegularizedEvolution: Strategy, Sendable {
     /// A mutated (and possibly crossed) tournament winner, retried while it is a duplicate.
     private mutating func childIndex() -> BigInt? {
         for _ in 0..<Self.retries {
-            var ranks = ranksOf(tournament())
+            var ranks = MixedRadix.ranks(counts: counts, of: tournament())
             if config.crossover {
-                let other = ranksOf(tournament())
+                let other = MixedRadix.ranks(counts: counts, of: tournament())
                 for d in ranks.indices where rng.uniformDouble() < 0.5 { ranks[d] = other[d] }
             }
             for d in ranks.indices where rng.uniformDouble() < config.mutationProb {
                 ranks[d] = rng.uniformBig(below: counts[d])
             }
-            let child = indexOf(ranks)
+            let child = MixedRadix.index(counts: counts, of: ranks)
             if !config.dedup || !memory.contains(child) { return child }
         }
         return memory.randomUnseen(size: size, retries: 0, using: &rng)
@@ -179,21 +179,6 @@ public struct RegularizedEvolution: Strategy, Sendable {
         var best = population[drawn[0]]
         for i in drawn.dropFirst() where population[i].metric > best.metric { best = population[i] }
         return best.index
-    }
-
-    private func ranksOf(_ index: BigInt) -> [BigInt] {
-        var rest = index
-        var ranks = [BigInt](repeating: 0, count: counts.count)
-        for d in counts.indices.reversed() {
-            let (q, r) = rest.quotientAndRemainder(dividingBy: counts[d])
-            ranks[d] = r
-            rest = q
-        }
-        return ranks
-    }
-
-    private func indexOf(_ ranks: [BigInt]) -> BigInt {
-        zip(ranks, counts).reduce(BigInt(0)) { $0 * $1.1 + $1.0 }
     }
 
     // MARK: - State

@@ -165,7 +165,7 @@ public struct TPE: Strategy, Sendable {
         var losses: [Double] = []
         for r in ledger.history {
             guard let m = r.outcome.metric else { continue }
-            obs.append(Observation(ranks: ranksOf(r.index), loss: -m))
+            obs.append(Observation(ranks: MixedRadix.ranks(counts: counts, of: r.index), loss: -m))
             losses.append(-m)
         }
         let lie: Double?
@@ -176,7 +176,7 @@ public struct TPE: Strategy, Sendable {
         case .mean: lie = losses.isEmpty ? 0 : losses.reduce(0, +) / Double(losses.count)
         }
         if let lie {
-            for p in ledger.pending { obs.append(Observation(ranks: ranksOf(p), loss: lie)) }
+            for p in ledger.pending { obs.append(Observation(ranks: MixedRadix.ranks(counts: counts, of: p), loss: lie)) }
         }
         return obs
     }
@@ -201,7 +201,7 @@ public struct TPE: Strategy, Sendable {
             let lists = counts.indices.map { d in
                 candidates(good: estimators[d].good, bad: estimators[d].bad, count: counts[d])
             }
-            if !config.dedup { return indexOf(lists.map { $0[0].rank }) }
+            if !config.dedup { return MixedRadix.index(counts: counts, of: lists.map { $0[0].rank }) }
             if let index = bestUnseen(lists) { return index }
         }
         return memory.randomUnseen(size: size, retries: 0, using: &rng)
@@ -244,7 +244,7 @@ public struct TPE: Strategy, Sendable {
                 if a.score > b.score || (a.score == b.score && a.vector.lexicographicallyPrecedes(b.vector)) { bi = i }
             }
             let v = frontier.remove(at: bi).vector
-            let index = indexOf(zip(lists, v).map { $0.0[$0.1].rank })
+            let index = MixedRadix.index(counts: counts, of: zip(lists, v).map { $0.0[$0.1].rank })
             if !memory.contains(index) { return index }
             for d in v.indices where v[d] + 1 < lists[d].count {
                 var w = v
@@ -314,46 +314,18 @@ public struct TPE: Strategy, Sendable {
         }
     }
 
-    private func ranksOf(_ index: BigInt) -> [BigInt] {
-        var rest = index
-        var ranks = [BigInt](repeating: 0, count: counts.count)
-        for d in counts.indices.reversed() {
-            let (q, r) = rest.quotientAndRemainder(dividingBy: counts[d])
-            ranks[d] = r
-            rest = q
-        }
-        return ranks
-    }
-
-    private func indexOf(_ ranks: [BigInt]) -> BigInt {
-        zip(ranks, counts).reduce(BigInt(0)) { $0 * $1.1 + $1.0 }
-    }
-
     // MARK: - State
 
-    private struct Payload: Codable {
-        var rng: String
-        var proposed: [String]
-        var ledger: SavedLedger
-    }
-
-    /// JSON: the RNG state, every proposed index and the ledger (running trials and the full history).
+    /// JSON: the RNG state, every proposed architecture index and the ledger (running trials and the full history).
     public func saveState() throws -> [UInt8] {
         try StrategyState.encode(strategy: name, seed: seed, space: space, config: config,
-                                 payload: Payload(rng: String(rng.state), proposed: memory.order.map { String($0) },
-                                                  ledger: SavedLedger(ledger)))
+                                 payload: StreamState(rng: rng, memory: memory, ledger: ledger))
     }
 
     /// Restores a state saved by TPE with the same space, seed and configuration.
     public mutating func restore(state: [UInt8]) throws {
-        let p = try StrategyState.decode(state, strategy: name, seed: seed, space: space, config: config, as: Payload.self)
-        let rngState = try StrategyState.uint64(p.rng, strategy: name)
-        let proposed = try p.proposed.map { try StrategyState.index($0, size: size, strategy: name) }
-        let ledger = try p.ledger.ledger(size: size, strategy: name)
-        rng = SplitMix64(seed: 0)
-        rng.state = rngState
-        memory = ProposalMemory(order: proposed)
-        self.ledger = ledger
+        let saved = try StrategyState.decode(state, strategy: name, seed: seed, space: space, config: config, as: StreamState.self)
+        (rng, memory, ledger) = try saved.restored(size: size, strategy: name)
     }
 
     /// Every told outcome, in telling order.
