@@ -1,14 +1,25 @@
 // Supernet: the `supernet` pass — fuses every choice of a model space into one trainable one-shot supernet graph.
 import NASCIR
 
-/// How a supernet evaluates a choice (pass option `supernet=darts|sampled`).
+/// How a supernet evaluates a choice (pass option `supernet=darts|gumbel|sampled|proxyless`).
 public enum SupernetMode: String, Sendable, CaseIterable {
     /// DARTS mixed ops: `softmax(alpha)`-weighted sum of every candidate; `alpha` is a trainable
     /// `param {name = "arch:<label>"}` whose gradient autodiff computes.
     case darts
+    /// GumbelDARTS: `softmax((alpha + g) * inv_tau)`-weighted sum, where `g` (`param "gumbel:noise:<label>"`) and
+    /// `inv_tau` (`param "gumbel:inv_tau:<label>"`, `1 / temperature`) are written by the strategy before every step
+    /// (fresh Gumbel(0, 1) noise from the executor's seed); autodiff gives alpha's gradient through the whole chain.
+    case gumbel
     /// Single path (SPOS / ENAS / random one-shot): a `switch` forwards the candidate the executor's selection
     /// picks per step; the steps of unselected candidates are skipped (forward, backward and update).
     case sampled
+    /// ProxylessNAS binary gates: `weighted_sum(candidates, gates)` with `gates = param "gate:<label>"` set to a
+    /// one-hot vector by the strategy, so the output is the sampled path and the gates' gradients are the binary
+    /// gradients `<out_k, dL/dy>` of every candidate; alpha lives in the strategy.
+    case proxyless
+
+    /// Whether the mode combines candidates with a `weighted_sum` (all but `sampled`).
+    public var isWeighted: Bool { self != .sampled }
 }
 
 /// Rewrites every choice of the space into supernet form, then inlines everything into the root graph:
@@ -26,7 +37,7 @@ public enum SupernetMode: String, Sendable, CaseIterable {
 /// reported as errors (not supported yet).
 public struct SupernetPass: Pass {
     public let name = "supernet"
-    public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|sampled) and inline it"
+    public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|gumbel|sampled|proxyless) and inline it"
 
     /// Creates the pass.
     public init() {}
@@ -34,11 +45,17 @@ public struct SupernetPass: Pass {
     /// The parameter name of a label's architecture weights.
     public static func alphaName(_ label: String) -> String { "arch:\(label)" }
 
+    /// Name prefixes of the supernet's non-weight parameters (architecture weights, Gumbel noise and temperature,
+    /// Proxyless gates): weight optimizers must skip them.
+    public static let controlPrefixes = ["arch:", "gumbel:", "gate:"]
+
+    /// Whether a parameter is an architecture/control parameter rather than a network weight.
+    public static func isControlParameter(_ name: String) -> Bool { controlPrefixes.contains { name.hasPrefix($0) } }
+
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         let modeName = context.options["supernet"] ?? "darts"
         guard let mode = SupernetMode(rawValue: modeName) else {
-            let hint = ["gumbel", "proxyless"].contains(modeName) ? " ('\(modeName)' is not implemented yet)" : ""
-            context.diagnostics.error("unknown supernet mode '\(modeName)' (expected darts or sampled)\(hint)",
+            context.diagnostics.error("unknown supernet mode '\(modeName)' (expected darts, gumbel, sampled or proxyless)",
                                       at: space.rootGraph?.location ?? .unknown)
             return
         }
@@ -61,13 +78,13 @@ public struct SupernetPass: Pass {
         space = out
     }
 
-    /// Keeps one `param` node per architecture-weight name (moved to the top of the graph) and rewires the others.
+    /// Keeps one `param` node per control-parameter name (moved to the top of the graph) and rewires the others.
     static func shareAlphas(_ g: inout Graph) {
         var first: [String: String] = [:]
         var kept: [Node] = [], rest: [Node] = []
         var alias: [String: String] = [:]
         for n in g.nodes {
-            if case .param(let p) = n.op, p.name.hasPrefix("arch:") {
+            if case .param(let p) = n.op, isControlParameter(p.name) {
                 if let f = first[p.name] { alias[n.name] = f } else { first[p.name] = n.name; kept.append(n) }
             } else {
                 rest.append(n)
@@ -124,28 +141,52 @@ struct SupernetBuilder {
         return name
     }
 
-    /// The `softmax(alpha)` value of a label (one alpha param and softmax per graph and label).
+    /// The combination weights of a label (one chain per graph and label): `softmax(alpha)` (darts),
+    /// `softmax((alpha + noise) * inv_tau)` (gumbel) or the gate parameter (proxyless).
     private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return ValueRef(w) }
         let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-        let alpha = Node(name: fresh("arch_\(safe)"), op: .param(ParamAttrs(name: SupernetPass.alphaName(label), shape: [count],
-                                                                          initializer: .zeros)),
-                         inputs: [], types: [TensorType(.f32, [.fixed(count)])], location: at.location)
-        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [ValueRef(alpha.name)],
-                     types: [TensorType(.f32, [.fixed(count)])], location: at.location)
-        nodes.append(alpha); nodes.append(w)
+        let t = [TensorType(.f32, [.fixed(count)])]
+        func param(_ base: String, _ name: String, _ initializer: ParamInit, trainable: Bool = true) -> Node {
+            let n = Node(name: fresh(base), op: .param(ParamAttrs(name: name, shape: [count], initializer: initializer, trainable: trainable)),
+                         inputs: [], types: t, location: at.location)
+            nodes.append(n)
+            return n
+        }
+        var logits: String
+        switch mode {
+        case .proxyless:
+            let gate = param("gate_\(safe)", SupernetParameterNames.gate(label), .zeros)
+            weightNodes[label] = gate.name
+            return ValueRef(gate.name)
+        case .gumbel:
+            let alpha = param("arch_\(safe)", SupernetPass.alphaName(label), .zeros)
+            let noise = param("arch_\(safe).noise", SupernetParameterNames.noise(label), .zeros, trainable: false)
+            let invTau = param("arch_\(safe).inv_tau", SupernetParameterNames.inverseTemperature(label), .ones, trainable: false)
+            let sum = Node(name: fresh("arch_\(safe).perturbed"), op: .add, inputs: [ValueRef(alpha.name), ValueRef(noise.name)],
+                           types: t, location: at.location)
+            let scaled = Node(name: fresh("arch_\(safe).scaled"), op: .mul, inputs: [ValueRef(sum.name), ValueRef(invTau.name)],
+                              types: t, location: at.location)
+            nodes.append(sum); nodes.append(scaled)
+            logits = scaled.name
+        case .darts, .sampled:
+            logits = param("arch_\(safe)", SupernetPass.alphaName(label), .zeros).name
+        }
+        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [ValueRef(logits)], types: t,
+                     location: at.location)
+        nodes.append(w)
         weightNodes[label] = w.name
         return ValueRef(w.name)
     }
 
     /// Combines candidate values under `label` into a node named `name`.
     private mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
-        if values.count == 1 && mode == .darts {
+        if values.count == 1 && mode.isWeighted {
             nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location))
             return
         }
         switch mode {
-        case .darts:
+        case .darts, .gumbel, .proxyless:
             let w = weights(label, count: values.count, at)
             nodes.append(Node(name: name, op: .weightedSum, inputs: values + [w], types: types, location: at.location))
         case .sampled:
@@ -197,8 +238,8 @@ struct SupernetBuilder {
     }
 
     private mutating func rewriteCell(_ node: Node, _ c: CellOp) {
-        guard mode == .darts else {
-            engine.error("cell '\(c.label)' is only supported by darts supernets so far", at: node.location)
+        guard mode.isWeighted else {
+            engine.error("cell '\(c.label)' is only supported by darts, gumbel and proxyless supernets so far", at: node.location)
             return
         }
         guard c.merge == .all else {

@@ -1,4 +1,5 @@
-// DartsSearch: first-order DARTS — alternating architecture (validation) and weight (training) steps on a DARTS supernet.
+// DartsSearch: DARTS (first order, or second order by the unrolled approximation) and its GumbelDARTS variant —
+// alternating architecture (validation) and weight (training) steps on a darts or gumbel supernet.
 import Foundation
 import NASCIR
 import NASCPasses
@@ -13,6 +14,21 @@ public struct DartsConfig: Sendable {
     public var weightLR = 0.025, momentum = 0.9, weightDecay = 3e-4
     /// Architecture optimizer: Adam(lr 3e-4, betas (0.5, 0.999), weight decay 1e-3).
     public var archLR = 3e-4, archBeta1 = 0.5, archBeta2 = 0.999, archWeightDecay = 1e-3
+    /// Alpha init: `alphaInitStd * randn` (NNI: 1e-3), seeded by ``seed``.
+    public var alphaInitStd = 1e-3
+    /// Second-order DARTS (the unrolled approximation of the DARTS paper, eq. 7-8): the architecture gradient is
+    /// taken at the virtual weights `w' = w - xi * grad_w L_train(w, alpha)`, minus `xi` times the finite-difference
+    /// Hessian-vector product `(grad_alpha L_train(w+) - grad_alpha L_train(w-)) / (2 eps)`,
+    /// `w± = w ± eps * grad_w' L_val(w', alpha)`, `eps = 0.01 / ||grad_w' L_val||`.
+    public var unrolled = false
+    /// The virtual step size of second-order DARTS (nil = the weight learning rate, as in the DARTS code).
+    public var xi: Double? = nil
+    /// Early stopping against skip-connection collapse (DARTS+ criterion): stop after the epoch in which at least
+    /// this many layer choices have a skip connection as their most probable candidate (0 = never).
+    public var earlyStopSkips = 0
+    /// GumbelDARTS temperature, annealed linearly per epoch from `temperatureInit` to `temperatureMin` as NNI's
+    /// LinearTemperatureScheduler: `tau(e) = (1 - e / epochs) * (init - min) + min` (NNI GumbelDARTS: 1.0 -> 0.33).
+    public var temperatureInit = 1.0, temperatureMin = 0.33
     /// Limits the batches per epoch (0 = a whole epoch of the training set).
     public var maxBatchesPerEpoch = 0
     public var seed: UInt64 = 0
@@ -20,52 +36,143 @@ public struct DartsConfig: Sendable {
     public init() {}
 }
 
-/// First-order DARTS: each step takes one architecture step (Adam on the `arch:` parameters, on a validation
-/// batch) and one weight step (SGD on every other parameter, on a training batch). ``export()`` picks the argmax
+/// DARTS: each step takes one architecture step (Adam on the `arch:` parameters, on a validation batch; first
+/// order, or second order when ``DartsConfig/unrolled``) and one weight step (SGD on every other parameter, on a
+/// training batch). With mode `gumbel` (GumbelDARTS) the candidates are weighted by `softmax((alpha + g) / tau)`
+/// with fresh Gumbel noise `g` before every step and the temperature annealed per epoch. ``export()`` picks the argmax
 /// candidate of each layer choice and the top `n_chosen` inputs of each input choice.
 public final class DartsSearch {
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: DartsConfig
+    /// `darts` or `gumbel`.
+    public let mode: SupernetMode
     public let executor: Executor
     private let archOptimizer: Adam
     private var archState: [String: [Float]] = [:]
     private var archSteps = 0
+    private var noiseDraws = 0
+    /// The current Gumbel temperature (gumbel mode).
+    public private(set) var temperature: Double
+    /// The epochs the last ``run(train:valid:log:)`` took (fewer than configured after an early stop).
+    public private(set) var epochsRun = 0
 
-    /// Compiles the DARTS supernet of `space`. Throws a ``DiagnosticError`` for spaces the supernet pass rejects.
-    public init(space: ModelSpace, config: DartsConfig = DartsConfig()) throws {
+    /// Compiles the supernet of `space` (`mode` darts or gumbel). Throws a ``DiagnosticError`` for spaces the
+    /// supernet pass rejects or another mode.
+    public init(space: ModelSpace, config: DartsConfig = DartsConfig(), mode: SupernetMode = .darts) throws {
+        guard mode == .darts || mode == .gumbel else {
+            throw DiagnosticError(.error("DARTS searches darts or gumbel supernets, not \(mode.rawValue)", at: SourceLocation(file: "--strategy")))
+        }
         self.space = space
         self.config = config
+        self.mode = mode
+        temperature = config.temperatureInit
         searchSpace = try SearchSpace(space)
         let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
                        "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .darts, options: options), seed: config.seed)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: options), seed: config.seed)
         archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
                                  weightDecay: config.archWeightDecay)
         for name in executor.architectureParameterNames {
             archState[name] = [Float](repeating: 0, count: 2 * (executor.parameter(name)?.count ?? 0))
         }
+        try OneShotExport.initializeAlphas(executor, std: config.alphaInitStd, seed: config.seed)
     }
 
-    /// One architecture step on a validation batch. Returns the loss and correct predictions.
-    func archStep(_ x: [Float], _ y: [Int64], _ n: Int) throws -> (Float, Int) {
-        let loss = try executor.computeGradients(data: x, labels: y, batch: n)
-        let hits = OneShotMetrics.correct(executor, y)
+    /// The weight (non-control) parameters.
+    var weightNames: [String] { executor.parameterNames.filter { !SupernetPass.isControlParameter($0) } }
+
+    /// Fresh Gumbel noise before a forward pass (gumbel mode only).
+    func perturb() throws {
+        guard mode == .gumbel else { return }
+        try executor.drawGumbelNoise(temperature: temperature, draw: noiseDraws)
+        noiseDraws += 1
+    }
+
+    /// The GumbelDARTS temperature of an epoch (NNI's linear schedule).
+    public static func temperature(epoch: Int, of epochs: Int, initial: Double, minimum: Double) -> Double {
+        let e = min(epoch, epochs)
+        return (1 - Double(e) / Double(max(epochs, 1))) * (initial - minimum) + minimum
+    }
+
+    /// The first-order architecture gradient on a validation batch (gradients left in the executor).
+    func firstOrderGradient(_ v: (x: [Float], y: [Int64], n: Int)) throws -> (loss: Float, hits: Int, grad: [String: [Float]]) {
+        try perturb()
+        let loss = try executor.computeGradients(data: v.x, labels: v.y, batch: v.n)
+        let hits = OneShotMetrics.correct(executor, v.y)
+        var g: [String: [Float]] = [:]
+        for name in executor.architectureParameterNames { g[name] = executor.gradient(of: name) }
+        return (loss, hits, g)
+    }
+
+    /// The second-order (unrolled) architecture gradient for a training and a validation batch. The weights and
+    /// the batchnorm statistics are restored afterwards. `xi = 0` gives the first-order gradient.
+    public func unrolledGradient(train t: (x: [Float], y: [Int64], n: Int), valid v: (x: [Float], y: [Int64], n: Int),
+                                 xi: Double) throws -> (loss: Float, hits: Int, grad: [String: [Float]]) {
+        let names = weightNames
+        let persistent = executor.plan.slots.filter { $0.role == .state && !SupernetPass.isControlParameter($0.name) }.map(\.name)
+        var saved: [String: [Float]] = [:]
+        for n in names + persistent { saved[n] = executor.parameter(n) }
+        func restore() throws { for (n, w) in saved { try executor.setParameter(n, w) } }
+        func alphaGrads() -> [String: [Float]] {
+            var g: [String: [Float]] = [:]
+            for name in executor.architectureParameterNames { g[name] = executor.gradient(of: name) ?? [] }
+            return g
+        }
+        let x = Float(xi)
+        // Virtual step w' = w - xi * grad_w L_train(w, alpha).
+        try perturb()
+        try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
+        for n in names {
+            guard let w = saved[n], let g = executor.gradient(of: n) else { continue }
+            try executor.setParameter(n, zip(w, g).map { $0 - x * $1 })
+        }
+        // grad_alpha and grad_w' of L_val(w', alpha).
+        try perturb()
+        let loss = try executor.computeGradients(data: v.x, labels: v.y, batch: v.n)
+        let hits = OneShotMetrics.correct(executor, v.y)
+        var grad = alphaGrads()
+        var dw: [String: [Float]] = [:]
+        var norm2 = 0.0
+        for n in names { let g = executor.gradient(of: n) ?? []; dw[n] = g; norm2 += g.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        if xi != 0 && norm2 > 0 {
+            let eps = Float(0.01 / norm2.squareRoot())
+            var plus: [String: [Float]] = [:], minus: [String: [Float]] = [:]
+            for sign: Float in [1, -1] {
+                for n in names {
+                    guard let w = saved[n], let d = dw[n] else { continue }
+                    try executor.setParameter(n, zip(w, d).map { $0 + sign * eps * $1 })
+                }
+                try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
+                if sign > 0 { plus = alphaGrads() } else { minus = alphaGrads() }
+            }
+            for (name, g) in grad {
+                let p = plus[name] ?? [], m = minus[name] ?? []
+                guard p.count == g.count, m.count == g.count else { continue }
+                grad[name] = g.indices.map { g[$0] - x * (p[$0] - m[$0]) / (2 * eps) }
+            }
+        }
+        try restore()
+        return (loss, hits, grad)
+    }
+
+    /// Adam step on the architecture parameters with the given gradients.
+    func applyArchitectureGradient(_ grad: [String: [Float]]) throws {
         archSteps += 1
         for name in executor.architectureParameterNames {
-            guard var p = executor.parameter(name), let g = executor.gradient(of: name), var st = archState[name] else { continue }
+            guard var p = executor.parameter(name), let g = grad[name], g.count == p.count, var st = archState[name] else { continue }
             archOptimizer.step(parameter: &p, gradient: g, state: &st, step: archSteps)
             archState[name] = st
             try executor.setParameter(name, p)
         }
-        return (loss, hits)
     }
 
     /// One weight step on a training batch (the architecture parameters are not updated).
-    func weightStep(_ x: [Float], _ y: [Int64], _ n: Int) throws -> (Float, Int) {
-        let loss = try executor.computeGradients(data: x, labels: y, batch: n)
-        let hits = OneShotMetrics.correct(executor, y)
-        try executor.applyUpdates { !$0.hasPrefix("arch:") }
+    func weightStep(_ t: (x: [Float], y: [Int64], n: Int)) throws -> (Float, Int) {
+        try perturb()
+        let loss = try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
+        let hits = OneShotMetrics.correct(executor, t.y)
+        try executor.applyUpdates { !SupernetPass.isControlParameter($0) }
         return (loss, hits)
     }
 
@@ -75,19 +182,32 @@ public final class DartsSearch {
         var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
         var vb = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
+        let xi = config.xi ?? config.weightLR
+        epochsRun = 0
         for epoch in 0..<config.epochs {
+            if mode == .gumbel {
+                temperature = Self.temperature(epoch: epoch, of: config.epochs, initial: config.temperatureInit, minimum: config.temperatureMin)
+            }
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
             for _ in 0..<steps {
                 let v = vb.next()
-                let (la, ha) = try archStep(v.x, v.y, v.n)
-                vl += Double(la) * Double(v.n); vh += ha; vn += v.n
                 let t = tb.next()
-                let (lw, hw) = try weightStep(t.x, t.y, t.n)
+                let a = config.unrolled ? try unrolledGradient(train: t, valid: v, xi: xi) : try firstOrderGradient(v)
+                try applyArchitectureGradient(a.grad)
+                vl += Double(a.loss) * Double(v.n); vh += a.hits; vn += v.n
+                let (lw, hw) = try weightStep(t)
                 tl += Double(lw) * Double(t.n); th += hw; tn += t.n
             }
+            epochsRun = epoch + 1
+            let probs = probabilities()
+            var extra: [String: Double] = [:]
+            if mode == .gumbel { extra["temperature"] = temperature }
+            let skips = OneShotExport.skipArgmaxCount(searchSpace, probabilities: probs)
+            extra["skip_argmax"] = Double(skips)
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
-                                probabilities: probabilities()))
+                                probabilities: probs, extra: extra))
+            if config.earlyStopSkips > 0 && skips >= config.earlyStopSkips { break }
         }
         return try export()
     }
@@ -97,10 +217,7 @@ public final class DartsSearch {
         var out: [String: [Double]] = [:]
         for name in executor.architectureParameterNames {
             guard let a = executor.parameter(name) else { continue }
-            let m = a.max() ?? 0
-            let e = a.map { Foundation.exp(Double($0 - m)) }
-            let s = e.reduce(0, +)
-            out[String(name.dropFirst("arch:".count))] = e.map { $0 / s }
+            out[String(name.dropFirst("arch:".count))] = OneShotExport.softmax(a)
         }
         return out
     }
@@ -108,26 +225,6 @@ public final class DartsSearch {
     /// The architecture the alphas pick: argmax for layer choices, the top `n_chosen` (ascending indices) for input
     /// choices. A decision without an alpha (a single candidate) takes its first candidate.
     public func export() throws -> Architecture {
-        let probs = probabilities()
-        var values: [String: DecisionValue] = [:]
-        for d in searchSpace.decisions {
-            let p = probs[d.label] ?? []
-            let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
-            switch d.kind {
-            case .layerChoice(let names):
-                values[d.label] = .candidate(names[order.first ?? 0])
-            case .inputChoice(let n, let k):
-                let chosen = order.isEmpty ? Array(0..<min(k ?? 1, n)) : Array(order.prefix(k ?? 1))
-                values[d.label] = .inputs(chosen.sorted())
-            case .valueChoice(let vs):
-                values[d.label] = .value(vs[0])
-            case .repeatDepth(let ds):
-                values[d.label] = .value(.int(ds[0]))
-            }
-        }
-        let arch = Architecture(values)
-        try searchSpace.validate(arch)
-        return arch
+        try OneShotExport.architecture(searchSpace, probabilities: probabilities())
     }
 }
-

@@ -70,12 +70,45 @@ public struct OneShotEpochLog: Sendable, Hashable {
     /// Validation metrics (DARTS: over the architecture steps' batches; SPOS: a sampled path's eval accuracy).
     public var validLoss: Double
     public var validAccuracy: Double
-    /// DARTS: each choice's candidate probabilities (softmax of its alpha), by label.
+    /// Each choice's candidate probabilities (DARTS/Gumbel/Proxyless: softmax of its alpha; SPOS: uniform), by label.
     public var probabilities: [String: [Double]]
+    /// Strategy-specific figures (e.g. `temperature`, `skip_argmax`, `expected_mflops`), by name.
+    public var extra: [String: Double]
+
+    /// Creates an epoch entry.
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validLoss: Double, validAccuracy: Double,
+                probabilities: [String: [Double]], extra: [String: Double] = [:]) {
+        self.epoch = epoch; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy
+        self.validLoss = validLoss; self.validAccuracy = validAccuracy; self.probabilities = probabilities; self.extra = extra
+    }
 
     /// A one-line summary: `epoch 3: train loss 0.41 acc 0.88, valid loss 0.52 acc 0.84`.
     public var summary: String {
         func f(_ v: Double) -> String { String(format: "%.4f", v) }
-        return "epoch \(epoch): train loss \(f(trainLoss)) acc \(f(trainAccuracy)), valid loss \(f(validLoss)) acc \(f(validAccuracy))"
+        var s = "epoch \(epoch): train loss \(f(trainLoss)) acc \(f(trainAccuracy)), valid loss \(f(validLoss)) acc \(f(validAccuracy))"
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { s += ", \(k) \(f(v))" }
+        return s
+    }
+
+    /// The entry as one JSON object on one line (keys sorted; probabilities by label).
+    public var jsonLine: String {
+        func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
+        func str(_ s: String) -> String {
+            var o = "\""
+            for c in s.unicodeScalars {
+                switch c {
+                case "\"": o += "\\\""
+                case "\\": o += "\\\\"
+                default: o += c.value < 0x20 ? String(format: "\\u%04x", c.value) : String(c)
+                }
+            }
+            return o + "\""
+        }
+        let probs = probabilities.sorted { $0.key < $1.key }.map { "\(str($0.key)):[\($0.value.map(num).joined(separator: ","))]" }
+        var fields = ["\"epoch\":\(epoch)"]
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { fields.append("\(str(k)):\(num(v))") }
+        fields += ["\"probabilities\":{\(probs.joined(separator: ","))}", "\"train_accuracy\":\(num(trainAccuracy))",
+                   "\"train_loss\":\(num(trainLoss))", "\"valid_accuracy\":\(num(validAccuracy))", "\"valid_loss\":\(num(validLoss))"]
+        return "{" + fields.joined(separator: ",") + "}"
     }
 }

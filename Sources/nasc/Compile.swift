@@ -32,7 +32,7 @@ struct Compile: ParsableCommand {
     @Flag(help: "Write a plan even without --arch (the space must have no decisions).")
     var plan = false
 
-    @Option(help: "Compile the whole space into a one-shot supernet plan: darts or sampled.")
+    @Option(help: "Compile the whole space into a one-shot supernet plan: darts, gumbel, sampled or proxyless.")
     var supernet: String?
 
     @Flag(help: "Plan inference only (no backward or update steps).")

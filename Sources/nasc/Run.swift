@@ -7,9 +7,11 @@ import NASCTool
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search a space with a strategy, one `nasc trial` process per architecture.",
+        abstract: "Search a space with a strategy: one `nasc trial` process per architecture, or one-shot (a supernet).",
         discussion: """
         nasc run --strategy S SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
+        one-shot strategies (darts, gumbel, enas, spos, proxyless) train one supernet on --data for --train-epochs \
+        and write DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
         nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
         Only --concurrency, --max-trials and --max-duration may change on resume.
         """
@@ -24,7 +26,7 @@ struct Run: ParsableCommand {
     @Option(help: "Continue the experiment in this directory.")
     var resume: String?
 
-    @Option(help: "Search strategy: random, grid, evolution, tpe.")
+    @Option(help: "Search strategy: random, grid, evolution, tpe (multi-trial) or darts, gumbel, enas, spos, proxyless (one-shot).")
     var strategy: String?
 
     @Option(name: .customLong("strategy-option"), help: "Strategy option KEY=VALUE (repeatable).")
@@ -67,7 +69,13 @@ struct Run: ParsableCommand {
                 throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials and --max-duration may change")
             }
         } else {
-            guard strategy != nil else { throw ValidationError("missing --strategy (random, grid, evolution, tpe)") }
+            guard let strategy else { throw ValidationError("missing --strategy (random, grid, evolution, tpe, darts, gumbel, enas, spos, proxyless)") }
+            if OneShotTool.isOneShot(strategy) {
+                guard evaluator.data != nil else { throw ValidationError("one-shot strategy \(strategy) trains a supernet: give --data") }
+                if evaluator.benchmark != nil || maxParams != nil || maxFlops != nil || maxTrials != nil || maxDuration != nil {
+                    throw ValidationError("one-shot strategy \(strategy) takes no --benchmark, --max-params, --max-flops, --max-trials or --max-duration")
+                }
+            }
             let expected = output == nil ? 2 : 1
             guard paths.count == expected else {
                 throw ValidationError(output == nil ? "expected SPACE and DIR (or SPACE -o DIR)" : "expected SPACE (the directory is given by -o)")
@@ -76,6 +84,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds))
         let runner: ExperimentRunner
         if let dir = resume {
@@ -109,5 +118,30 @@ struct Run: ParsableCommand {
         let summary = try runner.run(limits, resuming: resume != nil)
         display.finish()
         print(ExperimentTool.summary(summary), terminator: "")
+    }
+
+    /// A one-shot search: the supernet is trained in this process; results go to DIR.
+    func runOneShot(_ strategy: String) throws {
+        var options: [String: String] = [:]
+        for o in strategyOptions {
+            let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--strategy-option expects KEY=VALUE, got '\(o)'") }
+            options[kv[0]] = kv[1]
+        }
+        var train = TrainOptions()
+        train.data = evaluator.data ?? "digits"
+        train.epochs = evaluator.trainEpochs; train.batchSize = evaluator.batchSize; train.learningRate = evaluator.lr
+        train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
+        let directory = output ?? paths[1]
+        let (file, space) = try loadSpace(paths[0])
+        do {
+            let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: strategy, options: train,
+                                              strategyOptions: options, directory: directory) { print($0) }
+            for f in outcome.files { print("wrote \(f)") }
+            print(outcome.architectureJSON)
+        } catch let error as DiagnosticError {
+            printError(error.diagnostics.allSatisfy { $0.location.file == file.path } ? file.render(error) : error.description)
+            throw ReportedFailure()
+        }
     }
 }

@@ -1,0 +1,19 @@
+// SupernetParameterNames: the names of a supernet's control parameters (alpha, Gumbel noise and temperature, gates).
+
+/// Parameter names the `supernet` pass gives to the per-label control tensors of each mode. Equal labels share
+/// one tensor of each kind.
+public enum SupernetParameterNames {
+    /// DARTS / GumbelDARTS architecture weights `alpha` (trainable): `arch:<label>`.
+    public static func alpha(_ label: String) -> String { "arch:\(label)" }
+    /// GumbelDARTS noise (state, written before every step): `gumbel:noise:<label>`.
+    public static func noise(_ label: String) -> String { "gumbel:noise:\(label)" }
+    /// GumbelDARTS inverse temperature `1 / tau`, one value per candidate (state): `gumbel:inv_tau:<label>`.
+    public static func inverseTemperature(_ label: String) -> String { "gumbel:inv_tau:\(label)" }
+    /// Proxyless binary gates (trainable only for their gradient; the strategy sets them): `gate:<label>`.
+    public static func gate(_ label: String) -> String { "gate:\(label)" }
+
+    /// The label of a control parameter name with the given prefix (`"gate:"`, `"arch:"`, ...), or nil.
+    public static func label(of name: String, prefix: String) -> String? {
+        name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : nil
+    }
+}

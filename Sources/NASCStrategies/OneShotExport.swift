@@ -1,0 +1,79 @@
+// OneShotExport: shared pieces of the differentiable one-shot strategies — alpha init, probabilities, argmax export.
+import Foundation
+import NASCIR
+import NASCPasses
+import NASCData
+import NASCRuntime
+
+/// Architecture-weight helpers shared by DARTS, GumbelDARTS and Proxyless.
+public enum OneShotExport {
+    /// Softmax of a vector, in double precision.
+    public static func softmax(_ a: [Float]) -> [Double] {
+        guard let m = a.max() else { return [] }
+        let e = a.map { Foundation.exp(Double($0 - m)) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+
+    /// `std * N(0, 1)` values (NNI initializes alpha as `1e-3 * randn`), seeded by `seed` and the parameter name.
+    public static func normal(count: Int, std: Double, seed: UInt64, name: String) -> [Float] {
+        var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0xA1FA, stableHash(name)))
+        return (0..<count).map { _ in Float(std * rng.nextNormal()) }
+    }
+
+    /// FNV-1a of the UTF-8 bytes (the same in every process, unlike `hashValue`).
+    public static func stableHash(_ s: String) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return Int(bitPattern: UInt(h))
+    }
+
+    /// Sets every `arch:` parameter of an executor to `std * randn` (seeded); `std = 0` leaves zeros.
+    public static func initializeAlphas(_ executor: Executor, std: Double, seed: UInt64) throws {
+        for name in executor.architectureParameterNames {
+            let n = executor.parameter(name)?.count ?? 0
+            try executor.setParameter(name, std == 0 ? [Float](repeating: 0, count: n) : normal(count: n, std: std, seed: seed, name: name))
+        }
+    }
+
+    /// The architecture chosen by per-label probabilities: argmax for layer choices, the top `n_chosen`
+    /// (ascending indices) for input choices. A decision without probabilities takes its first candidate(s).
+    public static func architecture(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) throws -> Architecture {
+        var values: [String: DecisionValue] = [:]
+        for d in searchSpace.decisions {
+            let p = probs[d.label] ?? []
+            let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+            switch d.kind {
+            case .layerChoice(let names):
+                values[d.label] = .candidate(names[order.first ?? 0])
+            case .inputChoice(let n, let k):
+                let chosen = order.isEmpty ? Array(0..<min(k ?? 1, n)) : Array(order.prefix(k ?? 1))
+                values[d.label] = .inputs(chosen.sorted())
+            case .valueChoice(let vs):
+                values[d.label] = .value(vs[0])
+            case .repeatDepth(let ds):
+                values[d.label] = .value(.int(ds[0]))
+            }
+        }
+        let arch = Architecture(values)
+        try searchSpace.validate(arch)
+        return arch
+    }
+
+    /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `skipconnect`).
+    public static func isSkip(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return n.hasPrefix("skip") || n == "identity" || n == "id"
+    }
+
+    /// Number of layer-choice decisions whose most probable candidate is a skip connection.
+    public static func skipArgmaxCount(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) -> Int {
+        var count = 0
+        for d in searchSpace.decisions {
+            guard case .layerChoice(let names) = d.kind, let p = probs[d.label], !p.isEmpty,
+                  let best = p.indices.max(by: { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }) else { continue }
+            if isSkip(names[best]) { count += 1 }
+        }
+        return count
+    }
+}

@@ -1,0 +1,245 @@
+// ProxylessSearch: ProxylessNAS — binary-gated paths, the Proxyless alpha gradient, an optional FLOPs penalty.
+import Foundation
+import NASCIR
+import NASCPasses
+import NASCData
+import NASCRuntime
+
+/// Proxyless hyperparameters.
+public struct ProxylessConfig: Sendable {
+    public var epochs = 10
+    public var batchSize = 64
+    /// Weight optimizer: SGD with momentum (as DARTS).
+    public var weightLR = 0.025, momentum = 0.9, weightDecay = 3e-4
+    /// Architecture optimizer: Adam(lr 1e-3, betas (0.5, 0.999), weight decay 1e-3) — NNI's Proxyless default
+    /// learning rate on DARTS' architecture optimizer.
+    public var archLR = 1e-3, archBeta1 = 0.5, archBeta2 = 0.999, archWeightDecay = 1e-3
+    /// Alpha init `alphaInitStd * randn` (NNI: 1e-3).
+    public var alphaInitStd = 1e-3
+    /// Paths per architecture step: 2 (the ProxylessNAS paper: two candidates sampled from `softmax(alpha)`
+    /// without replacement, the gate on one of them drawn from their renormalized probabilities, the gradient
+    /// only for those two, then their alphas shifted so the other candidates' probabilities are unchanged), or
+    /// 0 for all (NNI's ProxylessMixedLayer: one sampled path, binary gradients of every candidate).
+    public var paths = 2
+    /// FLOPs penalty weight `lambda` (0 = off): the architecture loss adds `lambda * E[FLOPs] / FLOPs(base)`,
+    /// `E[FLOPs] = FLOPs(base) + sum over choices of sum_k p_k * delta_k`, where `delta_k` is the FLOPs change of
+    /// taking candidate `k` instead of the first one (IR cost model, Passes/OpCost.swift) and `base` picks the first
+    /// candidate everywhere.
+    public var flopsPenalty = 0.0
+    public var maxBatchesPerEpoch = 0
+    public var seed: UInt64 = 0
+    /// Creates the default configuration.
+    public init() {}
+}
+
+/// ProxylessNAS on a `proxyless` supernet: every choice is a `weighted_sum` of its candidates with binary gates
+/// (`gate:<label>`, one-hot on the sampled path), so the forward pass computes the sampled subnet and autodiff's
+/// gradients of the gates are the binary gradients `dL/dg_k = <out_k, dL/dy>`. The architecture step (validation
+/// batch) turns them into alpha's gradient `dL/dalpha_i = sum_j dL/dg_j p_j (delta_ij - p_i)`; the weight step
+/// (training batch) trains only the sampled path's weights (parameters with an exactly zero gradient — those of
+/// gated-off candidates — are not updated, as PyTorch skips parameters without a gradient).
+public final class ProxylessSearch {
+    public let space: ModelSpace
+    public let searchSpace: SearchSpace
+    public let config: ProxylessConfig
+    public let executor: Executor
+    /// Architecture weights by label (kept here, not in the plan).
+    public private(set) var alpha: [String: [Float]] = [:]
+    /// Per label, the FLOPs change of each candidate against the first (empty when the penalty is off).
+    public private(set) var flopsDelta: [String: [Double]] = [:]
+    /// FLOPs of the subnet with every first candidate (the penalty's reference).
+    public private(set) var baseFlops = 0.0
+    private let archOptimizer: Adam
+    private var archState: [String: [Float]] = [:]
+    private var archSteps = 0
+    private var rng: SeededGenerator
+    /// The gate label of each `gate:` parameter, in plan order.
+    let labels: [String]
+
+    /// Compiles the proxyless supernet of `space`. Throws a ``DiagnosticError`` for unsupported spaces (input
+    /// choices must choose one input).
+    public init(space: ModelSpace, config: ProxylessConfig = ProxylessConfig()) throws {
+        self.space = space
+        self.config = config
+        searchSpace = try SearchSpace(space)
+        for d in searchSpace.decisions {
+            if case .inputChoice(_, let k) = d.kind, k != 1 {
+                throw DiagnosticError(.error("proxyless supports input choices of one input; '\(d.label)' chooses \(k.map(String.init) ?? "any")",
+                                             at: SourceLocation(file: "--strategy")))
+            }
+        }
+        let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
+                       "weight_decay": "\(config.weightDecay)"]
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: options), seed: config.seed)
+        archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
+                                 weightDecay: config.archWeightDecay)
+        rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))
+        labels = executor.parameterNames.compactMap { SupernetParameterNames.label(of: $0, prefix: "gate:") }
+        for l in labels {
+            let n = executor.parameter(SupernetParameterNames.gate(l))?.count ?? 0
+            alpha[l] = config.alphaInitStd == 0 ? [Float](repeating: 0, count: n)
+                : OneShotExport.normal(count: n, std: config.alphaInitStd, seed: config.seed, name: SupernetParameterNames.alpha(l))
+            archState[l] = [Float](repeating: 0, count: 2 * n)
+        }
+        if config.flopsPenalty != 0 { try computeFlopsTable() }
+    }
+
+    /// Fills ``flopsDelta`` and ``baseFlops`` from the IR cost model of specialized subnets.
+    func computeFlopsTable() throws {
+        let base = try OneShotExport.architecture(searchSpace, probabilities: [:])
+        func flops(_ a: Architecture) throws -> Double {
+            let fixed = try SpecializePass.specialize(space, with: a)
+            guard let c = OpCost.graphCost(graph: fixed.root, in: fixed) else {
+                throw DiagnosticError(.error("the FLOPs penalty needs fixed shapes: the cost of a subnet is unknown", at: SourceLocation(file: "--strategy-option")))
+            }
+            return Double(c.flops)
+        }
+        baseFlops = try flops(base)
+        for l in labels {
+            guard let d = searchSpace.decision(l), let n = alpha[l]?.count else { continue }
+            var deltas: [Double] = []
+            for k in 0..<n {
+                var values = base.decisions
+                switch d.kind {
+                case .layerChoice(let names): values[l] = .candidate(names[k])
+                case .inputChoice: values[l] = .inputs([k])
+                default: break
+                }
+                deltas.append(try flops(Architecture(values)) - baseFlops)
+            }
+            flopsDelta[l] = deltas
+        }
+    }
+
+    /// Expected FLOPs per sample under the current probabilities (the linearized model of ``ProxylessConfig``).
+    public var expectedFlops: Double {
+        var e = baseFlops
+        for (l, d) in flopsDelta { let p = OneShotExport.softmax(alpha[l] ?? []); e += zip(p, d).reduce(0) { $0 + $1.0 * $1.1 } }
+        return e
+    }
+
+    /// A draw from a categorical distribution.
+    func draw(_ p: [Double]) -> Int {
+        let u = rng.nextUnit()
+        var acc = 0.0
+        for (i, v) in p.enumerated() { acc += v; if u < acc { return i } }
+        return p.count - 1
+    }
+
+    /// Sets every gate to the one-hot vector of the chosen candidate.
+    func setGates(_ chosen: [String: Int]) throws {
+        for l in labels {
+            let n = alpha[l]?.count ?? 0
+            try executor.setParameter(SupernetParameterNames.gate(l), (0..<n).map { $0 == chosen[l] ? 1 : 0 })
+        }
+    }
+
+    /// One path per label sampled from `softmax(alpha)`.
+    func samplePaths() -> [String: Int] {
+        var out: [String: Int] = [:]
+        for l in labels { out[l] = draw(OneShotExport.softmax(alpha[l] ?? [])) }
+        return out
+    }
+
+    /// Alpha's gradient from binary gradients `bg` over the candidate subset `subset` with probabilities `p`
+    /// (renormalized over the subset): `g_i = sum_j bg_j p_j (delta_ij - p_i)`, zero outside the subset.
+    public static func alphaGradient(binary bg: [Float], subset: [Int], probabilities p: [Double], count: Int) -> [Float] {
+        var g = [Float](repeating: 0, count: count)
+        for (a, i) in subset.enumerated() {
+            var s = 0.0
+            for (b, j) in subset.enumerated() { s += Double(bg[j]) * p[b] * ((a == b ? 1 : 0) - p[a]) }
+            g[i] = Float(s)
+        }
+        return g
+    }
+
+    /// One architecture step on a validation batch. Returns the loss and correct predictions.
+    func archStep(_ v: (x: [Float], y: [Int64], n: Int)) throws -> (Float, Int) {
+        var subsets: [String: [Int]] = [:], subProbs: [String: [Double]] = [:], chosen: [String: Int] = [:]
+        for l in labels {
+            let a = alpha[l] ?? [], p = OneShotExport.softmax(a)
+            if config.paths == 2 && a.count > 2 {
+                let i = draw(p)
+                var rest = p; rest[i] = 0
+                let s = rest.reduce(0, +)
+                let j = s > 0 ? draw(rest.map { $0 / s }) : (i + 1) % a.count
+                let pair = [min(i, j), max(i, j)]
+                let p2 = OneShotExport.softmax(pair.map { a[$0] })
+                subsets[l] = pair; subProbs[l] = p2
+                chosen[l] = pair[draw(p2)]
+            } else {
+                subsets[l] = Array(a.indices); subProbs[l] = p
+                chosen[l] = draw(p)
+            }
+        }
+        try setGates(chosen)
+        let loss = try executor.computeGradients(data: v.x, labels: v.y, batch: v.n)
+        let hits = OneShotMetrics.correct(executor, v.y)
+        archSteps += 1
+        for l in labels {
+            guard var a = alpha[l], let bg = executor.gradient(of: SupernetParameterNames.gate(l)), var st = archState[l],
+                  let subset = subsets[l], let sp = subProbs[l] else { continue }
+            var g = Self.alphaGradient(binary: bg, subset: subset, probabilities: sp, count: a.count)
+            if config.flopsPenalty != 0, let d = flopsDelta[l], baseFlops > 0 {
+                let p = OneShotExport.softmax(a)
+                let mean = zip(p, d).reduce(0) { $0 + $1.0 * $1.1 }
+                for i in g.indices { g[i] += Float(config.flopsPenalty * p[i] * (d[i] - mean) / baseFlops) }
+            }
+            let old = a
+            archOptimizer.step(parameter: &a, gradient: g, state: &st, step: archSteps)
+            if subset.count < a.count {
+                // Keep the unsampled candidates' probabilities: shift the two alphas by the change of their log-mass.
+                let before = Foundation.log(subset.reduce(0.0) { $0 + Foundation.exp(Double(old[$1])) })
+                let after = Foundation.log(subset.reduce(0.0) { $0 + Foundation.exp(Double(a[$1])) })
+                for i in subset { a[i] -= Float(after - before) }
+            }
+            alpha[l] = a
+            archState[l] = st
+        }
+        return (loss, hits)
+    }
+
+    /// One weight step on a training batch: a sampled path, only its weights updated.
+    func weightStep(_ t: (x: [Float], y: [Int64], n: Int)) throws -> (Float, Int) {
+        try setGates(samplePaths())
+        let loss = try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
+        let hits = OneShotMetrics.correct(executor, t.y)
+        var live: Set<String> = []
+        for n in executor.parameterNames where !SupernetPass.isControlParameter(n) {
+            if executor.gradient(of: n)?.contains(where: { $0 != 0 }) == true { live.insert(n) }
+        }
+        try executor.applyUpdates { live.contains($0) }
+        return (loss, hits)
+    }
+
+    /// Runs the search; `log` receives one entry per epoch. Returns the exported architecture.
+    @discardableResult
+    public func run(train: Dataset, valid: Dataset, log: (OneShotEpochLog) -> Void = { _ in }) throws -> Architecture {
+        var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
+        var vb = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
+        let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
+        for epoch in 0..<config.epochs {
+            var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
+            for _ in 0..<steps {
+                let v = vb.next()
+                let (la, ha) = try archStep(v)
+                vl += Double(la) * Double(v.n); vh += ha; vn += v.n
+                let t = tb.next()
+                let (lw, hw) = try weightStep(t)
+                tl += Double(lw) * Double(t.n); th += hw; tn += t.n
+            }
+            var extra: [String: Double] = [:]
+            if config.flopsPenalty != 0 { extra["expected_mflops"] = expectedFlops / 1e6 }
+            log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
+                                validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
+                                probabilities: probabilities(), extra: extra))
+        }
+        return try export()
+    }
+
+    /// Each choice's candidate probabilities (softmax of its alpha), by label.
+    public func probabilities() -> [String: [Double]] { alpha.mapValues(OneShotExport.softmax) }
+
+    /// The argmax architecture.
+    public func export() throws -> Architecture { try OneShotExport.architecture(searchSpace, probabilities: probabilities()) }
+}
