@@ -29,7 +29,11 @@ import NASCTool
         do { _ = try OneShotTool.search(s, strategy: "enas", options: TrainOptions()) { _ in }; Issue.record("no error") }
         catch let e as DiagnosticError {
             #expect(e.diagnostics.first?.location.file == "--strategy")
-            #expect(e.diagnostics.first?.message.contains("unknown one-shot strategy 'enas'") == true)
+            #expect(e.diagnostics.first?.message.contains("one-shot strategy 'enas' is not available") == true)
+        }
+        do { _ = try OneShotTool.search(s, strategy: "tpe", options: TrainOptions()) { _ in }; Issue.record("no error") }
+        catch let e as DiagnosticError {
+            #expect(e.diagnostics.first?.message.contains("unknown one-shot strategy 'tpe'") == true)
         }
     }
 
