@@ -47,7 +47,7 @@ public struct SupernetPass: Pass {
 
     /// Name prefixes of the supernet's non-weight parameters (architecture weights, Gumbel noise and temperature,
     /// Proxyless gates): weight optimizers must skip them.
-    public static let controlPrefixes = ["arch:", "gumbel:", "gate:"]
+    public static let controlPrefixes = ["arch:", "gumbel:", "gate:", "aux:"]
 
     /// Whether a parameter is an architecture/control parameter rather than a network weight.
     public static func isControlParameter(_ name: String) -> Bool { controlPrefixes.contains { name.hasPrefix($0) } }
@@ -63,7 +63,7 @@ public struct SupernetPass: Pass {
         var out = space
         for name in space.reachableGraphs {
             guard let g = space.graph(named: name) else { continue }
-            var b = SupernetBuilder(graph: g, mode: mode)
+            var b = SupernetBuilder(graph: g, mode: mode, auxSkip: context.options["aux_skip"] == "true")
             out.update(b.run())
             for d in b.engine.diagnostics { engine.emit(d) }
         }
@@ -110,8 +110,12 @@ struct SupernetBuilder {
     private var weightNodes: [String: String] = [:]
     private var alias: [ValueRef: ValueRef] = [:]
 
-    init(graph: Graph, mode: SupernetMode) {
-        self.graph = graph; self.mode = mode
+    /// DARTS- auxiliary skip: layer choices with a skip candidate add `beta * input` (pass option `aux_skip=true`).
+    var auxSkip = false
+    private var auxWeights: String?
+
+    init(graph: Graph, mode: SupernetMode, auxSkip: Bool = false) {
+        self.graph = graph; self.mode = mode; self.auxSkip = auxSkip
         taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
     }
 
@@ -206,7 +210,23 @@ struct SupernetBuilder {
                 nodes.append(call)
                 calls.append(ValueRef(call.name))
             }
-            combine(node.name, label: c.label, calls, types: node.types, node)
+            if auxSkip && (mode == .darts || mode == .gumbel) && node.inputs.count == 1 && c.candidates.count > 1
+                && c.candidates.contains(where: { SupernetParameterNames.isSkipCandidate($0.name) }) {
+                // DARTS-: y = mixed + beta * x, as weighted_sum(mixed, x, [1, beta]) with one shared state tensor.
+                let mixed = fresh("\(node.name).mixed")
+                combine(mixed, label: c.label, calls, types: node.types, node)
+                if auxWeights == nil {
+                    let p = Node(name: fresh("aux_skip"), op: .param(ParamAttrs(name: SupernetParameterNames.auxSkip, shape: [2],
+                                                                                initializer: .ones, trainable: false)),
+                                 inputs: [], types: [TensorType(.f32, [.fixed(2)])], location: node.location)
+                    nodes.append(p)
+                    auxWeights = p.name
+                }
+                nodes.append(Node(name: node.name, op: .weightedSum, inputs: [ValueRef(mixed), node.inputs[0], ValueRef(auxWeights!)],
+                                  types: node.types, location: node.location))
+            } else {
+                combine(node.name, label: c.label, calls, types: node.types, node)
+            }
         case .inputChoice(let c):
             guard c.reduction == .sum || c.reduction == .mean else {
                 engine.error("input choice '\(c.label)' with reduction \(c.reduction.rawValue) is not supported in a supernet (sum or mean only)",

@@ -12,6 +12,15 @@ public enum SupernetParameterNames {
     /// Proxyless binary gates (trainable only for their gradient; the strategy sets them): `gate:<label>`.
     public static func gate(_ label: String) -> String { "gate:\(label)" }
 
+    /// DARTS- auxiliary skip weights `[1, beta]` (state, one tensor for the whole supernet): `aux:skip_beta`.
+    public static let auxSkip = "aux:skip_beta"
+
+    /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `id`).
+    public static func isSkipCandidate(_ name: String) -> Bool {
+        let n = name.lowercased()
+        return n.hasPrefix("skip") || n == "identity" || n == "id"
+    }
+
     /// The label of a control parameter name with the given prefix (`"gate:"`, `"arch:"`, ...), or nil.
     public static func label(of name: String, prefix: String) -> String? {
         name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : nil

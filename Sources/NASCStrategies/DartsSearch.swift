@@ -26,6 +26,9 @@ public struct DartsConfig: Sendable {
     /// Early stopping against skip-connection collapse (DARTS+ criterion): stop after the epoch in which at least
     /// this many layer choices have a skip connection as their most probable candidate (0 = never).
     public var earlyStopSkips = 0
+    /// DARTS- auxiliary skip: every layer choice with a skip candidate outputs `mixed + beta * input`, `beta`
+    /// decaying linearly per epoch from `auxSkipBeta` to 0 (`beta(e) = auxSkipBeta * (1 - e / epochs)`; 0 = off).
+    public var auxSkipBeta = 0.0
     /// GumbelDARTS temperature, annealed linearly per epoch from `temperatureInit` to `temperatureMin` as NNI's
     /// LinearTemperatureScheduler: `tau(e) = (1 - e / epochs) * (init - min) + min` (NNI GumbelDARTS: 1.0 -> 0.33).
     public var temperatureInit = 1.0, temperatureMin = 0.33
@@ -70,7 +73,8 @@ public final class DartsSearch {
         searchSpace = try SearchSpace(space)
         let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
                        "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: options), seed: config.seed)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: options, auxSkip: config.auxSkipBeta > 0),
+                                seed: config.seed)
         archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
                                  weightDecay: config.archWeightDecay)
         for name in executor.architectureParameterNames {
@@ -188,6 +192,12 @@ public final class DartsSearch {
             if mode == .gumbel {
                 temperature = Self.temperature(epoch: epoch, of: config.epochs, initial: config.temperatureInit, minimum: config.temperatureMin)
             }
+            var extra: [String: Double] = [:]
+            if config.auxSkipBeta > 0, executor.slot(named: SupernetParameterNames.auxSkip) != nil {
+                let beta = config.auxSkipBeta * (1 - Double(epoch) / Double(max(config.epochs, 1)))
+                try executor.setParameter(SupernetParameterNames.auxSkip, [1, Float(beta)])
+                extra["aux_skip_beta"] = beta
+            }
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
             for _ in 0..<steps {
                 let v = vb.next()
@@ -200,7 +210,6 @@ public final class DartsSearch {
             }
             epochsRun = epoch + 1
             let probs = probabilities()
-            var extra: [String: Double] = [:]
             if mode == .gumbel { extra["temperature"] = temperature }
             let skips = OneShotExport.skipArgmaxCount(searchSpace, probabilities: probs)
             extra["skip_argmax"] = Double(skips)

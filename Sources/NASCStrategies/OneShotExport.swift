@@ -61,10 +61,7 @@ public enum OneShotExport {
     }
 
     /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `skipconnect`).
-    public static func isSkip(_ name: String) -> Bool {
-        let n = name.lowercased()
-        return n.hasPrefix("skip") || n == "identity" || n == "id"
-    }
+    public static func isSkip(_ name: String) -> Bool { SupernetParameterNames.isSkipCandidate(name) }
 
     /// Number of layer-choice decisions whose most probable candidate is a skip connection.
     public static func skipArgmaxCount(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) -> Int {

@@ -84,6 +84,7 @@ public enum OneShotTool {
             c.archLR = try opts.double("arch_lr") ?? c.archLR
             c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
             c.earlyStopSkips = try opts.int("early_stop_skips") ?? c.earlyStopSkips
+            c.auxSkipBeta = try opts.double("aux_skip_beta") ?? c.auxSkipBeta
             c.temperatureInit = try opts.double("temperature_init") ?? c.temperatureInit
             c.temperatureMin = try opts.double("temperature_min") ?? c.temperatureMin
             c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0

@@ -176,6 +176,25 @@ import NASCRuntime
         #expect(na.allSatisfy { $0.isFinite })
     }
 
+    @Test func dartsMinusAuxSkipAddsBetaTimesTheInput() throws {
+        let plan = try SupernetCompiler.compile(try space(), mode: .darts, auxSkip: true)
+        #expect(plan.slots.contains { $0.name == "aux:skip_beta" && $0.role == .state })
+        let sup = try Executor(plan: plan, seed: 7)
+        let sub = try Executor(plan: try subnet(op: 1, input: 0), seed: 3)
+        try share(from: sub, to: sup, op: 1)
+        try sup.setParameter("arch:op", [-1e4, 0, -1e4])
+        try sup.setParameter("arch:in", [0, -1e4])
+        // beta = 0: exactly the subnet.
+        try sup.setParameter("aux:skip_beta", [1, 0])
+        try expectSame(sup, sub, op: 1)
+        // beta = 1: the choice outputs conv1(s) + s, which the subnet with a skip added does not equal, so the loss moves.
+        try sup.setParameter("aux:skip_beta", [1, 1])
+        let l0 = try sub.forward(data: x, labels: labels, batch: 4, mode: .train)
+        let l1 = try sup.forward(data: x, labels: labels, batch: 4, mode: .train)
+        #expect(l0 != l1)
+        #expect(!(try SupernetCompiler.compile(try space(), mode: .darts)).slots.contains { $0.name == "aux:skip_beta" })
+    }
+
     // MARK: second-order DARTS
 
     func darts(seed: UInt64 = 3) throws -> DartsSearch {
