@@ -105,8 +105,9 @@ public final class DartsSearch {
         return out
     }
 
-    /// The architecture the alphas pick: argmax for layer choices, the top `n_chosen` (ascending indices) for input
-    /// choices. A decision without an alpha (a single candidate) takes its first candidate.
+    /// The architecture the alphas pick: argmax for layer choices, value choices (over the values) and repeats (over
+    /// the depths), the top `n_chosen` (ascending indices) for input choices. A decision without an alpha (a single
+    /// candidate) takes its first candidate.
     public func export() throws -> Architecture {
         let probs = probabilities()
         var values: [String: DecisionValue] = [:]
@@ -120,9 +121,9 @@ public final class DartsSearch {
                 let chosen = order.isEmpty ? Array(0..<min(k ?? 1, n)) : Array(order.prefix(k ?? 1))
                 values[d.label] = .inputs(chosen.sorted())
             case .valueChoice(let vs):
-                values[d.label] = .value(vs[0])
+                values[d.label] = .value(vs[order.first.map { $0 < vs.count ? $0 : 0 } ?? 0])
             case .repeatDepth(let ds):
-                values[d.label] = .value(.int(ds[0]))
+                values[d.label] = .value(.int(ds[order.first.map { $0 < ds.count ? $0 : 0 } ?? 0]))
             }
         }
         let arch = Architecture(values)
