@@ -73,8 +73,9 @@ struct SupernetValueChoices {
         nodes.append(node)
     }
 
-    private mutating func param(_ name: String, _ shape: [Int], _ initializer: ParamInit, trainable: Bool = true, _ at: Node) -> ValueRef {
-        let n = Node(name: fresh(name), op: .param(ParamAttrs(name: name, shape: shape, initializer: initializer, trainable: trainable)),
+    private mutating func param(_ name: String, _ shape: [Int], _ initializer: ParamInit, trainable: Bool = true, node: String? = nil,
+                                _ at: Node) -> ValueRef {
+        let n = Node(name: fresh(node ?? name), op: .param(ParamAttrs(name: name, shape: shape, initializer: initializer, trainable: trainable)),
                      inputs: [], types: [TensorType(.f32, shape.map { .fixed($0) })], location: at.location)
         append(n)
         return ValueRef(n.name)
@@ -117,7 +118,7 @@ struct SupernetValueChoices {
     private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return w }
         let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-        let a = param(SupernetPass.alphaName(label), [count], .zeros, at)
+        let a = param(SupernetPass.alphaName(label), [count], .zeros, node: "arch_\(safe)", at)
         let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [a], location: at.location)
         append(w)
         weightNodes[label] = ValueRef(w.name)
