@@ -29,8 +29,8 @@ struct SupernetValueChoices {
     /// Mixed masks by key (label, shape, boxes).
     private var masks: [String: ValueRef] = [:]
     private var weightNodes: [String: ValueRef] = [:]
-    /// Values whose channels (dimension 1) beyond a value choice's width are zero: label and width per value.
-    private var channelMasks: [String: (label: String, widths: [Int])] = [:]
+    /// Values whose channels (dimension 1) beyond a value choice's width are zero: the labels and the width per combination.
+    private var channelMasks: [String: Choice] = [:]
 
     init(space: ModelSpace, graph: Graph, mode: SupernetMode) {
         self.mode = mode; self.graph = graph
@@ -81,32 +81,32 @@ struct SupernetValueChoices {
         return ValueRef(n.name)
     }
 
-    /// The values of `e` for each value of `label` (nil after reporting an error).
-    private mutating func evaluate(_ e: ValueExpr, _ label: String, _ attr: String, _ at: Node) -> [Int]? {
-        guard let vs = values[label] else {
-            engine.error("'\(at.name)' reads undeclared value choice '\(label)'", at: at.location)
+    /// Every combination of the values of `labels` (row-major: the last label varies fastest).
+    private func combinations(_ labels: [String]) -> [[String: Scalar]] {
+        var out: [[String: Scalar]] = [[:]]
+        for l in labels {
+            let vs = values[l] ?? []
+            out = out.flatMap { c in vs.map { v in c.merging([l: v]) { a, _ in a } } }
+        }
+        return out
+    }
+
+    /// The value of `e` for every combination of `labels` (nil after reporting an error); `positive` requires > 0.
+    private mutating func evaluate(_ e: ValueExpr, over labels: [String], _ attr: String, _ at: Node, positive: Bool = true) -> [Int]? {
+        for l in e.labels where values[l] == nil {
+            engine.error("'\(at.name)' reads undeclared value choice '\(l)'", at: at.location)
             return nil
         }
         var out: [Int] = []
-        for v in vs {
-            guard let r = try? e.evaluate({ $0 == label ? v : nil }), let i = r.asInt, i > 0 else {
-                engine.error("\(attr) = \(e) of '\(at.name)' is not a positive integer for $\(label) = \(v)", at: at.location)
+        for c in combinations(labels) {
+            guard let r = try? e.evaluate({ c[$0] }), let i = r.asInt, !positive || i > 0 else {
+                let desc = c.sorted { $0.key < $1.key }.map { "$\($0.key) = \($0.value)" }.joined(separator: ", ")
+                engine.error("\(attr) = \(e) of '\(at.name)' is not a \(positive ? "positive " : "")integer for \(desc)", at: at.location)
                 return nil
             }
             out.append(i)
         }
         return out
-    }
-
-    /// The single label an attribute reads (nil for constants); an error for several.
-    private mutating func label(of e: ValueExpr, _ attr: String, _ at: Node) -> String?? {
-        let ls = e.labels
-        if ls.count > 1 {
-            engine.error("\(attr) of '\(at.name)' reads several value choices (\(ls.map { "$" + $0 }.joined(separator: ", "))); a supernet supports one per attribute",
-                         at: at.location)
-            return .none
-        }
-        return .some(ls.first)
     }
 
     private mutating func unsupported(_ attr: String, _ e: ValueExpr, _ at: Node) {
@@ -125,29 +125,43 @@ struct SupernetValueChoices {
         return ValueRef(w.name)
     }
 
-    /// The mixed mask of `label` over `shape`: candidate `k` keeps the box `lower[k] ..< upper[k]`.
-    private mutating func mask(_ label: String, owner: String, shape: [Int], lower: [[Int]], upper: [[Int]], _ at: Node) -> ValueRef {
-        let key = "\(label)|\(shape)|\(lower)|\(upper)"
+    /// The mixed mask over `shape` for the value combinations of `labels`: combination `k` keeps the box
+    /// `lower[k] ..< upper[k]`. Several labels nest: the innermost mixes the last label.
+    private mutating func mask(_ labels: [String], owner: String, shape: [Int], lower: [[Int]], upper: [[Int]], _ at: Node) -> ValueRef {
+        let key = "\(labels)|\(shape)|\(lower)|\(upper)"
         if let m = masks[key] { return m }
         let base = fresh("\(owner).mask")
         var parts: [ValueRef] = []
         for k in lower.indices {
             parts.append(param("\(base).\(k)", shape, .box(lower: lower[k], upper: upper[k]), trainable: false, at))
         }
-        let m: Node
-        if parts.count == 1 {
-            m = Node(name: base, op: .identity, inputs: parts, location: at.location)
-        } else {
-            switch mode {
-            case .darts:
-                m = Node(name: base, op: .weightedSum, inputs: parts + [weights(label, count: parts.count, at)], location: at.location)
-            case .sampled:
-                m = Node(name: base, op: .switchOp(SwitchAttrs(label: label, count: parts.count)), inputs: parts, location: at.location)
-            }
+        let m = mix(labels, parts, name: base, at)
+        masks[key] = m
+        return m
+    }
+
+    /// Mixes `parts` (one per combination of `labels`, row-major) into a node named `name`.
+    private mutating func mix(_ labels: [String], _ parts: [ValueRef], name: String, _ at: Node) -> ValueRef {
+        guard let label = labels.first, parts.count > 1 else {
+            let n = Node(name: name, op: .identity, inputs: [parts[0]], location: at.location)
+            append(n)
+            return ValueRef(n.name)
         }
-        append(m)
-        masks[key] = ValueRef(m.name)
-        return ValueRef(m.name)
+        let n = values[label]?.count ?? 1, inner = parts.count / max(n, 1)
+        var subs: [ValueRef] = []
+        for i in 0..<n {
+            let slice = Array(parts[(i * inner)..<((i + 1) * inner)])
+            subs.append(labels.count == 1 ? slice[0] : mix(Array(labels.dropFirst()), slice, name: fresh("\(name).\(i).mixed"), at))
+        }
+        let node: Node
+        switch mode {
+        case .darts:
+            node = Node(name: name, op: .weightedSum, inputs: subs + [weights(label, count: n, at)], location: at.location)
+        case .sampled:
+            node = Node(name: name, op: .switchOp(SwitchAttrs(label: label, count: n)), inputs: subs, location: at.location)
+        }
+        append(node)
+        return ValueRef(node.name)
     }
 
     /// `x` multiplied by every mask in `ms`.
@@ -162,8 +176,8 @@ struct SupernetValueChoices {
     }
 
     /// A channel mask of length `c` for the widths of a masked value.
-    private mutating func channelMask(_ m: (label: String, widths: [Int]), c: Int, owner: String, _ at: Node) -> ValueRef {
-        mask(m.label, owner: owner, shape: [c], lower: m.widths.map { _ in [0] }, upper: m.widths.map { [min($0, c)] }, at)
+    private mutating func channelMask(_ m: Choice, c: Int, owner: String, _ at: Node) -> ValueRef {
+        mask(m.labels, owner: owner, shape: [c], lower: m.values.map { _ in [0] }, upper: m.values.map { [min($0, c)] }, at)
     }
 
     // MARK: - Rewrites
@@ -203,12 +217,12 @@ struct SupernetValueChoices {
     }
 
     /// Tracks masked channels through ops that keep zeros at zero; reports ops that would not.
-    private mutating func propagate(_ n: Node, _ inMask: (label: String, widths: [Int])?) {
+    private mutating func propagate(_ n: Node, _ inMask: Choice?) {
         switch n.op {
         case .activation(let f):
             guard let m = inMask else { return }
             if f == .sigmoid {
-                engine.error("sigmoid '\(n.name)' reads channels that value choice '\(m.label)' masks to zero and would make them non-zero; put it before the width choice or use another activation",
+                engine.error("sigmoid '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would make them non-zero; put it before the width choice or use another activation",
                              at: n.location)
             } else {
                 channelMasks[n.name] = m
@@ -220,10 +234,10 @@ struct SupernetValueChoices {
         case .add, .mul, .weightedSum, .switchOp:
             let ins = n.op.kind == .weightedSum ? Array(n.inputs.dropLast()) : n.inputs
             let ms = ins.map { $0.slot == 0 ? channelMasks[$0.node] : nil }
-            if let f = ms.first, let m = f, ms.allSatisfy({ $0?.label == m.label && $0?.widths == m.widths }) { channelMasks[n.name] = m }
+            if let f = ms.first, let m = f, ms.allSatisfy({ $0 == m }) { channelMasks[n.name] = m }
         case .softmax, .logSoftmax, .layerNorm:
             if let m = inMask {
-                engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice '\(m.label)' masks to zero and would mix them into the others; not supported in a supernet",
+                engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would mix them into the others; not supported in a supernet",
                              at: n.location)
             }
         default:
@@ -232,8 +246,8 @@ struct SupernetValueChoices {
     }
 
     /// Checks a kernel choice's padding: `k` cropped from `kmax` needs padding `p(kmax) - d (kmax - k) / 2`.
-    private mutating func kernelPadding(_ padding: Padding, _ label: String?, kernels: [Int], dilation: Int, _ n: Node) -> Padding? {
-        let kmax = kernels.max() ?? 1
+    private mutating func kernelPadding(_ padding: Padding, _ kernel: Choice, dilation: Int, _ n: Node) -> Padding? {
+        let kernels = kernel.values, kmax = kernels.max() ?? 1
         switch padding {
         case .same:
             guard kernels.allSatisfy({ $0 % 2 == 1 }) else {
@@ -242,23 +256,11 @@ struct SupernetValueChoices {
             }
             return .same
         case .explicit(let e):
-            var pads: [Int] = []
-            if e.labels.isEmpty {
-                guard let p = e.constantInt else { return nil }
-                pads = kernels.map { _ in p }
-            } else {
-                guard let l = label, e.labels == [l], let vs = values[l] else {
-                    engine.error("padding of '\(n.name)' may only read the kernel's value choice", at: n.location)
-                    return nil
-                }
-                for v in vs {
-                    guard let p = (try? e.evaluate { $0 == l ? v : nil })?.asInt else {
-                        engine.error("padding = \(e) of '\(n.name)' is not an integer for $\(l) = \(v)", at: n.location)
-                        return nil
-                    }
-                    pads.append(p)
-                }
+            guard Set(e.labels).isSubset(of: kernel.labels) else {
+                engine.error("padding of '\(n.name)' may only read the kernel's value choices", at: n.location)
+                return nil
             }
+            guard let pads = evaluate(e, over: kernel.labels, "padding", n, positive: false) else { return nil }
             let pmax = pads[kernels.firstIndex(of: kmax) ?? 0]
             for (k, p) in zip(kernels, pads) where (kmax - k) % 2 != 0 || p + dilation * (kmax - k) / 2 != pmax {
                 engine.error("kernel choice of '\(n.name)': kernel \(k) with padding \(p) is not the centre of kernel \(kmax) with padding \(pmax) (use padding = same or (k - 1) / 2 with odd kernels)",
@@ -269,41 +271,28 @@ struct SupernetValueChoices {
         }
     }
 
-    /// The per-value widths and kernel sizes of a layer (labels or constants); nil after an error.
-    private struct Choice { var label: String?; var values: [Int] }
+    /// The per-combination widths or kernel sizes of a layer attribute (no labels for a constant).
+    struct Choice: Equatable { var labels: [String]; var values: [Int] }
 
     private mutating func choice(_ e: ValueExpr, _ attr: String, _ n: Node) -> Choice? {
-        guard case .some(let l) = label(of: e, attr, n) else { return nil }
-        if let l {
-            guard let vs = evaluate(e, l, attr, n) else { return nil }
-            return Choice(label: l, values: vs)
-        }
-        guard let c = e.constantInt, c > 0 else { return nil }
-        return Choice(label: nil, values: [c])
+        guard let vs = evaluate(e, over: e.labels, attr, n) else { return nil }
+        return Choice(labels: e.labels, values: vs)
     }
 
-    /// Masks over a weight of `shape` for an output choice (dimension 0) and a kernel choice (dimensions 2, 3);
-    /// one mask per label (a label read by both gives one box per value).
+    /// Masks over a weight of `shape` for an output choice (dimension 0) and a kernel choice (dimensions 2, 3); when
+    /// both read the same labels they share one mask (one box per combination).
     private mutating func weightMasks(out: Choice?, kernel: Choice?, shape: [Int], owner: String, _ n: Node) -> [ValueRef] {
-        var byLabel: [(String, [[Int]], [[Int]])] = []
-        func add(_ label: String, _ lo: [[Int]], _ hi: [[Int]]) {
-            if let i = byLabel.firstIndex(where: { $0.0 == label }) {
-                byLabel[i].1 = zip(byLabel[i].1, lo).map { zip($0, $1).map { max($0, $1) } }
-                byLabel[i].2 = zip(byLabel[i].2, hi).map { zip($0, $1).map { min($0, $1) } }
-            } else {
-                byLabel.append((label, lo, hi))
-            }
+        let outBoxes = out.map { o in (o.labels, o.values.map { _ in shape.map { _ in 0 } }, o.values.map { [$0] + shape.dropFirst() }) }
+        let kernelBoxes = kernel.map { k in
+            (k.labels, k.values.map { v in [0, 0, (shape[2] - v) / 2, (shape[2] - v) / 2] },
+             k.values.map { v in [shape[0], shape[1], (shape[2] - v) / 2 + v, (shape[2] - v) / 2 + v] })
         }
-        let full = shape
-        if let o = out, let l = o.label {
-            add(l, o.values.map { _ in shape.map { _ in 0 } }, o.values.map { c in [c] + full.dropFirst() })
+        var boxes = [outBoxes, kernelBoxes].compactMap { $0 }.filter { !$0.0.isEmpty }
+        if boxes.count == 2 && boxes[0].0 == boxes[1].0 {
+            let (a, b) = (boxes[0], boxes[1])
+            boxes = [(a.0, zip(a.1, b.1).map { zip($0, $1).map { max($0, $1) } }, zip(a.2, b.2).map { zip($0, $1).map { min($0, $1) } })]
         }
-        if let k = kernel, let l = k.label {
-            let kmax = shape[2]
-            add(l, k.values.map { v in [0, 0, (kmax - v) / 2, (kmax - v) / 2] },
-                k.values.map { v in [full[0], full[1], (kmax - v) / 2 + v, (kmax - v) / 2 + v] })
-        }
-        return byLabel.map { mask($0.0, owner: owner, shape: shape, lower: $0.1, upper: $0.2, n) }
+        return boxes.map { mask($0.0, owner: owner, shape: shape, lower: $0.1, upper: $0.2, n) }
     }
 
     private mutating func rewriteConv(_ n: Node, _ a: Conv2DAttrs) {
@@ -311,16 +300,16 @@ struct SupernetValueChoices {
             where !e.labels.isEmpty { unsupported(attr, e, n); return }
         guard let out = choice(a.outChannels, "out", n), let kernel = choice(a.kernel, "kernel", n),
               let dilation = a.dilation.constantInt, let groups = a.groups.constantInt else { return }
-        guard out.label == nil || groups == 1 else {
+        guard out.labels.isEmpty || groups == 1 else {
             engine.error("a width choice on conv2d '\(n.name)' needs groups = 1", at: n.location)
             return
         }
         let padding: Padding
-        if kernel.label == nil {
+        if kernel.labels.isEmpty {
             if case .explicit(let e) = a.padding, !e.labels.isEmpty { unsupported("padding", e, n); return }
             padding = a.padding
         } else {
-            guard let p = kernelPadding(a.padding, kernel.label, kernels: kernel.values, dilation: dilation, n) else { return }
+            guard let p = kernelPadding(a.padding, kernel, dilation: dilation, n) else { return }
             padding = p
         }
         guard let t = type(n.inputs[0]), t.rank == 4, let cin = t.shape[1].value, groups > 0, cin % groups == 0 else {
@@ -335,13 +324,12 @@ struct SupernetValueChoices {
         var inputs = [n.inputs[0], wm]
         if a.bias {
             let b = param("\(n.name).bias", [cmax], .fanInUniform(fanIn: fanIn), n)
-            inputs.append(out.label == nil ? b : masked(b, [channelMask((out.label!, out.values), c: cmax, owner: "\(n.name).bias", n)],
-                                                        "\(n.name).bias_masked", n))
+            inputs.append(out.labels.isEmpty ? b : masked(b, [channelMask(out, c: cmax, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n))
         }
         var attrs = a
         attrs.outChannels = .int(cmax); attrs.kernel = .int(kmax); attrs.padding = padding
         append(Node(name: n.name, op: .conv2d(attrs), inputs: inputs, location: n.location))
-        if let l = out.label { channelMasks[n.name] = (l, out.values) }
+        if !out.labels.isEmpty { channelMasks[n.name] = out }
     }
 
     private mutating func rewriteLinear(_ n: Node, _ a: LinearAttrs) {
@@ -355,25 +343,25 @@ struct SupernetValueChoices {
         let w = param("\(n.name).weight", [fmax, fin], .kaimingUniform(fanIn: fin), n)
         let wm = masked(w, weightMasks(out: out, kernel: nil, shape: [fmax, fin], owner: "\(n.name).weight", n), "\(n.name).weight_masked", n)
         var inputs = [n.inputs[0], wm]
-        if a.bias, let l = out.label {
+        if a.bias, !out.labels.isEmpty {
             let b = param("\(n.name).bias", [fmax], .fanInUniform(fanIn: fin), n)
-            inputs.append(masked(b, [channelMask((l, out.values), c: fmax, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n))
+            inputs.append(masked(b, [channelMask(out, c: fmax, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n))
         }
         var attrs = a
         attrs.outFeatures = .int(fmax)
         append(Node(name: n.name, op: .linear(attrs), inputs: inputs, location: n.location))
-        if let l = out.label, t.rank == 2 { channelMasks[n.name] = (l, out.values) }
+        if !out.labels.isEmpty, t.rank == 2 { channelMasks[n.name] = out }
     }
 
-    private mutating func rewriteDepthwise(_ n: Node, _ a: DepthwiseConv2DAttrs, _ inMask: (label: String, widths: [Int])?) {
+    private mutating func rewriteDepthwise(_ n: Node, _ a: DepthwiseConv2DAttrs, _ inMask: Choice?) {
         for (attr, e) in [("stride", a.stride), ("dilation", a.dilation)] where !e.labels.isEmpty { unsupported(attr, e, n); return }
         guard let kernel = choice(a.kernel, "kernel", n), let dilation = a.dilation.constantInt else { return }
         let padding: Padding
-        if kernel.label == nil {
+        if kernel.labels.isEmpty {
             padding = a.padding
             if case .explicit(let e) = a.padding, !e.labels.isEmpty { unsupported("padding", e, n); return }
         } else {
-            guard let p = kernelPadding(a.padding, kernel.label, kernels: kernel.values, dilation: dilation, n) else { return }
+            guard let p = kernelPadding(a.padding, kernel, dilation: dilation, n) else { return }
             padding = p
         }
         guard let t = type(n.inputs[0]), t.rank == 4, let c = t.shape[1].value else {

@@ -136,6 +136,50 @@ enum SupernetCheck {
         try compare(sup, w: w, k: k)
     }
 
+    /// MobileNet's expansion width `channels(x) * expand` reads two labels: one mask per value combination, mixed
+    /// by nested weighted sums (darts) or switches (sampled).
+    static let twoLabelText = """
+    space "two" version 1 root @main
+    value_choice "m" [1, 2]
+    value_choice "e" [2, 3]
+
+    graph @main(%x: f32[N,1,6,6]) {
+      %a = conv2d(%x) {out = $m * 2, kernel = 1}
+      %b = conv2d(%a) {out = $m * 2 * $e, kernel = 1}
+      %n = batch_norm(%b)
+      %r = relu6(%n)
+      %g = global_avg_pool(%r)
+      %o = linear(%g) {out = 3}
+      return %o
+    }
+    """
+
+    @Test(arguments: [(0, 0), (0, 1), (1, 0), (1, 1)])
+    func twoLabelWidthMatchesTheSubnet(m: Int, e: Int) throws {
+        let space = try TextIR.parse(Self.twoLabelText, file: "two.nir")
+        var s = space
+        var ctx = PassContext(architecture: Architecture(["m": .value(.int([1, 2][m])), "e": .value(.int([2, 3][e]))]))
+        try PassManager(pipeline: "subnet,shape-infer").runOrThrow(on: &s, context: &ctx)
+        for mode in [SupernetMode.darts, .sampled] {
+            let sup = try Executor(plan: try SupernetCompiler.compile(space, mode: mode), seed: 7)
+            if mode == .darts {
+                try sup.setParameter("arch:m", (0..<2).map { $0 == m ? 0 : -1e4 })
+                try sup.setParameter("arch:e", (0..<2).map { $0 == e ? 0 : -1e4 })
+            } else {
+                try sup.select(["m": m, "e": e])
+            }
+            let sub = try Executor(plan: try PlanCompiler.compile(s, training: true), seed: 3)
+            let blocks = try SupernetCheck.share(from: sub, to: sup)
+            let l1 = try sup.computeGradients(data: x, labels: labels, batch: 4)
+            let l2 = try sub.computeGradients(data: x, labels: labels, batch: 4)
+            #expect(abs(l1 - l2) <= 1e-5 * max(1, abs(l2)), "\(mode) loss \(l1) vs \(l2)")
+            for name in sub.parameterNames {
+                let g = try #require(sup.gradient(of: name)), b = try #require(blocks[name])
+                #expect(SupernetCheck.close(b.extract(g), try #require(sub.gradient(of: name))), "\(mode) gradient of \(name)")
+            }
+        }
+    }
+
     @Test func oneAlphaPerLabelAndLargestShapes() throws {
         let plan = try SupernetCompiler.compile(try space(), mode: .darts)
         #expect(plan.slots.filter { $0.name.hasPrefix("arch:") }.map(\.name).sorted() == ["arch:k", "arch:w"])
