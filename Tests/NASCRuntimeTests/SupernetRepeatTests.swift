@@ -112,6 +112,8 @@ import NASCIR
     @Test func sampledStepSkipsBlocksBeyondTheSelectedDepth() throws {
         let plan = try SupernetCompiler.compile(try space(), mode: .sampled, options: ["optimizer": "sgd", "lr": "0.1"])
         let sup = try Executor(plan: plan, seed: 7)
+        #expect(plan.selectors.map(\.candidates) == [["0", "1", "3"]])
+        #expect(plan.listing.contains("[r.from2.3.y] slots") && plan.listing.contains("if d >= 3"))
         let deep = plan.steps.indices.filter { plan.steps[$0].node.hasPrefix("r.from2.") }
         #expect(!deep.isEmpty)
         #expect(deep.allSatisfy { plan.steps[$0].guardedBy.map { $0.atLeast && $0.candidate == 2 } ?? false })

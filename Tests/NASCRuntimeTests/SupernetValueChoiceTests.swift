@@ -131,6 +131,7 @@ enum SupernetCheck {
     func sampledSelectionMatchesTheSubnet(w: Int, k: Int) throws {
         let plan = try SupernetCompiler.compile(try space(), mode: .sampled)
         #expect(Set(plan.selectors.map(\.label)) == ["w", "k"])
+        #expect(plan.selectors.first { $0.label == "w" }?.candidates == ["2", "3", "4"])
         let sup = try Executor(plan: plan, seed: 7)
         try sup.select(["w": w, "k": k])
         try compare(sup, w: w, k: k)
