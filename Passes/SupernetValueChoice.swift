@@ -15,7 +15,7 @@ import NASCIR
 ///   non-trainable `param`s with a `box` initializer; one alpha per label across all uses.
 /// - Masked channels stay exactly zero downstream: a `batch_norm` on them gets its `gamma` and `beta` masked, a
 ///   `depthwise_conv2d` its bias; relu, relu6, tanh, gelu, hardswish, pooling, dropout and identity keep zeros.
-///   Ops that would turn masked zeros into non-zeros (sigmoid, softmax, layer_norm) are errors.
+///   Ops that would turn masked zeros into non-zeros (sigmoid, softmax, layer_norm, a separable conv's bias) are errors.
 ///
 /// Every other value-choice use is a located error naming the attribute and the label.
 struct SupernetValueChoices {
@@ -235,6 +235,11 @@ struct SupernetValueChoices {
             let ins = n.op.kind == .weightedSum ? Array(n.inputs.dropLast()) : n.inputs
             let ms = ins.map { $0.slot == 0 ? channelMasks[$0.node] : nil }
             if let f = ms.first, let m = f, ms.allSatisfy({ $0 == m }) { channelMasks[n.name] = m }
+        case .separableConv2d(let a):
+            if let m = inMask, a.bias {
+                engine.error("separable_conv2d '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and its depthwise bias would make them non-zero; write depthwise_conv2d + conv2d or use bias = false",
+                             at: n.location)
+            }
         case .softmax, .logSoftmax, .layerNorm:
             if let m = inMask {
                 engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would mix them into the others; not supported in a supernet",

@@ -228,6 +228,19 @@ enum SupernetCheck {
         #expect(block.extract(after) != block.extract(before))
     }
 
+    @Test func inferencePlanMatchesTheTrainingPlanInEvalMode() throws {
+        let train = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled), seed: 7)
+        let infer = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled, training: false), seed: 7)
+        for (w, k) in [(0, 1), (2, 0)] {
+            try train.select(["w": w, "k": k]); try infer.select(["w": w, "k": k])
+            try train.trainStep(data: x, labels: labels, batch: 4)
+            for s in infer.plan.slots where s.role.isPersistent { try infer.setParameter(s.name, try #require(train.parameter(s.name))) }
+            try train.forward(data: x, batch: 4, mode: .eval)
+            try infer.forward(data: x, batch: 4, mode: .eval)
+            #expect(SupernetCheck.close(train.output, infer.output), "w \(w) k \(k)")
+        }
+    }
+
     @Test func planRoundTripsThroughProtobuf() throws {
         for mode in [SupernetMode.darts, .sampled] {
             let p = try SupernetCompiler.compile(try space(), mode: mode)
@@ -261,6 +274,8 @@ enum SupernetCheck {
         #expect(stride.contains { $0.message.contains("attribute 'stride'") && $0.location.line == 4 }, "\(stride)")
         let sig = try Self.errors("  %c = conv2d(%x) {out = $k, kernel = 1}\n  %y = sigmoid(%c) loc(\"e.nas\":5:3)")
         #expect(sig.contains { $0.message.contains("sigmoid 'y'") && $0.message.contains("'k'") && $0.location.line == 5 }, "\(sig)")
+        let sep = try Self.errors("  %c = conv2d(%x) {out = $k, kernel = 1}\n  %y = separable_conv2d(%c) {out = 2, kernel = 3, padding = 1} loc(\"e.nas\":5:3)")
+        #expect(sep.contains { $0.message.contains("separable_conv2d 'y'") && $0.location.line == 5 }, "\(sep)")
         let pad = try Self.errors("  %y = conv2d(%x) {out = 2, kernel = $k, padding = 1} loc(\"e.nas\":4:3)")
         #expect(pad.contains { $0.message.contains("not the centre of kernel 3") && $0.location.line == 4 }, "\(pad)")
         let even = try Self.errors("  %y = conv2d(%x) {out = 2, kernel = $k, padding = same} loc(\"e.nas\":4:3)", values: "value_choice \"k\" [2, 3]")
