@@ -32,9 +32,11 @@ public enum SupernetMode: String, Sendable, CaseIterable {
 ///   `mixed_j` is the `softmax(alpha_op)`-weighted sum of every op candidate applied to source `j` (predecessor
 ///   edges use `input_candidates`); the nodes are summed and concatenated (`merge = all`).
 ///
+/// - `repeat` -> chained block calls (``SupernetBuilder/rewriteRepeat(_:_:)``), mixed over the allowed depths.
+/// - value choices on widths and kernel sizes -> the largest layer with masked weights (``SupernetValueChoices``).
+///
 /// Equal labels share one alpha (one `param` node in the inlined root graph). Nodes a rewrite creates take the
-/// location of the choice they replace. Repeats, value choices, sampled cells and `n_chosen = any` are
-/// reported as errors (not supported yet).
+/// location of the choice they replace. Sampled cells and `n_chosen = any` are reported as errors (not supported yet).
 public struct SupernetPass: Pass {
     public let name = "supernet"
     public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|gumbel|sampled|proxyless) and inline it"
@@ -72,6 +74,10 @@ public struct SupernetPass: Pass {
         try InlinePass().run(on: &out, context: &context)
         if context.diagnostics.hasErrors { return }
         if var root = out.rootGraph {
+            var values = SupernetValueChoices(space: space, graph: root, mode: mode)
+            root = values.run()
+            for d in values.engine.diagnostics { context.diagnostics.emit(d) }
+            if values.engine.hasErrors { return }
             Self.shareAlphas(&root)
             out.update(root)
         }
@@ -104,11 +110,11 @@ struct SupernetBuilder {
     let graph: Graph
     let mode: SupernetMode
     var engine = DiagnosticEngine()
-    private var nodes: [Node] = []
-    private var taken: Set<String>
+    var nodes: [Node] = []
+    var taken: Set<String>
     /// Softmax-of-alpha node per label in this graph.
-    private var weightNodes: [String: String] = [:]
-    private var alias: [ValueRef: ValueRef] = [:]
+    var weightNodes: [String: String] = [:]
+    var alias: [ValueRef: ValueRef] = [:]
 
     /// DARTS- auxiliary skip: layer choices with a skip candidate add `beta * input` (pass option `aux_skip=true`).
     var auxSkip = false
@@ -131,7 +137,7 @@ struct SupernetBuilder {
         return g
     }
 
-    private mutating func fresh(_ base: String) -> String {
+    mutating func fresh(_ base: String) -> String {
         var name = base, i = 1
         while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
         taken.insert(name)
@@ -139,7 +145,7 @@ struct SupernetBuilder {
     }
 
     /// An exact name (candidate prefixes must be `<node>.<k>` for the guards); an error if it is taken.
-    private mutating func exact(_ name: String, _ at: Node) -> String {
+    mutating func exact(_ name: String, _ at: Node) -> String {
         if taken.contains(name) { engine.error("supernet needs the node name '\(name)', which is already used", at: at.location) }
         taken.insert(name)
         return name
@@ -147,7 +153,7 @@ struct SupernetBuilder {
 
     /// The combination weights of a label (one chain per graph and label): `softmax(alpha)` (darts),
     /// `softmax((alpha + noise) * inv_tau)` (gumbel) or the gate parameter (proxyless).
-    private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
+    mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return ValueRef(w) }
         let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
         let t = [TensorType(.f32, [.fixed(count)])]
@@ -184,7 +190,7 @@ struct SupernetBuilder {
     }
 
     /// Combines candidate values under `label` into a node named `name`.
-    private mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
+    mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
         if values.count == 1 && mode.isWeighted {
             nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location))
             return
@@ -245,14 +251,9 @@ struct SupernetBuilder {
         case .cell(let c):
             rewriteCell(node, c)
         case .repeated(let r):
-            engine.error("repeat '\(r.label)' is not supported by the supernet pass yet (fix its depth with specialize first)",
-                         at: node.location)
+            rewriteRepeat(node, r)
         default:
-            if !node.op.valueLabels.isEmpty {
-                engine.error("'\(node.name)' reads value choices \(node.op.valueLabels.map { "$" + $0 }.joined(separator: ", ")), which the supernet pass does not support yet",
-                             at: node.location)
-                return
-            }
+            // Value-choice attributes are rewritten after inlining (SupernetValueChoices), where input types are known.
             nodes.append(node)
         }
     }

@@ -8,6 +8,7 @@ import NASCIR
 /// - The copies a `switch`/`switch_grad` lowers to (named `<node>#<k>`) run only for candidate `k`.
 /// - Every step lowered from a node named `<switch>.<k>.…` (the inlined candidate `k`: forward, backward and
 ///   its parameters' optimizer updates) runs only for candidate `k`; with nested switches the innermost wins.
+/// - Steps lowered from `<switch>.from<k>.…` (the blocks of a sampled `repeat`) run for every candidate `>= k`.
 /// - A value written only under candidate `k` but read by other steps (a candidate's gradient contribution
 ///   to a shared input) is zero-filled under every other candidate first, so sums never read stale values.
 public enum SupernetGuards {
@@ -39,6 +40,10 @@ public enum SupernetGuards {
         for n in graph.nodes {
             guard case .switchOp = n.op, let s = switches[n.name] else { continue }
             for k in 0..<s.count { prefixes.append(("\(n.name).\(k).", StepGuard(selector: s.selector, candidate: k))) }
+            // Blocks of a sampled repeat (`<switch>.from<k>.<i>`) run for every depth choice >= k.
+            for k in 0..<s.count {
+                prefixes.append(("\(n.name).from\(k).", StepGuard(selector: s.selector, candidate: k, atLeast: true)))
+            }
         }
         prefixes.sort { $0.prefix.count > $1.prefix.count }
 
@@ -64,7 +69,7 @@ public enum SupernetGuards {
             guard let g = steps[ws[0]].guardedBy, ws.allSatisfy({ steps[$0].guardedBy == g }) else { continue }
             let readElsewhere = (touchers[slot] ?? []).contains { steps[$0].guardedBy != g }
             guard readElsewhere else { continue }
-            for j in 0..<counts[g.selector] where j != g.candidate {
+            for j in 0..<counts[g.selector] where !g.admits(j) {
                 inserts[ws[0], default: []].append(PlanStep(.copy(CopyStep(source: nil, destination: slot)),
                                                             node: "\(plan.slots[slot].name)/zero",
                                                             guardedBy: StepGuard(selector: g.selector, candidate: j)))

@@ -61,6 +61,10 @@ extension Op {
             out.list.append(NamedAttribute("shape", .ints(p.shape)))
             out.list.append(NamedAttribute("init", .symbol(p.initializer.symbol)))
             if let f = p.initializer.fanIn { out.list.append(NamedAttribute("fan_in", .expr(.int(f)))) }
+            if case .box(let lo, let hi) = p.initializer {
+                out.list.append(NamedAttribute("box_lower", .ints(lo)))
+                out.list.append(NamedAttribute("box_upper", .ints(hi)))
+            }
             out.bool("trainable", p.trainable, default: true)
         case .softmaxCrossEntropy(let s), .softmaxCrossEntropyGrad(let s):
             out.float("label_smoothing", s, default: 0)
@@ -163,12 +167,13 @@ extension Op {
         case .logSoftmaxGrad: self = .logSoftmaxGrad(axis: try r.int("axis", default: -1))
         case .param:
             let name = try r.string("name"), shape = try r.ints("shape")
-            let initName = try r.symbol("init", allowed: ["zeros", "ones", "kaiming_uniform", "fan_in_uniform"])
+            let initName = try r.symbol("init", allowed: ["zeros", "ones", "kaiming_uniform", "fan_in_uniform", "box"])
             let initializer: ParamInit
             switch initName {
             case "zeros": initializer = .zeros
             case "ones": initializer = .ones
             case "kaiming_uniform": initializer = .kaimingUniform(fanIn: try r.int("fan_in"))
+            case "box": initializer = .box(lower: try r.ints("box_lower"), upper: try r.ints("box_upper"))
             default: initializer = .fanInUniform(fanIn: try r.int("fan_in"))
             }
             self = .param(ParamAttrs(name: name, shape: shape, initializer: initializer,

@@ -11,6 +11,9 @@ public enum ParamInit: Hashable, Sendable {
     case kaimingUniform(fanIn: Int)
     /// PyTorch's default for conv/linear biases: uniform in `[-1/sqrt(fanIn), 1/sqrt(fanIn)]`.
     case fanInUniform(fanIn: Int)
+    /// A constant 0/1 mask: ones inside the half-open box `lower[d] ..< upper[d]` of every dimension `d`, zeros
+    /// elsewhere (supernet weight-slicing masks; never trained).
+    case box(lower: [Int], upper: [Int])
 
     /// The symbol used in text and protobuf (`zeros`, `ones`, `kaiming_uniform`, `fan_in_uniform`).
     public var symbol: String {
@@ -19,6 +22,7 @@ public enum ParamInit: Hashable, Sendable {
         case .ones: return "ones"
         case .kaimingUniform: return "kaiming_uniform"
         case .fanInUniform: return "fan_in_uniform"
+        case .box: return "box"
         }
     }
 
@@ -26,7 +30,7 @@ public enum ParamInit: Hashable, Sendable {
     public var fanIn: Int? {
         switch self {
         case .kaimingUniform(let f), .fanInUniform(let f): return f
-        case .zeros, .ones: return nil
+        case .zeros, .ones, .box: return nil
         }
     }
 }

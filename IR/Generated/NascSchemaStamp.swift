@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "e05369198bc43352ad0ac3246ec2eb4915aec763224a7827847b6e12cf6fc2a0"
+    public static let sha256 = "6c5b14b3a7e8535acdd8ad31dc577e81acfe7cff325bd313699d57a2efc8075b"
 }

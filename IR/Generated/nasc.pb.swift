@@ -310,6 +310,9 @@ public nonisolated enum Nasc_Ir_ParamInitKind: SwiftProtobuf.Enum, Swift.CaseIte
 
   /// uniform(+-1/sqrt(fan_in)), PyTorch's conv/linear bias default
   case paramInitFanInUniform // = 4
+
+  /// ones inside box_lower..<box_upper per dimension, zeros elsewhere (masks)
+  case paramInitBox // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -323,6 +326,7 @@ public nonisolated enum Nasc_Ir_ParamInitKind: SwiftProtobuf.Enum, Swift.CaseIte
     case 2: self = .paramInitOnes
     case 3: self = .paramInitKaimingUniform
     case 4: self = .paramInitFanInUniform
+    case 5: self = .paramInitBox
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -334,6 +338,7 @@ public nonisolated enum Nasc_Ir_ParamInitKind: SwiftProtobuf.Enum, Swift.CaseIte
     case .paramInitOnes: return 2
     case .paramInitKaimingUniform: return 3
     case .paramInitFanInUniform: return 4
+    case .paramInitBox: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -345,6 +350,7 @@ public nonisolated enum Nasc_Ir_ParamInitKind: SwiftProtobuf.Enum, Swift.CaseIte
     .paramInitOnes,
     .paramInitKaimingUniform,
     .paramInitFanInUniform,
+    .paramInitBox,
   ]
 
 }
@@ -1106,6 +1112,11 @@ public nonisolated struct Nasc_Ir_PlanSlot: Sendable {
   /// tensor shape, -1 = the batch dimension
   public var dims: [Int64] = []
 
+  /// for PARAM_INIT_BOX
+  public var boxLower: [Int64] = []
+
+  public var boxUpper: [Int64] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1526,6 +1537,9 @@ public nonisolated struct Nasc_Ir_StepGuard: Sendable {
   public var selector: Int64 = 0
 
   public var candidate: Int64 = 0
+
+  /// runs for every candidate >= candidate (sampled repeat blocks)
+  public var atLeast: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2159,7 +2173,7 @@ nonisolated extension Nasc_Ir_SlotType: SwiftProtobuf._ProtoNameProviding {
 }
 
 nonisolated extension Nasc_Ir_ParamInitKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PARAM_INIT_UNSPECIFIED\0\u{1}PARAM_INIT_ZEROS\0\u{1}PARAM_INIT_ONES\0\u{1}PARAM_INIT_KAIMING_UNIFORM\0\u{1}PARAM_INIT_FAN_IN_UNIFORM\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PARAM_INIT_UNSPECIFIED\0\u{1}PARAM_INIT_ZEROS\0\u{1}PARAM_INIT_ONES\0\u{1}PARAM_INIT_KAIMING_UNIFORM\0\u{1}PARAM_INIT_FAN_IN_UNIFORM\0\u{1}PARAM_INIT_BOX\0")
 }
 
 nonisolated extension Nasc_Ir_SourceLocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -3537,7 +3551,7 @@ nonisolated extension Nasc_Ir_NascFile: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanSlot"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}type\0\u{3}per_sample\0\u{1}fixed\0\u{1}region\0\u{1}init\0\u{3}fan_in\0\u{1}dims\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}type\0\u{3}per_sample\0\u{1}fixed\0\u{1}region\0\u{1}init\0\u{3}fan_in\0\u{1}dims\0\u{3}box_lower\0\u{3}box_upper\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3554,6 +3568,8 @@ nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 7: try { try decoder.decodeSingularEnumField(value: &self.init_p) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.fanIn) }()
       case 9: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      case 10: try { try decoder.decodeRepeatedInt64Field(value: &self.boxLower) }()
+      case 11: try { try decoder.decodeRepeatedInt64Field(value: &self.boxUpper) }()
       default: break
       }
     }
@@ -3587,6 +3603,12 @@ nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.dims.isEmpty {
       try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 9)
     }
+    if !self.boxLower.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.boxLower, fieldNumber: 10)
+    }
+    if !self.boxUpper.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.boxUpper, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3600,6 +3622,8 @@ nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.init_p != rhs.init_p {return false}
     if lhs.fanIn != rhs.fanIn {return false}
     if lhs.dims != rhs.dims {return false}
+    if lhs.boxLower != rhs.boxLower {return false}
+    if lhs.boxUpper != rhs.boxUpper {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4519,7 +4543,7 @@ nonisolated extension Nasc_Ir_OptimizerUpdateStep: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StepGuard"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}selector\0\u{1}candidate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}selector\0\u{1}candidate\0\u{3}at_least\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4529,6 +4553,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.selector) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.candidate) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.atLeast) }()
       default: break
       }
     }
@@ -4541,12 +4566,16 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
     if self.candidate != 0 {
       try visitor.visitSingularInt64Field(value: self.candidate, fieldNumber: 2)
     }
+    if self.atLeast != false {
+      try visitor.visitSingularBoolField(value: self.atLeast, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Nasc_Ir_StepGuard, rhs: Nasc_Ir_StepGuard) -> Bool {
     if lhs.selector != rhs.selector {return false}
     if lhs.candidate != rhs.candidate {return false}
+    if lhs.atLeast != rhs.atLeast {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -32,7 +32,8 @@ extension Plan {
                 var guardText = ""
                 if let g = st.guardedBy, g.selector < selectors.count {
                     let sel = selectors[g.selector]
-                    guardText = " if \(sel.label) = \(g.candidate < sel.candidates.count ? sel.candidates[g.candidate] : String(g.candidate))"
+                    let name = g.candidate < sel.candidates.count ? sel.candidates[g.candidate] : String(g.candidate)
+                    guardText = g.atLeast ? " if \(sel.label) >= \(name)" : " if \(sel.label) = \(name)"
                 }
                 out.append("  \(k) \(st.kernel.name) [\(st.node)] slots \(used.joined(separator: ", "))\(guardText)")
             }

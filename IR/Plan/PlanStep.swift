@@ -92,7 +92,14 @@ public struct StepGuard: Hashable, Sendable {
     public var selector: Int
     /// The candidate index the step belongs to.
     public var candidate: Int
-    public init(selector: Int, candidate: Int) { self.selector = selector; self.candidate = candidate }
+    /// When true the step runs for every candidate index `>= candidate` (the blocks of a sampled `repeat`, which
+    /// every deeper choice uses too); when false only for `candidate`.
+    public var atLeast: Bool
+    public init(selector: Int, candidate: Int, atLeast: Bool = false) {
+        self.selector = selector; self.candidate = candidate; self.atLeast = atLeast
+    }
+    /// Whether the step runs when the selector picks candidate `k`.
+    public func admits(_ k: Int) -> Bool { atLeast ? k >= candidate : k == candidate }
 }
 
 /// One step of a plan.

@@ -60,6 +60,7 @@ extension PlanSlot {
         case .ones?: p.init_p = .paramInitOnes
         case .kaimingUniform(let f)?: p.init_p = .paramInitKaimingUniform; p.fanIn = Int64(f)
         case .fanInUniform(let f)?: p.init_p = .paramInitFanInUniform; p.fanIn = Int64(f)
+        case .box(let lo, let hi)?: p.init_p = .paramInitBox; p.boxLower = lo.map(Int64.init); p.boxUpper = hi.map(Int64.init)
         }
         p.dims = shape.map { if case .fixed(let v) = $0 { return Int64(v) } else { return -1 } }
         return p
@@ -81,6 +82,7 @@ extension PlanSlot {
         case .paramInitOnes: initializer = .ones
         case .paramInitKaimingUniform: initializer = .kaimingUniform(fanIn: i(p.fanIn))
         case .paramInitFanInUniform: initializer = .fanInUniform(fanIn: i(p.fanIn))
+        case .paramInitBox: initializer = .box(lower: p.boxLower.map(i), upper: p.boxUpper.map(i))
         case .UNRECOGNIZED(let v): throw ProtoFormatError("slot '\(p.name)' has unknown initializer value \(v)")
         }
         let shape: [Dim] = try p.dims.map { v in

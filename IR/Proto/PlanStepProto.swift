@@ -137,7 +137,7 @@ extension Plan {
     static func stepProto(_ step: PlanStep) -> Nasc_Ir_PlanStep {
         var p = Nasc_Ir_PlanStep()
         p.node = step.node
-        if let g = step.guardedBy { var q = Nasc_Ir_StepGuard(); q.selector = Int64(g.selector); q.candidate = Int64(g.candidate); p.guard = q }
+        if let g = step.guardedBy { var q = Nasc_Ir_StepGuard(); q.selector = Int64(g.selector); q.candidate = Int64(g.candidate); q.atLeast = g.atLeast; p.guard = q }
         func conv(_ g: ConvGeometry, input: SlotID?, weight: SlotID?, gradOutput: SlotID, gradBias: SlotID?, ws: SlotID?) -> Nasc_Ir_ConvBackwardStep {
             var c = Nasc_Ir_ConvBackwardStep()
             c.geometry = g.proto; c.input = o(input); c.weight = o(weight); c.gradOutput = Int64(gradOutput)
@@ -259,7 +259,7 @@ extension Plan {
         case .weightedSumForward(let w)?: k = .weightedSumForward(weightedSum(w))
         case .weightedSumBackward(let w)?: k = .weightedSumBackward(weightedSum(w))
         }
-        let g = p.hasGuard ? StepGuard(selector: i(p.guard.selector), candidate: i(p.guard.candidate)) : nil
+        let g = p.hasGuard ? StepGuard(selector: i(p.guard.selector), candidate: i(p.guard.candidate), atLeast: p.guard.atLeast) : nil
         return PlanStep(k, node: p.node, guardedBy: g)
     }
 

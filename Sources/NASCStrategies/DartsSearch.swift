@@ -231,8 +231,9 @@ public final class DartsSearch {
         return out
     }
 
-    /// The architecture the alphas pick: argmax for layer choices, the top `n_chosen` (ascending indices) for input
-    /// choices. A decision without an alpha (a single candidate) takes its first candidate.
+    /// The architecture the alphas pick: argmax for layer choices, value choices (over the values) and repeats (over
+    /// the depths), the top `n_chosen` (ascending indices) for input choices. A decision without an alpha (a single
+    /// candidate) takes its first candidate.
     public func export() throws -> Architecture {
         try OneShotExport.architecture(searchSpace, probabilities: probabilities())
     }

@@ -36,8 +36,8 @@ public enum OneShotExport {
         }
     }
 
-    /// The architecture chosen by per-label probabilities: argmax for layer choices, the top `n_chosen`
-    /// (ascending indices) for input choices. A decision without probabilities takes its first candidate(s).
+    /// The architecture chosen by per-label probabilities: argmax for layer choices, value choices (over the values)
+    /// and repeats (over the depths), the top `n_chosen` (ascending indices) for input choices. A decision without probabilities takes its first candidate(s).
     public static func architecture(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) throws -> Architecture {
         var values: [String: DecisionValue] = [:]
         for d in searchSpace.decisions {
@@ -50,9 +50,9 @@ public enum OneShotExport {
                 let chosen = order.isEmpty ? Array(0..<min(k ?? 1, n)) : Array(order.prefix(k ?? 1))
                 values[d.label] = .inputs(chosen.sorted())
             case .valueChoice(let vs):
-                values[d.label] = .value(vs[0])
+                values[d.label] = .value(vs[order.first.map { $0 < vs.count ? $0 : 0 } ?? 0])
             case .repeatDepth(let ds):
-                values[d.label] = .value(.int(ds[0]))
+                values[d.label] = .value(.int(ds[order.first.map { $0 < ds.count ? $0 : 0 } ?? 0]))
             }
         }
         let arch = Architecture(values)

@@ -122,7 +122,8 @@ public final class SPOSSearch {
         return (try architecture(best.key), best.value)
     }
 
-    /// The architecture of a selection vector (layer choices by candidate name, input choices by index).
+    /// The architecture of a selection vector (layer choices by candidate name, input choices by index, value
+    /// choices and repeat depths by value).
     public func architecture(_ selection: [Int]) throws -> Architecture {
         var values: [String: DecisionValue] = [:]
         for (i, s) in executor.plan.selectors.enumerated() where i < selection.count {
@@ -130,6 +131,8 @@ public final class SPOSSearch {
             switch d.kind {
             case .layerChoice(let names): values[s.label] = .candidate(names[selection[i]])
             case .inputChoice: values[s.label] = .inputs([selection[i]])
+            case .valueChoice(let vs) where selection[i] < vs.count: values[s.label] = .value(vs[selection[i]])
+            case .repeatDepth(let ds) where selection[i] < ds.count: values[s.label] = .value(.int(ds[selection[i]]))
             default: break
             }
         }

@@ -168,20 +168,17 @@ import NASCPasses
     @Test func unsupportedChoicesAreLocatedErrors() throws {
         let text = """
         space "r" version 1 root @main
+        value_choice "p" [0.1, 0.2]
         graph @main(%x: f32[N,4]) {
-          %r = repeat(%x) {label = "d", depths = [1, 2], blocks = [@b, @b]} loc("r.nas":3:4)
+          %r = dropout(%x) {p = $p} loc("r.nas":3:4)
           %o = linear(%r) {out = 2}
           return %o
-        }
-        graph @b(%x: f32[N,4]) {
-          %y = linear(%x) {out = 4}
-          return %y
         }
         """
         let s = try TextIR.parse(text, file: "r.nir")
         #expect(throws: DiagnosticError.self) { try SupernetCompiler.compile(s, mode: .darts) }
         do { _ = try SupernetCompiler.compile(s, mode: .darts) } catch let e as DiagnosticError {
-            #expect(e.diagnostics.contains { $0.message.contains("repeat 'd'") && $0.location.line == 3 })
+            #expect(e.diagnostics.contains { $0.message.contains("attribute 'p'") && $0.message.contains("$p") && $0.location.line == 3 })
         }
         var ctx = PassContext(options: ["supernet": "bogus"])
         var t = try space()

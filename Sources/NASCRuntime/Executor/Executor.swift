@@ -80,6 +80,17 @@ public final class Executor {
     /// The batch size buffers are bound to (0 before the first run).
     public var batchSize: Int { memory.batch }
 
+    /// Whether flat index `k` of a row-major tensor of `shape` lies in the box `lower ..< upper` (missing bounds = whole axis).
+    static func insideBox(_ k: Int, shape: [Int], lower: [Int], upper: [Int]) -> Bool {
+        var rest = k
+        for d in shape.indices.reversed() {
+            let n = max(shape[d], 1), i = rest % n
+            rest /= n
+            if i < (d < lower.count ? lower[d] : 0) || i >= (d < upper.count ? upper[d] : n) { return false }
+        }
+        return true
+    }
+
     /// Re-initializes every parameter, state and optimizer-state slot from the seed.
     public func initializeParameters() {
         for (i, s) in plan.slots.enumerated() where s.role.isPersistent {
@@ -92,6 +103,9 @@ public final class Executor {
                 let bound = fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0
                 for k in 0..<count { p[k] = rng.uniform(bound: bound) }
             case .zeros?, nil: p.update(repeating: 0, count: count)
+            case .box(let lo, let hi)?:
+                let shape = s.shape.map { $0.value ?? 1 }
+                for k in 0..<count { p[k] = Self.insideBox(k, shape: shape, lower: lo, upper: hi) ? 1 : 0 }
             }
         }
         stepsTaken = 0

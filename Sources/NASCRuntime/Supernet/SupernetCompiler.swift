@@ -4,7 +4,7 @@ import NASCPasses
 
 /// Compiles a model space into a supernet ``Plan``: `supernet` (fuse choices, inline), `shape-infer`, then
 /// ``PlanCompiler`` (`autodiff` when training, `lower`, extra plan passes). Selector candidates are named after the
-/// decisions' candidates (layer choices) or input indices (input choices).
+/// decisions' candidates (layer choices), values (value choices), depths (repeats) or input indices (input choices).
 public enum SupernetCompiler {
     /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
     /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
@@ -15,10 +15,14 @@ public enum SupernetCompiler {
         var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra)
         let decisions = try? SearchSpace(space)
         for i in plan.selectors.indices {
-            if case .layerChoice(let names)? = decisions?.decision(plan.selectors[i].label)?.kind,
-               names.count == plan.selectors[i].candidates.count {
-                plan.selectors[i].candidates = names
+            let names: [String]
+            switch decisions?.decision(plan.selectors[i].label)?.kind {
+            case .layerChoice(let n)?: names = n
+            case .valueChoice(let vs)?: names = vs.map(\.description)
+            case .repeatDepth(let ds)?: names = ds.map(String.init)
+            default: continue
             }
+            if names.count == plan.selectors[i].candidates.count { plan.selectors[i].candidates = names }
         }
         return plan
     }

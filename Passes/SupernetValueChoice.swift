@@ -1,0 +1,390 @@
+// SupernetValueChoice: the supernet rewrite of value choices — the largest layer with weight-slicing masks.
+import NASCIR
+
+/// Rewrites the value-choice attributes of the inlined supernet root graph (FBNetV2 / OFA weight sharing, like
+/// NNI's mixed operations). Every layer keeps static shapes: it is computed at the largest value with explicit
+/// parameters, and its weights are multiplied by a mask per value choice:
+///
+/// - `conv2d {out = $w}` / `linear {out = $w}`: weight rows (and bias entries) `>= w` are zeroed — the same as
+///   slicing the layer to `w` outputs; the next layer then reads zeros in those channels, which is the same as
+///   slicing its input channels.
+/// - `conv2d` / `depthwise_conv2d {kernel = $k}`: the `k x k` centre of the `kmax x kmax` kernel (a zero border);
+///   explicit padding must grow by `(kmax - k) / 2` with the kernel (`padding = same` with odd kernels does).
+/// - The mask of a label is `weighted_sum(mask_0, ..., softmax(alpha))` (darts: FBNetV2's weighted mask, one big
+///   conv) or `switch(mask_0, ...)` (sampled: the executor's selection picks the value, no recompile). Masks are
+///   non-trainable `param`s with a `box` initializer; one alpha per label across all uses.
+/// - Masked channels stay exactly zero downstream: a `batch_norm` on them gets its `gamma` and `beta` masked, a
+///   `depthwise_conv2d` its bias; relu, relu6, tanh, gelu, hardswish, pooling, dropout and identity keep zeros.
+///   Ops that would turn masked zeros into non-zeros (sigmoid, softmax, layer_norm, a separable conv's bias) are errors.
+///
+/// Every other value-choice use is a located error naming the attribute and the label.
+struct SupernetValueChoices {
+    let mode: SupernetMode
+    let graph: Graph
+    let values: [String: [Scalar]]
+    var engine = DiagnosticEngine()
+    private var nodes: [Node] = []
+    private var taken: Set<String>
+    private var types: [String: TensorType] = [:]
+    /// Mixed masks by key (label, shape, boxes).
+    private var masks: [String: ValueRef] = [:]
+    private var weightNodes: [String: ValueRef] = [:]
+    /// Values whose channels (dimension 1) beyond a value choice's width are zero: the labels and the width per combination.
+    private var channelMasks: [String: Choice] = [:]
+
+    init(space: ModelSpace, graph: Graph, mode: SupernetMode) {
+        self.mode = mode; self.graph = graph
+        values = Dictionary(space.valueChoices.map { ($0.label, $0.values) }, uniquingKeysWith: { a, _ in a })
+        taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
+        for i in graph.inputs { types[i.name] = i.type }
+    }
+
+    /// The rewritten graph (unchanged when it reads no value choice).
+    mutating func run() -> Graph {
+        guard graph.nodes.contains(where: { !$0.op.valueLabels.isEmpty }) else { return graph }
+        for n in graph.nodes {
+            if engine.hasErrors { break }
+            rewrite(n)
+        }
+        var g = graph
+        g.nodes = nodes
+        return g
+    }
+
+    // MARK: - Helpers
+
+    private mutating func fresh(_ base: String) -> String {
+        var name = base, i = 1
+        while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
+        taken.insert(name)
+        return name
+    }
+
+    private func type(_ r: ValueRef) -> TensorType? { r.slot == 0 ? types[r.node] : nil }
+
+    private mutating func append(_ n: Node) {
+        var node = n
+        if let t = try? OpShapeRules.outputType(n.op, n.inputs.compactMap { type($0) }), n.inputs.allSatisfy({ type($0) != nil }) {
+            types[n.name] = t
+            node.types = [t]
+        } else if case .param(let p) = n.op {
+            types[n.name] = TensorType(.f32, p.shape.map { .fixed($0) })
+        }
+        nodes.append(node)
+    }
+
+    private mutating func param(_ name: String, _ shape: [Int], _ initializer: ParamInit, trainable: Bool = true, node: String? = nil,
+                                _ at: Node) -> ValueRef {
+        let n = Node(name: fresh(node ?? name), op: .param(ParamAttrs(name: name, shape: shape, initializer: initializer, trainable: trainable)),
+                     inputs: [], types: [TensorType(.f32, shape.map { .fixed($0) })], location: at.location)
+        append(n)
+        return ValueRef(n.name)
+    }
+
+    /// Every combination of the values of `labels` (row-major: the last label varies fastest).
+    private func combinations(_ labels: [String]) -> [[String: Scalar]] {
+        var out: [[String: Scalar]] = [[:]]
+        for l in labels {
+            let vs = values[l] ?? []
+            out = out.flatMap { c in vs.map { v in c.merging([l: v]) { a, _ in a } } }
+        }
+        return out
+    }
+
+    /// The value of `e` for every combination of `labels` (nil after reporting an error); `positive` requires > 0.
+    private mutating func evaluate(_ e: ValueExpr, over labels: [String], _ attr: String, _ at: Node, positive: Bool = true) -> [Int]? {
+        for l in e.labels where values[l] == nil {
+            engine.error("'\(at.name)' reads undeclared value choice '\(l)'", at: at.location)
+            return nil
+        }
+        var out: [Int] = []
+        for c in combinations(labels) {
+            guard let r = try? e.evaluate({ c[$0] }), let i = r.asInt, !positive || i > 0 else {
+                let desc = c.sorted { $0.key < $1.key }.map { "$\($0.key) = \($0.value)" }.joined(separator: ", ")
+                engine.error("\(attr) = \(e) of '\(at.name)' is not a \(positive ? "positive " : "")integer for \(desc)", at: at.location)
+                return nil
+            }
+            out.append(i)
+        }
+        return out
+    }
+
+    private mutating func unsupported(_ attr: String, _ e: ValueExpr, _ at: Node) {
+        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d)",
+                     at: at.location)
+    }
+
+    /// The softmax of a label's alpha (darts), one per label.
+    private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
+        if let w = weightNodes[label] { return w }
+        let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        let a = param(SupernetPass.alphaName(label), [count], .zeros, node: "arch_\(safe)", at)
+        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [a], location: at.location)
+        append(w)
+        weightNodes[label] = ValueRef(w.name)
+        return ValueRef(w.name)
+    }
+
+    /// The mixed mask over `shape` for the value combinations of `labels`: combination `k` keeps the box
+    /// `lower[k] ..< upper[k]`. Several labels nest: the innermost mixes the last label.
+    private mutating func mask(_ labels: [String], owner: String, shape: [Int], lower: [[Int]], upper: [[Int]], _ at: Node) -> ValueRef {
+        let key = "\(labels)|\(shape)|\(lower)|\(upper)"
+        if let m = masks[key] { return m }
+        let base = fresh("\(owner).mask")
+        var parts: [ValueRef] = []
+        for k in lower.indices {
+            parts.append(param("\(base).\(k)", shape, .box(lower: lower[k], upper: upper[k]), trainable: false, at))
+        }
+        let m = mix(labels, parts, name: base, at)
+        masks[key] = m
+        return m
+    }
+
+    /// Mixes `parts` (one per combination of `labels`, row-major) into a node named `name`.
+    private mutating func mix(_ labels: [String], _ parts: [ValueRef], name: String, _ at: Node) -> ValueRef {
+        guard let label = labels.first, parts.count > 1 else {
+            let n = Node(name: name, op: .identity, inputs: [parts[0]], location: at.location)
+            append(n)
+            return ValueRef(n.name)
+        }
+        let n = values[label]?.count ?? 1, inner = parts.count / max(n, 1)
+        var subs: [ValueRef] = []
+        for i in 0..<n {
+            let slice = Array(parts[(i * inner)..<((i + 1) * inner)])
+            subs.append(labels.count == 1 ? slice[0] : mix(Array(labels.dropFirst()), slice, name: fresh("\(name).\(i).mixed"), at))
+        }
+        let node: Node
+        switch mode {
+        case .darts, .gumbel, .proxyless:
+            node = Node(name: name, op: .weightedSum, inputs: subs + [weights(label, count: n, at)], location: at.location)
+        case .sampled:
+            node = Node(name: name, op: .switchOp(SwitchAttrs(label: label, count: n)), inputs: subs, location: at.location)
+        }
+        append(node)
+        return ValueRef(node.name)
+    }
+
+    /// `x` multiplied by every mask in `ms`.
+    private mutating func masked(_ x: ValueRef, _ ms: [ValueRef], _ name: String, _ at: Node) -> ValueRef {
+        var v = x
+        for (i, m) in ms.enumerated() {
+            let n = Node(name: fresh(i == ms.count - 1 ? name : "\(name).\(i)"), op: .mul, inputs: [v, m], location: at.location)
+            append(n)
+            v = ValueRef(n.name)
+        }
+        return v
+    }
+
+    /// A channel mask of length `c` for the widths of a masked value.
+    private mutating func channelMask(_ m: Choice, c: Int, owner: String, _ at: Node) -> ValueRef {
+        mask(m.labels, owner: owner, shape: [c], lower: m.values.map { _ in [0] }, upper: m.values.map { [min($0, c)] }, at)
+    }
+
+    // MARK: - Rewrites
+
+    private mutating func rewrite(_ n: Node) {
+        let inMask = n.inputs.first.flatMap { $0.slot == 0 ? channelMasks[$0.node] : nil }
+        switch n.op {
+        case .conv2d(let a) where !n.op.valueLabels.isEmpty:
+            rewriteConv(n, a)
+        case .linear(let a) where !n.op.valueLabels.isEmpty:
+            rewriteLinear(n, a)
+        case .depthwiseConv2d(let a) where !n.op.valueLabels.isEmpty || (inMask != nil && a.bias && n.inputs.count == 1):
+            rewriteDepthwise(n, a, inMask)
+        case .batchNorm(let a) where inMask != nil && a.affine && n.inputs.count == 1:
+            guard let m = inMask, let t = type(n.inputs[0]), t.rank >= 2, let c = t.shape[1].value else {
+                engine.error("batch_norm '\(n.name)' after a value-choice width needs a known channel count", at: n.location)
+                return
+            }
+            let cm = channelMask(m, c: c, owner: n.name, n)
+            let gamma = masked(param("\(n.name).weight", [c], .ones, n), [cm], "\(n.name).weight_masked", n)
+            let beta = masked(param("\(n.name).bias", [c], .zeros, n), [cm], "\(n.name).bias_masked", n)
+            let rm = param("\(n.name).running_mean", [c], .zeros, trainable: false, n)
+            let rv = param("\(n.name).running_var", [c], .ones, trainable: false, n)
+            var node = n
+            node.inputs = [n.inputs[0], gamma, beta, rm, rv]
+            append(node)
+            channelMasks[n.name] = m
+        default:
+            if !n.op.valueLabels.isEmpty {
+                for attr in n.op.attributes {
+                    if case .expr(let e) = attr.value, !e.labels.isEmpty { unsupported(attr.name, e, n); return }
+                }
+            }
+            append(n)
+            propagate(n, inMask)
+        }
+    }
+
+    /// Tracks masked channels through ops that keep zeros at zero; reports ops that would not.
+    private mutating func propagate(_ n: Node, _ inMask: Choice?) {
+        switch n.op {
+        case .activation(let f):
+            guard let m = inMask else { return }
+            if f == .sigmoid {
+                engine.error("sigmoid '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would make them non-zero; put it before the width choice or use another activation",
+                             at: n.location)
+            } else {
+                channelMasks[n.name] = m
+            }
+        case .identity, .dropout, .maxPool2d, .avgPool2d, .globalAvgPool, .zero, .batchNorm, .depthwiseConv2d:
+            if let m = inMask { channelMasks[n.name] = m }
+        case .flatten:
+            if let m = inMask, let t = type(n.inputs[0]), t.shape.dropFirst(2).allSatisfy({ $0.value == 1 }) { channelMasks[n.name] = m }
+        case .add, .mul, .weightedSum, .switchOp:
+            let ins = n.op.kind == .weightedSum ? Array(n.inputs.dropLast()) : n.inputs
+            let ms = ins.map { $0.slot == 0 ? channelMasks[$0.node] : nil }
+            if let f = ms.first, let m = f, ms.allSatisfy({ $0 == m }) { channelMasks[n.name] = m }
+        case .separableConv2d(let a):
+            if let m = inMask, a.bias {
+                engine.error("separable_conv2d '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and its depthwise bias would make them non-zero; write depthwise_conv2d + conv2d or use bias = false",
+                             at: n.location)
+            }
+        case .softmax, .logSoftmax, .layerNorm:
+            if let m = inMask {
+                engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would mix them into the others; not supported in a supernet",
+                             at: n.location)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Checks a kernel choice's padding: `k` cropped from `kmax` needs padding `p(kmax) - d (kmax - k) / 2`.
+    private mutating func kernelPadding(_ padding: Padding, _ kernel: Choice, dilation: Int, _ n: Node) -> Padding? {
+        let kernels = kernel.values, kmax = kernels.max() ?? 1
+        switch padding {
+        case .same:
+            guard kernels.allSatisfy({ $0 % 2 == 1 }) else {
+                engine.error("kernel choice of '\(n.name)' with padding = same needs odd kernel sizes, got \(kernels)", at: n.location)
+                return nil
+            }
+            return .same
+        case .explicit(let e):
+            guard Set(e.labels).isSubset(of: kernel.labels) else {
+                engine.error("padding of '\(n.name)' may only read the kernel's value choices", at: n.location)
+                return nil
+            }
+            guard let pads = evaluate(e, over: kernel.labels, "padding", n, positive: false) else { return nil }
+            let pmax = pads[kernels.firstIndex(of: kmax) ?? 0]
+            for (k, p) in zip(kernels, pads) where (kmax - k) % 2 != 0 || p + dilation * (kmax - k) / 2 != pmax {
+                engine.error("kernel choice of '\(n.name)': kernel \(k) with padding \(p) is not the centre of kernel \(kmax) with padding \(pmax) (use padding = same or (k - 1) / 2 with odd kernels)",
+                             at: n.location)
+                return nil
+            }
+            return .explicit(.int(pmax))
+        }
+    }
+
+    /// The per-combination widths or kernel sizes of a layer attribute (no labels for a constant).
+    struct Choice: Equatable { var labels: [String]; var values: [Int] }
+
+    private mutating func choice(_ e: ValueExpr, _ attr: String, _ n: Node) -> Choice? {
+        guard let vs = evaluate(e, over: e.labels, attr, n) else { return nil }
+        return Choice(labels: e.labels, values: vs)
+    }
+
+    /// Masks over a weight of `shape` for an output choice (dimension 0) and a kernel choice (dimensions 2, 3); when
+    /// both read the same labels they share one mask (one box per combination).
+    private mutating func weightMasks(out: Choice?, kernel: Choice?, shape: [Int], owner: String, _ n: Node) -> [ValueRef] {
+        let outBoxes = out.map { o in (o.labels, o.values.map { _ in shape.map { _ in 0 } }, o.values.map { [$0] + shape.dropFirst() }) }
+        let kernelBoxes = kernel.map { k in
+            (k.labels, k.values.map { v in [0, 0, (shape[2] - v) / 2, (shape[2] - v) / 2] },
+             k.values.map { v in [shape[0], shape[1], (shape[2] - v) / 2 + v, (shape[2] - v) / 2 + v] })
+        }
+        var boxes = [outBoxes, kernelBoxes].compactMap { $0 }.filter { !$0.0.isEmpty }
+        if boxes.count == 2 && boxes[0].0 == boxes[1].0 {
+            let (a, b) = (boxes[0], boxes[1])
+            boxes = [(a.0, zip(a.1, b.1).map { zip($0, $1).map { max($0, $1) } }, zip(a.2, b.2).map { zip($0, $1).map { min($0, $1) } })]
+        }
+        return boxes.map { mask($0.0, owner: owner, shape: shape, lower: $0.1, upper: $0.2, n) }
+    }
+
+    private mutating func rewriteConv(_ n: Node, _ a: Conv2DAttrs) {
+        for (attr, e) in [("stride", a.stride), ("dilation", a.dilation), ("groups", a.groups)] + (a.inChannels.map { [("in", $0)] } ?? [])
+            where !e.labels.isEmpty { unsupported(attr, e, n); return }
+        guard let out = choice(a.outChannels, "out", n), let kernel = choice(a.kernel, "kernel", n),
+              let dilation = a.dilation.constantInt, let groups = a.groups.constantInt else { return }
+        guard out.labels.isEmpty || groups == 1 else {
+            engine.error("a width choice on conv2d '\(n.name)' needs groups = 1", at: n.location)
+            return
+        }
+        let padding: Padding
+        if kernel.labels.isEmpty {
+            if case .explicit(let e) = a.padding, !e.labels.isEmpty { unsupported("padding", e, n); return }
+            padding = a.padding
+        } else {
+            guard let p = kernelPadding(a.padding, kernel, dilation: dilation, n) else { return }
+            padding = p
+        }
+        guard let t = type(n.inputs[0]), t.rank == 4, let cin = t.shape[1].value, groups > 0, cin % groups == 0 else {
+            engine.error("conv2d '\(n.name)' with a value choice needs a known NCHW input type", at: n.location)
+            return
+        }
+        let cmax = out.values.max() ?? 1, kmax = kernel.values.max() ?? 1
+        let fanIn = cin / groups * kmax * kmax
+        let shape = [cmax, cin / groups, kmax, kmax]
+        let w = param("\(n.name).weight", shape, .kaimingUniform(fanIn: fanIn), n)
+        let wm = masked(w, weightMasks(out: out, kernel: kernel, shape: shape, owner: "\(n.name).weight", n), "\(n.name).weight_masked", n)
+        var inputs = [n.inputs[0], wm]
+        if a.bias {
+            let b = param("\(n.name).bias", [cmax], .fanInUniform(fanIn: fanIn), n)
+            inputs.append(out.labels.isEmpty ? b : masked(b, [channelMask(out, c: cmax, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n))
+        }
+        var attrs = a
+        attrs.outChannels = .int(cmax); attrs.kernel = .int(kmax); attrs.padding = padding
+        append(Node(name: n.name, op: .conv2d(attrs), inputs: inputs, location: n.location))
+        if !out.labels.isEmpty { channelMasks[n.name] = out }
+    }
+
+    private mutating func rewriteLinear(_ n: Node, _ a: LinearAttrs) {
+        if let e = a.inFeatures, !e.labels.isEmpty { unsupported("in", e, n); return }
+        guard let out = choice(a.outFeatures, "out", n) else { return }
+        guard let t = type(n.inputs[0]), t.rank >= 2, let fin = t.shape[t.rank - 1].value else {
+            engine.error("linear '\(n.name)' with a value choice needs a known input type", at: n.location)
+            return
+        }
+        let fmax = out.values.max() ?? 1
+        let w = param("\(n.name).weight", [fmax, fin], .kaimingUniform(fanIn: fin), n)
+        let wm = masked(w, weightMasks(out: out, kernel: nil, shape: [fmax, fin], owner: "\(n.name).weight", n), "\(n.name).weight_masked", n)
+        var inputs = [n.inputs[0], wm]
+        if a.bias, !out.labels.isEmpty {
+            let b = param("\(n.name).bias", [fmax], .fanInUniform(fanIn: fin), n)
+            inputs.append(masked(b, [channelMask(out, c: fmax, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n))
+        }
+        var attrs = a
+        attrs.outFeatures = .int(fmax)
+        append(Node(name: n.name, op: .linear(attrs), inputs: inputs, location: n.location))
+        if !out.labels.isEmpty, t.rank == 2 { channelMasks[n.name] = out }
+    }
+
+    private mutating func rewriteDepthwise(_ n: Node, _ a: DepthwiseConv2DAttrs, _ inMask: Choice?) {
+        for (attr, e) in [("stride", a.stride), ("dilation", a.dilation)] where !e.labels.isEmpty { unsupported(attr, e, n); return }
+        guard let kernel = choice(a.kernel, "kernel", n), let dilation = a.dilation.constantInt else { return }
+        let padding: Padding
+        if kernel.labels.isEmpty {
+            padding = a.padding
+            if case .explicit(let e) = a.padding, !e.labels.isEmpty { unsupported("padding", e, n); return }
+        } else {
+            guard let p = kernelPadding(a.padding, kernel, dilation: dilation, n) else { return }
+            padding = p
+        }
+        guard let t = type(n.inputs[0]), t.rank == 4, let c = t.shape[1].value else {
+            engine.error("depthwise_conv2d '\(n.name)' with a value choice needs a known NCHW input type", at: n.location)
+            return
+        }
+        let kmax = kernel.values.max() ?? 1
+        let shape = [c, 1, kmax, kmax]
+        let w = param("\(n.name).weight", shape, .kaimingUniform(fanIn: kmax * kmax), n)
+        let wm = masked(w, weightMasks(out: nil, kernel: kernel, shape: shape, owner: "\(n.name).weight", n), "\(n.name).weight_masked", n)
+        var inputs = [n.inputs[0], wm]
+        if a.bias {
+            let b = param("\(n.name).bias", [c], .fanInUniform(fanIn: kmax * kmax), n)
+            inputs.append(inMask.map { masked(b, [channelMask($0, c: c, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n) } ?? b)
+        }
+        var attrs = a
+        attrs.kernel = .int(kmax); attrs.padding = padding
+        append(Node(name: n.name, op: .depthwiseConv2d(attrs), inputs: inputs, location: n.location))
+        if let m = inMask { channelMasks[n.name] = m }
+    }
+}
