@@ -87,11 +87,11 @@ struct SupernetBuilder {
     let graph: Graph
     let mode: SupernetMode
     var engine = DiagnosticEngine()
-    private var nodes: [Node] = []
-    private var taken: Set<String>
+    var nodes: [Node] = []
+    var taken: Set<String>
     /// Softmax-of-alpha node per label in this graph.
-    private var weightNodes: [String: String] = [:]
-    private var alias: [ValueRef: ValueRef] = [:]
+    var weightNodes: [String: String] = [:]
+    var alias: [ValueRef: ValueRef] = [:]
 
     init(graph: Graph, mode: SupernetMode) {
         self.graph = graph; self.mode = mode
@@ -110,7 +110,7 @@ struct SupernetBuilder {
         return g
     }
 
-    private mutating func fresh(_ base: String) -> String {
+    mutating func fresh(_ base: String) -> String {
         var name = base, i = 1
         while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
         taken.insert(name)
@@ -118,14 +118,14 @@ struct SupernetBuilder {
     }
 
     /// An exact name (candidate prefixes must be `<node>.<k>` for the guards); an error if it is taken.
-    private mutating func exact(_ name: String, _ at: Node) -> String {
+    mutating func exact(_ name: String, _ at: Node) -> String {
         if taken.contains(name) { engine.error("supernet needs the node name '\(name)', which is already used", at: at.location) }
         taken.insert(name)
         return name
     }
 
     /// The `softmax(alpha)` value of a label (one alpha param and softmax per graph and label).
-    private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
+    mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return ValueRef(w) }
         let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
         let alpha = Node(name: fresh("arch_\(safe)"), op: .param(ParamAttrs(name: SupernetPass.alphaName(label), shape: [count],
@@ -139,7 +139,7 @@ struct SupernetBuilder {
     }
 
     /// Combines candidate values under `label` into a node named `name`.
-    private mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
+    mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
         if values.count == 1 && mode == .darts {
             nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location))
             return
@@ -193,56 +193,6 @@ struct SupernetBuilder {
                 return
             }
             nodes.append(node)
-        }
-    }
-
-    private mutating func rewriteCell(_ node: Node, _ c: CellOp) {
-        guard mode == .darts else {
-            engine.error("cell '\(c.label)' is only supported by darts supernets so far", at: node.location)
-            return
-        }
-        guard c.merge == .all else {
-            engine.error("cell '\(c.label)' with merge = loose_end is not supported in a supernet", at: node.location)
-            return
-        }
-        let preds = node.inputs.count
-        var nodeOutputs: [ValueRef] = []
-        for m in 0..<c.numNodes {
-            let i = preds + m
-            var terms: [ValueRef] = []
-            for k in 0..<c.opsPerNode {
-                let inLabel = CellLabels.input(c.label, node: i, op: k), opLabel = CellLabels.op(c.label, node: i, op: k)
-                var edges: [ValueRef] = []
-                for j in 0..<i {
-                    let source = j < preds ? node.inputs[j] : nodeOutputs[j - preds]
-                    var calls: [ValueRef] = []
-                    for (o, cand) in c.candidates.enumerated() {
-                        let g = j < preds && o < c.inputCandidates.count ? c.inputCandidates[o].graph : cand.graph
-                        let call = Node(name: fresh("\(node.name).n\(i)_\(k).e\(j).\(o)"), op: .call(graph: g), inputs: [source],
-                                        location: node.location)
-                        nodes.append(call)
-                        calls.append(ValueRef(call.name))
-                    }
-                    let e = fresh("\(node.name).n\(i)_\(k).e\(j)")
-                    combine(e, label: opLabel, calls, types: [], node)
-                    edges.append(ValueRef(e))
-                }
-                let s = fresh("\(node.name).n\(i)_\(k)")
-                combine(s, label: inLabel, edges, types: [], node)
-                terms.append(ValueRef(s))
-            }
-            if terms.count == 1 {
-                nodeOutputs.append(terms[0])
-            } else {
-                let sum = Node(name: fresh("\(node.name).node_\(i)"), op: .add, inputs: terms, location: node.location)
-                nodes.append(sum)
-                nodeOutputs.append(ValueRef(sum.name))
-            }
-        }
-        if nodeOutputs.count == 1 {
-            alias[ValueRef(node.name)] = nodeOutputs[0]
-        } else {
-            nodes.append(Node(name: node.name, op: .concat(axis: 1), inputs: nodeOutputs, types: node.types, location: node.location))
         }
     }
 }

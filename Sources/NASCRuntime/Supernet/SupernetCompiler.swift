@@ -8,10 +8,11 @@ import NASCPasses
 public enum SupernetCompiler {
     /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
     /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
+    /// `timer` records each stage's wall time (`--time-passes`).
     public static func compile(_ space: ModelSpace, mode: SupernetMode, training: Bool = true, options: [String: String] = [:],
-                               passes extra: [any Pass] = []) throws -> Plan {
-        let fused = try supernetSpace(space, mode: mode)
-        var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra)
+                               passes extra: [any Pass] = [], timer: PassTimer? = nil) throws -> Plan {
+        let fused = try supernetSpace(space, mode: mode, timer: timer)
+        var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra, timer: timer)
         let decisions = try? SearchSpace(space)
         for i in plan.selectors.indices {
             if case .layerChoice(let names)? = decisions?.decision(plan.selectors[i].label)?.kind,
@@ -23,11 +24,11 @@ public enum SupernetCompiler {
     }
 
     /// The space after `supernet` and `shape-infer` (one flat, typed root graph).
-    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode) throws -> ModelSpace {
+    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, timer: PassTimer? = nil) throws -> ModelSpace {
         var s = space
         var context = PassContext(options: ["supernet": mode.rawValue])
         for p in [SupernetPass(), ShapeInference()] as [any Pass] {
-            try p.run(on: &s, context: &context)
+            try timer.measure(p.name) { try p.run(on: &s, context: &context) }
             try context.diagnostics.throwIfErrors()
         }
         return s
