@@ -17,12 +17,11 @@ public enum SupernetMode: String, Sendable, CaseIterable {
 ///   `weighted_sum(calls..., softmax(alpha))` (darts) or `switch {label, count}` (sampled), under the node's name.
 /// - `input_choice` (`sum`/`mean` reduction) -> `weighted_sum` of its inputs with its own alpha (darts; exported
 ///   as the top `n_chosen`), or a `switch` over its inputs (sampled, `n_chosen = 1`).
-/// - `cell` (darts): input `k` of intermediate node `i` is `sum_j softmax(alpha_input)[j] * mixed_j`, where
-///   `mixed_j` is the `softmax(alpha_op)`-weighted sum of every op candidate applied to source `j` (predecessor
-///   edges use `input_candidates`); the nodes are summed and concatenated (`merge = all`).
+/// - `cell` (`merge = all`; see SupernetCell.swift): darts mixes every (node `i`, source `j`) edge with its own
+///   alpha `<label>/i_j` as NNI does; sampled switches each slot's op and input per step.
 ///
 /// Equal labels share one alpha (one `param` node in the inlined root graph). Nodes a rewrite creates take the
-/// location of the choice they replace. Repeats, value choices, sampled cells and `n_chosen = any` are
+/// location of the choice they replace. Repeats, value choices and `n_chosen = any` are
 /// reported as errors (not supported yet).
 public struct SupernetPass: Pass {
     public let name = "supernet"

@@ -110,7 +110,10 @@ public final class DartsSearch {
     public func export() throws -> Architecture {
         let probs = probabilities()
         var values: [String: DecisionValue] = [:]
+        // Cells: per-edge alphas mapped onto op_i_k / input_i_k as NNI's DifferentiableMixedCell exports them.
+        let cells = SupernetCellExport.decisions(space: space) { executor.parameter($0) }
         for d in searchSpace.decisions {
+            if let v = cells[d.label] { values[d.label] = v; continue }
             let p = probs[d.label] ?? []
             let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
             switch d.kind {
