@@ -21,13 +21,21 @@ public struct DecomposeSeparable: Pass {
     static func decompose(_ graph: Graph) -> Graph {
         var g = graph
         var out: [Node] = []
+        // Names and types indexed once (fresh names and type lookups per node made big graphs quadratic).
+        let types = ValueTypes(graph)
+        var taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
+        func fresh(_ base: String) -> String {
+            var name = base, i = 1
+            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
+            taken.insert(name)
+            return name
+        }
         for n in graph.nodes {
             guard case .separableConv2d(let a) = n.op, n.inputs.count == 1, let t = n.type, t.rank == 4,
-                  let inType = graph.type(of: n.inputs[0]), inType.rank == 4 else {
+                  let inType = types.type(of: n.inputs[0]), inType.rank == 4 else {
                 out.append(n); continue
             }
-            let dwName = g.freshName("\(n.name).depthwise")
-            g.nodes.append(Node(name: dwName, op: .identity, inputs: []))  // reserve the name
+            let dwName = fresh("\(n.name).depthwise")
             var mid = t
             mid.shape[1] = inType.shape[1]
             out.append(Node(name: dwName, op: .depthwiseConv2d(DepthwiseConv2DAttrs(kernel: a.kernel, stride: a.stride, padding: a.padding,

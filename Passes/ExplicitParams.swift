@@ -26,9 +26,10 @@ public struct ExplicitParams: Pass {
             var out: [Node] = []
             var failed = false
             var taken = Set(g.inputs.map(\.name) + g.nodes.map(\.name))
+            let types = ValueTypes(g)
             for n in g.nodes {
                 do {
-                    let params = try Self.parameters(for: n, in: g)
+                    let params = try Self.parameters(for: n, typeOf: types.type(of:))
                     if params.isEmpty { out.append(n); continue }
                     var node = n
                     for p in params {
@@ -55,9 +56,14 @@ public struct ExplicitParams: Pass {
 
     /// The parameters a node with implicit weights needs, in input order (empty if none or already explicit).
     public static func parameters(for n: Node, in g: Graph) throws -> [ParamAttrs] {
+        try parameters(for: n, typeOf: g.type(of:))
+    }
+
+    /// ``parameters(for:in:)`` with the input type looked up by `typeOf` (a `ValueTypes` index in whole-graph loops).
+    static func parameters(for n: Node, typeOf: (ValueRef) -> TensorType?) throws -> [ParamAttrs] {
         guard n.inputs.count == 1 else { return [] }
         func inputType() throws -> TensorType {
-            guard let t = g.type(of: n.inputs[0]) else {
+            guard let t = typeOf(n.inputs[0]) else {
                 throw Diagnostic.error("'\(n.op.kind.rawValue)' needs a known input type to create its parameters (run shape-infer first)",
                                        at: n.location)
             }

@@ -52,6 +52,12 @@ public struct MemoryPlan: Pass {
     }
 
     /// Rewrites `plan.slots[*].region` (regions are renumbered densely, persistent slots first in slot order).
+    ///
+    /// Slots are placed in order of their first use. A slot first written in place over an input whose last use is
+    /// that step takes the input's region; otherwise the best free region (one whose occupant's last use is before
+    /// the slot's first): the smallest that holds it by (per-sample, fixed, id), else the largest (which grows).
+    /// O(n log n + n f) for n slots and f free regions at a time: free regions are kept sorted by size and busy
+    /// ones in a heap by the end of their occupant's lifetime.
     static func assignRegions(_ plan: inout Plan) {
         let n = plan.slots.count
         var first = [Int](repeating: Int.max, count: n), last = [Int](repeating: -1, count: n)
@@ -67,32 +73,129 @@ public struct MemoryPlan: Pass {
         for i in 0..<n where !shareable(plan.slots[i], i, plan) || first[i] == Int.max {
             region[i] = next; next += 1
         }
-        // Shared regions: current size and the last step of their current occupant.
-        var size: [Int: SymbolicSize] = [:], busyUntil: [Int: Int] = [:], occupant: [Int: SlotID] = [:]
+        // Shared regions (indexed by region id; own-memory regions have no occupant): current size, the last step
+        // of the current occupant, and the occupant.
+        var size = [SymbolicSize](repeating: SymbolicSize(), count: next)
+        var busyUntil = [Int](repeating: Int.max, count: next)
+        var occupant = [SlotID](repeating: -1, count: next)
+        var free = FreeRegions()
+        var busy = BusyHeap()
         let order = (0..<n).filter { region[$0] < 0 }.sorted { (first[$0], $0) < (first[$1], $1) }
         for s in order {
             let need = plan.slots[s].size, start = first[s]
+            // Regions whose occupant is dead by `start` become free (stale heap entries are skipped).
+            while let top = busy.top, top.until < start {
+                busy.pop()
+                if busyUntil[top.region] == top.until && !free.contains(top.region) {
+                    free.insert(FreeRegions.Key(size[top.region], top.region))
+                }
+            }
             var chosen: Int?
             // In place: the step that first writes `s` reads an input whose last use is that step.
             if let pair = inPlacePair(plan.steps[start].kernel), pair.output == s, pair.input != s,
-               let r = occupant.first(where: { $0.value == pair.input })?.key, busyUntil[r] == start,
-               last[pair.input] == start, plan.slots[pair.input].size == need {
+               pair.input >= 0, pair.input < n, case let r = region[pair.input], r >= 0, occupant[r] == pair.input,
+               busyUntil[r] == start, last[pair.input] == start, plan.slots[pair.input].size == need {
                 chosen = r
             }
-            if chosen == nil {
-                // Best fit among free regions: the smallest that holds `need`, else the largest (it grows).
-                let free = size.keys.filter { busyUntil[$0]! < start }.sorted()
-                let fits = free.filter { size[$0]!.perSample >= need.perSample && size[$0]!.fixed >= need.fixed }
-                chosen = fits.min { (size[$0]!.perSample, size[$0]!.fixed, $0) < (size[$1]!.perSample, size[$1]!.fixed, $1) }
-                    ?? free.max { (size[$0]!.perSample, size[$0]!.fixed, -$0) < (size[$1]!.perSample, size[$1]!.fixed, -$1) }
+            if chosen == nil, let r = free.bestFit(need) {
+                free.remove(FreeRegions.Key(size[r], r))
+                chosen = r
             }
             let r: Int
-            if let c = chosen { r = c } else { r = next; next += 1; size[r] = SymbolicSize() }
-            size[r] = size[r]!.union(need)
+            if let c = chosen {
+                r = c
+            } else {
+                r = next; next += 1
+                size.append(SymbolicSize()); busyUntil.append(Int.max); occupant.append(-1)
+            }
+            size[r] = size[r].union(need)
             busyUntil[r] = last[s]
             occupant[r] = s
+            busy.push(until: last[s], region: r)
             region[s] = r
         }
         for i in 0..<n { plan.slots[i].region = region[i] }
+    }
+}
+
+/// The free shared regions of ``MemoryPlan/assignRegions(_:)``, sorted by (per-sample size, fixed size, id).
+struct FreeRegions {
+    struct Key: Comparable {
+        var perSample: Int, fixed: Int, id: Int
+        init(_ s: SymbolicSize, _ id: Int) { perSample = s.perSample; fixed = s.fixed; self.id = id }
+        init(perSample: Int, fixed: Int, id: Int) { self.perSample = perSample; self.fixed = fixed; self.id = id }
+        static func < (a: Key, b: Key) -> Bool { (a.perSample, a.fixed, a.id) < (b.perSample, b.fixed, b.id) }
+    }
+    private var keys: [Key] = []
+    private var members = Set<Int>()
+
+    func contains(_ id: Int) -> Bool { members.contains(id) }
+
+    /// Index of the first key not less than `k`.
+    private func lowerBound(_ k: Key) -> Int {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < k { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    mutating func insert(_ k: Key) {
+        keys.insert(k, at: lowerBound(k))
+        members.insert(k.id)
+    }
+
+    mutating func remove(_ k: Key) {
+        let i = lowerBound(k)
+        if i < keys.count && keys[i] == k { keys.remove(at: i); members.remove(k.id) }
+    }
+
+    /// The smallest region holding `need` (by per-sample size, fixed size, id), else the largest (largest
+    /// per-sample then fixed size, smallest id); `nil` when none is free.
+    func bestFit(_ need: SymbolicSize) -> Int? {
+        guard let largest = keys.last else { return nil }
+        var i = lowerBound(Key(perSample: need.perSample, fixed: need.fixed, id: Int.min))
+        while i < keys.count {
+            if keys[i].fixed >= need.fixed { return keys[i].id }
+            i += 1
+        }
+        return keys[lowerBound(Key(perSample: largest.perSample, fixed: largest.fixed, id: Int.min))].id
+    }
+}
+
+/// A binary min-heap of (end of lifetime, region) for ``MemoryPlan/assignRegions(_:)``.
+struct BusyHeap {
+    private var items: [(until: Int, region: Int)] = []
+
+    var top: (until: Int, region: Int)? { items.first }
+
+    private static func less(_ a: (until: Int, region: Int), _ b: (until: Int, region: Int)) -> Bool {
+        (a.until, a.region) < (b.until, b.region)
+    }
+
+    mutating func push(until: Int, region: Int) {
+        items.append((until, region))
+        var i = items.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            guard Self.less(items[i], items[p]) else { break }
+            items.swapAt(i, p); i = p
+        }
+    }
+
+    mutating func pop() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && Self.less(items[l], items[m]) { m = l }
+            if r < items.count && Self.less(items[r], items[m]) { m = r }
+            if m == i { break }
+            items.swapAt(i, m); i = m
+        }
     }
 }

@@ -32,6 +32,8 @@ public struct PassManager {
     public var verifyEach = true
     /// Called with the pass name and the IR after each pass that succeeded.
     public var afterEachPass: ((String, ModelSpace) -> Void)?
+    /// Records each pass's wall time (and each verifier run's, as `verify`) when set (`--time-passes`).
+    public var timer: PassTimer?
 
     /// A manager for these passes.
     public init(passes: [any Pass]) { self.passes = passes }
@@ -57,14 +59,14 @@ public struct PassManager {
             PipelineResult(diagnostics: context.diagnostics.diagnostics, failedPass: failed, completedPasses: completed)
         }
         if verifyInput {
-            let problems = Verifier.verify(space)
+            let problems = timer.measure("verify") { Verifier.verify(space) }
             for d in problems { context.diagnostics.emit(d) }
             if problems.contains(where: { $0.severity == .error }) { return finish("<input>") }
         }
         for pass in passes {
             let errorsBefore = context.diagnostics.diagnostics.filter { $0.severity == .error }.count
             do {
-                try pass.run(on: &space, context: &context)
+                try timer.measure(pass.name) { try pass.run(on: &space, context: &context) }
             } catch let e as DiagnosticError {
                 for d in e.diagnostics { context.diagnostics.emit(d) }
             } catch {
@@ -73,7 +75,7 @@ public struct PassManager {
             let errorsAfter = context.diagnostics.diagnostics.filter { $0.severity == .error }.count
             if errorsAfter > errorsBefore { return finish(pass.name) }
             if verifyEach && !(pass is VerifyPass) {
-                let problems = Verifier.verify(space)
+                let problems = timer.measure("verify") { Verifier.verify(space) }
                 if problems.contains(where: { $0.severity == .error }) {
                     context.diagnostics.error("IR is invalid after pass '\(pass.name)'", at: .unknown)
                     for d in problems { context.diagnostics.emit(d) }

@@ -28,15 +28,14 @@ public enum SupernetMode: String, Sendable, CaseIterable {
 ///   `weighted_sum(calls..., softmax(alpha))` (darts) or `switch {label, count}` (sampled), under the node's name.
 /// - `input_choice` (`sum`/`mean` reduction) -> `weighted_sum` of its inputs with its own alpha (darts; exported
 ///   as the top `n_chosen`), or a `switch` over its inputs (sampled, `n_chosen = 1`).
-/// - `cell` (darts): input `k` of intermediate node `i` is `sum_j softmax(alpha_input)[j] * mixed_j`, where
-///   `mixed_j` is the `softmax(alpha_op)`-weighted sum of every op candidate applied to source `j` (predecessor
-///   edges use `input_candidates`); the nodes are summed and concatenated (`merge = all`).
+/// - `cell` (`merge = all`; see SupernetCell.swift): darts mixes every (node `i`, source `j`) edge with its own
+///   alpha `<label>/i_j` as NNI does; sampled switches each slot's op and input per step.
 ///
 /// - `repeat` -> chained block calls (``SupernetBuilder/rewriteRepeat(_:_:)``), mixed over the allowed depths.
 /// - value choices on widths and kernel sizes -> the largest layer with masked weights (``SupernetValueChoices``).
 ///
 /// Equal labels share one alpha (one `param` node in the inlined root graph). Nodes a rewrite creates take the
-/// location of the choice they replace. Sampled cells and `n_chosen = any` are reported as errors (not supported yet).
+/// location of the choice they replace. `n_chosen = any` is reported as an error (not supported yet).
 public struct SupernetPass: Pass {
     public let name = "supernet"
     public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|gumbel|sampled|proxyless) and inline it"
@@ -255,56 +254,6 @@ struct SupernetBuilder {
         default:
             // Value-choice attributes are rewritten after inlining (SupernetValueChoices), where input types are known.
             nodes.append(node)
-        }
-    }
-
-    private mutating func rewriteCell(_ node: Node, _ c: CellOp) {
-        guard mode.isWeighted else {
-            engine.error("cell '\(c.label)' is only supported by darts, gumbel and proxyless supernets so far", at: node.location)
-            return
-        }
-        guard c.merge == .all else {
-            engine.error("cell '\(c.label)' with merge = loose_end is not supported in a supernet", at: node.location)
-            return
-        }
-        let preds = node.inputs.count
-        var nodeOutputs: [ValueRef] = []
-        for m in 0..<c.numNodes {
-            let i = preds + m
-            var terms: [ValueRef] = []
-            for k in 0..<c.opsPerNode {
-                let inLabel = CellLabels.input(c.label, node: i, op: k), opLabel = CellLabels.op(c.label, node: i, op: k)
-                var edges: [ValueRef] = []
-                for j in 0..<i {
-                    let source = j < preds ? node.inputs[j] : nodeOutputs[j - preds]
-                    var calls: [ValueRef] = []
-                    for (o, cand) in c.candidates.enumerated() {
-                        let g = j < preds && o < c.inputCandidates.count ? c.inputCandidates[o].graph : cand.graph
-                        let call = Node(name: fresh("\(node.name).n\(i)_\(k).e\(j).\(o)"), op: .call(graph: g), inputs: [source],
-                                        location: node.location)
-                        nodes.append(call)
-                        calls.append(ValueRef(call.name))
-                    }
-                    let e = fresh("\(node.name).n\(i)_\(k).e\(j)")
-                    combine(e, label: opLabel, calls, types: [], node)
-                    edges.append(ValueRef(e))
-                }
-                let s = fresh("\(node.name).n\(i)_\(k)")
-                combine(s, label: inLabel, edges, types: [], node)
-                terms.append(ValueRef(s))
-            }
-            if terms.count == 1 {
-                nodeOutputs.append(terms[0])
-            } else {
-                let sum = Node(name: fresh("\(node.name).node_\(i)"), op: .add, inputs: terms, location: node.location)
-                nodes.append(sum)
-                nodeOutputs.append(ValueRef(sum.name))
-            }
-        }
-        if nodeOutputs.count == 1 {
-            alias[ValueRef(node.name)] = nodeOutputs[0]
-        } else {
-            nodes.append(Node(name: node.name, op: .concat(axis: 1), inputs: nodeOutputs, types: node.types, location: node.location))
         }
     }
 }

@@ -15,6 +15,7 @@ public enum SupernetGuards {
     /// Returns `plan` with guards, zero fills and selectors (unchanged when the graph has no switch).
     public static func apply(to plan: Plan, graph: Graph) throws -> Plan {
         var labels: [String] = [], counts: [Int] = []
+        var labelIndex: [String: Int] = [:]
         var switches: [String: (selector: Int, count: Int)] = [:]
         for n in graph.nodes {
             let attrs: SwitchAttrs
@@ -23,7 +24,7 @@ public enum SupernetGuards {
             default: continue
             }
             let sel: Int
-            if let i = labels.firstIndex(of: attrs.label) {
+            if let i = labelIndex[attrs.label] {
                 guard counts[i] == attrs.count else {
                     throw DiagnosticError(Diagnostic.error("switch '\(n.name)' has \(attrs.count) candidates, but label '\(attrs.label)' has \(counts[i]) elsewhere",
                                                            at: n.location))
@@ -31,21 +32,30 @@ public enum SupernetGuards {
                 sel = i
             } else {
                 labels.append(attrs.label); counts.append(attrs.count); sel = labels.count - 1
+                labelIndex[attrs.label] = sel
             }
             switches[n.name] = (sel, attrs.count)
         }
         if labels.isEmpty { return plan }
-        // Candidate prefixes of forward switches, longest first (innermost wins).
-        var prefixes: [(prefix: String, guard: StepGuard)] = []
+        // Candidate prefixes `<switch>.<k>.` of forward switches; a step takes its longest (innermost) one, found by
+        // looking up each of its name's prefixes that end in a dot (a scan of every prefix per step was quadratic).
+        var prefixes: [Substring: StepGuard] = [:]
         for n in graph.nodes {
             guard case .switchOp = n.op, let s = switches[n.name] else { continue }
-            for k in 0..<s.count { prefixes.append(("\(n.name).\(k).", StepGuard(selector: s.selector, candidate: k))) }
+            for k in 0..<s.count { prefixes[Substring("\(n.name).\(k).")] = StepGuard(selector: s.selector, candidate: k) }
             // Blocks of a sampled repeat (`<switch>.from<k>.<i>`) run for every depth choice >= k.
             for k in 0..<s.count {
-                prefixes.append(("\(n.name).from\(k).", StepGuard(selector: s.selector, candidate: k, atLeast: true)))
+                prefixes[Substring("\(n.name).from\(k).")] = StepGuard(selector: s.selector, candidate: k, atLeast: true)
             }
         }
-        prefixes.sort { $0.prefix.count > $1.prefix.count }
+        func candidateGuard(_ name: String) -> StepGuard? {
+            var i = name.endIndex
+            while let dot = name[..<i].lastIndex(of: ".") {
+                if let g = prefixes[name[...dot]] { return g }
+                i = dot
+            }
+            return nil
+        }
 
         var steps = plan.steps
         for i in steps.indices {
@@ -53,8 +63,8 @@ public enum SupernetGuards {
             if let hash = name.lastIndex(of: "#"), let s = switches[String(name[..<hash])],
                let k = Int(name[name.index(after: hash)...]) {
                 steps[i].guardedBy = StepGuard(selector: s.selector, candidate: k)
-            } else if let p = prefixes.first(where: { name.hasPrefix($0.prefix) }) {
-                steps[i].guardedBy = p.guard
+            } else if let g = candidateGuard(name) {
+                steps[i].guardedBy = g
             }
         }
 

@@ -78,7 +78,9 @@ extension VerifierRun {
             }
         }
 
+        valueTypes = (g.name, ValueTypes(g))
         for n in g.nodes { checkNode(n, in: g) }
+        valueTypes = (nil, ValueTypes())
     }
 }
 

@@ -19,7 +19,7 @@ extension VerifierRun {
             error("unknown subgraph '@\(name)'", at: n.location)
         }
 
-        for label in n.op.valueLabels where space.valueChoice(label) == nil {
+        for label in n.op.valueLabels where !declaredValueChoices.contains(label) {
             error("use of undeclared value choice '$\(ValueExpr.quoteLabelIfNeeded(label))'", at: n.location)
         }
 

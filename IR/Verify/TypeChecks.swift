@@ -2,7 +2,9 @@
 
 extension VerifierRun {
     /// Type of a value if known: a graph input's declared type or an annotated node result.
-    func knownType(_ ref: ValueRef, in g: Graph) -> TensorType? { g.type(of: ref) }
+    func knownType(_ ref: ValueRef, in g: Graph) -> TensorType? {
+        valueTypes.graphName == g.name ? valueTypes.types.type(of: ref) : g.type(of: ref)
+    }
 
     /// Checks operand compatibility for the ops whose rules do not depend on shape inference.
     mutating func checkTypes(_ n: Node, in g: Graph) {

@@ -43,12 +43,17 @@ struct VerifierRun {
     var engine = DiagnosticEngine()
     /// Decision labels used by choice nodes, in visiting order.
     var labelUses: [LabelUse] = []
+    /// Labels of the declared value choices.
+    let declaredValueChoices: Set<String>
+    /// Value types of the graph being checked (set by `checkGraph`).
+    var valueTypes: (graphName: String?, types: ValueTypes) = (nil, ValueTypes())
 
     init(space: ModelSpace) {
         self.space = space
         var byName: [String: Graph] = [:]
         for g in space.graphs where byName[g.name] == nil { byName[g.name] = g }
         self.graphsByName = byName
+        self.declaredValueChoices = Set(space.valueChoices.map(\.label))
     }
 
     mutating func error(_ message: String, at location: SourceLocation, notes: [Diagnostic] = []) {

@@ -6,14 +6,14 @@ import NASCPasses
 public enum PlanCompiler {
     /// Runs `autodiff` (when `training`) and `lower`, then any `planPasses` over the plan (e.g. `MemoryPlan`).
     /// `options` are the pipeline options (`loss`, `label_smoothing`, `optimizer`, `lr`, `momentum`, ...).
-    /// Throws a ``DiagnosticError``.
+    /// `timer` records each stage's wall time (`--time-passes`). Throws a ``DiagnosticError``.
     public static func compile(_ space: ModelSpace, training: Bool, options: [String: String] = [:],
-                               passes extra: [any Pass] = []) throws -> Plan {
+                               passes extra: [any Pass] = [], timer: PassTimer? = nil) throws -> Plan {
         var space = space
         var context = PassContext(options: options)
         let pipeline: [any Pass] = (training ? [Autodiff()] : []) + [Lower()] + extra
         for p in pipeline {
-            do { try p.run(on: &space, context: &context) } catch let e as DiagnosticError { throw e } catch {
+            do { try timer.measure(p.name) { try p.run(on: &space, context: &context) } } catch let e as DiagnosticError { throw e } catch {
                 try context.diagnostics.throwIfErrors()
                 throw DiagnosticError(Diagnostic.error("pass '\(p.name)' failed: \(error)"))
             }

@@ -235,6 +235,7 @@ public final class DartsSearch {
     /// the depths), the top `n_chosen` (ascending indices) for input choices. A decision without an alpha (a single
     /// candidate) takes its first candidate.
     public func export() throws -> Architecture {
-        try OneShotExport.architecture(searchSpace, probabilities: probabilities())
+        let probs = probabilities()
+        return try OneShotExport.architecture(searchSpace, probabilities: probs, cells: OneShotExport.cellDecisions(space, probabilities: probs))
     }
 }

@@ -38,9 +38,12 @@ public enum OneShotExport {
 
     /// The architecture chosen by per-label probabilities: argmax for layer choices, value choices (over the values)
     /// and repeats (over the depths), the top `n_chosen` (ascending indices) for input choices. A decision without probabilities takes its first candidate(s).
-    public static func architecture(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) throws -> Architecture {
+    /// `cells` (from ``cellDecisions(_:probabilities:)``) overrides the decisions of relaxed cells.
+    public static func architecture(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]],
+                                    cells: [String: DecisionValue] = [:]) throws -> Architecture {
         var values: [String: DecisionValue] = [:]
         for d in searchSpace.decisions {
+            if let v = cells[d.label] { values[d.label] = v; continue }
             let p = probs[d.label] ?? []
             let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
             switch d.kind {
@@ -58,6 +61,16 @@ public enum OneShotExport {
         let arch = Architecture(values)
         try searchSpace.validate(arch)
         return arch
+    }
+
+    /// The `op_i_k` / `input_i_k` decisions of every relaxed cell of `space`, from the per-edge probabilities
+    /// (labels `<cell>/i_j`), as NNI's `DifferentiableMixedCell` exports them (``SupernetCellExport``).
+    public static func cellDecisions(_ space: ModelSpace, probabilities probs: [String: [Double]]) -> [String: DecisionValue] {
+        let prefix = SupernetPass.alphaName("")
+        return SupernetCellExport.decisions(space: space) { name in
+            guard name.hasPrefix(prefix) else { return nil }
+            return probs[String(name.dropFirst(prefix.count))]?.map { Float($0) }
+        }
     }
 
     /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `skipconnect`).

@@ -241,5 +241,8 @@ public final class ProxylessSearch {
     public func probabilities() -> [String: [Double]] { alpha.mapValues(OneShotExport.softmax) }
 
     /// The argmax architecture.
-    public func export() throws -> Architecture { try OneShotExport.architecture(searchSpace, probabilities: probabilities()) }
+    public func export() throws -> Architecture {
+        let probs = probabilities()
+        return try OneShotExport.architecture(searchSpace, probabilities: probs, cells: OneShotExport.cellDecisions(space, probabilities: probs))
+    }
 }

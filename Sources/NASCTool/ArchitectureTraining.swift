@@ -64,16 +64,22 @@ public struct TrainResult: Sendable {
 /// The fixed-architecture path: space + architecture -> subnet -> plan -> trained weights.
 public enum ArchitectureTraining {
     /// The flat, typed subnet of `space` chosen by `arch` (specialize, inline, dce, shape-infer).
-    public static func subnet(_ space: ModelSpace, _ arch: Architecture) throws -> ModelSpace {
+    /// `timer` records each pass's wall time (`--time-passes`).
+    public static func subnet(_ space: ModelSpace, _ arch: Architecture, timer: PassTimer? = nil) throws -> ModelSpace {
         var context = PassContext(architecture: arch)
         var fixed = space
-        try PassManager(pipeline: "subnet,canonicalize,dce,shape-infer").runOrThrow(on: &fixed, context: &context)
+        var manager = try PassManager(pipeline: "subnet,canonicalize,dce,shape-infer")
+        manager.timer = timer
+        try manager.runOrThrow(on: &fixed, context: &context)
         return fixed
     }
 
     /// The memory-planned executable plan of the subnet chosen by `arch` (training or inference).
-    public static func plan(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions, training: Bool) throws -> Plan {
-        try PlanCompiler.compile(try subnet(space, arch), training: training, options: options.planOptions, passes: [MemoryPlan()])
+    /// `timer` records each stage's wall time (`--time-passes`).
+    public static func plan(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions, training: Bool,
+                            timer: PassTimer? = nil) throws -> Plan {
+        try PlanCompiler.compile(try subnet(space, arch, timer: timer), training: training, options: options.planOptions,
+                                 passes: [MemoryPlan()], timer: timer)
     }
 
     /// Loads the data set named by `options.data`, relative to the repository root found from the current directory.

@@ -10,6 +10,8 @@ public struct Compiler {
     public var printAfterEachPass: ((String) -> Void)?
     /// Print locations in the per-pass IR dumps.
     public var locations = false
+    /// Records each pass's and verifier run's wall time when set (`--time-passes`).
+    public var timer: PassTimer?
 
     /// Creates a compiler for a pipeline spec.
     public init(pipeline: String = "default") { self.pipeline = pipeline }
@@ -18,6 +20,7 @@ public struct Compiler {
     public func run(_ space: ModelSpace, context: PassContext = PassContext()) throws -> ModelSpace {
         var manager = try PassManager(pipeline: pipeline)
         if let sink = printAfterEachPass { manager.printIRAfterEachPass(locations: locations, to: sink) }
+        manager.timer = timer
         var space = space
         var context = context
         try manager.runOrThrow(on: &space, context: &context)

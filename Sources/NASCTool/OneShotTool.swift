@@ -25,9 +25,11 @@ public enum OneShotTool {
     }
 
     /// The memory-planned supernet plan of `space` (weights trained with the options' optimizer).
-    public static func plan(_ space: ModelSpace, mode: String, options: TrainOptions, training: Bool) throws -> Plan {
+    /// `timer` records each stage's wall time (`--time-passes`).
+    public static func plan(_ space: ModelSpace, mode: String, options: TrainOptions, training: Bool,
+                            timer: PassTimer? = nil) throws -> Plan {
         try SupernetCompiler.compile(space, mode: try Self.mode(mode), training: training, options: options.planOptions,
-                                     passes: [MemoryPlan()])
+                                     passes: [MemoryPlan()], timer: timer)
     }
 
     /// What a one-shot search produced.

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import NASCIR
+import NASCPasses
 import NASCTool
 
 struct Compile: ParsableCommand {
@@ -38,28 +39,35 @@ struct Compile: ParsableCommand {
     @Flag(help: "Plan inference only (no backward or update steps).")
     var inference = false
 
+    @Flag(name: .customLong("time-passes"), help: "Print each pass's and compile stage's wall time, and the total, to standard error.")
+    var timePasses = false
+
     @OptionGroup var flags: TrainingFlags
 
     func run() throws {
-        let (file, space) = try loadSpace(input)
+        let timer = timePasses ? PassTimer() : nil
+        defer { if let timer { printError(timer.report()) } }
+        let (file, space) = try timer.measure("parse") { try loadSpace(input) }
         var compiler = Compiler(pipeline: passes)
         if printAfterAll { compiler.printAfterEachPass = { printError($0) } }
+        compiler.timer = timer
         let out = output ?? defaultOutput
         do {
             if let supernet {
-                let compiled = try OneShotTool.plan(space, mode: supernet, options: flags.options, training: !inference)
-                try OutputFile.write(try ProtoIO.encode(compiled), to: out)
+                let compiled = try OneShotTool.plan(space, mode: supernet, options: flags.options, training: !inference, timer: timer)
+                try timer.measure("write") { try OutputFile.write(try ProtoIO.encode(compiled), to: out) }
                 return
             }
             if arch != nil || plan {
                 let architecture = try arch.map { try ArchitectureFile.load($0, for: space) }
                     ?? ArchitectureFile.none(for: space, file: input)
-                let compiled = try ArchitectureTraining.plan(space, architecture, options: flags.options, training: !inference)
-                try OutputFile.write(try ProtoIO.encode(compiled), to: out)
+                let compiled = try ArchitectureTraining.plan(space, architecture, options: flags.options, training: !inference,
+                                                             timer: timer)
+                try timer.measure("write") { try OutputFile.write(try ProtoIO.encode(compiled), to: out) }
                 return
             }
             let compiled = try compiler.run(space)
-            try OutputFile.write(try Compiler.serialize(compiled, for: out), to: out)
+            try timer.measure("write") { try OutputFile.write(try Compiler.serialize(compiled, for: out), to: out) }
         } catch let error as DiagnosticError {
             printError(file.render(error))
             throw ReportedFailure()

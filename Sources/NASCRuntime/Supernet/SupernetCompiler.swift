@@ -9,10 +9,11 @@ public enum SupernetCompiler {
     /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
     /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
     /// `auxSkip` adds the DARTS- auxiliary skip (`aux:skip_beta`) to layer choices with a skip candidate.
+    /// `timer` records each stage's wall time (`--time-passes`).
     public static func compile(_ space: ModelSpace, mode: SupernetMode, training: Bool = true, options: [String: String] = [:],
-                               passes extra: [any Pass] = [], auxSkip: Bool = false) throws -> Plan {
-        let fused = try supernetSpace(space, mode: mode, auxSkip: auxSkip)
-        var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra)
+                               passes extra: [any Pass] = [], auxSkip: Bool = false, timer: PassTimer? = nil) throws -> Plan {
+        let fused = try supernetSpace(space, mode: mode, auxSkip: auxSkip, timer: timer)
+        var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra, timer: timer)
         let decisions = try? SearchSpace(space)
         for i in plan.selectors.indices {
             let names: [String]
@@ -28,11 +29,12 @@ public enum SupernetCompiler {
     }
 
     /// The space after `supernet` and `shape-infer` (one flat, typed root graph).
-    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, auxSkip: Bool = false) throws -> ModelSpace {
+    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, auxSkip: Bool = false,
+                                     timer: PassTimer? = nil) throws -> ModelSpace {
         var s = space
         var context = PassContext(options: ["supernet": mode.rawValue, "aux_skip": auxSkip ? "true" : "false"])
         for p in [SupernetPass(), ShapeInference()] as [any Pass] {
-            try p.run(on: &s, context: &context)
+            try timer.measure(p.name) { try p.run(on: &s, context: &context) }
             try context.diagnostics.throwIfErrors()
         }
         return s
