@@ -24,11 +24,11 @@ public final class PolicyBasedRL: Strategy {
         public var hidden: Int
         /// `tanh_constant` (ENAS: 1.5; 0 disables it).
         public var tanhConstant: Double
-        /// Controller Adam learning rate (NNI's PPO policy uses 1e-4 over thousands of steps; 0.02 suits hundreds of trials).
+        /// Controller Adam learning rate (NNI's PPO policy uses 1e-4 over thousands of steps; 0.05 suits tens to hundreds of trials).
         public var learningRate: Double
         /// Successful trials per policy update (NNI `trial_per_collect`: 20; 4 for small budgets).
         public var batchSize: Int
-        /// Baseline decay (ENAS: 0.999 over many thousand samples; 0.8 for hundreds of trials).
+        /// Baseline decay (ENAS: 0.999 over many thousand samples; 0.7 for tens to hundreds of trials).
         public var baselineDecay: Double
         /// Weight of the sample entropy added to the reward (ENAS / NNI: 1e-4).
         public var entropyWeight: Double
@@ -38,8 +38,8 @@ public final class PolicyBasedRL: Strategy {
         public var dedup: Bool
 
         /// The defaults, or the given values.
-        public init(hidden: Int = 64, tanhConstant: Double = 1.5, learningRate: Double = 0.02, batchSize: Int = 4,
-                    baselineDecay: Double = 0.8, entropyWeight: Double = 1e-4, gradClip: Double = 5, dedup: Bool = true) {
+        public init(hidden: Int = 64, tanhConstant: Double = 1.5, learningRate: Double = 0.05, batchSize: Int = 4,
+                    baselineDecay: Double = 0.7, entropyWeight: Double = 1e-4, gradClip: Double = 5, dedup: Bool = true) {
             self.hidden = hidden; self.tanhConstant = tanhConstant; self.learningRate = learningRate
             self.batchSize = batchSize; self.baselineDecay = baselineDecay; self.entropyWeight = entropyWeight
             self.gradClip = gradClip; self.dedup = dedup
