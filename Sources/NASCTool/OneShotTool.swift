@@ -25,8 +25,8 @@ public enum OneShotTool {
     /// Runs a one-shot search (`darts` or `spos`) on the options' data set; `log` gets one line per epoch and
     /// stage. Returns the exported architecture as NNI JSON (the form `nasc train --arch` reads).
     public static func search(_ space: ModelSpace, strategy: String, options: TrainOptions, log: (String) -> Void) throws -> String {
-        guard strategy == "darts" || strategy == "spos" else {
-            throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected darts or spos)",
+        guard strategy == "darts" || strategy == "spos" || strategy == "enas" else {
+            throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected darts, spos or enas)",
                                                    at: SourceLocation(file: "--strategy")))
         }
         let data = try ArchitectureTraining.loadData(options)
@@ -55,6 +55,19 @@ public enum OneShotTool {
             try spos.train(data.train, valid: valid) { log($0.summary) }
             let (best, acc) = try spos.search(calibration: data.train, valid: valid)
             log("evolution: \(spos.evaluated.count) subnets evaluated, best validation accuracy \(acc)")
+            arch = best
+        case "enas":
+            var c = ENASConfig()
+            c.epochs = options.epochs; c.batchSize = options.batchSize; c.lr = options.learningRate
+            c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+            let enas = try ENASSearch(space: space, config: c)
+            let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
+                log(e.summary)
+                for (label, p) in e.oneShot.probabilities.sorted(by: { $0.key < $1.key }) {
+                    log("  \(label): " + p.map { String(Double(Int($0 * 1000)) / 1000) }.joined(separator: " "))
+                }
+            }
+            log("export: best of the controller's argmax and \(c.exportSamples) samples, validation accuracy \(acc)")
             arch = best
         default:
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected darts or spos)",
