@@ -143,9 +143,29 @@ public enum OneShotTool {
             let (best, acc) = try spos.search(calibration: data.train, valid: valid)
             log("evolution: \(spos.evaluated.count) subnets evaluated, best validation accuracy \(acc)")
             arch = best
+        case "enas":
+            var c = ENASConfig()
+            c.epochs = options.epochs; c.batchSize = options.batchSize; c.lr = options.learningRate
+            c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+            c.entropyWeight = try opts.double("entropy_weight") ?? c.entropyWeight
+            c.baselineDecay = try opts.double("baseline_decay") ?? c.baselineDecay
+            c.ctrlSteps = try opts.int("ctrl_steps") ?? c.ctrlSteps
+            c.ctrlStepsAggregate = try opts.int("ctrl_steps_aggregate") ?? c.ctrlStepsAggregate
+            c.exportSamples = try opts.int("export_samples") ?? c.exportSamples
+            c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
+            let data = try prepare()
+            let enas = try ENASSearch(space: space, config: c)
+            let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
+                var o = e.oneShot
+                o.extra["reward"] = e.meanReward
+                o.extra["baseline"] = e.baseline
+                o.extra["controller_updates"] = Double(e.controllerUpdates)
+                epochLog(o)
+            }
+            log("export: best of the controller's argmax and \(c.exportSamples) samples, validation accuracy \(acc)")
+            arch = best
         default:
-            // enas: the ENAS controller strategy is not part of this build.
-            throw DiagnosticError(Diagnostic.error("one-shot strategy '\(strategy)' is not available in this build",
+            throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
                                                    at: SourceLocation(file: "--strategy")))
         }
         let json = try ArchitectureJSON.write(arch, space: searchSpace)

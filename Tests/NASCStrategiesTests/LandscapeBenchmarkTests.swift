@@ -77,6 +77,7 @@ import Testing
         ("evolution", "evolution", ["population_size": "12", "sample_size": "4"]),
         ("evolution+crossover", "evolution", ["population_size": "10", "sample_size": "3", "crossover": "true"]),
         ("tpe", "tpe", [:]),
+        ("rl", "rl", [:]),
     ]
 
     @Test func strategiesBeatRandomSearchOnTheKnownLandscape() throws {
@@ -100,6 +101,7 @@ import Testing
         #expect(try #require(medians["evolution"]) < random)
         #expect(try #require(medians["evolution+crossover"]) < random)
         #expect(try #require(medians["tpe"]) < random)
+        #expect(try #require(medians["rl"]) < random)
         // A shuffled grid is a uniformly random order without repeats, statistically the same as random search:
         // it is not expected to beat it, only to behave like it (median within random search's range).
         let grid = try #require(medians["grid"])

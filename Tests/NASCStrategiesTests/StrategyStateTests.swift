@@ -17,6 +17,8 @@ import Testing
         ("evolution", [:]),
         ("tpe", [:]),
         ("tpe", ["constant_liar": "mean", "n_startup_jobs": "5"]),
+        ("rl", [:]),
+        ("rl", ["batch_size": "1", "dedup": "false", "hidden": "16"]),
     ]
 
     /// One step: ask `count`, tell all but the last `keepRunning` of them.
@@ -96,7 +98,8 @@ import Testing
         #expect(diagnosticText { try otherSpace.restore(state: state) }.contains("different search space"))
 
         let options: [String: String] = ["random": ["dedup": "false"], "grid": ["shuffle": "false"],
-                                         "evolution": ["population_size": "7"], "tpe": ["gamma": "0.5"]][name]!
+                                         "evolution": ["population_size": "7"], "tpe": ["gamma": "0.5"],
+                                         "rl": ["batch_size": "8"]][name]!
         var otherConfig = try Strategies.make(name: name, space: space, seed: 1, options: options)
         #expect(diagnosticText { try otherConfig.restore(state: state) }.contains("different configuration"))
 

@@ -26,10 +26,10 @@ import NASCTool
         let s = try TextIR.parse(Self.space, file: "t.nir")
         do { _ = try OneShotTool.plan(s, mode: "bogus", options: TrainOptions(), training: true); Issue.record("no error") }
         catch let e as DiagnosticError { #expect(e.diagnostics.first?.location.file == "--supernet") }
-        do { _ = try OneShotTool.search(s, strategy: "enas", options: TrainOptions()) { _ in }; Issue.record("no error") }
+        do { _ = try OneShotTool.search(s, strategy: "reinforce", options: TrainOptions()) { _ in }; Issue.record("no error") }
         catch let e as DiagnosticError {
             #expect(e.diagnostics.first?.location.file == "--strategy")
-            #expect(e.diagnostics.first?.message.contains("one-shot strategy 'enas' is not available") == true)
+            #expect(e.diagnostics.first?.message.contains("unknown one-shot strategy 'reinforce'") == true)
         }
         do { _ = try OneShotTool.search(s, strategy: "tpe", options: TrainOptions()) { _ in }; Issue.record("no error") }
         catch let e as DiagnosticError {

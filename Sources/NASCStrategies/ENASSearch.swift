@@ -1,0 +1,192 @@
+// ENASSearch: ENAS one-shot search — supernet training on controller-sampled paths alternating with REINFORCE on the controller.
+import Foundation
+import NASCIR
+import NASCPasses
+import NASCData
+import NASCRuntime
+
+/// ENAS hyperparameters (defaults from NNI's `EnasTrainer` / `ReinforceController` and the ENAS paper).
+public struct ENASConfig: Sendable {
+    public var epochs = 10
+    public var batchSize = 64
+    /// Shared weights: SGD with momentum (as SPOS here; NNI takes the user's optimizer).
+    public var lr = 0.05, momentum = 0.9, weightDecay = 4e-5
+    /// Limits the weight batches per epoch (0 = a whole epoch of the training set).
+    public var maxBatchesPerEpoch = 0
+    /// The controller: LSTM hidden 64, tanh constant 1.5, Adam lr 3.5e-4, gradient clip 5 (NNI defaults).
+    public var controller = ControllerConfig()
+    /// Weight of the sample entropy added to the reward (NNI `entropy_weight`: 1e-4).
+    public var entropyWeight = 1e-4
+    /// Baseline decay (NNI `baseline_decay`: 0.999).
+    public var baselineDecay = 0.999
+    /// Controller steps per update: their losses are averaged into one Adam step (NNI `ctrl_steps_aggregate`: 20).
+    public var ctrlStepsAggregate = 20
+    /// Controller steps per epoch, one sampled architecture scored on one validation batch each (NNI walks the
+    /// validation loader; here a fixed count so small data sets still update the controller): 40.
+    public var ctrlSteps = 40
+    /// Sampled architectures scored on the whole validation set at export, next to the controller's argmax.
+    public var exportSamples = 10
+    public var seed: UInt64 = 0
+    /// Creates the default configuration.
+    public init() {}
+}
+
+/// One epoch of an ENAS search, as logged.
+public struct ENASEpochLog: Sendable, Hashable {
+    /// Weight training on sampled paths (train loss and accuracy), the controller steps' mean validation loss and
+    /// accuracy (the reward without entropy), and each decision's distribution along the controller's greedy path.
+    public var oneShot: OneShotEpochLog
+    /// Mean reward of the epoch's controller steps (accuracy plus entropy bonus).
+    public var meanReward: Double
+    /// The moving-average baseline after the epoch.
+    public var baseline: Double
+    /// Controller updates so far.
+    public var controllerUpdates: Int
+
+    /// One line: the one-shot summary plus reward, baseline and updates.
+    public var summary: String {
+        oneShot.summary + String(format: ", reward %.4f baseline %.4f, controller updates %d", meanReward, baseline, controllerUpdates)
+    }
+}
+
+/// ENAS (Pham et al. 2018) on a sampled (single-path) supernet, as NNI's `EnasTrainer`: each epoch trains the shared
+/// weights with one controller-sampled path per training batch, then trains the ``LSTMController`` with REINFORCE,
+/// the reward of a sampled path being its accuracy on a validation batch plus `entropyWeight` times the sample's
+/// entropy, with a moving-average baseline and `ctrlStepsAggregate` steps averaged per Adam update. The export
+/// scores the controller's argmax path and `exportSamples` sampled paths on the whole validation set and returns the
+/// best (NNI returns one sample).
+public final class ENASSearch {
+    public let space: ModelSpace
+    public let searchSpace: SearchSpace
+    public let config: ENASConfig
+    /// The supernet (shared weights).
+    public let executor: Executor
+    /// The policy over the supernet's selectors (in plan order).
+    public let controller: LSTMController
+    private var rng: SplitMix64
+    /// The moving-average baseline (`nil` before the first reward).
+    public private(set) var baseline: Double?
+    public private(set) var controllerUpdates = 0
+    private var pending: [(actions: [Int], advantage: Double)] = []
+
+    /// Compiles the sampled supernet of `space` and a controller over its selectors.
+    public init(space: ModelSpace, config: ENASConfig = ENASConfig()) throws {
+        guard config.ctrlStepsAggregate >= 1, config.ctrlSteps >= 0, config.exportSamples >= 0, config.epochs >= 0,
+              config.batchSize >= 1, (0...1).contains(config.baselineDecay) else {
+            throw DiagnosticError(.error("invalid ENAS configuration (aggregate >= 1, steps >= 0, batch >= 1, decay in [0, 1])"))
+        }
+        self.space = space
+        self.config = config
+        searchSpace = try SearchSpace(space)
+        let options = ["optimizer": "sgd", "lr": "\(config.lr)", "momentum": "\(config.momentum)", "weight_decay": "\(config.weightDecay)"]
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options), seed: config.seed)
+        let counts = executor.plan.selectors.map(\.candidates.count)
+        controller = try LSTMController(counts: counts.isEmpty ? [1] : counts, config: config.controller, seed: config.seed &+ 1)
+        rng = SplitMix64(seed: config.seed &+ 2)
+    }
+
+    /// Selector labels, in plan (controller decision) order.
+    public var labels: [String] { executor.plan.selectors.map(\.label) }
+
+    private func select(_ actions: [Int]) {
+        executor.selection = executor.plan.selectors.isEmpty ? [] : actions
+    }
+
+    /// Runs the search; `log` receives one entry per epoch. Returns the exported architecture and its validation accuracy.
+    @discardableResult
+    public func run(train: Dataset, valid: Dataset, log: (ENASEpochLog) -> Void = { _ in }) throws -> (Architecture, Double) {
+        var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
+        var vb = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
+        let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
+        for epoch in 0..<config.epochs {
+            // Shared weights on controller-sampled paths.
+            var tl = 0.0, th = 0, tn = 0
+            for _ in 0..<steps {
+                select(try controller.sample(count: 1, using: &rng)[0].actions)
+                let t = tb.next()
+                let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
+                tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
+            }
+            // The controller, by REINFORCE on validation accuracy.
+            var vl = 0.0, vh = 0, vn = 0, rewards = 0.0
+            for _ in 0..<config.ctrlSteps {
+                let s = try controller.sample(count: 1, using: &rng)[0]
+                select(s.actions)
+                let v = vb.next()
+                let l = try executor.forward(data: v.x, labels: v.y, batch: v.n, mode: .eval) ?? 0
+                let hits = OneShotMetrics.correct(executor, v.y)
+                vl += Double(l) * Double(v.n); vh += hits; vn += v.n
+                let reward = Double(hits) / Double(max(v.n, 1)) + config.entropyWeight * s.entropy
+                rewards += reward
+                try reinforce(s.actions, reward: reward)
+            }
+            let n = Double(max(tn, 1)), m = Double(max(vn, 1))
+            log(ENASEpochLog(oneShot: OneShotEpochLog(epoch: epoch, trainLoss: tl / n, trainAccuracy: Double(th) / n,
+                                                      validLoss: vl / m, validAccuracy: Double(vh) / m,
+                                                      probabilities: try probabilities()),
+                             meanReward: config.ctrlSteps > 0 ? rewards / Double(config.ctrlSteps) : 0,
+                             baseline: baseline ?? 0, controllerUpdates: controllerUpdates))
+        }
+        return try export(valid: valid)
+    }
+
+    /// Records one controller step's reward (NNI's order: update the baseline, then `advantage = reward - baseline`)
+    /// and makes an Adam step once `ctrlStepsAggregate` steps are collected (their losses averaged).
+    func reinforce(_ actions: [Int], reward: Double) throws {
+        let b = config.baselineDecay * (baseline ?? 0) + (1 - config.baselineDecay) * reward
+        baseline = b
+        pending.append((actions, reward - b))
+        if pending.count >= config.ctrlStepsAggregate {
+            try controller.reinforce(actions: pending.map(\.actions), advantages: pending.map(\.advantage))
+            pending.removeAll()
+            controllerUpdates += 1
+        }
+    }
+
+    /// Each decision's distribution along the controller's greedy path, by label.
+    public func probabilities() throws -> [String: [Double]] {
+        guard !executor.plan.selectors.isEmpty else { return [:] }
+        let d = try controller.distributions(along: try controller.argmax())
+        return Dictionary(uniqueKeysWithValues: zip(labels, d).map { ($0, $1) })
+    }
+
+    /// Scores the controller's argmax path and `exportSamples` distinct sampled paths on the whole validation set
+    /// (inherited weights, eval mode) and returns the best architecture with its accuracy (the argmax on ties).
+    public func export(valid: Dataset) throws -> (Architecture, Double) {
+        var candidates = [try controller.argmax()]
+        var tries = 0
+        while candidates.count < 1 + config.exportSamples && tries < 20 * max(config.exportSamples, 1) {
+            let a = try controller.sample(count: 1, using: &rng)[0].actions
+            if !candidates.contains(a) { candidates.append(a) }
+            tries += 1
+        }
+        var best = candidates[0], bestAccuracy = -1.0
+        for c in candidates {
+            select(c)
+            let acc = try OneShotMetrics.evaluate(executor, valid, batchSize: config.batchSize).accuracy
+            if acc > bestAccuracy { best = c; bestAccuracy = acc }
+        }
+        return (try architecture(best), bestAccuracy)
+    }
+
+    /// The architecture of a selection (layer choices by candidate name, input choices by index); decisions without
+    /// a selector take their first value.
+    public func architecture(_ actions: [Int]) throws -> Architecture {
+        var values: [String: DecisionValue] = [:]
+        for (i, s) in executor.plan.selectors.enumerated() where i < actions.count {
+            guard let d = searchSpace.decision(s.label) else { continue }
+            switch d.kind {
+            case .layerChoice(let names) where actions[i] < names.count: values[s.label] = .candidate(names[actions[i]])
+            case .inputChoice: values[s.label] = .inputs([actions[i]])
+            default: break
+            }
+        }
+        for d in searchSpace.decisions where values[d.label] == nil {
+            guard let v = d.kind.value(atRank: 0) else { continue }
+            values[d.label] = v
+        }
+        let arch = Architecture(values)
+        try searchSpace.validate(arch)
+        return arch
+    }
+}
