@@ -69,8 +69,8 @@ import Testing
         let out = dir.appendingPathComponent("e").path
         let bogus = try NascProcess.run(["run", "--strategy", "bogus", space, "-o", out] + Self.data)
         #expect(bogus.code == 1 && bogus.stderr.contains("unknown strategy 'bogus'"), "\(bogus.stderr)")
-        let enas = try NascProcess.run(["run", "--strategy", "enas", space, "-o", out] + Self.data)
-        #expect(enas.code == 1 && enas.stderr.contains("--strategy: error: one-shot strategy 'enas' is not available"), "\(enas.stderr)")
+        let enas = try NascProcess.run(["run", "--strategy", "enas", space, "-o", out, "--strategy-option", "ctrl_steps=-1"] + Self.data)
+        #expect(enas.code == 1 && enas.stderr.contains("--strategy-option: error: ctrl_steps must be a non-negative integer"), "\(enas.stderr)")
         let opt = try NascProcess.run(["run", "--strategy", "darts", space, "-o", out, "--strategy-option", "frobnicate=1"] + Self.data)
         #expect(opt.code == 1 && opt.stderr.contains("--strategy-option: error: unknown strategy option frobnicate"), "\(opt.stderr)")
         let val = try NascProcess.run(["run", "--strategy", "darts", space, "-o", out, "--strategy-option", "unrolled=maybe"] + Self.data)
