@@ -61,9 +61,9 @@ public enum OneShotTool {
         var opts = OneShotOptions(strategyOptions)
         let searchSpace = try SearchSpace(space)
         var epochs: [OneShotEpochLog] = []
-        func epochLog(_ e: OneShotEpochLog) {
+        func epochLog(_ e: OneShotEpochLog, summary: String? = nil) {
             epochs.append(e)
-            log(e.summary)
+            log(summary ?? e.summary)
             for (label, p) in e.probabilities.sorted(by: { $0.key < $1.key }) {
                 log("  \(label): " + p.map { String(format: "%.3f", $0) }.joined(separator: " "))
             }
@@ -160,7 +160,7 @@ public enum OneShotTool {
                 o.extra["reward"] = e.meanReward
                 o.extra["baseline"] = e.baseline
                 o.extra["controller_updates"] = Double(e.controllerUpdates)
-                epochLog(o)
+                epochLog(o, summary: e.summary)
             }
             log("export: best of the controller's argmax and \(c.exportSamples) samples, validation accuracy \(acc)")
             arch = best
