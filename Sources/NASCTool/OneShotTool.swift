@@ -61,9 +61,10 @@ public enum OneShotTool {
         var opts = OneShotOptions(strategyOptions)
         let searchSpace = try SearchSpace(space)
         var epochs: [OneShotEpochLog] = []
-        func epochLog(_ e: OneShotEpochLog, summary: String? = nil) {
+        func epochLog(_ e: OneShotEpochLog) { epochLog(e, summary: e.summary) }
+        func epochLog(_ e: OneShotEpochLog, summary: String) {
             epochs.append(e)
-            log(summary ?? e.summary)
+            log(summary)
             for (label, p) in e.probabilities.sorted(by: { $0.key < $1.key }) {
                 log("  \(label): " + p.map { String(format: "%.3f", $0) }.joined(separator: " "))
             }
