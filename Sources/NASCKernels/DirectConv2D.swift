@@ -1,5 +1,4 @@
 // DirectConv2D: stride-1 convolution without im2col — SIMD over output columns, 4 output channels per register block.
-import Dispatch
 
 /// Direct convolution kernels for small channel counts (stride 1, dilation 1, groups 1, square kernel, output width a
 /// multiple of 8), where im2col + sgemm spends most of its time unfolding and packing a tiny GEMM (M = 16..64).
@@ -63,17 +62,7 @@ enum DirectConv2D {
     static func images(_ t: Int, of parts: Int, batch: Int) -> Range<Int> { (t * batch / parts)..<((t + 1) * batch / parts) }
 
     /// Runs `body(0..<parts)`, concurrently when `parts > 1`.
-    static func parallel(_ parts: Int, _ body: (Int) -> Void) {
-        if parts == 1 { body(0); return }
-        withoutActuallyEscaping(body) { escaping in
-            let box = UncheckedBody(run: escaping)
-            DispatchQueue.concurrentPerform(iterations: parts) { box.run($0) }
-        }
-    }
-
-    /// A worker body shared across the `concurrentPerform` threads: each worker touches only its own images and its
-    /// own workspace slice, and reads shared inputs, which is what makes the unchecked sendability sound.
-    struct UncheckedBody: @unchecked Sendable { let run: (Int) -> Void }
+    @inline(__always) static func parallel(_ parts: Int, _ body: (Int) -> Void) { Parallel.run(parts, body) }
 
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }

@@ -8,7 +8,7 @@ public enum MaxPool2D {
     public static func forward(shape s: Pool2DShape, input: UnsafePointer<Float>,
                                output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>) {
         let oh0 = s.outHeight, ow0 = s.outWidth, h = s.inHeight, w = s.inWidth
-        for p in 0..<(s.batch * s.channels) {
+        Parallel.forEach(s.batch * s.channels, minChunk: max(1, 16_384 / max(1, oh0 * ow0))) { planes in for p in planes {
             let plane = input + p * h * w
             let out = output + p * oh0 * ow0, idx = indices + p * oh0 * ow0
             for oh in 0..<oh0 {
@@ -32,17 +32,19 @@ public enum MaxPool2D {
                     idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)
                 }
             }
-        }
+        } }
     }
 
     /// Backward: routes each output gradient to its argmax. Overwrites `gradInput` unless `accumulate`.
     public static func backward(shape s: Pool2DShape, gradOutput: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
                                 gradInput: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
-        if !accumulate { gradInput.update(repeating: 0, count: s.inputCount) }
-        for p in 0..<(s.batch * s.channels) {
-            let g = gradOutput + p * ohw, idx = indices + p * ohw, gin = gradInput + p * hw
-            for o in 0..<ohw { gin[Int(idx[o])] += g[o] }
+        Parallel.forEach(s.batch * s.channels, minChunk: max(1, 16_384 / max(1, ohw))) { planes in
+            if !accumulate, !planes.isEmpty { (gradInput + planes.lowerBound * hw).update(repeating: 0, count: planes.count * hw) }
+            for p in planes {
+                let g = gradOutput + p * ohw, idx = indices + p * ohw, gin = gradInput + p * hw
+                for o in 0..<ohw { gin[Int(idx[o])] += g[o] }
+            }
         }
     }
 }
