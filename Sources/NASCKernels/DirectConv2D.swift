@@ -15,12 +15,14 @@ enum DirectConv2D {
         supportsForward(s) && supportsBackwardInput(s) && supportsBackwardWeight(s)
     }
 
-    /// Stride 1, dilation 1, groups 1, a square kernel (k > 1) with padding below k, channel counts multiples of 4 up to 64.
+    /// Stride 1, dilation 1, groups 1, a square kernel (k > 1) with padding below k, output channels a multiple of 4
+    /// and both channel counts up to 64 (the forward and weight-gradient kernels block output channels by 4; any input
+    /// channel count works, e.g. a 3-channel stem).
     static func commonShape(_ s: Conv2DShape) -> Bool {
         let k = s.kernelHeight, p = s.padHeight
         return s.groups == 1 && s.strideHeight == 1 && s.strideWidth == 1 && s.dilationHeight == 1 && s.dilationWidth == 1
             && s.kernelWidth == k && s.padWidth == p && k > 1 && p < k
-            && s.outChannels % 4 == 0 && s.inChannels % 4 == 0 && s.outChannels <= 64 && s.inChannels <= 64
+            && s.outChannels % 4 == 0 && s.outChannels <= 64 && s.inChannels <= 64
     }
 
     /// The forward kernel applies: common shape, output width a multiple of 8, and room for the packed weights and one
@@ -29,10 +31,11 @@ enum DirectConv2D {
         commonShape(s) && s.outWidth % lanes == 0 && forwardWorkspace(s) <= Conv2D.workspaceSize(s)
     }
 
-    /// The input-gradient kernel applies: common shape, input width a multiple of 8, and room for the packed weights and
+    /// The input-gradient kernel applies: common shape, input channels a multiple of 4 (it blocks them by 4), input width
+    /// a multiple of 8, and room for the packed weights and
     /// one padded output gradient.
     static func supportsBackwardInput(_ s: Conv2DShape) -> Bool {
-        commonShape(s) && s.inWidth % lanes == 0 && backwardInputWorkspace(s) <= Conv2D.workspaceSize(s)
+        commonShape(s) && s.inChannels % 4 == 0 && s.inWidth % lanes == 0 && backwardInputWorkspace(s) <= Conv2D.workspaceSize(s)
     }
 
     /// The weight-gradient kernel applies: common shape, output width a multiple of 8, room for one padded image, and

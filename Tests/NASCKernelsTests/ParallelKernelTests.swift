@@ -39,8 +39,17 @@ import Testing
                     padding: (1, 1), groups: 2),
         Conv2DShape(batch: 5, inChannels: 3, inHeight: 4, inWidth: 5, outChannels: 2, kernel: (1, 1)),
         Conv2DShape(batch: 3, inChannels: 8, inHeight: 6, inWidth: 8, outChannels: 8, kernel: (3, 3), padding: (1, 1)),
+        // 3 input channels (a stem): direct forward and weight gradient, im2col input gradient.
+        Conv2DShape(batch: 3, inChannels: 3, inHeight: 6, inWidth: 8, outChannels: 8, kernel: (3, 3), padding: (1, 1)),
         Conv2DShape(batch: 3, inChannels: 4, inHeight: 6, inWidth: 7, outChannels: 8, kernel: (3, 3), padding: (1, 1), groups: 4),
     ]
+
+    @Test func threeChannelStemGoesDirectExceptItsInputGradient() {
+        let stem = Conv2DShape(batch: 64, inChannels: 3, inHeight: 32, inWidth: 32, outChannels: 16, kernel: (3, 3), padding: (1, 1))
+        #expect(DirectConv2D.supportsForward(stem) && DirectConv2D.supportsBackwardWeight(stem))
+        #expect(!DirectConv2D.supportsBackwardInput(stem))
+        #expect(DirectConv2D.supportsForward(Self.convShapes[4]) && !DirectConv2D.supportsBackwardInput(Self.convShapes[4]))
+    }
 
     @Test(arguments: convShapes) func convolutionMatchesReferenceOnSeveralWorkers(_ s: Conv2DShape) {
         var rng = TestRNG(seed: 77)
