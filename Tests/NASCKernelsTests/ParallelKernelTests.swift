@@ -39,6 +39,9 @@ import Testing
                     padding: (1, 1), groups: 2),
         Conv2DShape(batch: 5, inChannels: 3, inHeight: 4, inWidth: 5, outChannels: 2, kernel: (1, 1)),
         Conv2DShape(batch: 3, inChannels: 8, inHeight: 6, inWidth: 8, outChannels: 8, kernel: (3, 3), padding: (1, 1)),
+        // Widths 11 and 13 (not multiples of 8): direct forward and input gradient with a partial last block.
+        Conv2DShape(batch: 2, inChannels: 4, inHeight: 5, inWidth: 13, outChannels: 8, kernel: (3, 3)),
+        Conv2DShape(batch: 2, inChannels: 8, inHeight: 4, inWidth: 11, outChannels: 4, kernel: (3, 3), padding: (1, 1)),
         // 3 input channels (a stem): direct forward and weight gradient, im2col input gradient.
         Conv2DShape(batch: 3, inChannels: 3, inHeight: 6, inWidth: 8, outChannels: 8, kernel: (3, 3), padding: (1, 1)),
         Conv2DShape(batch: 3, inChannels: 4, inHeight: 6, inWidth: 7, outChannels: 8, kernel: (3, 3), padding: (1, 1), groups: 4),
@@ -48,7 +51,9 @@ import Testing
         let stem = Conv2DShape(batch: 64, inChannels: 3, inHeight: 32, inWidth: 32, outChannels: 16, kernel: (3, 3), padding: (1, 1))
         #expect(DirectConv2D.supportsForward(stem) && DirectConv2D.supportsBackwardWeight(stem))
         #expect(!DirectConv2D.supportsBackwardInput(stem))
-        #expect(DirectConv2D.supportsForward(Self.convShapes[4]) && !DirectConv2D.supportsBackwardInput(Self.convShapes[4]))
+        #expect(DirectConv2D.supportsForward(Self.convShapes[6]) && !DirectConv2D.supportsBackwardInput(Self.convShapes[6]))
+        #expect(DirectConv2D.supportsForward(Self.convShapes[4]) && !DirectConv2D.supportsBackwardWeight(Self.convShapes[4]))
+        #expect(DirectConv2D.supportsForward(Self.convShapes[5]) && DirectConv2D.supportsBackwardInput(Self.convShapes[5]))
     }
 
     @Test(arguments: convShapes) func convolutionMatchesReferenceOnSeveralWorkers(_ s: Conv2DShape) {
@@ -58,7 +63,7 @@ import Testing
         let ref = Ref.conv2d(s, x: doubles(x), w: doubles(w), b: doubles(b))
         let refB = Ref.conv2dBackward(s, x: doubles(x), w: doubles(w), gy: doubles(gy))
         let ws = max(1, Conv2D.workspaceSize(s))
-        func run() -> (y: [Float], gx: [Float], gw: [Float], gw2: [Float]) {
+        func run() -> (y: [Float], gx: [Float], gw: [Float], gw2: [Float], gx2: [Float]) {
             var y = [Float](repeating: .nan, count: s.outputCount), gx = [Float](repeating: .nan, count: s.inputCount)
             var gw = [Float](repeating: .nan, count: s.weightCount), work = [Float](repeating: 0, count: ws)
             Conv2D.forward(shape: s, input: x, weight: w, bias: b, output: &y, workspace: &work)
@@ -66,7 +71,9 @@ import Testing
             Conv2D.backwardWeight(shape: s, input: x, gradOutput: gy, gradWeight: &gw, workspace: &work)
             var gw2 = gw
             Conv2D.backwardWeight(shape: s, input: x, gradOutput: gy, gradWeight: &gw2, workspace: &work, accumulate: true)
-            return (y, gx, gw, gw2)
+            var gx2 = gx
+            Conv2D.backwardInput(shape: s, gradOutput: gy, weight: w, gradInput: &gx2, workspace: &work, accumulate: true)
+            return (y, gx, gw, gw2, gx2)
         }
         let r = both(3, run)
         for v in [r.one, r.many] {
@@ -74,6 +81,7 @@ import Testing
             expectClose(v.gx, refB.gx, "input gradient")
             expectClose(v.gw, refB.gw, "weight gradient")
             expectClose(v.gw2, refB.gw.map { 2 * $0 }, "weight gradient accumulated")
+            expectClose(v.gx2, refB.gx.map { 2 * $0 }, "input gradient accumulated")
         }
         // Images are independent: forward and input gradient do not depend on the split.
         #expect(r.one.y == r.many.y && r.one.gx == r.many.gx)
