@@ -136,6 +136,44 @@ import Testing
         expectClose(r.one[2], fd.map { 2 * $0 }, "box avg backward accumulate")
     }
 
+    @Test(arguments: boxShapes) func sameBoxMaxPoolMatchesReference(_ s: Pool2DShape) {
+        var rng = TestRNG(seed: 15)
+        var x = rng.floats(s.inputCount)
+        // Ties: the first in window order wins, as in the reference.
+        for i in stride(from: 0, to: x.count, by: 5) { x[i] = 0.5 }
+        let r = both {
+            var y = [Float](repeating: .nan, count: s.outputCount), idx = [Int32](repeating: -1, count: s.outputCount)
+            MaxPool2D.forward(shape: s, input: x, output: &y, indices: &idx)
+            return (y, idx)
+        }
+        #expect(r.one.0 == r.many.0 && r.one.1 == r.many.1)
+        let ref = Ref.maxPool(s, x: doubles(x))
+        expectClose(r.one.0, ref.y, "same-box max forward")
+        #expect(r.one.1.map(Int.init) == ref.idx)
+    }
+
+    @Test func sameBoxMaxPoolVectorPathMatchesTheScalarRule() {
+        // 3x3 s1 p1 on 5 x 20 planes: interior columns go 8 at a time; compare with the generic window loop per output.
+        let s = Pool2DShape(batch: 2, channels: 2, inHeight: 5, inWidth: 20, kernel: (3, 3), stride: (1, 1), padding: (1, 1))
+        var rng = TestRNG(seed: 16)
+        var x = rng.floats(s.inputCount)
+        for i in stride(from: 3, to: x.count, by: 7) { x[i] = x[i - 1] }
+        x[47] = .nan
+        var y = [Float](repeating: 0, count: s.outputCount), idx = [Int32](repeating: -1, count: s.outputCount)
+        MaxPool2D.forward(shape: s, input: x, output: &y, indices: &idx)
+        x.withUnsafeBufferPointer { xp in
+            for p in 0..<4 {
+                for yy in 0..<5 {
+                    for xx in 0..<20 {
+                        let (v, i) = MaxPool2D.one(s, xp.baseAddress! + p * 100, yy, xx)
+                        let o = p * 100 + yy * 20 + xx
+                        #expect((v == y[o] || (v.isNaN && y[o].isNaN)) && i == idx[o], "plane \(p) (\(yy), \(xx))")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func poolingBatchNormAndPointwiseGiveTheSameBitsOnSeveralWorkers() {
         var rng = TestRNG(seed: 9)
         let ps = Pool2DShape(batch: 3, channels: 4, inHeight: 7, inWidth: 8, kernel: (3, 3), stride: (2, 2), padding: (1, 1))
