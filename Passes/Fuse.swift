@@ -5,10 +5,17 @@ import NASCIR
 /// `fused_conv2d` node: the convolution keeps its bias, a batchnorm is folded into the weights and bias using
 /// its running statistics (so the fused graph computes eval-mode batchnorm), and the activation is applied in
 /// place. A link is fused only when the intermediate value has exactly one user and is not a graph output.
-/// Parameters are made explicit first. Training graphs are left unchanged: batch statistics cannot be folded.
+/// Parameters are made explicit first.
+///
+/// Training graphs (with gradient ops) never fold batchnorm (batch statistics cannot be folded), but fuse
+/// `conv2d -> relu | relu6 | sigmoid | tanh` when the convolution's output is read only by the activation and by that
+/// activation's `activation_grad`: the gradient of these four is a function of the activation's output alone
+/// (`relu'(x) = [y > 0]`, `relu6'(x) = [0 < y < 6]`, `sigmoid' = y (1 - y)`, `tanh' = 1 - y^2`), so the
+/// `activation_grad` is rewired to read the output for its input, and the pre-activation tensor disappears
+/// (one pass over it and one buffer fewer per fused convolution).
 public struct Fuse: Pass {
     public let name = "fuse"
-    public let summary = "fuse conv2d + batchnorm (folded, inference) + activation into one fused_conv2d"
+    public let summary = "fuse conv2d + batchnorm (folded, inference) + activation into one fused_conv2d; conv2d + relu in training"
 
     /// Creates the pass.
     public init() {}
@@ -16,8 +23,12 @@ public struct Fuse: Pass {
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         try ExplicitParams().run(on: &space, context: &context)
         if context.diagnostics.hasErrors { return }
-        for gi in space.graphs.indices where !space.graphs[gi].nodes.contains(where: { $0.op.kind.isBackward }) {
-            space.graphs[gi] = Self.fuse(space.graphs[gi])
+        for gi in space.graphs.indices {
+            if space.graphs[gi].nodes.contains(where: { $0.op.kind.isBackward }) {
+                space.graphs[gi] = Self.fuseTraining(space.graphs[gi])
+            } else {
+                space.graphs[gi] = Self.fuse(space.graphs[gi])
+            }
         }
     }
 
@@ -57,6 +68,50 @@ public struct Fuse: Pass {
             node.inputs = inputs
             node.location = g.nodes[ci].location
             g.nodes[tail] = node
+        }
+        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        return g
+    }
+
+    /// Activations whose gradient can be computed from their output alone (see the type's documentation).
+    static func gradientFromOutput(_ f: Activation) -> Bool {
+        switch f {
+        case .relu, .relu6, .sigmoid, .tanh: return true
+        case .gelu, .hardswish: return false
+        }
+    }
+
+    /// Fuses `conv2d -> activation` in a training graph (see the type's documentation).
+    static func fuseTraining(_ graph: Graph) -> Graph {
+        var g = graph
+        var users: [String: [Int]] = [:]
+        for (i, n) in g.nodes.enumerated() { for r in n.inputs where users[r.node]?.last != i { users[r.node, default: []].append(i) } }
+        let outputs = Set(g.outputs.map(\.node))
+        var removed = Set<Int>()
+        for ci in g.nodes.indices {
+            guard case .conv2d(let conv) = g.nodes[ci].op, g.nodes[ci].inputs.count == (conv.bias ? 3 : 2) else { continue }
+            let c = g.nodes[ci].name
+            let conv0 = ValueRef(c)
+            guard !outputs.contains(c), let readers = users[c] else { continue }
+            // Exactly one forward reader: an activation of the convolution's output.
+            let forward = readers.filter { !g.nodes[$0].op.kind.isBackward }
+            guard forward.count == 1, let ai = forward.first, case .activation(let f) = g.nodes[ai].op, gradientFromOutput(f),
+                  g.nodes[ai].inputs == [conv0] else { continue }
+            let y = ValueRef(g.nodes[ai].name)
+            // Every other reader is that activation's gradient, reading (x = conv, y = activation, gy).
+            let grads = readers.filter { $0 != ai }
+            guard grads.allSatisfy({ gi in
+                if case .activationGrad(let gf) = g.nodes[gi].op, gf == f, g.nodes[gi].inputs.count == 3,
+                   g.nodes[gi].inputs[0] == conv0, g.nodes[gi].inputs[1] == y, g.nodes[gi].inputs[2] != conv0 { return true }
+                return false
+            }) else { continue }
+            for gi in grads { g.nodes[gi].inputs[0] = y }
+            var node = g.nodes[ai]
+            node.op = .fusedConv2d(FusedConv2DAttrs(conv: conv, activation: f))
+            node.inputs = g.nodes[ci].inputs
+            node.location = g.nodes[ci].location
+            g.nodes[ai] = node
+            removed.insert(ci)
         }
         g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
         return g

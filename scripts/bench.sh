@@ -21,14 +21,15 @@ for t in $THREADS; do
     for m in $MODELS; do
         for mode in $MODES; do
             rounds=$ROUNDS; iters=$ITERS; warmup=$WARMUP
-            # The supernet is slow in PyTorch and not available in nasc yet: one short round keeps the run short.
+            # The supernet (b) is ~6x slower per step than (c) on both sides: one short round keeps the run short.
             if [ "$m" = b ]; then rounds=1; iters=$(( ITERS < 5 ? ITERS : 5 )); warmup=$(( WARMUP < 2 ? WARMUP : 2 )); fi
             for r in $(seq 1 "$rounds"); do
                 # Alternate which side goes first so both see similar machine load.
                 if [ $(( r % 2 )) -eq 1 ]; then order="nasc torch"; else order="torch nasc"; fi
                 for side in $order; do
                     if [ "$side" = nasc ]; then
-                        OPENBLAS_NUM_THREADS=$t "$BIN" --model "$m" --mode "$mode" --threads "$t" \
+                        # nasc splits work over its own $t workers and calls OpenBLAS single-threaded.
+                        OPENBLAS_NUM_THREADS=1 "$BIN" --model "$m" --mode "$mode" --threads "$t" \
                             --warmup "$warmup" --iters "$iters" --json "$RAW" >&2
                     else
                         OMP_NUM_THREADS=$t python3 "$TORCH_REF" --model "$m" --mode "$mode" --threads "$t" \

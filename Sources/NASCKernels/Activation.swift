@@ -26,6 +26,17 @@ public enum Activation {
     /// `output[i] = f(input[i])`.
     public static func forward(_ kind: ActivationKind, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                                count: Int) {
+        Parallel.forEach(count, minChunk: elementChunk) { r in
+            forwardRange(kind, input: input + r.lowerBound, output: output + r.lowerBound, count: r.count)
+        }
+    }
+
+    /// Fewest elements per worker.
+    static let elementChunk = 16_384
+
+    /// ``forward(_:input:output:count:)`` on one thread.
+    static func forwardRange(_ kind: ActivationKind, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                             count: Int) {
         switch kind {
         case .relu:
             for i in 0..<count { let x = input[i]; output[i] = x > 0 ? x : 0 }
@@ -47,6 +58,15 @@ public enum Activation {
     /// tanh; the others read `input`). `gradInput` may alias `gradOutput`.
     public static func backward(_ kind: ActivationKind, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                                 gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>, count: Int) {
+        Parallel.forEach(count, minChunk: elementChunk) { r in
+            let o = r.lowerBound
+            backwardRange(kind, input: input + o, output: output + o, gradOutput: gradOutput + o, gradInput: gradInput + o, count: r.count)
+        }
+    }
+
+    /// ``backward(_:input:output:gradOutput:gradInput:count:)`` on one thread.
+    static func backwardRange(_ kind: ActivationKind, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                              gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>, count: Int) {
         switch kind {
         case .relu:
             // Unconditional loads + select, so the loop vectorizes (a conditional load does not).

@@ -40,7 +40,7 @@ public enum BatchNorm {
                                        momentum: Float, epsilon: Float,
                                        savedMean: UnsafeMutablePointer<Float>, savedInvStd: UnsafeMutablePointer<Float>) {
         let m = s.valuesPerChannel, hw = s.spatial
-        for c in 0..<s.channels {
+        Parallel.forEach(s.channels, minChunk: minChannels(s)) { channels in for c in channels {
             var total: Double = 0
             for n in 0..<s.batch { total += Double(ChannelReduce.rowSum(input + (n * s.channels + c) * hw, count: hw)) }
             let mean = Float(total / Double(m))
@@ -63,7 +63,7 @@ public enum BatchNorm {
                 let x = input + (n * s.channels + c) * hw, y = output + (n * s.channels + c) * hw
                 for i in 0..<hw { y[i] = x[i] * scale + shift }
             }
-        }
+        } }
     }
 
     /// Eval-mode forward with the running statistics.
@@ -72,7 +72,7 @@ public enum BatchNorm {
                                         runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
                                         epsilon: Float, output: UnsafeMutablePointer<Float>) {
         let hw = s.spatial
-        for c in 0..<s.channels {
+        Parallel.forEach(s.channels, minChunk: minChannels(s)) { channels in for c in channels {
             let invStd = 1 / (runningVar[c] + epsilon).squareRoot()
             let scale = invStd * (gamma?[c] ?? 1)
             let shift = (beta?[c] ?? 0) - runningMean[c] * scale
@@ -80,7 +80,7 @@ public enum BatchNorm {
                 let x = input + (n * s.channels + c) * hw, y = output + (n * s.channels + c) * hw
                 for i in 0..<hw { y[i] = x[i] * scale + shift }
             }
-        }
+        } }
     }
 
     /// Training-mode backward (batch statistics depend on the input):
@@ -92,7 +92,7 @@ public enum BatchNorm {
                                         gradInput: UnsafeMutablePointer<Float>,
                                         gradGamma: UnsafeMutablePointer<Float>?, gradBeta: UnsafeMutablePointer<Float>?) {
         let m = Double(s.valuesPerChannel), hw = s.spatial
-        for c in 0..<s.channels {
+        Parallel.forEach(s.channels, minChunk: minChannels(s)) { channels in for c in channels {
             let mean = savedMean[c], invStd = savedInvStd[c]
             var sumG: Double = 0, sumGX: Double = 0
             for n in 0..<s.batch {
@@ -112,7 +112,7 @@ public enum BatchNorm {
                 let x = input + off, g = gradOutput + off, dx = gradInput + off
                 for i in 0..<hw { dx[i] = k * (g[i] - meanG - (x[i] - mean) * coefX) }
             }
-        }
+        } }
     }
 
     /// Eval-mode backward (running statistics are constants): `dx = dy * gamma / sqrt(runningVar + eps)`,
@@ -123,7 +123,7 @@ public enum BatchNorm {
                                          gradInput: UnsafeMutablePointer<Float>,
                                          gradGamma: UnsafeMutablePointer<Float>?, gradBeta: UnsafeMutablePointer<Float>?) {
         let hw = s.spatial
-        for c in 0..<s.channels {
+        Parallel.forEach(s.channels, minChunk: minChannels(s)) { channels in for c in channels {
             let invStd = 1 / (runningVar[c] + epsilon).squareRoot()
             let k = invStd * (gamma?[c] ?? 1)
             var sumG: Double = 0, sumGX: Double = 0
@@ -136,6 +136,9 @@ public enum BatchNorm {
             }
             gradGamma?[c] = Float(sumGX) * invStd
             gradBeta?[c] = Float(sumG)
-        }
+        } }
     }
+
+    /// Fewest channels per worker: enough values (~32k) to pay for waking a worker.
+    @inline(__always) static func minChannels(_ s: BatchNormShape) -> Int { max(1, 32_768 / max(1, s.valuesPerChannel)) }
 }

@@ -5,12 +5,14 @@ enum ChannelReduce {
     /// `out[c] (+)= sum over n, i of x[n, c, i]`; the sum of each row runs in Float, rows accumulate in Double.
     static func sumPerChannel(_ x: UnsafePointer<Float>, batch: Int, channels: Int, spatial: Int,
                               into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        for c in 0..<channels {
-            var total: Double = 0
-            for n in 0..<batch {
-                total += Double(rowSum(x + (n * channels + c) * spatial, count: spatial))
+        Parallel.forEach(channels, minChunk: max(1, 32_768 / max(1, batch * spatial))) { range in
+            for c in range {
+                var total: Double = 0
+                for n in 0..<batch {
+                    total += Double(rowSum(x + (n * channels + c) * spatial, count: spatial))
+                }
+                out[c] = accumulate ? out[c] + Float(total) : Float(total)
             }
-            out[c] = accumulate ? out[c] + Float(total) : Float(total)
         }
     }
 

@@ -29,25 +29,30 @@ public enum Conv2D {
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
         let cg = s.groupInChannels, ocg = s.groupOutChannels
         let kdim = cg * s.kernelHeight * s.kernelWidth
-        for n in 0..<s.batch {
-            for g in 0..<s.groups {
-                let image = input + (n * s.inChannels + g * cg) * hw
-                let out = output + (n * s.outChannels + g * ocg) * ohw
-                let columns: UnsafePointer<Float>
-                if s.isPointwise {
-                    columns = image
-                } else {
-                    guard let workspace else { preconditionFailure("Conv2D.forward: workspace required") }
-                    Im2Col.im2col(shape: s, image: image, columns: workspace)
-                    columns = UnsafePointer(workspace)
-                }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(ocg), Int32(ohw), Int32(kdim),
-                            1, weight + g * ocg * kdim, Int32(kdim), columns, Int32(ohw), 0, out, Int32(ohw))
-                if let bias {
-                    // Added while this image's output is still in cache.
-                    for o in 0..<ocg {
-                        let row = out + o * ohw, v = bias[g * ocg + o]
-                        for i in 0..<ohw { row[i] += v }
+        if !s.isPointwise && workspace == nil { preconditionFailure("Conv2D.forward: workspace required") }
+        // Images are independent: split the batch; worker 0 uses the caller's workspace, the others their own.
+        let parts = Parallel.parts(s.batch, minChunk: 1)
+        Parallel.run(parts) { t in
+            let cols = s.isPointwise ? nil : (t == 0 ? workspace : ThreadScratch.floats(workspaceSize(s)))
+            for n in Parallel.chunk(t, of: parts, count: s.batch) {
+                for g in 0..<s.groups {
+                    let image = input + (n * s.inChannels + g * cg) * hw
+                    let out = output + (n * s.outChannels + g * ocg) * ohw
+                    let columns: UnsafePointer<Float>
+                    if let cols {
+                        Im2Col.im2col(shape: s, image: image, columns: cols)
+                        columns = UnsafePointer(cols)
+                    } else {
+                        columns = image
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(ocg), Int32(ohw), Int32(kdim),
+                                1, weight + g * ocg * kdim, Int32(kdim), columns, Int32(ohw), 0, out, Int32(ohw))
+                    if let bias {
+                        // Added while this image's output is still in cache.
+                        for o in 0..<ocg {
+                            let row = out + o * ohw, v = bias[g * ocg + o]
+                            for i in 0..<ohw { row[i] += v }
+                        }
                     }
                 }
             }
@@ -71,20 +76,27 @@ public enum Conv2D {
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
         let cg = s.groupInChannels, ocg = s.groupOutChannels
         let kdim = cg * s.kernelHeight * s.kernelWidth
-        if !accumulate && !s.isPointwise { gradInput.update(repeating: 0, count: s.inputCount) }
-        for n in 0..<s.batch {
-            for g in 0..<s.groups {
-                let gin = gradInput + (n * s.inChannels + g * cg) * hw
-                let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
-                let wg = weight + g * ocg * kdim
-                if s.isPointwise {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kdim), Int32(ohw), Int32(ocg),
-                                1, wg, Int32(kdim), gout, Int32(ohw), accumulate ? 1 : 0, gin, Int32(ohw))
-                } else {
-                    guard let workspace else { preconditionFailure("Conv2D.backwardInput: workspace required") }
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kdim), Int32(ohw), Int32(ocg),
-                                1, wg, Int32(kdim), gout, Int32(ohw), 0, workspace, Int32(ohw))
-                    Im2Col.col2im(shape: s, columns: workspace, image: gin)
+        if !s.isPointwise && workspace == nil { preconditionFailure("Conv2D.backwardInput: workspace required") }
+        let parts = Parallel.parts(s.batch, minChunk: 1)
+        Parallel.run(parts) { t in
+            let cols = s.isPointwise ? nil : (t == 0 ? workspace : ThreadScratch.floats(workspaceSize(s)))
+            let images = Parallel.chunk(t, of: parts, count: s.batch)
+            if !accumulate && !s.isPointwise && !images.isEmpty {
+                (gradInput + images.lowerBound * s.inChannels * hw).update(repeating: 0, count: images.count * s.inChannels * hw)
+            }
+            for n in images {
+                for g in 0..<s.groups {
+                    let gin = gradInput + (n * s.inChannels + g * cg) * hw
+                    let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
+                    let wg = weight + g * ocg * kdim
+                    if let cols {
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kdim), Int32(ohw), Int32(ocg),
+                                    1, wg, Int32(kdim), gout, Int32(ohw), 0, cols, Int32(ohw))
+                        Im2Col.col2im(shape: s, columns: cols, image: gin)
+                    } else {
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(kdim), Int32(ohw), Int32(ocg),
+                                    1, wg, Int32(kdim), gout, Int32(ohw), accumulate ? 1 : 0, gin, Int32(ohw))
+                    }
                 }
             }
         }
@@ -107,22 +119,37 @@ public enum Conv2D {
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
         let cg = s.groupInChannels, ocg = s.groupOutChannels
         let kdim = cg * s.kernelHeight * s.kernelWidth
-        for n in 0..<s.batch {
-            let beta: Float = (n == 0 && !accumulate) ? 0 : 1
-            for g in 0..<s.groups {
-                let image = input + (n * s.inChannels + g * cg) * hw
-                let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
-                let columns: UnsafePointer<Float>
-                if s.isPointwise {
-                    columns = image
-                } else {
-                    guard let workspace else { preconditionFailure("Conv2D.backwardWeight: workspace required") }
-                    Im2Col.im2col(shape: s, image: image, columns: workspace)
-                    columns = UnsafePointer(workspace)
+        // Worker 0 sums its images into gradWeight, worker t > 0 into a partial in the workspace (which then holds
+        // no columns: every worker takes its columns from its own scratch); partials are added in worker order.
+        let wc = s.weightCount
+        let room = s.isPointwise ? 0 : (workspace == nil ? 0 : workspaceSize(s) / max(wc, 1))
+        if !s.isPointwise && workspace == nil { preconditionFailure("Conv2D.backwardWeight: workspace required") }
+        let parts = max(1, min(Parallel.parts(s.batch, minChunk: 1), room + 1))
+        Parallel.run(parts) { t in
+            let images = Parallel.chunk(t, of: parts, count: s.batch)
+            let target = t == 0 ? gradWeight : workspace.unsafelyUnwrapped + (t - 1) * wc
+            let cols = s.isPointwise ? nil : (parts == 1 ? workspace : ThreadScratch.floats(workspaceSize(s)))
+            if images.isEmpty && (t > 0 || !accumulate) { target.update(repeating: 0, count: wc) }
+            for n in images {
+                let beta: Float = (n == images.lowerBound && (t > 0 || !accumulate)) ? 0 : 1
+                for g in 0..<s.groups {
+                    let image = input + (n * s.inChannels + g * cg) * hw
+                    let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
+                    let columns: UnsafePointer<Float>
+                    if let cols {
+                        Im2Col.im2col(shape: s, image: image, columns: cols)
+                        columns = UnsafePointer(cols)
+                    } else {
+                        columns = image
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ocg), Int32(kdim), Int32(ohw),
+                                1, gout, Int32(ohw), columns, Int32(ohw), beta, target + g * ocg * kdim, Int32(kdim))
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ocg), Int32(kdim), Int32(ohw),
-                            1, gout, Int32(ohw), columns, Int32(ohw), beta, gradWeight + g * ocg * kdim, Int32(kdim))
             }
+        }
+        for t in 1..<parts {
+            let partial = workspace.unsafelyUnwrapped + (t - 1) * wc
+            for i in 0..<wc { gradWeight[i] += partial[i] }
         }
     }
 

@@ -12,7 +12,8 @@ public enum DepthwiseConv2D {
         let kh0 = s.kernelHeight, kw0 = s.kernelWidth, sw = s.strideWidth
         let mult = s.outChannels / s.inChannels
         withColumnRanges(s) { ranges in
-            for n in 0..<s.batch {
+          Parallel.forEach(s.batch, minChunk: minImages(s)) { images in
+            for n in images {
                 for oc in 0..<s.outChannels {
                     let inPlane = input + (n * s.inChannels + oc / mult) * h * w
                     let outPlane = output + (n * s.outChannels + oc) * oh0 * ow0
@@ -41,6 +42,7 @@ public enum DepthwiseConv2D {
                 }
             }
         }
+        }
     }
 
     /// Runs `body` with the valid output-column range `[ranges[2 kw], ranges[2 kw + 1])` of every kernel
@@ -65,9 +67,11 @@ public enum DepthwiseConv2D {
         let oh0 = s.outHeight, ow0 = s.outWidth, h = s.inHeight, w = s.inWidth
         let kh0 = s.kernelHeight, kw0 = s.kernelWidth, sw = s.strideWidth
         let mult = s.outChannels / s.inChannels
-        if !accumulate { gradInput.update(repeating: 0, count: s.inputCount) }
         withColumnRanges(s) { ranges in
-            for n in 0..<s.batch {
+          Parallel.forEach(s.batch, minChunk: minImages(s)) { images in
+            let imageSize = s.inChannels * h * w
+            if !accumulate, !images.isEmpty { (gradInput + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize) }
+            for n in images {
                 for oc in 0..<s.outChannels {
                     let gin = gradInput + (n * s.inChannels + oc / mult) * h * w
                     let gout = gradOutput + (n * s.outChannels + oc) * oh0 * ow0
@@ -95,6 +99,7 @@ public enum DepthwiseConv2D {
                 }
             }
         }
+        }
     }
 
     /// Gradient w.r.t. the weight (summed over the batch). Overwrites `gradWeight` unless `accumulate` is true.
@@ -104,8 +109,10 @@ public enum DepthwiseConv2D {
         let kh0 = s.kernelHeight, kw0 = s.kernelWidth, sw = s.strideWidth
         let mult = s.outChannels / s.inChannels
         if !accumulate { gradWeight.update(repeating: 0, count: s.weightCount) }
+        // Output channels are independent; each still sums its images in batch order (the serial order).
+        Parallel.forEach(s.outChannels, minChunk: max(1, 16_384 / max(1, s.batch * oh0 * ow0))) { channels in
         for n in 0..<s.batch {
-            for oc in 0..<s.outChannels {
+            for oc in channels {
                 let inPlane = input + (n * s.inChannels + oc / mult) * h * w
                 let gout = gradOutput + (n * s.outChannels + oc) * oh0 * ow0
                 let gw = gradWeight + oc * kh0 * kw0
@@ -133,5 +140,9 @@ public enum DepthwiseConv2D {
                 }
             }
         }
+        }
     }
+
+    /// Fewest images per worker: enough output values (~16k) to pay for waking a worker.
+    @inline(__always) static func minImages(_ s: Conv2DShape) -> Int { max(1, 16_384 / max(1, s.outChannels * s.outHeight * s.outWidth)) }
 }

@@ -2,16 +2,19 @@
 
 /// Binary elementwise ops over `count` contiguous floats (no broadcasting).
 public enum Elementwise {
+    /// Fewest elements per worker.
+    static let chunk = 16_384
+
     /// `output = a + b`.
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                            count: Int) {
-        for i in 0..<count { output[i] = a[i] + b[i] }
+        Parallel.forEach(count, minChunk: chunk) { r in for i in r { output[i] = a[i] + b[i] } }
     }
 
     /// `output = a * b`.
     public static func mul(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                            count: Int) {
-        for i in 0..<count { output[i] = a[i] * b[i] }
+        Parallel.forEach(count, minChunk: chunk) { r in for i in r { output[i] = a[i] * b[i] } }
     }
 
     /// Backward of `add`: both input gradients equal `gradOutput` (each written if given; overwrite or add).
@@ -38,10 +41,12 @@ public enum Elementwise {
     /// `destination (+)= source`: copies, or adds when `accumulate` (summing gradients of a shared value).
     public static func copyOrAccumulate(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
                                         count: Int, accumulate: Bool) {
-        if accumulate {
-            for i in 0..<count { destination[i] += source[i] }
-        } else {
-            destination.update(from: source, count: count)
+        Parallel.forEach(count, minChunk: chunk) { r in
+            if accumulate {
+                for i in r { destination[i] += source[i] }
+            } else {
+                (destination + r.lowerBound).update(from: source + r.lowerBound, count: r.count)
+            }
         }
     }
 }

@@ -6,8 +6,8 @@ public enum GlobalAvgPool {
     public static func forward(batch: Int, channels: Int, spatial: Int, input: UnsafePointer<Float>,
                                output: UnsafeMutablePointer<Float>) {
         let inv = 1 / Float(spatial)
-        for p in 0..<(batch * channels) {
-            output[p] = ChannelReduce.rowSum(input + p * spatial, count: spatial) * inv
+        Parallel.forEach(batch * channels, minChunk: max(1, 32_768 / max(1, spatial))) { planes in
+            for p in planes { output[p] = ChannelReduce.rowSum(input + p * spatial, count: spatial) * inv }
         }
     }
 
@@ -15,12 +15,14 @@ public enum GlobalAvgPool {
     public static func backward(batch: Int, channels: Int, spatial: Int, gradOutput: UnsafePointer<Float>,
                                 gradInput: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         let inv = 1 / Float(spatial)
-        for p in 0..<(batch * channels) {
-            let v = gradOutput[p] * inv, gin = gradInput + p * spatial
-            if accumulate {
-                for i in 0..<spatial { gin[i] += v }
-            } else {
-                gin.update(repeating: v, count: spatial)
+        Parallel.forEach(batch * channels, minChunk: max(1, 32_768 / max(1, spatial))) { planes in
+            for p in planes {
+                let v = gradOutput[p] * inv, gin = gradInput + p * spatial
+                if accumulate {
+                    for i in 0..<spatial { gin[i] += v }
+                } else {
+                    gin.update(repeating: v, count: spatial)
+                }
             }
         }
     }

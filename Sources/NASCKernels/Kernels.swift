@@ -7,14 +7,32 @@ public enum Kernels {
     /// The OpenBLAS build configuration string (e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ...`).
     public static var blasConfig: String { String(cString: openblas_get_config()) }
 
-    /// Sets the number of threads OpenBLAS uses for GEMM-backed kernels (conv2d, linear).
-    /// Values below 1 are clamped to 1.
+    nonisolated(unsafe) static var workerCount = 1
+
+    /// Sets the number of threads the kernels use (values below 1 are clamped to 1). The kernels split their work
+    /// (images, planes, channels, GEMM rows) over this many workers themselves (``Parallel``), each calling OpenBLAS
+    /// single-threaded: OpenBLAS's own threads would spin between calls and compete with the workers for the cores.
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(clamping: max(1, count)))
+        workerCount = max(1, count)
+        openblas_set_num_threads(1)
     }
 
-    /// The number of threads OpenBLAS currently uses.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// The number of threads the kernels use (``withThreads(_:_:)`` overrides it inside its body).
+    public static var threads: Int { threadOverride ?? workerCount }
+
+    /// A per-task thread count, so a test can run kernels with several workers without changing the global setting.
+    @TaskLocal static var threadOverride: Int?
+
+    /// Runs `body` with the kernels called from this task using `count` threads (clamped to at least 1). With
+    /// `smallChunks`, work is split however small it is (tests use it to run the parallel paths on small tensors).
+    public static func withThreads<R>(_ count: Int, smallChunks: Bool = false, _ body: () throws -> R) rethrows -> R {
+        try $threadOverride.withValue(max(1, count)) {
+            try Parallel.$chunkOverride.withValue(smallChunks ? 1 : nil) { try body() }
+        }
+    }
+
+    /// The number of threads OpenBLAS itself uses (1 once ``setThreads(_:)`` has run).
+    public static var blasThreads: Int { Int(openblas_get_num_threads()) }
 }
 
 /// An error a kernel reports for data it cannot process (e.g. a class label out of range).

@@ -24,32 +24,45 @@ public struct LinearShape: Sendable, Equatable, Hashable {
 
 /// Fully connected layer kernels on `cblas_sgemm`.
 public enum Linear {
+    /// Fewest rows per worker: enough multiply-adds (~64k) to pay for waking a worker.
+    @inline(__always) static func minRows(_ s: LinearShape) -> Int { max(1, 65_536 / max(1, s.inFeatures * s.outFeatures)) }
+
     /// `output = input * weight^T + bias`.
     public static func forward(shape s: LinearShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
-        var beta: Float = 0
-        if let bias {
-            for n in 0..<s.batch { (output + n * s.outFeatures).update(from: bias, count: s.outFeatures) }
-            beta = 1
+        // Rows are independent: split the batch over the workers.
+        Parallel.forEach(s.batch, minChunk: minRows(s)) { rows in
+            var beta: Float = 0
+            if let bias {
+                for n in rows { (output + n * s.outFeatures).update(from: bias, count: s.outFeatures) }
+                beta = 1
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(s.outFeatures), Int32(s.inFeatures),
+                        1, input + rows.lowerBound * s.inFeatures, Int32(s.inFeatures), weight, Int32(s.inFeatures), beta,
+                        output + rows.lowerBound * s.outFeatures, Int32(s.outFeatures))
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(s.batch), Int32(s.outFeatures), Int32(s.inFeatures),
-                    1, input, Int32(s.inFeatures), weight, Int32(s.inFeatures), beta, output, Int32(s.outFeatures))
     }
 
     /// `gradInput (+)= gradOutput * weight`. Overwrites unless `accumulate`.
     public static func backwardInput(shape s: LinearShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                      gradInput: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.batch), Int32(s.inFeatures), Int32(s.outFeatures),
-                    1, gradOutput, Int32(s.outFeatures), weight, Int32(s.inFeatures), accumulate ? 1 : 0,
-                    gradInput, Int32(s.inFeatures))
+        Parallel.forEach(s.batch, minChunk: minRows(s)) { rows in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(s.inFeatures), Int32(s.outFeatures),
+                        1, gradOutput + rows.lowerBound * s.outFeatures, Int32(s.outFeatures), weight, Int32(s.inFeatures),
+                        accumulate ? 1 : 0, gradInput + rows.lowerBound * s.inFeatures, Int32(s.inFeatures))
+        }
     }
 
     /// `gradWeight (+)= gradOutput^T * input`. Overwrites unless `accumulate`.
     public static func backwardWeight(shape s: LinearShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                       gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(s.outFeatures), Int32(s.inFeatures), Int32(s.batch),
-                    1, gradOutput, Int32(s.outFeatures), input, Int32(s.inFeatures), accumulate ? 1 : 0,
-                    gradWeight, Int32(s.inFeatures))
+        // Columns of the weight gradient are independent (each sums over the whole batch): split the input features.
+        let minCols = max(64, 65_536 / max(1, s.batch * s.outFeatures))
+        Parallel.forEach(s.inFeatures, minChunk: minCols) { cols in
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(s.outFeatures), Int32(cols.count), Int32(s.batch),
+                        1, gradOutput, Int32(s.outFeatures), input + cols.lowerBound, Int32(s.inFeatures), accumulate ? 1 : 0,
+                        gradWeight + cols.lowerBound, Int32(s.inFeatures))
+        }
     }
 
     /// `gradBias (+)= gradOutput` summed over the batch. Overwrites unless `accumulate`.

@@ -8,7 +8,13 @@ public enum MaxPool2D {
     public static func forward(shape s: Pool2DShape, input: UnsafePointer<Float>,
                                output: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>) {
         let oh0 = s.outHeight, ow0 = s.outWidth, h = s.inHeight, w = s.inWidth
-        for p in 0..<(s.batch * s.channels) {
+        if AvgPool2D.isSameBox(s) && s.kernelHeight == s.kernelWidth && w >= 8 {
+            Parallel.forEach(s.batch * s.channels, minChunk: max(1, 16_384 / max(1, oh0 * ow0))) { planes in
+                for p in planes { sameBoxPlane(s, input + p * h * w, output + p * h * w, indices + p * h * w) }
+            }
+            return
+        }
+        Parallel.forEach(s.batch * s.channels, minChunk: max(1, 16_384 / max(1, oh0 * ow0))) { planes in for p in planes {
             let plane = input + p * h * w
             let out = output + p * oh0 * ow0, idx = indices + p * oh0 * ow0
             for oh in 0..<oh0 {
@@ -32,17 +38,72 @@ public enum MaxPool2D {
                     idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)
                 }
             }
-        }
+        } }
     }
 
     /// Backward: routes each output gradient to its argmax. Overwrites `gradInput` unless `accumulate`.
     public static func backward(shape s: Pool2DShape, gradOutput: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
                                 gradInput: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         let ohw = s.outHeight * s.outWidth, hw = s.inHeight * s.inWidth
-        if !accumulate { gradInput.update(repeating: 0, count: s.inputCount) }
-        for p in 0..<(s.batch * s.channels) {
-            let g = gradOutput + p * ohw, idx = indices + p * ohw, gin = gradInput + p * hw
-            for o in 0..<ohw { gin[Int(idx[o])] += g[o] }
+        Parallel.forEach(s.batch * s.channels, minChunk: max(1, 16_384 / max(1, ohw))) { planes in
+            if !accumulate, !planes.isEmpty { (gradInput + planes.lowerBound * hw).update(repeating: 0, count: planes.count * hw) }
+            for p in planes {
+                let g = gradOutput + p * ohw, idx = indices + p * ohw, gin = gradInput + p * hw
+                for o in 0..<ohw { gin[Int(idx[o])] += g[o] }
+            }
+        }
+    }
+
+    /// One output of a stride-1 same-box window at `(y, x)`, clipped to the plane (the scalar rule of ``forward``).
+    @inline(__always)
+    static func one(_ s: Pool2DShape, _ plane: UnsafePointer<Float>, _ y: Int, _ x: Int) -> (Float, Int32) {
+        let h = s.inHeight, w = s.inWidth, p = s.padHeight, k = s.kernelHeight
+        let hLo = max(y - p, 0), hHi = min(y - p + k, h), wLo = max(x - p, 0), wHi = min(x - p + k, w)
+        var best = -Float.infinity, bestIndex = hLo * w + wLo
+        for ih in hLo..<hHi {
+            for iw in wLo..<wHi {
+                let v = plane[ih * w + iw]
+                let take = v > best || v != v
+                best = take ? v : best
+                bestIndex = take ? ih * w + iw : bestIndex
+            }
+        }
+        return (best, Int32(truncatingIfNeeded: bestIndex))
+    }
+
+    /// Stride-1 same-box max pooling of one plane: interior windows (fully inside the plane) 8 columns at a time with
+    /// SIMD compares in the scalar rule's order (so the same values and argmax indices), the border with ``one``.
+    static func sameBoxPlane(_ s: Pool2DShape, _ plane: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                             _ idx: UnsafeMutablePointer<Int32>) {
+        typealias V = SIMD8<Float>
+        typealias I = SIMD8<Int32>
+        let h = s.inHeight, w = s.inWidth, p = s.padHeight, k = s.kernelHeight
+        let lanes = I(0, 1, 2, 3, 4, 5, 6, 7)
+        for y in 0..<h {
+            var x = 0
+            let interiorRow = y >= p && y + k - p <= h
+            while x < w {
+                if interiorRow && x >= p && x + 8 + k - 1 - p <= w {
+                    var best = V(repeating: -.infinity), bestIndex = I(repeating: 0)
+                    for dy in 0..<k {
+                        let rowStart = (y - p + dy) * w + x - p
+                        for dx in 0..<k {
+                            let v = UnsafeRawPointer(plane + rowStart + dx).loadUnaligned(as: V.self)
+                            let take = (v .> best) .| (v .!= v)
+                            best.replace(with: v, where: take)
+                            bestIndex.replace(with: lanes &+ Int32(truncatingIfNeeded: rowStart + dx), where: take)
+                        }
+                    }
+                    UnsafeMutableRawPointer(out + y * w + x).storeBytes(of: best, as: V.self)
+                    UnsafeMutableRawPointer(idx + y * w + x).storeBytes(of: bestIndex, as: I.self)
+                    x += 8
+                } else {
+                    let (v, i) = one(s, plane, y, x)
+                    out[y * w + x] = v
+                    idx[y * w + x] = i
+                    x += 1
+                }
+            }
         }
     }
 }

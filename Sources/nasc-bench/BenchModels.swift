@@ -1,4 +1,5 @@
-// BenchModels: the benchmark networks (a: MNIST net, c: DARTS fixed subnet) built by hand as typed IR model spaces.
+// BenchModels: the benchmark networks (a: MNIST net, c: DARTS fixed subnet) built by hand as typed IR model spaces
+// (b, the supernet, is a text-IR space compiled by the supernet pass: BenchSupernet).
 import NASCIR
 
 /// The models of ../shared/bench/torch_ref.py, as typed root graphs (what shape inference would leave).
@@ -61,10 +62,4 @@ enum BenchModels {
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(10))), ["gap"], f(10))
         return b.space("bench_c_subnet", outputs: ["fc"])
     }
-
-    /// Why (b), the alpha-weighted mixed-op supernet, cannot be built yet (reported instead of a number).
-    static let supernetUnavailable =
-        "not available: the IR cannot weight candidates by softmax(alpha) with alpha gradients yet (add/mul do not broadcast, "
-        + "so there is no scalar x tensor product of softmax(alpha)[i] with op_i(x); no op indexes one entry of a param vector; "
-        + "a plan has a single optimizer, so no SGD for weights + Adam for alpha); the supernet pass does not exist yet"
 }

@@ -16,6 +16,8 @@ struct BenchOptions {
     var json: String?
     /// Print a per-kernel time breakdown of a few extra profiled steps.
     var profile = false
+    /// The text-IR space of model (b) (the DARTS-style mixed-op stack), compiled with the supernet pass.
+    var supernetSpace = "scripts/bench/bench_b_supernet.nir"
 }
 
 /// Runs one benchmark and returns its result as a JSON-ready dictionary (same keys as torch_ref.py where they overlap).
@@ -59,20 +61,37 @@ enum BenchRunner {
         let rss0 = BenchProcess.rssMiB()
         var result: [String: Any] = ["impl": "nasc", "model": o.model, "mode": o.mode, "threads": o.threads, "batch": o.batch,
                                      "iters": o.iters, "warmup": o.warmup, "blas_threads": Kernels.threads]
-        guard let m = model(o.model) else {
+        let training = o.mode == "train"
+        let plan: Plan
+        let input: [Int]
+        if o.model == "b" {
+            // torch_ref.py: weights SGD(lr .025, momentum .9), alphas Adam(lr 3e-4), one joint step.
+            plan = try BenchSupernet.compile(o.supernetSpace, training: training,
+                                             options: ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"])
+            input = BenchSupernet.input
+        } else if let m = model(o.model) {
+            plan = try PlanCompiler.compile(m.space, training: training, options: m.options, passes: [MemoryPlan()])
+            input = m.input
+        } else {
             result["available"] = false
-            result["reason"] = o.model == "b" ? BenchModels.supernetUnavailable : "unknown model '\(o.model)'"
+            result["reason"] = "unknown model '\(o.model)'"
             return result
         }
-        let training = o.mode == "train"
-        let plan = try PlanCompiler.compile(m.space, training: training, options: m.options, passes: [MemoryPlan()])
         let exec = try Executor(plan: plan, seed: 0)
         let n = o.batch
         var rng = SplitMix(state: 42)
-        let x = (0..<(n * m.input.reduce(1, *))).map { _ in rng.normal() }
+        let x = (0..<(n * input.reduce(1, *))).map { _ in rng.normal() }
         let y = (0..<n).map { _ in Int64(rng.next() % 10) }
         let step: () throws -> Void
-        if training {
+        if training && !exec.architectureParameterNames.isEmpty {
+            let arch = try BenchSupernet.ArchAdam(exec)
+            result["arch_params"] = arch.count
+            step = {
+                try x.withUnsafeBufferPointer { d in try y.withUnsafeBufferPointer { l in _ = try exec.computeGradients(data: d, labels: l, batch: n) } }
+                try exec.applyUpdates { !$0.hasPrefix("arch:") }
+                try arch.step(exec)
+            }
+        } else if training {
             step = { try x.withUnsafeBufferPointer { d in try y.withUnsafeBufferPointer { l in _ = try exec.trainStep(data: d, labels: l, batch: n) } } }
         } else {
             step = { try x.withUnsafeBufferPointer { d in _ = try exec.forward(data: d, labels: nil, batch: n, mode: .eval) } }

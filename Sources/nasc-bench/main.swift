@@ -17,6 +17,7 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
         case "--iters": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; o.iters = v
         case "--json": guard let v = value() else { return nil }; o.json = v
         case "--profile": o.profile = true
+        case "--space": guard let v = value() else { return nil }; o.supernetSpace = v
         default: return nil
         }
         i += 1
@@ -25,7 +26,7 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
     return o
 }
 
-let usage = "usage: nasc-bench --model a|b|c [--mode train|infer] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile]"
+let usage = "usage: nasc-bench --model a|b|c [--mode train|infer] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]"
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)

@@ -3,16 +3,16 @@ import NASCIR
 import NASCKernels
 
 extension Executor {
-    /// Runs a weighted-sum step (forward when it has an output, else backward).
-    func runWeightedSum(_ s: WeightedSumStep) {
+    /// Runs weighted-sum step `index` (forward when it has an output, else backward), with the pointers bound at
+    /// ``bind(batch:)`` (no allocation).
+    func runWeightedSum(_ s: WeightedSumStep, index: Int) {
         let m = memory
-        let xs = s.inputs.map { UnsafePointer(m.f32($0)) }
         let w = UnsafePointer(m.f32(s.weights))
         if let y = s.output {
-            WeightedSum.forward(inputs: xs, weights: w, output: m.f32(y), count: m.counts[y])
+            WeightedSum.forward(inputs: weightedInputs[index], weights: w, output: m.f32(y), count: m.counts[y])
         } else if let gy = s.gradOutput {
-            WeightedSum.backward(inputs: xs, weights: w, gradOutput: UnsafePointer(m.f32(gy)), gradInputs: s.gradInputs.map { $0.map { m.f32($0) } },
-                                 gradWeights: s.gradWeights.map { m.f32($0) }, count: m.counts[gy])
+            WeightedSum.backward(inputs: weightedInputs[index], weights: w, gradOutput: UnsafePointer(m.f32(gy)),
+                                 gradInputs: weightedGradInputs[index], gradWeights: s.gradWeights.map { m.f32($0) }, count: m.counts[gy])
         }
     }
 

@@ -45,6 +45,9 @@ public final class Executor {
     /// Per step: the part pointers of concat steps (bound with the batch size; empty for other steps).
     var partPointers: [[UnsafeMutablePointer<Float>]] = []
     var partConstPointers: [[UnsafePointer<Float>]] = []
+    /// Per step: the input and input-gradient pointers of weighted-sum steps (bound with the batch size).
+    var weightedInputs: [[UnsafePointer<Float>]] = []
+    var weightedGradInputs: [[UnsafeMutablePointer<Float>?]] = []
 
     /// Creates an executor and initializes parameters and state from `seed` (PyTorch's default schemes).
     /// Throws a ``DiagnosticError`` if the plan is inconsistent.
@@ -124,6 +127,16 @@ public final class Executor {
             }
         }
         partConstPointers = partPointers.map { $0.map { UnsafePointer($0) } }
+        weightedInputs = plan.steps.map { step in
+            switch step.kernel {
+            case .weightedSumForward(let w), .weightedSumBackward(let w): return w.inputs.map { UnsafePointer(memory.f32($0)) }
+            default: return []
+            }
+        }
+        weightedGradInputs = plan.steps.map { step in
+            if case .weightedSumBackward(let w) = step.kernel { return w.gradInputs.map { $0.map { memory.f32($0) } } }
+            return []
+        }
     }
 
     /// Copies a batch into the input slot, and the labels (if given) into the labels slot.

@@ -182,7 +182,7 @@ extension Executor {
                 }
             } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
         case .weightedSumForward(let s), .weightedSumBackward(let s):
-            runWeightedSum(s)
+            runWeightedSum(s, index: index)
         case .optimizerUpdate(let s):
             switch optimizer {
             case .sgd(let o)?:
