@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "e05369198bc43352ad0ac3246ec2eb4915aec763224a7827847b6e12cf6fc2a0"
+    public static let sha256 = "dbfc0d51da5750a3473afa9fe49ceae520135c52ead99cf3e7a85e2157851e63"
 }

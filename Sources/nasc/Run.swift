@@ -9,7 +9,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search a space with a strategy, one `nasc trial` process per architecture.",
         discussion: """
-        nasc run --strategy S SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
+        nasc run [--strategy S] SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
         nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
         Only --concurrency, --max-trials and --max-duration may change on resume.
         """
@@ -24,8 +24,12 @@ struct Run: ParsableCommand {
     @Option(help: "Continue the experiment in this directory.")
     var resume: String?
 
-    @Option(help: "Search strategy: random, grid, evolution, tpe.")
+    @Option(help: "Search strategy: random, grid, evolution, tpe (default: \(Run.defaultStrategy)).")
     var strategy: String?
+
+    /// The strategy when --strategy is not given: TPE guides the search after 20 random startup trials (evolution
+    /// only after its population of 100), so it is the one that learns within a budget of tens of trials.
+    static let defaultStrategy = "tpe"
 
     @Option(name: .customLong("strategy-option"), help: "Strategy option KEY=VALUE (repeatable).")
     var strategyOptions: [String] = []
@@ -67,7 +71,6 @@ struct Run: ParsableCommand {
                 throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials and --max-duration may change")
             }
         } else {
-            guard strategy != nil else { throw ValidationError("missing --strategy (random, grid, evolution, tpe)") }
             let expected = output == nil ? 2 : 1
             guard paths.count == expected else {
                 throw ValidationError(output == nil ? "expected SPACE and DIR (or SPACE -o DIR)" : "expected SPACE (the directory is given by -o)")
@@ -89,7 +92,7 @@ struct Run: ParsableCommand {
             }
             let settings = try evaluator.settings()
             let config = ExperimentConfig(
-                spacePath: paths[0], spaceHash: "", strategy: strategy ?? "", strategyOptions: options, seed: seed ?? 0,
+                spacePath: paths[0], spaceHash: "", strategy: strategy ?? Run.defaultStrategy, strategyOptions: options, seed: seed ?? 0,
                 concurrency: limits.concurrency ?? 1, maxTrials: limits.maxTrials, maxDuration: limits.maxDuration,
                 maxParams: maxParams, maxFlops: maxFlops, evaluatorArguments: settings.arguments)
             let file = try InputFile(path: paths[0])
