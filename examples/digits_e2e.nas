@@ -2,7 +2,7 @@
 # A small CNN: a 3x3 stem of `width` channels, a searchable block (conv3x3, conv5x5, separable 3x3 or a
 # residual conv3x3), 2x2 max pooling, a second convolution of `width2` channels at 4x4, then global average
 # pooling or flattening before the classifier, with a dropout rate to choose:
-# 2 x 4 x 2 x 3 x 2 x 2 = 192 architectures.
+# 2 x 4 x 3 x 2 x 2 = 96 architectures.
 space digits_e2e
 
 input x: [1, 8, 8]
