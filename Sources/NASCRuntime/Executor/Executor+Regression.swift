@@ -27,20 +27,33 @@ extension Executor {
         return plan.loss.map { memory.f32($0)[0] }
     }
 
-    /// One training step on regression targets: forward in train mode, loss, backward, optimizer update.
+    /// Computes the loss gradients for a batch with regression targets, without updating; returns the loss.
     @discardableResult
-    public func trainStep(data: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, batch n: Int) throws -> Float {
+    public func computeGradients(data: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, batch n: Int) throws -> Float {
         guard plan.isTraining, let loss = plan.loss else {
             throw ExecutorError.error("plan '\(plan.name)' has no backward steps (run autodiff before lower)")
         }
         try load(data: data, targets: targets, batch: n)
         for i in plan.forwardSteps { try run(step: i, training: true) }
         for i in plan.backwardSteps { try run(step: i, training: true) }
+        return memory.f32(loss)[0]
+    }
+
+    /// Array form of ``computeGradients(data:targets:batch:)``.
+    @discardableResult
+    public func computeGradients(data: [Float], targets: [Float], batch n: Int) throws -> Float {
+        try data.withUnsafeBufferPointer { d in try targets.withUnsafeBufferPointer { t in try computeGradients(data: d, targets: t, batch: n) } }
+    }
+
+    /// One training step on regression targets: forward in train mode, loss, backward, optimizer update.
+    @discardableResult
+    public func trainStep(data: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, batch n: Int) throws -> Float {
+        let loss = try computeGradients(data: data, targets: targets, batch: n)
         if let maxNorm = gradientClipNorm { _ = clipGradients(maxNorm: maxNorm) }
         for i in plan.updateSteps { try run(step: i, training: true) }
         stepsTaken += 1
         updatesTaken += 1
-        return memory.f32(loss)[0]
+        return loss
     }
 
     /// Array form of ``trainStep(data:targets:batch:)``.
