@@ -4,7 +4,7 @@ NASC_DEBUG := .build/debug/nasc
 NASC_RELEASE := .build/release/nasc
 RELEASE_FLAGS := -c release
 
-.PHONY: deps build release test demo bench check-proto interop clean
+.PHONY: deps build release test demo e2e bench check-proto interop clean
 
 ## Install missing system packages (OpenBLAS, protoc, protobuf-c, python protobuf).
 deps:
@@ -27,6 +27,10 @@ test: build
 ## The main job on the bundled data.
 demo: release
 	bash scripts/demo.sh $(NASC_RELEASE)
+
+## End-to-end evidence: a real search on digits with the default strategy; fails below 97% test accuracy; then scripts/e2e-*.sh.
+e2e: release
+	bash scripts/e2e.sh $(NASC_RELEASE)
 
 ## Benchmark: release nasc-bench vs PyTorch (../shared/bench/torch_ref.py) at 1 and 2 threads; table + .build/bench/results.jsonl.
 bench: deps

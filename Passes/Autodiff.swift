@@ -5,7 +5,8 @@ import NASCIR
 ///
 /// The root graph's first output is the model output. The pass makes parameters explicit, adds an `i64[N]`
 /// labels input, a loss node (`softmax_cross_entropy` on logits, or `nll_loss` when the output is a
-/// `log_softmax`; option `loss=cross_entropy|nll`, `label_smoothing=0.1`), then walks the graph backwards
+/// `log_softmax`; option `loss=cross_entropy|nll|mse`, `label_smoothing=0.1`; `mse` adds an `f32[N, D]` targets
+/// input instead of the labels, for regression), then walks the graph backwards
 /// emitting one gradient op per forward op (`conv2d_grad_input`, `relu`'s `activation_grad`, ...), summing
 /// gradients of values used more than once with `add`. Every trainable parameter's gradient is marked by a
 /// `param_grad(%param, %grad)` node. The outputs become `[loss, model output, other outputs..., param_grad...]`.
@@ -40,7 +41,8 @@ public struct Autodiff: Pass {
     /// Differentiates a graph in place (parameters must already be explicit).
     static func differentiate(_ g: inout Graph, options: [String: String]) throws {
         guard let outRef = g.outputs.first else { throw Diagnostic.error("graph '@\(g.name)' has no output to differentiate", at: g.location) }
-        if g.nodes.contains(where: { $0.op.kind == .paramGrad || $0.op.kind == .softmaxCrossEntropy || $0.op.kind == .nllLoss }) {
+        if g.nodes.contains(where: { $0.op.kind == .paramGrad || $0.op.kind == .softmaxCrossEntropy || $0.op.kind == .nllLoss
+                                     || $0.op.kind == .mseLoss }) {
             throw Diagnostic.error("graph '@\(g.name)' already has a loss or gradients (autodiff ran twice?)", at: g.location)
         }
         var types: [ValueRef: TensorType] = [:]
@@ -56,7 +58,7 @@ public struct Autodiff: Pass {
             for (i, t) in n.types.enumerated() { types[ValueRef(n.name, slot: i)] = t }
         }
         guard let outType = types[outRef], outType.rank == 2, outType.shape[0] == .batch else {
-            throw Diagnostic.error("the model output \(outRef) must be [N, classes] to attach a classification loss", at: g.location)
+            throw Diagnostic.error("the model output \(outRef) must be [N, classes] (or [N, outputs] for mse) to attach a loss", at: g.location)
         }
         let producers = Dictionary(g.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -71,10 +73,16 @@ public struct Autodiff: Pass {
         switch lossName {
         case "cross_entropy": lossOp = .softmaxCrossEntropy(labelSmoothing: smoothing); lossGradOp = .softmaxCrossEntropyGrad(labelSmoothing: smoothing)
         case "nll": lossOp = .nllLoss; lossGradOp = .nllLossGrad
-        default: throw Diagnostic.error("unknown loss '\(lossName)' (expected cross_entropy or nll)")
+        case "mse": lossOp = .mseLoss; lossGradOp = .mseLossGrad
+        default: throw Diagnostic.error("unknown loss '\(lossName)' (expected cross_entropy, nll or mse)")
         }
         let labels: ValueRef
-        if let l = g.inputs.first(where: { $0.type.dtype == .i64 }) {
+        if lossName == "mse" {
+            // Regression: f32 targets of the output's shape, a new graph input.
+            let name = g.freshName("targets")
+            g.inputs.append(GraphInput(name: name, type: TensorType(.f32, outType.shape)))
+            labels = ValueRef(name)
+        } else if let l = g.inputs.first(where: { $0.type.dtype == .i64 }) {
             labels = ValueRef(l.name)
         } else {
             let name = g.freshName("labels")

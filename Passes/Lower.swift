@@ -44,8 +44,10 @@ public struct Lower: Pass {
         }
         var b = PlanBuilder(graph: g)
         var dataInput: SlotID?, labels: SlotID?
+        // Labels: an i64 input, or the f32 targets an mse loss reads (regression).
+        let targetInputs = Set(g.nodes.filter { $0.op.kind == .mseLoss && $0.inputs.count == 2 }.map { $0.inputs[1].node })
         for i in g.inputs {
-            let role: SlotRole = i.type.dtype == .i64 ? .labels : .input
+            let role: SlotRole = i.type.dtype == .i64 || targetInputs.contains(i.name) ? .labels : .input
             if role == .labels ? labels != nil : dataInput != nil {
                 throw DiagnosticError(Diagnostic.error("graph '@\(g.name)' has more than one \(role == .labels ? "labels" : "data") input",
                                                        at: i.location))
@@ -66,7 +68,7 @@ public struct Lower: Pass {
         // The model output: the loss's input if there is a loss, else the first plain output.
         let plainOutputs = g.outputs.filter { r in
             guard let n = b.nodesByName[r.node] else { return true }
-            return !(n.op.kind == .paramGrad || n.op.kind == .softmaxCrossEntropy || n.op.kind == .nllLoss)
+            return !(n.op.kind == .paramGrad || n.op.kind == .softmaxCrossEntropy || n.op.kind == .nllLoss || n.op.kind == .mseLoss)
         }
         guard let outRef = plainOutputs.first ?? b.lossInput, let logits = b.valueSlots[outRef] else {
             throw DiagnosticError(Diagnostic.error("graph '@\(g.name)' has no model output to lower", at: g.location))

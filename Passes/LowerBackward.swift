@@ -123,11 +123,12 @@ extension PlanBuilder {
             let y = try slot(n.inputs[0], of: n), gy = try slot(n.inputs[1], of: n), gx = try output(n)
             emit(.softmaxBackward(SoftmaxStep(columns: try dim(t, -1, n), log: n.op.kind == .logSoftmaxGrad, input: gx, output: y,
                                               gradOutput: gy, gradInput: gx)), n)
-        case .softmaxCrossEntropyGrad, .nllLossGrad:
+        case .softmaxCrossEntropyGrad, .nllLossGrad, .mseLossGrad:
             let t = try type(n.inputs[0], of: n)
             let x = try slot(n.inputs[0], of: n), labels = try slot(n.inputs[1], of: n), gx = try output(n)
             let kind: LossKind
-            if case .softmaxCrossEntropyGrad(let s) = n.op { kind = .crossEntropy(labelSmoothing: s) } else { kind = .nll }
+            if case .softmaxCrossEntropyGrad(let s) = n.op { kind = .crossEntropy(labelSmoothing: s) }
+            else if n.op == .mseLossGrad { kind = .mse } else { kind = .nll }
             emit(.lossBackward(LossStep(kind: kind, classes: try dim(t, 1, n), input: x, labels: labels, output: gx)), n)
         default:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be lowered", at: n.location)

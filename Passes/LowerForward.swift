@@ -171,7 +171,7 @@ extension PlanBuilder {
             }
             let x = try slot(n.inputs[0], of: n), y = try output(n)
             emit(.softmaxForward(SoftmaxStep(columns: try dim(t, -1, n), log: n.op.kind == .logSoftmax, input: x, output: y)), n)
-        case .softmaxCrossEntropy, .nllLoss:
+        case .softmaxCrossEntropy, .nllLoss, .mseLoss:
             let t = try type(n.inputs[0], of: n)
             guard t.rank == 2, t.shape[0] == .batch else {
                 throw Diagnostic.error("loss '\(n.name)' needs [N, classes] input, got \(t)", at: n.location)
@@ -182,7 +182,8 @@ extension PlanBuilder {
             lossSlot = loss
             lossInput = n.inputs[0]
             let kind: LossKind
-            if case .softmaxCrossEntropy(let s) = n.op { kind = .crossEntropy(labelSmoothing: s) } else { kind = .nll }
+            if case .softmaxCrossEntropy(let s) = n.op { kind = .crossEntropy(labelSmoothing: s) }
+            else if n.op == .mseLoss { kind = .mse } else { kind = .nll }
             emit(.lossForward(LossStep(kind: kind, classes: try dim(t, 1, n), input: x, labels: labels, output: loss)), n)
         case .separableConv2d:
             throw Diagnostic.error("separable_conv2d '\(n.name)' needs an inferred type to be split into depthwise + pointwise convolutions (run shape-infer first)",

@@ -111,6 +111,12 @@ enum OpShapeRules {
                 throw ShapeError("\(name) expects [N, classes] scores and i64 [N] labels, got \(t) and \(inputs[1])")
             }
             return TensorType(.f32, [])
+        case .mseLoss:
+            let p = try float(name, inputs[0]), t = inputs[1]
+            guard p.rank == 2, t.dtype == .f32, t.shape == p.shape else {
+                throw ShapeError("\(name) expects [N, D] predictions and f32 targets of the same shape, got \(p) and \(t)")
+            }
+            return TensorType(.f32, [])
         case .paramGrad:
             return inputs[0]
         case .fusedConv2d(let f):

@@ -169,6 +169,12 @@ loss = F.nll_loss(logp, labels); loss.backward()
 put("nll", "cfg", [6, 5])
 put("nll", "logp", logp); put("nll", "labels", labels); put("nll", "loss", loss.reshape(1)); put("nll", "glogp", logp.grad)
 
+# mse (regression): predictions and float targets [N, D], mean reduction
+pred = randn(6, 3); target = torch.randn(6, 3)
+loss = F.mse_loss(pred, target); loss.backward()
+put("mse", "cfg", [6, 3])
+put("mse", "pred", pred); put("mse", "target", target); put("mse", "loss", loss.reshape(1)); put("mse", "gpred", pred.grad)
+
 with open(OUT, "wb") as f:
     f.write(b"NASCFIX1")
     f.write(struct.pack("<I", len(records)))

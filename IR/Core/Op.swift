@@ -44,6 +44,8 @@ public enum Op: Hashable, Sendable {
     case softmaxCrossEntropy(labelSmoothing: Double)
     /// Mean negative log-likelihood of `(logProbabilities, labels)`; a scalar `f32[]`.
     case nllLoss
+    /// Mean squared error of `(predictions, targets)`, both `f32[N, D]` (regression); a scalar `f32[]`.
+    case mseLoss
     /// Marks `(param, gradient)`: the gradient of the loss w.r.t. that parameter (a graph output).
     case paramGrad
     /// `(gradOutput, weight) -> gradInput`.
@@ -92,6 +94,8 @@ public enum Op: Hashable, Sendable {
     case softmaxCrossEntropyGrad(labelSmoothing: Double)
     /// `(logProbabilities, labels) -> gradLogProbabilities` of the mean loss.
     case nllLossGrad
+    /// `(predictions, targets) -> gradPredictions` of the mean squared error (incoming gradient 1).
+    case mseLossGrad
     /// A convolution with a folded batchnorm and/or activation (from the `fuse` pass).
     case fusedConv2d(FusedConv2DAttrs)
     /// Supernet (DARTS) mixed value: `weighted_sum(x_0, ..., x_{n-1}, w)` = sum_k w[k] * x_k, `w` an `f32[n]`.
@@ -141,6 +145,7 @@ public enum Op: Hashable, Sendable {
         case .param: return .param
         case .softmaxCrossEntropy: return .softmaxCrossEntropy
         case .nllLoss: return .nllLoss
+        case .mseLoss: return .mseLoss
         case .paramGrad: return .paramGrad
         case .conv2dGradInput: return .conv2dGradInput
         case .conv2dGradWeight: return .conv2dGradWeight
@@ -165,6 +170,7 @@ public enum Op: Hashable, Sendable {
         case .logSoftmaxGrad: return .logSoftmaxGrad
         case .softmaxCrossEntropyGrad: return .softmaxCrossEntropyGrad
         case .nllLossGrad: return .nllLossGrad
+        case .mseLossGrad: return .mseLossGrad
         case .fusedConv2d: return .fusedConv2d
         case .weightedSum: return .weightedSum
         case .weightedSumGrad: return .weightedSumGrad
@@ -218,6 +224,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
+    case mseLoss = "mse_loss", mseLossGrad = "mse_loss_grad"
     case fusedConv2d = "fused_conv2d"
     case weightedSum = "weighted_sum", weightedSumGrad = "weighted_sum_grad", switchOp = "switch", switchGrad = "switch_grad"
 
@@ -235,7 +242,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .param: return 0
         case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
              .depthwiseConv2dGradInput, .depthwiseConv2dGradWeight, .linearGradInput, .linearGradWeight,
-             .dropoutGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad, .nllLossGrad: return 2
+             .dropoutGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad, .nllLossGrad,
+             .mseLoss, .mseLossGrad: return 2
         case .activationGrad, .maxPool2dGrad, .mulGrad: return 3
         default: return 1
         }

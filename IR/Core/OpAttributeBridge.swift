@@ -82,7 +82,7 @@ extension Op {
             out.list.append(NamedAttribute("label", .string(a.label)))
             out.list.append(NamedAttribute("count", .expr(.int(a.count))))
         case .activation, .globalAvgPool, .flatten, .add, .mul, .identity, .nllLoss, .paramGrad, .globalAvgPoolGrad,
-             .flattenGrad, .mulGrad, .nllLossGrad, .weightedSum, .weightedSumGrad:
+             .flattenGrad, .mulGrad, .nllLossGrad, .weightedSum, .weightedSumGrad, .mseLoss, .mseLossGrad:
             break
         }
         return out.list
@@ -183,6 +183,8 @@ extension Op {
             self = .softmaxCrossEntropyGrad(labelSmoothing: try r.float("label_smoothing", default: 0))
         case .nllLoss: self = .nllLoss
         case .nllLossGrad: self = .nllLossGrad
+        case .mseLoss: self = .mseLoss
+        case .mseLossGrad: self = .mseLossGrad
         case .paramGrad: self = .paramGrad
         case .globalAvgPoolGrad: self = .globalAvgPoolGrad
         case .flattenGrad: self = .flattenGrad

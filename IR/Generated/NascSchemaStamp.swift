@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "6c5b14b3a7e8535acdd8ad31dc577e81acfe7cff325bd313699d57a2efc8075b"
+    public static let sha256 = "c0e74ef4c8a3c54ffd663df242dfff45dde7dc4372cb87a33ba139a932159eb8"
 }

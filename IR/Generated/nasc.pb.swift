@@ -1507,6 +1507,9 @@ public nonisolated struct Nasc_Ir_LossStep: Sendable {
 
   public var output: Int64 = 0
 
+  /// mean squared error on f32 targets (regression); labels is then an f32 slot
+  public var mse: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -4448,7 +4451,7 @@ nonisolated extension Nasc_Ir_SoftmaxStep: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Nasc_Ir_LossStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LossStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nll\0\u{3}label_smoothing\0\u{1}classes\0\u{1}input\0\u{1}labels\0\u{1}output\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}nll\0\u{3}label_smoothing\0\u{1}classes\0\u{1}input\0\u{1}labels\0\u{1}output\0\u{1}mse\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4462,6 +4465,7 @@ nonisolated extension Nasc_Ir_LossStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.labels) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.mse) }()
       default: break
       }
     }
@@ -4486,6 +4490,9 @@ nonisolated extension Nasc_Ir_LossStep: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.output != 0 {
       try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 6)
     }
+    if self.mse != false {
+      try visitor.visitSingularBoolField(value: self.mse, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4496,6 +4503,7 @@ nonisolated extension Nasc_Ir_LossStep: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.input != rhs.input {return false}
     if lhs.labels != rhs.labels {return false}
     if lhs.output != rhs.output {return false}
+    if lhs.mse != rhs.mse {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

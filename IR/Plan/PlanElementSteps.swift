@@ -86,15 +86,20 @@ public struct SoftmaxStep: Hashable, Sendable {
     }
 }
 
-/// The kind of classification loss.
+/// The kind of loss.
 public enum LossKind: Hashable, Sendable {
     /// Softmax cross-entropy on logits with label smoothing.
     case crossEntropy(labelSmoothing: Double)
     /// Negative log-likelihood on log-probabilities.
     case nll
+    /// Mean squared error on predictions against f32 targets `[N, classes]` (regression; `classes` = outputs).
+    case mse
+
+    /// True for the regression loss, whose labels slot holds f32 targets (`classes` per sample) instead of i64 labels.
+    public var hasFloatTargets: Bool { self == .mse }
 }
 
-/// A classification loss. Forward writes the mean loss to `loss`; backward writes `gradInput`.
+/// A classification loss (or, for ``LossKind/mse``, a regression loss). Forward writes the mean loss to `loss`; backward writes `gradInput`.
 public struct LossStep: Hashable, Sendable {
     public var kind: LossKind
     public var classes: Int

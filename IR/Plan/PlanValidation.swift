@@ -31,7 +31,11 @@ extension Plan {
             if slots[id].type != type { fail("\(what) slot \(id) '\(slots[id].name)' must be \(type.rawValue)") }
         }
         check(dataInput, .f32, "data input")
-        if let l = labelsInput { check(l, .i64, "labels") }
+        if let l = labelsInput {
+            // Regression plans (an mse loss) take f32 targets; classification plans i64 labels.
+            let regression = steps.contains { if case .lossForward(let s) = $0.kernel { return s.kind.hasFloatTargets } else { return false } }
+            check(l, regression ? .f32 : .i64, "labels")
+        }
         check(logits, .f32, "output")
         if let l = loss { check(l, .f32, "loss") }
         for g in gradients { check(g.parameter, .f32, "parameter"); check(g.gradient, .f32, "gradient") }
@@ -131,6 +135,11 @@ extension Plan {
     }
 
     /// Every slot a step touches (read or written), with its type and size.
+    /// The labels slot of a loss step: i64 class labels (one per sample), or f32 regression targets (`classes` per sample).
+    static func labelsUse(_ s: LossStep) -> SlotUse {
+        s.kind.hasFloatTargets ? SlotUse(slot: s.labels, type: .f32, size: ps(s.classes)) : SlotUse(slot: s.labels, type: .i64, size: ps(1))
+    }
+
     public static func uses(_ k: KernelStep) -> [SlotUse] {
         func f(_ s: SlotID, _ size: SymbolicSize?) -> SlotUse { SlotUse(slot: s, type: .f32, size: size) }
         func opt(_ s: SlotID?, _ size: SymbolicSize?) -> [SlotUse] { s.map { [f($0, size)] } ?? [] }
@@ -189,9 +198,9 @@ extension Plan {
         case .softmaxForward(let s), .softmaxBackward(let s):
             return [f(s.input, nil), f(s.output, nil)] + opt(s.gradOutput, nil) + opt(s.gradInput, nil)
         case .lossForward(let s):
-            return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, .fixed(1))]
+            return [f(s.input, ps(s.classes)), labelsUse(s), f(s.output, .fixed(1))]
         case .lossBackward(let s):
-            return [f(s.input, ps(s.classes)), SlotUse(slot: s.labels, type: .i64, size: ps(1)), f(s.output, ps(s.classes))]
+            return [f(s.input, ps(s.classes)), labelsUse(s), f(s.output, ps(s.classes))]
         case .optimizerUpdate(let s): return [f(s.param, nil), f(s.grad, nil)] + opt(s.state, nil)
         case .weightedSumForward(let s), .weightedSumBackward(let s):
             return s.inputs.map { f($0, nil) } + [f(s.weights, .fixed(s.inputs.count))] + opt(s.output, nil)

@@ -123,13 +123,14 @@ extension Plan {
         var p = Nasc_Ir_LossStep()
         switch s.kind {
         case .nll: p.nll = true
+        case .mse: p.mse = true
         case .crossEntropy(let ls): p.labelSmoothing = ls
         }
         p.classes = Int64(s.classes); p.input = Int64(s.input); p.labels = Int64(s.labels); p.output = Int64(s.output)
         return p
     }
     static func loss(_ p: Nasc_Ir_LossStep) -> LossStep {
-        LossStep(kind: p.nll ? .nll : .crossEntropy(labelSmoothing: p.labelSmoothing), classes: i(p.classes), input: i(p.input),
+        LossStep(kind: p.mse ? .mse : p.nll ? .nll : .crossEntropy(labelSmoothing: p.labelSmoothing), classes: i(p.classes), input: i(p.input),
                  labels: i(p.labels), output: i(p.output))
     }
 

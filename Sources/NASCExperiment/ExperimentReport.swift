@@ -62,8 +62,31 @@ public enum ExperimentReport {
         if !metrics.isEmpty {
             out += "intermediate: " + metrics.map { "epoch \($0.epoch) \(metric($0.metric))" }.joined(separator: ", ") + "\n"
         }
+        let config = try store.config()
+        if let flags = retrainFlags(config.evaluatorArguments) {
+            out += "retrain (same schedule and seed): nasc train \(config.spacePath) --arch ARCH.json "
+                + flags.joined(separator: " ") + "\n"
+        }
         out += "architecture (nni-v3):\n" + t.architectureJSON
         return out
+    }
+
+    /// The `nasc train` flags that train an architecture exactly as this experiment's trials did (same data, schedule,
+    /// optimizer and seed, so the validation accuracy is reproduced), or `nil` when trials did not train.
+    public static func retrainFlags(_ evaluatorArguments: [String]) -> [String]? {
+        let rename = ["--train-epochs": "--epochs", "--train-seed": "--seed"]
+        let kept: Set<String> = ["--data", "--batch-size", "--optimizer", "--lr", "--threads", "--weight-decay", "--schedule",
+                                 "--crop-padding", "--task"]
+        var out: [String] = []
+        var i = 0
+        var trains = false
+        while i + 1 < evaluatorArguments.count {
+            let flag = evaluatorArguments[i], value = evaluatorArguments[i + 1]
+            if flag == "--data" { trains = true }
+            if let r = rename[flag] { out += [r, value] } else if kept.contains(flag) { out += [flag, value] }
+            i += 2
+        }
+        return trains ? out : nil
     }
 
     /// `nasc experiment top-k`: the best `k` succeeded trials.

@@ -10,6 +10,8 @@ public struct ExperimentSummary: Sendable {
     /// Trials in the store at the end, by status.
     public var succeeded: Int
     public var failed: Int
+    /// Trials left unfinished (cut off by `--max-duration`, or never started); `--resume` retries them.
+    public var unfinished: Int
     public var total: Int
     /// The best succeeded trial, if any.
     public var best: TrialRecord?
@@ -29,8 +31,9 @@ public typealias StrategyFactory = (_ config: ExperimentConfig, _ space: ModelSp
 /// trials are never re-run.
 ///
 /// **Limits.** No new trial is proposed once `maxTrials` exist. At `maxDuration` (counted over all sessions)
-/// running trials are sent SIGTERM, then SIGKILL after `killGrace` seconds, and recorded as failed
-/// ("killed: max-duration reached"); the loop never waits longer than `killGrace + exitWait` after that.
+/// running trials are sent SIGTERM, then SIGKILL after `killGrace` seconds, and put back in the queue as
+/// unfinished ("interrupted: max-duration reached"): they are not results, the strategy is not told, and
+/// `nasc run --resume` retries them. The loop never waits longer than `killGrace + exitWait` after that.
 public final class ExperimentRunner {
     public let store: ExperimentStore
     public private(set) var config: ExperimentConfig
@@ -133,7 +136,7 @@ public final class ExperimentRunner {
         while true {
             if let deadline, Date() >= deadline {
                 endReason = "max-duration"
-                try stopAll(reason: "killed: max-duration (\(DurationParser.describe(config.maxDuration ?? 0))) reached")
+                try stopAll(reason: "interrupted: max-duration (\(DurationParser.describe(config.maxDuration ?? 0))) reached")
                 break
             }
             // Fill free slots: retries first, then new proposals.
@@ -169,7 +172,8 @@ public final class ExperimentRunner {
         try store.finish(reason: reason, elapsed: elapsed())
         let trials = try store.trials()
         return ExperimentSummary(endReason: reason, succeeded: trials.filter { $0.status == .succeeded }.count,
-                                 failed: trials.filter { $0.status == .failed }.count, total: trials.count,
+                                 failed: trials.filter { $0.status == .failed }.count,
+                                 unfinished: trials.filter { !$0.status.isFinished }.count, total: trials.count,
                                  best: try store.top(1).first, elapsed: elapsed())
     }
 
@@ -290,7 +294,9 @@ public final class ExperimentRunner {
          SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGINT: "SIGINT", SIGTRAP: "SIGTRAP"][s]
     }
 
-    /// Stops every running trial: SIGTERM, SIGKILL after the grace period, records each as failed with `reason`.
+    /// Stops every running trial at the duration limit: SIGTERM, SIGKILL after the grace period. A trial that
+    /// reported its final metric in the meantime is recorded as usual; every other one is put back in the queue
+    /// as unfinished (never a final failure, never told to the strategy), so `--resume` retries it.
     func stopAll(reason: String) throws {
         for id in running.keys.sorted() {
             running[id]?.killedReason = reason
@@ -306,13 +312,27 @@ public final class ExperimentRunner {
                 for entry in running.values { entry.process?.signal(SIGKILL) }
                 killed = true
             }
-            for e in events.drain(waitingUntil: min(killed ? giveUpAt : killAt, now.addingTimeInterval(0.1))) { try handle(e) }
+            for e in events.drain(waitingUntil: min(killed ? giveUpAt : killAt, now.addingTimeInterval(0.1))) {
+                // An exit is an interruption, not a result; only a final metric that arrives in time is recorded.
+                if case .exited(let id, _, _) = e, let entry = running[id], !entry.finished {
+                    running.removeValue(forKey: id)
+                    try interrupt(id, reason: reason)
+                    continue
+                }
+                try handle(e)
+            }
         }
-        // Processes that did not even die from SIGKILL in time are recorded anyway; the loop never hangs.
+        // Processes that did not even die from SIGKILL in time are left unfinished anyway; the loop never hangs.
         for (id, entry) in running.sorted(by: { $0.key < $1.key }) where !entry.finished {
-            try finish(id, entry, .failed(reason: reason))
+            try interrupt(id, reason: reason)
         }
         running.removeAll()
+    }
+
+    /// Records a trial cut off by a limit as unfinished (queued for `--resume`).
+    func interrupt(_ id: Int, reason: String) throws {
+        try store.markInterrupted(id, reason: reason)
+        observer?.note("trial \(id) \(reason); unfinished, retried by --resume")
     }
 
     /// Kills trial processes an interrupted session left behind (only processes whose command line is a

@@ -324,6 +324,19 @@ public final class ExperimentStore: Sendable {
         }
     }
 
+    /// Puts a trial whose attempt was cut off (by `--max-duration`) back in the queue, unfinished: it is not a
+    /// result, the strategy is not told, and `nasc run --resume` retries it (its next attempt increments `attempts`).
+    public func markInterrupted(_ id: Int, reason: String, at time: Double = Experiment.now()) throws {
+        try guarded {
+            try db.write {
+                try $0.execute(sql: """
+                    UPDATE trial SET status = 'queued', pid = NULL, final_metric = NULL, error = ?, ended_at = ?
+                    WHERE id = ? AND status IN ('queued', 'running')
+                    """, arguments: [reason, time, id])
+            }
+        }
+    }
+
     /// Puts every unfinished trial (queued or running when a run was interrupted) back in the queue; returns their ids.
     public func requeueUnfinished() throws -> [Int] {
         try guarded {

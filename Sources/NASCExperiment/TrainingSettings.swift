@@ -12,6 +12,15 @@ public struct TrainingSettings: Sendable, Equatable {
     /// Seed of every trial (initialization, shuffling, dropout), so an exported architecture retrains identically.
     public var seed: UInt64
     public var threads: Int
+    /// Weight decay (L2 for sgd/adam, decoupled for adamw).
+    public var weightDecay: Double = 0
+    /// Learning-rate schedule: `cosine`, `step` or `constant`.
+    public var schedule: String = "cosine"
+    /// Random-crop augmentation: zero padding in pixels (0 = none).
+    public var cropPadding: Int = 0
+    /// `classification` (metric: validation accuracy) or `regression` (metric: minus the validation MSE, so that
+    /// higher is better as the strategies assume).
+    public var task: String = "classification"
 
     /// Creates training settings.
     public init(data: String, epochs: Int = 5, batchSize: Int = 64, optimizer: String = "sgd", learningRate: Double = 0.05,
@@ -20,10 +29,15 @@ public struct TrainingSettings: Sendable, Equatable {
         self.learningRate = learningRate; self.seed = seed; self.threads = threads
     }
 
-    /// The flags that reproduce these settings.
+    /// The flags that reproduce these settings (the newer ones only when not at their defaults).
     public var arguments: [String] {
-        ["--data", data, "--train-epochs", String(epochs), "--batch-size", String(batchSize), "--optimizer", optimizer,
-         "--lr", String(learningRate), "--train-seed", String(seed), "--threads", String(threads)]
+        var out = ["--data", data, "--train-epochs", String(epochs), "--batch-size", String(batchSize), "--optimizer", optimizer,
+                   "--lr", String(learningRate), "--train-seed", String(seed), "--threads", String(threads)]
+        if weightDecay != 0 { out += ["--weight-decay", String(weightDecay)] }
+        if schedule != "cosine" { out += ["--schedule", schedule] }
+        if cropPadding != 0 { out += ["--crop-padding", String(cropPadding)] }
+        if task != "classification" { out += ["--task", task] }
+        return out
     }
 
     /// Range checks, each located at its flag.
@@ -36,5 +50,9 @@ public struct TrainingSettings: Sendable, Equatable {
         try check(["sgd", "adam", "adamw"].contains(optimizer), "--optimizer", "unknown optimizer '\(optimizer)' (sgd, adam or adamw)")
         try check(learningRate > 0 && learningRate.isFinite, "--lr", "--lr must be positive, got \(learningRate)")
         try check(threads >= 1, "--threads", "--threads must be at least 1, got \(threads)")
+        try check(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay", "--weight-decay must not be negative, got \(weightDecay)")
+        try check(["cosine", "step", "constant"].contains(schedule), "--schedule", "unknown schedule '\(schedule)' (cosine, step or constant)")
+        try check(["classification", "regression"].contains(task), "--task", "unknown task '\(task)' (classification or regression)")
+        try check(cropPadding >= 0 && cropPadding <= 16, "--crop-padding", "--crop-padding must be between 0 and 16, got \(cropPadding)")
     }
 }

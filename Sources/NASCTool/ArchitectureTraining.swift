@@ -30,6 +30,13 @@ public struct TrainOptions: Sendable, Hashable {
     public var normalize = true
     /// Clip the global gradient norm to this value each step (`nil` = no clipping).
     public var gradientClipNorm: Double?
+    /// Random-crop augmentation of training images: zero padding on each side (0 = none).
+    public var cropPadding = 0
+    /// `classification` (cross-entropy, accuracy) or `regression` (mean squared error on float targets).
+    public var task = "classification"
+
+    /// True for `--task regression`.
+    public var isRegression: Bool { task == "regression" }
 
     /// Default options.
     public init() {}
@@ -42,6 +49,7 @@ public struct TrainOptions: Sendable, Hashable {
             if nesterov { o["nesterov"] = "true" }
         }
         if labelSmoothing > 0 { o["label_smoothing"] = String(labelSmoothing) }
+        if isRegression { o["loss"] = "mse" }
         return o
     }
 }
@@ -59,6 +67,10 @@ public struct TrainResult: Sendable {
     public var checkpoint: Checkpoint
     /// Wall-clock seconds for specialize + compile (before training).
     public var compileSeconds: Double
+    /// Mean squared error on the test split (regression), when the data set has one.
+    public var testMSE: Double? { task == "regression" ? testLoss : nil }
+    /// The task trained (`classification` or `regression`).
+    public var task = "classification"
 }
 
 /// The fixed-architecture path: space + architecture -> subnet -> plan -> trained weights.
@@ -84,9 +96,25 @@ public enum ArchitectureTraining {
 
     /// Loads the data set named by `options.data`, relative to the repository root found from the current directory.
     public static func loadData(_ options: TrainOptions) throws -> (train: Dataset, validation: Dataset?, test: Dataset?) {
-        let spec = try DataSpec.parse(options.data, at: SourceLocation(file: "--data"))
+        guard ["classification", "regression"].contains(options.task) else {
+            throw DiagnosticError(.error("unknown task '\(options.task)' (classification or regression)", at: SourceLocation(file: "--task")))
+        }
+        var spec = try DataSpec.parse(options.data, at: SourceLocation(file: "--data"))
+        // A CSV's target column is read as a number for regression (a non-numeric cell is a located error).
+        if options.isRegression, case .csv(let path, var csv) = spec {
+            csv.task = .regression
+            spec = .csv(path: path, options: csv)
+        }
         let root = DataSpec.findRepositoryRoot(from: FileManager.default.currentDirectoryPath) ?? "."
         let splits = try spec.load(repositoryRoot: root)
+        if options.isRegression && splits.train.isClassification {
+            throw DiagnosticError(.error("--task regression needs float targets, but data set '\(options.data)' has class labels "
+                                         + "(use csv:PATH?target=COLUMN or synthetic:regression)", at: SourceLocation(file: "--task")))
+        }
+        if !options.isRegression && !splits.train.isClassification {
+            throw DiagnosticError(.error("data set '\(options.data)' has regression targets; give --task regression",
+                                         at: SourceLocation(file: "--task")))
+        }
         var train = splits.train
         var validation: Dataset?
         if options.validationFraction > 0 {
@@ -102,6 +130,13 @@ public enum ArchitectureTraining {
             if var t = test { try norm.apply(to: &t); test = t }
         }
         return (train, validation, test)
+    }
+
+    /// The trainer settings for `options`.
+    static func trainerConfig(_ options: TrainOptions, schedule: LRSchedule) -> TrainerConfig {
+        var c = TrainerConfig(epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, schedule: schedule)
+        c.augmentation = Augmentation(cropPadding: options.cropPadding)
+        return c
     }
 
     /// Trains the subnet of `space` chosen by `arch`; `onEvent` receives per-batch progress and epoch summaries.
@@ -128,11 +163,11 @@ public enum ArchitectureTraining {
         let executor = try Executor(plan: plan, seed: options.seed)
         executor.gradientClipNorm = options.gradientClipNorm
         let trainer = try Trainer(executor: executor, training: data.train, validation: data.validation,
-                                  config: TrainerConfig(epochs: options.epochs, batchSize: options.batchSize,
-                                                        seed: options.seed, schedule: schedule))
+                                  config: trainerConfig(options, schedule: schedule))
         let epochs = try trainer.run(onEvent: onEvent)
         var result = TrainResult(epochs: epochs, parameters: plan.slots.filter { $0.role == .parameter }.reduce(0) { $0 + $1.size.fixed }, checkpoint: trainer.checkpoint(),
                                  compileSeconds: compileSeconds)
+        result.task = options.task
         if let test = data.test {
             let t = try trainer.evaluate(test)
             result.testAccuracy = t.accuracy

@@ -81,6 +81,7 @@ public enum ExperimentTool {
     /// The closing text of `nasc run`: how it ended and the best architecture.
     public static func summary(_ s: ExperimentSummary) -> String {
         var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded, \(s.failed) failed, "
+            + (s.unfinished > 0 ? "\(s.unfinished) unfinished (retried by --resume), " : "")
             + "\(ExperimentReport.seconds(s.elapsed)) elapsed\n"
         if let b = s.best, let m = b.finalMetric {
             out += "best: trial \(b.id), metric \(ExperimentReport.metric(m))\n" + b.architectureJSON

@@ -6,6 +6,9 @@ import NASCRuntime
 /// Trains one architecture with the runtime (the same path as `nasc train`, so an exported architecture retrained
 /// with the same settings and seed reproduces the trial exactly) and reports validation accuracy per epoch.
 /// A non-finite loss fails the trial as `diverged`.
+///
+/// For `--task regression` the metric is the **negative** validation mean squared error (`-MSE`): strategies and
+/// `top-k` maximize the metric, so the lowest MSE ranks first; `nasc train` reports the MSE itself.
 public struct TrainingEvaluator: TrialEvaluator {
     public var settings: TrainingSettings
 
@@ -18,15 +21,18 @@ public struct TrainingEvaluator: TrialEvaluator {
         o.data = settings.data; o.epochs = settings.epochs; o.batchSize = settings.batchSize
         o.optimizer = settings.optimizer; o.learningRate = settings.learningRate; o.seed = settings.seed
         o.threads = settings.threads
+        o.weightDecay = settings.weightDecay; o.schedule = settings.schedule; o.cropPadding = settings.cropPadding
+        o.task = settings.task
         return o
     }
 
     public func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
         var intermediate: [Double] = []
         var failure: Error?
+        let options = self.options
         let result = try ArchitectureTraining.train(subject.space, subject.architecture, options: options) { event in
             guard failure == nil, case .epoch(let s) = event else { return }
-            let metric = s.validationAccuracy ?? s.trainAccuracy
+            let metric = options.isRegression ? -(s.validationLoss ?? s.trainLoss) : s.validationAccuracy ?? s.trainAccuracy
             guard s.trainLoss.isFinite, metric.isFinite else {
                 failure = TrialFailure(kind: "diverged", message: "training loss is \(s.trainLoss) at epoch \(s.epoch + 1)")
                 return

@@ -28,6 +28,18 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(help: "OpenBLAS threads per trial.")
     var threads = 1
 
+    @Option(name: .customLong("weight-decay"), help: "Training weight decay.")
+    var weightDecay = 0.0
+
+    @Option(help: "Training learning-rate schedule: cosine, step or constant.")
+    var schedule = "cosine"
+
+    @Option(name: .customLong("crop-padding"), help: "Augment training images by a random crop after this much zero padding.")
+    var cropPadding = 0
+
+    @Option(help: "classification (metric: validation accuracy) or regression (metric: -MSE, higher is better).")
+    var task = "classification"
+
     @Option(help: "Epochs a benchmark evaluation reports (a rising curve ending at the table's value).")
     var epochs = 3
 
@@ -61,8 +73,10 @@ struct EvaluatorOptions: ParsableArguments {
                                  faults: FaultInjection(crashEvery: crashEvery, nanEvery: nanEvery, garbageEvery: garbageEvery,
                                                         hangEvery: hangEvery, failWhen: fail),
                                  training: data.map {
-                                     TrainingSettings(data: $0, epochs: trainEpochs, batchSize: batchSize, optimizer: optimizer,
-                                                      learningRate: lr, seed: trainSeed, threads: threads)
+                                     var t = TrainingSettings(data: $0, epochs: trainEpochs, batchSize: batchSize, optimizer: optimizer,
+                                                              learningRate: lr, seed: trainSeed, threads: threads)
+                                     t.weightDecay = weightDecay; t.schedule = schedule; t.cropPadding = cropPadding; t.task = task
+                                     return t
                                  })
     }
 }

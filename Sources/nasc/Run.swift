@@ -9,7 +9,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search a space with a strategy: one `nasc trial` process per architecture, or one-shot (a supernet).",
         discussion: """
-        nasc run --strategy S SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
+        nasc run [--strategy S] SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
         one-shot strategies (darts, gumbel, enas, spos, proxyless) train one supernet on --data for --train-epochs \
         and write DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
         nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
@@ -26,8 +26,12 @@ struct Run: ParsableCommand {
     @Option(help: "Continue the experiment in this directory.")
     var resume: String?
 
-    @Option(help: "Search strategy: random, grid, evolution, tpe (multi-trial) or darts, gumbel, enas, spos, proxyless (one-shot).")
+    @Option(help: "Search strategy: random, grid, evolution, tpe, rl (multi-trial; default: \(Run.defaultStrategy)) or darts, gumbel, enas, spos, proxyless (one-shot).")
     var strategy: String?
+
+    /// The strategy when --strategy is not given: TPE guides the search after 20 random startup trials (evolution
+    /// only after its population of 100), so it is the one that learns within a budget of tens of trials.
+    static let defaultStrategy = "tpe"
 
     @Option(name: .customLong("strategy-option"), help: "Strategy option KEY=VALUE (repeatable).")
     var strategyOptions: [String] = []
@@ -69,7 +73,7 @@ struct Run: ParsableCommand {
                 throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials and --max-duration may change")
             }
         } else {
-            guard let strategy else { throw ValidationError("missing --strategy (random, grid, evolution, tpe, darts, gumbel, enas, spos, proxyless)") }
+            let strategy = self.strategy ?? Run.defaultStrategy
             if OneShotTool.isOneShot(strategy) {
                 guard evaluator.data != nil else { throw ValidationError("one-shot strategy \(strategy) trains a supernet: give --data") }
                 if evaluator.benchmark != nil || maxParams != nil || maxFlops != nil || maxTrials != nil || maxDuration != nil {
@@ -98,7 +102,7 @@ struct Run: ParsableCommand {
             }
             let settings = try evaluator.settings()
             let config = ExperimentConfig(
-                spacePath: paths[0], spaceHash: "", strategy: strategy ?? "", strategyOptions: options, seed: seed ?? 0,
+                spacePath: paths[0], spaceHash: "", strategy: strategy ?? Run.defaultStrategy, strategyOptions: options, seed: seed ?? 0,
                 concurrency: limits.concurrency ?? 1, maxTrials: limits.maxTrials, maxDuration: limits.maxDuration,
                 maxParams: maxParams, maxFlops: maxFlops, evaluatorArguments: settings.arguments)
             let file = try InputFile(path: paths[0])

@@ -31,7 +31,20 @@ struct Train: ParsableCommand {
             let result = try ArchitectureTraining.train(space, architecture, options: flags.options, onEvent: progress.handle)
             if let save { try OutputFile.write(try ProtoIO.encode(result.checkpoint), to: save) }
             let last = result.epochs.last
-            if json {
+            if flags.options.isRegression {
+                // Regression: mean squared errors (lower is better).
+                var fields: [(String, Double)] = []
+                if let l = last { fields.append(("train_mse", l.trainLoss)) }
+                if let v = last?.validationLoss { fields.append(("validation_mse", v)) }
+                if let t = result.testLoss { fields.append(("test_mse", t)) }
+                if json {
+                    print("{" + (["\"parameters\":\(result.parameters)"] + fields.map { "\"\($0.0)\":\($0.1)" }).joined(separator: ",") + "}")
+                } else {
+                    print("parameters: \(result.parameters)")
+                    for (k, v) in fields { print(k.replacingOccurrences(of: "_", with: " ") + ": " + String(format: "%.6g", v)) }
+                    if let save { print("weights: \(save)") }
+                }
+            } else if json {
                 var fields = ["\"parameters\":\(result.parameters)"]
                 if let a = last?.trainAccuracy { fields.append("\"train_accuracy\":\(a)") }
                 if let a = last?.validationAccuracy { fields.append("\"validation_accuracy\":\(a)") }

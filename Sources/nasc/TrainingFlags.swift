@@ -18,6 +18,8 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "Seed for initialization, shuffling and dropout.") var seed: UInt64 = 0
     @Option(help: "OpenBLAS threads.") var threads = 1
     @Option(help: "Clip the global gradient norm to this value each step.") var clipGradNorm: Double?
+    @Option(help: "Augment training images by a random crop after zero padding of this many pixels (0 = none).") var cropPadding = 0
+    @Option(help: "classification (cross-entropy, accuracy) or regression (mean squared error on float targets).") var task = "classification"
 
     var options: TrainOptions {
         var o = TrainOptions()
@@ -25,6 +27,8 @@ struct TrainingFlags: ParsableArguments {
         o.momentum = momentum; o.weightDecay = weightDecay; o.nesterov = nesterov; o.labelSmoothing = labelSmoothing
         o.schedule = schedule; o.validationFraction = validation; o.seed = seed; o.threads = threads
         o.gradientClipNorm = clipGradNorm
+        o.cropPadding = cropPadding
+        o.task = task
         return o
     }
 
@@ -33,6 +37,7 @@ struct TrainingFlags: ParsableArguments {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard (0..<1).contains(validation) else { throw ValidationError("--validation must be in [0, 1)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard cropPadding >= 0 else { throw ValidationError("--crop-padding must not be negative") }
         if let c = clipGradNorm { guard c > 0 && c.isFinite else { throw ValidationError("--clip-grad-norm must be positive") } }
     }
 }

@@ -99,7 +99,9 @@ func strategyState(_ store: ExperimentStore) throws -> SequentialStrategy.State 
         #expect(summary.endReason == "max-duration")
         #expect(wall < 6, "took \(wall) s")
         let t = try runner.store.trials()
-        #expect(t.count == 2 && t.allSatisfy { $0.status == .failed && $0.error == "killed: max-duration (1s) reached" })
+        // Cut off, not failed: queued again for --resume, the strategy not told.
+        #expect(t.count == 2 && t.allSatisfy { $0.status == .queued && $0.error == "interrupted: max-duration (1s) reached" && !$0.told })
+        #expect(summary.unfinished == 2 && summary.failed == 0)
         #expect(try runner.store.intermediates(1).map(\.metric) == [0.2])
         #expect(try runner.store.state().endReason == "max-duration")
     }

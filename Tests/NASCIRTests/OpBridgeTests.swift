@@ -34,7 +34,7 @@ import Testing
             .activationGrad(.relu), .activationGrad(.gelu),
             .maxPool2dGrad(Pool2DAttrs(kernel: .int(2))), .avgPool2dGrad(Pool2DAttrs(kernel: .int(3), countIncludePad: false)),
             .globalAvgPoolGrad, .flattenGrad, .dropoutGrad(p: .float(0.25)), .mulGrad, .concatGrad(axis: 1),
-            .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: 1), .softmaxCrossEntropyGrad(labelSmoothing: 0.2), .nllLossGrad,
+            .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: 1), .softmaxCrossEntropyGrad(labelSmoothing: 0.2), .nllLossGrad, .mseLoss, .mseLossGrad,
             .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3), bias: false),
                                           batchNorm: BatchNormAttrs(eps: 1e-3, affine: false), activation: .relu6)),
             .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(1)), activation: .relu)),

@@ -57,7 +57,7 @@ enum ProtoSamples {
             .linearGradBias(LinearAttrs(outFeatures: .int(10))), .batchNormGrad(BatchNormAttrs()), .layerNormGrad(LayerNormAttrs()),
             .activationGrad(.relu), .maxPool2dGrad(Pool2DAttrs(kernel: .int(2))), .avgPool2dGrad(Pool2DAttrs(kernel: .int(2))),
             .globalAvgPoolGrad, .flattenGrad, .dropoutGrad(p: .float(0.5)), .mulGrad, .concatGrad(axis: 1),
-            .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: -1), .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
+            .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: -1), .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad, .mseLoss, .mseLossGrad,
             .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(eps: 1e-3),
                                           activation: .relu)),
         .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),

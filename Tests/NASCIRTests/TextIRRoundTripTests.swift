@@ -58,7 +58,7 @@ import Testing
         .activationGrad(.hardswish), .maxPool2dGrad(Pool2DAttrs(kernel: .int(2))),
         .avgPool2dGrad(Pool2DAttrs(kernel: .int(3), countIncludePad: false)), .globalAvgPoolGrad, .flattenGrad,
         .dropoutGrad(p: .float(0.5)), .mulGrad, .concatGrad(axis: 1), .softmaxGrad(axis: -1), .logSoftmaxGrad(axis: 1),
-        .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad,
+        .softmaxCrossEntropyGrad(labelSmoothing: 0), .nllLossGrad, .mseLoss, .mseLossGrad,
         .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(),
                                       activation: .gelu)),
         .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),

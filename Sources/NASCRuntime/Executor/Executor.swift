@@ -149,6 +149,9 @@ public final class Executor {
         memory.f32(plan.dataInput).update(from: d, count: need)
         guard let labels else { return }
         guard let l = plan.labelsInput else { throw ExecutorError.error("the plan has no labels input") }
+        guard plan.slots[l].type == .i64 else {
+            throw ExecutorError.error("the plan regresses f32 targets (mse loss); give targets, not class labels")
+        }
         guard labels.count == memory.counts[l], let lb = labels.baseAddress else {
             throw ExecutorError.error("got \(labels.count) labels for a batch of \(n)")
         }

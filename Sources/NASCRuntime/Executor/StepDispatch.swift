@@ -168,6 +168,8 @@ extension Executor {
                                                                labelSmoothing: Float(ls))
                 case .nll:
                     m.f32(s.output)[0] = try Loss.nll(batch: n, classes: s.classes, logProbabilities: m.f32(s.input), labels: m.i64(s.labels))
+                case .mse:
+                    m.f32(s.output)[0] = Loss.mse(batch: n, outputs: s.classes, predictions: m.f32(s.input), targets: m.f32(s.labels))
                 }
             } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
         case .lossBackward(let s):
@@ -179,6 +181,9 @@ extension Executor {
                 case .nll:
                     _ = try Loss.nll(batch: n, classes: s.classes, logProbabilities: m.f32(s.input), labels: m.i64(s.labels),
                                      gradInput: m.f32(s.output))
+                case .mse:
+                    _ = Loss.mse(batch: n, outputs: s.classes, predictions: m.f32(s.input), targets: m.f32(s.labels),
+                                 gradInput: m.f32(s.output))
                 }
             } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
         case .weightedSumForward(let s), .weightedSumBackward(let s):

@@ -18,6 +18,8 @@ public struct TrainerConfig: Sendable, Hashable {
     public var scheduleUnit: ScheduleUnit
     /// Drop the last partial batch of each epoch.
     public var dropLast: Bool
+    /// Augmentation of training batches (random crop with padding, flip); none by default.
+    public var augmentation: Augmentation = Augmentation()
 
     /// Creates a configuration.
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0, schedule: LRSchedule? = nil,
@@ -27,7 +29,8 @@ public struct TrainerConfig: Sendable, Hashable {
     }
 }
 
-/// Trains an executor's plan on a classification dataset: epochs of shuffled batches, validation in eval mode,
+/// Trains an executor's plan on a classification dataset (or, for a plan with an mse loss, a regression dataset:
+/// the loss is the mean squared error and accuracies are 0): epochs of shuffled batches, validation in eval mode,
 /// per-batch progress events, and checkpoints that resume exactly (same data order, same dropout masks).
 public final class Trainer {
     public let executor: Executor
@@ -43,6 +46,9 @@ public final class Trainer {
     private var features: [Float]
     private var labels32: [Int32]
     private var labels64: [Int64]
+    private var targets: [Float]
+    /// The plan regresses f32 targets (an mse loss) instead of classifying.
+    public let isRegression: Bool
 
     /// Creates a trainer. Throws a ``DiagnosticError`` if the data does not fit the plan (sample size, no
     /// labels, a plan without a loss) or the configuration is invalid.
@@ -53,8 +59,19 @@ public final class Trainer {
         }
         guard config.epochs >= 0 else { throw ExecutorError.error("epochs must not be negative, got \(config.epochs)") }
         let perSample = plan.slots[plan.dataInput].size.perSample
+        let regression = executor.isRegression
+        let targetWidth = regression ? plan.labelsInput.map { plan.slots[$0].size.perSample } ?? 0 : 0
         for (name, d) in [("training", training)] + (validation.map { [("validation", $0)] } ?? []) {
-            guard d.isClassification else { throw ExecutorError.error("\(name) data set '\(d.source)' has no class labels") }
+            if regression {
+                guard !d.isClassification else {
+                    throw ExecutorError.error("\(name) data set '\(d.source)' has class labels, but the model is trained for regression (mse)")
+                }
+                guard d.targetWidth == targetWidth else {
+                    throw ExecutorError.error("\(name) data set '\(d.source)' has \(d.targetWidth) targets per sample, the model outputs \(targetWidth)")
+                }
+            } else {
+                guard d.isClassification else { throw ExecutorError.error("\(name) data set '\(d.source)' has no class labels") }
+            }
             guard d.sampleSize == perSample else {
                 throw ExecutorError.error("\(name) samples have \(d.sampleSize) values (\(Dataset.format(d.sampleShape))), the model input needs \(perSample)")
             }
@@ -65,10 +82,12 @@ public final class Trainer {
         self.training = training
         self.validation = validation
         loader = try BatchLoader(dataset: training, batchSize: config.batchSize, shuffle: config.shuffle, dropLast: config.dropLast,
-                                 seed: config.seed)
+                                 seed: config.seed, augmentation: config.augmentation)
         features = [Float](repeating: 0, count: config.batchSize * perSample)
         labels32 = [Int32](repeating: 0, count: config.batchSize)
         labels64 = [Int64](repeating: 0, count: config.batchSize)
+        targets = [Float](repeating: 0, count: config.batchSize * targetWidth)
+        isRegression = regression
     }
 
     /// Trains until `config.epochs` are done (or `maxBatches` more batches have run), validating after each epoch.
@@ -89,9 +108,15 @@ public final class Trainer {
                     executor.learningRate = s.learningRate(at: config.scheduleUnit == .epoch ? epoch : executor.updatesTaken)
                 }
                 let loss = try features.withUnsafeBufferPointer { f in
-                    try labels64.withUnsafeBufferPointer { l in
-                        try executor.trainStep(data: UnsafeBufferPointer(rebasing: f[0..<(count * training.sampleSize)]),
-                                               labels: UnsafeBufferPointer(rebasing: l[0..<count]), batch: count)
+                    let data = UnsafeBufferPointer(rebasing: f[0..<(count * training.sampleSize)])
+                    if isRegression {
+                        return try targets.withUnsafeBufferPointer { t in
+                            try executor.trainStep(data: data, targets: UnsafeBufferPointer(rebasing: t[0..<(count * training.targetWidth)]),
+                                                   batch: count)
+                        }
+                    }
+                    return try labels64.withUnsafeBufferPointer { l in
+                        try executor.trainStep(data: data, labels: UnsafeBufferPointer(rebasing: l[0..<count]), batch: count)
                     }
                 }
                 lossSum += Double(loss) * Double(count)
@@ -125,9 +150,30 @@ public final class Trainer {
     }
 
     /// Mean loss and accuracy of the model on `data` in eval mode (running statistics, no dropout), in order.
+    /// For regression the loss is the mean squared error and the accuracy 0.
     public func evaluate(_ data: Dataset) throws -> (loss: Double, accuracy: Double) {
         var eval = try BatchLoader(dataset: data, batchSize: config.batchSize, shuffle: false, seed: 0)
         var lossSum = 0.0, correct = 0, samples = 0
+        if isRegression {
+            guard !data.isClassification, data.targetWidth * config.batchSize == targets.count else {
+                throw ExecutorError.error("data set '\(data.source)' does not have the model's regression targets")
+            }
+            while true {
+                let count = features.withUnsafeMutableBufferPointer { f in
+                    targets.withUnsafeMutableBufferPointer { t in eval.next(features: f, targets: t) }
+                }
+                guard let count else { break }
+                let loss = try features.withUnsafeBufferPointer { f in
+                    try targets.withUnsafeBufferPointer { t in
+                        try executor.forward(data: UnsafeBufferPointer(rebasing: f[0..<(count * data.sampleSize)]),
+                                             targets: UnsafeBufferPointer(rebasing: t[0..<(count * data.targetWidth)]), batch: count)
+                    }
+                }
+                lossSum += Double(loss ?? 0) * Double(count)
+                samples += count
+            }
+            return (samples > 0 ? lossSum / Double(samples) : 0, 0)
+        }
         while true {
             let count = features.withUnsafeMutableBufferPointer { f in
                 labels32.withUnsafeMutableBufferPointer { l in eval.next(features: f, labels: l) }
@@ -162,6 +208,11 @@ public final class Trainer {
 
     /// Loads the next training batch into the buffers; returns its size.
     private func nextBatch() -> Int? {
+        if isRegression {
+            return features.withUnsafeMutableBufferPointer { f in
+                targets.withUnsafeMutableBufferPointer { t in loader.next(features: f, targets: t) }
+            }
+        }
         let count = features.withUnsafeMutableBufferPointer { f in
             labels32.withUnsafeMutableBufferPointer { l in loader.next(features: f, labels: l) }
         }
@@ -172,7 +223,8 @@ public final class Trainer {
 
     /// How many of the first `count` samples the last forward pass classified correctly (argmax of the output).
     private func countCorrect(_ count: Int) -> Int {
-        executor.withOutput { out in
+        if isRegression { return 0 }
+        return executor.withOutput { out in
             guard count > 0, out.count % count == 0 else { return 0 }
             let classes = out.count / count
             var correct = 0
