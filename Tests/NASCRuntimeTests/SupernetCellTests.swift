@@ -36,6 +36,22 @@ import NASCPasses
     }
     """
 
+    /// The same cell with other ops on predecessor edges (`input_candidates`, as reduction cells have).
+    static let reductionText = spaceText
+        .replacingOccurrences(of: "none = @none]}", with: "none = @none], input_candidates = [conv = @conv1, skip = @neg, none = @none]}")
+        + """
+
+        graph @conv1(%x: f32[N,2,6,6]) {
+          %y = conv2d(%x) {out = 2, kernel = 1}
+          return %y
+        }
+
+        graph @neg(%x: f32[N,2,6,6]) {
+          %y = sigmoid(%x)
+          return %y
+        }
+        """
+
     static let ops = ["conv", "skip", "none"]
     let x = randomFloats(4 * 36, seed: 9)
     let labels: [Int64] = [2, 0, 1, 1]
@@ -51,7 +67,9 @@ import NASCPasses
         [2: [(2, 1), (0, 0)], 3: [(1, 2), (0, 0)]],
     ]
 
-    func space() throws -> ModelSpace { try TextIR.parse(Self.spaceText, file: "cellt.nir") }
+    func space(reduction: Bool = false) throws -> ModelSpace {
+        try TextIR.parse(reduction ? Self.reductionText : Self.spaceText, file: "cellt.nir")
+    }
 
     func architecture(_ a: CellArch) -> Architecture {
         var v: [String: DecisionValue] = [:]
@@ -64,8 +82,8 @@ import NASCPasses
         return Architecture(v)
     }
 
-    func subnet(_ a: CellArch) throws -> Plan {
-        var s = try space()
+    func subnet(_ a: CellArch, reduction: Bool = false) throws -> Plan {
+        var s = try space(reduction: reduction)
         var ctx = PassContext(architecture: architecture(a))
         try PassManager(pipeline: "subnet,shape-infer").runOrThrow(on: &s, context: &ctx)
         return try PlanCompiler.compile(s, training: true)
@@ -73,11 +91,12 @@ import NASCPasses
 
     /// The supernet name of a subnet parameter: the subnet's slot `c.op_i_k.` lives on the edge (darts) or the
     /// slot's candidate (sampled).
-    func supernetName(_ name: String, _ a: CellArch, mode: SupernetMode) -> String {
+    func supernetName(_ name: String, _ a: CellArch, mode: SupernetMode, reduction: Bool = false) -> String {
         for (i, slots) in a {
             for (k, s) in slots.enumerated() where name.hasPrefix("c.op_\(i)_\(k).") {
                 let rest = name.dropFirst("c.op_\(i)_\(k).".count)
-                return mode == .darts ? "c.n\(i).e\(s.input).\(s.op).\(rest)" : "c.n\(i)_\(k).\(s.op).\(rest)"
+                if mode == .darts { return "c.n\(i).e\(s.input).\(s.op).\(rest)" }
+                return reduction ? "c.n\(i)_\(k).\(s.input).\(s.op).\(rest)" : "c.n\(i)_\(k).\(s.op).\(rest)"
             }
         }
         return name
@@ -102,11 +121,11 @@ import NASCPasses
         #expect(root.nodes.filter { $0.op.kind == .weightedSum }.count == 5)
     }
 
-    @Test(arguments: archs.indices)
-    func dartsOneHotEdgesMatchTheSubnet(_ index: Int) throws {
+    @Test(arguments: archs.indices, [false, true])
+    func dartsOneHotEdgesMatchTheSubnet(_ index: Int, reduction: Bool) throws {
         let a = Self.archs[index]
-        let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .darts), seed: 7)
-        let sub = try Executor(plan: try subnet(a), seed: 3)
+        let sup = try Executor(plan: try SupernetCompiler.compile(try space(reduction: reduction), mode: .darts), seed: 7)
+        let sub = try Executor(plan: try subnet(a, reduction: reduction), seed: 3)
         for name in sub.parameterNames {
             try sup.setParameter(supernetName(name, a, mode: .darts), try #require(sub.parameter(name)))
         }
@@ -148,14 +167,14 @@ import NASCPasses
         #expect(grad.contains { $0 != 0 }, "\(grad)")
     }
 
-    @Test(arguments: archs.indices)
-    func sampledCellMatchesTheSubnet(_ index: Int) throws {
+    @Test(arguments: archs.indices, [false, true])
+    func sampledCellMatchesTheSubnet(_ index: Int, reduction: Bool) throws {
         let a = Self.archs[index]
-        let plan = try SupernetCompiler.compile(try space(), mode: .sampled)
+        let plan = try SupernetCompiler.compile(try space(reduction: reduction), mode: .sampled)
         let sup = try Executor(plan: plan, seed: 7)
-        let sub = try Executor(plan: try subnet(a), seed: 3)
+        let sub = try Executor(plan: try subnet(a, reduction: reduction), seed: 3)
         for name in sub.parameterNames {
-            try sup.setParameter(supernetName(name, a, mode: .sampled), try #require(sub.parameter(name)))
+            try sup.setParameter(supernetName(name, a, mode: .sampled, reduction: reduction), try #require(sub.parameter(name)))
         }
         var selection: [String: Int] = [:]
         for (i, slots) in a {
@@ -170,7 +189,7 @@ import NASCPasses
         #expect(l1 == l2)
         #expect(sup.output == sub.output)
         for name in sub.parameterNames {
-            let target = supernetName(name, a, mode: .sampled)
+            let target = supernetName(name, a, mode: .sampled, reduction: reduction)
             expectSameGradient(sup.gradient(of: target), sub.gradient(of: name), name)
         }
     }
