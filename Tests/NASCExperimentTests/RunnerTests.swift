@@ -76,15 +76,13 @@ func strategyState(_ store: ExperimentStore) throws -> SequentialStrategy.State 
     @Test func concurrentTrialsOverlap() throws {
         let dir = try Fixtures.tempDir()
         let runner = try newRunner(dir, "sleep 1\n" + goodTrial, Fixtures.config(maxTrials: 4, concurrency: 4))
-        let start = Date()
         let summary = try runner.run()
-        let wall = Date().timeIntervalSince(start)
         #expect(summary.succeeded == 4)
         let t = try runner.store.trials()
         // All four ran at the same time: each started before any other ended.
         let lastStart = t.compactMap(\.startedAt).max()!, firstEnd = t.compactMap(\.endedAt).min()!
+        // (The overlap is the evidence; no wall-clock bound, which a loaded CI machine would break.)
         #expect(lastStart < firstEnd)
-        #expect(wall < 3.5, "four 1 s trials at concurrency 4 took \(wall) s")
     }
 
     @Test func maxDurationKillsRunningTrialsAndNeverHangs() throws {
@@ -97,7 +95,9 @@ func strategyState(_ store: ExperimentStore) throws -> SequentialStrategy.State 
         let summary = try runner.run()
         let wall = Date().timeIntervalSince(start)
         #expect(summary.endReason == "max-duration")
-        #expect(wall < 6, "took \(wall) s")
+        // The trials sleep 60 s and ignore SIGTERM: ending well before that shows the SIGKILL escalation (the bound is
+        // loose so a loaded machine does not break it).
+        #expect(wall < 40, "took \(wall) s")
         let t = try runner.store.trials()
         // Cut off, not failed: queued again for --resume, the strategy not told.
         #expect(t.count == 2 && t.allSatisfy { $0.status == .queued && $0.error == "interrupted: max-duration (1s) reached" && !$0.told })
