@@ -78,6 +78,11 @@ func listedTrials(_ text: String) -> [ListedTrial] {
             if text.components(separatedBy: " succeeded: ").count - 1 >= 3 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
+        // Trials of one batch finish together, so wait until the store shows one in flight (the retry path), then kill.
+        while Date() < deadline {
+            let rows = listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout)
+            if rows.contains(where: { $0.status == "running" }) || rows.count >= 10 { break }
+        }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         #expect(p.terminationReason == .uncaughtSignal)
