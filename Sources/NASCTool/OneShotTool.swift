@@ -79,9 +79,7 @@ public enum OneShotTool {
         let arch: Architecture
         switch strategy {
         case "darts", "gumbel":
-            var c = DartsConfig()
-            c.epochs = options.epochs; c.batchSize = options.batchSize; c.weightLR = options.learningRate
-            c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+            var c = try configured(DartsConfig(), options, &opts)
             c.unrolled = try opts.bool("unrolled") ?? c.unrolled
             c.xi = try opts.double("xi") ?? c.xi
             c.archLR = try opts.double("arch_lr") ?? c.archLR
@@ -90,7 +88,6 @@ public enum OneShotTool {
             c.auxSkipBeta = try opts.double("aux_skip_beta") ?? c.auxSkipBeta
             c.temperatureInit = try opts.double("temperature_init") ?? c.temperatureInit
             c.temperatureMin = try opts.double("temperature_min") ?? c.temperatureMin
-            c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
             guard c.temperatureMin > 0, c.temperatureMin <= c.temperatureInit else {
                 throw opts.error("the Gumbel temperature must satisfy 0 < temperature_min <= temperature_init")
             }
@@ -101,9 +98,7 @@ public enum OneShotTool {
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
         case "proxyless":
-            var c = ProxylessConfig()
-            c.epochs = options.epochs; c.batchSize = options.batchSize; c.weightLR = options.learningRate
-            c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+            var c = try configured(ProxylessConfig(), options, &opts)
             if let p = opts.string("paths") {
                 switch p {
                 case "2": c.paths = 2
@@ -114,18 +109,14 @@ public enum OneShotTool {
             c.flopsPenalty = try opts.double("flops_penalty") ?? 0
             c.archLR = try opts.double("arch_lr") ?? c.archLR
             c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
-            c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
             let data = try prepare()
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let search = try ProxylessSearch(space: space, config: c)
             arch = try search.run(train: halves.train, valid: halves.validation, log: epochLog)
         case "spos":
-            var c = SPOSConfig()
-            c.epochs = options.epochs; c.batchSize = options.batchSize; c.lr = options.learningRate
-            c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+            var c = try configured(SPOSConfig(), options, &opts)
             c.population = try opts.int("population") ?? c.population
             c.generations = try opts.int("generations") ?? c.generations
-            c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
             let data = try prepare()
             let spos = try SPOSSearch(space: space, config: c)
             let valid = data.validation ?? data.train
@@ -145,15 +136,12 @@ public enum OneShotTool {
             log("evolution: \(spos.evaluated.count) subnets evaluated, best validation accuracy \(acc)")
             arch = best
         case "enas":
-            var c = ENASConfig()
-            c.epochs = options.epochs; c.batchSize = options.batchSize; c.lr = options.learningRate
-            c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+            var c = try configured(ENASConfig(), options, &opts)
             c.entropyWeight = try opts.double("entropy_weight") ?? c.entropyWeight
             c.baselineDecay = try opts.double("baseline_decay") ?? c.baselineDecay
             c.ctrlSteps = try opts.int("ctrl_steps") ?? c.ctrlSteps
             c.ctrlStepsAggregate = try opts.int("ctrl_steps_aggregate") ?? c.ctrlStepsAggregate
             c.exportSamples = try opts.int("export_samples") ?? c.exportSamples
-            c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
             let data = try prepare()
             let enas = try ENASSearch(space: space, config: c)
             let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
@@ -180,6 +168,15 @@ public enum OneShotTool {
             files = [logPath, v3, v1]
         }
         return Outcome(architectureJSON: json, epochs: epochs, files: files)
+    }
+
+    /// `config` with the options' supernet training settings and the `max_batches` strategy option.
+    static func configured<C: OneShotTrainingSettings>(_ config: C, _ options: TrainOptions, _ opts: inout OneShotOptions) throws -> C {
+        var c = config
+        c.epochs = options.epochs; c.batchSize = options.batchSize; c.weightLearningRate = options.learningRate
+        c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+        c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
+        return c
     }
 
     static func join(_ a: String, _ b: String) -> String { a.hasSuffix("/") ? a + b : a + "/" + b }
