@@ -7,12 +7,31 @@ import NASCRuntime
 public final class ProgressPrinter {
     let isTTY: Bool
     let logEvery: Int
+    /// Regression: the loss is the mean squared error and there is no accuracy to show.
+    let regression: Bool
     var lastDraw = Date.distantPast
 
-    /// Creates a printer; `isTTY` defaults to whether standard error is a terminal.
-    public init(isTTY: Bool = isatty(2) == 1, logEvery: Int = 0) {
+    /// Creates a printer; `isTTY` defaults to whether standard error is a terminal. With `regression`, lines show the
+    /// loss as `mse` and no accuracy.
+    public init(isTTY: Bool = isatty(2) == 1, logEvery: Int = 0, regression: Bool = false) {
         self.isTTY = isTTY
         self.logEvery = logEvery
+        self.regression = regression
+    }
+
+    /// ` acc 0.1234` (classification, `digits` decimals) or nothing (regression).
+    func accuracy(_ a: Double, _ digits: Int) -> String { regression ? "" : String(format: " acc %.\(digits)f", a) }
+
+    /// `loss` or `mse` (regression).
+    var lossName: String { regression ? "mse" : "loss" }
+
+    /// The log line of an epoch summary (without the terminal's line reset).
+    func epochLine(_ s: EpochSummary) -> String {
+        var line = "epoch \(s.epoch + 1): train \(lossName) " + String(format: "%.4f", s.trainLoss) + accuracy(s.trainAccuracy, 4)
+        if let vl = s.validationLoss, let va = s.validationAccuracy {
+            line += "  val \(lossName) " + String(format: "%.4f", vl) + accuracy(va, 4)
+        }
+        return line + String(format: "  %.1fs  %.0f img/s", s.seconds, s.samplesPerSecond)
     }
 
     /// Handles one event.
@@ -26,18 +45,15 @@ public final class ProgressPrinter {
                 let width = 24
                 let filled = Int(p.fraction * Double(width))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                write(String(format: "\r\u{1B}[Kepoch %d/%d [%@] %d/%d  loss %.4f  acc %.3f  %.0f img/s  ETA %@",
-                             p.epoch + 1, p.epochs, bar, p.batch, p.batchesPerEpoch, p.loss, p.accuracy,
-                             p.samplesPerSecond, Self.duration(p.eta)))
+                write("\r\u{1B}[Kepoch \(p.epoch + 1)/\(p.epochs) [\(bar)] \(p.batch)/\(p.batchesPerEpoch)  \(lossName) "
+                      + String(format: "%.4f ", p.loss) + accuracy(p.accuracy, 3)
+                      + String(format: "  %.0f img/s  ETA ", p.samplesPerSecond) + Self.duration(p.eta))
             } else if logEvery > 0, p.batch % logEvery == 0 {
-                write(String(format: "epoch %d/%d batch %d/%d loss %.4f acc %.3f %.0f img/s eta %@\n", p.epoch + 1, p.epochs,
-                             p.batch, p.batchesPerEpoch, p.loss, p.accuracy, p.samplesPerSecond, Self.duration(p.eta)))
+                write("epoch \(p.epoch + 1)/\(p.epochs) batch \(p.batch)/\(p.batchesPerEpoch) \(lossName) " + String(format: "%.4f", p.loss) + accuracy(p.accuracy, 3)
+                      + String(format: " %.0f img/s eta ", p.samplesPerSecond) + Self.duration(p.eta) + "\n")
             }
         case .epoch(let s):
-            var line = String(format: "epoch %d: train loss %.4f acc %.4f", s.epoch + 1, s.trainLoss, s.trainAccuracy)
-            if let vl = s.validationLoss, let va = s.validationAccuracy { line += String(format: "  val loss %.4f acc %.4f", vl, va) }
-            line += String(format: "  %.1fs  %.0f img/s", s.seconds, s.samplesPerSecond)
-            write((isTTY ? "\r\u{1B}[K" : "") + line + "\n")
+            write((isTTY ? "\r\u{1B}[K" : "") + epochLine(s) + "\n")
         }
     }
 

@@ -27,7 +27,7 @@ struct Train: ParsableCommand {
         let (file, space) = try loadSpace(input)
         do {
             let architecture = try arch.map { try ArchitectureFile.load($0, for: space) } ?? ArchitectureFile.none(for: space, file: input)
-            let progress = ProgressPrinter()
+            let progress = ProgressPrinter(regression: flags.options.isRegression)
             let result = try ArchitectureTraining.train(space, architecture, options: flags.options, onEvent: progress.handle)
             if let save { try OutputFile.write(try ProtoIO.encode(result.checkpoint), to: save) }
             let last = result.epochs.last

@@ -45,6 +45,8 @@ return h -> linear(out: 1)
             let t = try #require(o["test_mse"] as? Double)
             #expect(v.isFinite && v >= 0 && t.isFinite && t >= 0)
             #expect(o["validation_accuracy"] == nil && o["test_accuracy"] == nil)
+            // The progress lines show the error, not an accuracy of 0.
+            #expect(r.stderr.contains("epoch 1: train mse ") && !r.stderr.contains(" acc "), "\(r.stderr)")
             mse[epochs] = v
         }
         // Training lowers the validation error substantially.

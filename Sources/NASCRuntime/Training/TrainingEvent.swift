@@ -40,6 +40,14 @@ public struct EpochSummary: Sendable, Hashable {
     public var seconds: Double
     /// Training samples per second.
     public var samplesPerSecond: Double
+
+    /// Creates an epoch summary.
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?,
+                seconds: Double, samplesPerSecond: Double) {
+        self.epoch = epoch; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss; self.validationAccuracy = validationAccuracy
+        self.seconds = seconds; self.samplesPerSecond = samplesPerSecond
+    }
 }
 
 /// An event of a training run.
