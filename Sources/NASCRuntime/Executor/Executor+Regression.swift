@@ -30,13 +30,7 @@ extension Executor {
     /// Computes the loss gradients for a batch with regression targets, without updating; returns the loss.
     @discardableResult
     public func computeGradients(data: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, batch n: Int) throws -> Float {
-        guard plan.isTraining, let loss = plan.loss else {
-            throw ExecutorError.error("plan '\(plan.name)' has no backward steps (run autodiff before lower)")
-        }
-        try load(data: data, targets: targets, batch: n)
-        for i in plan.forwardSteps { try run(step: i, training: true) }
-        for i in plan.backwardSteps { try run(step: i, training: true) }
-        return memory.f32(loss)[0]
+        try gradients { try load(data: data, targets: targets, batch: n) }
     }
 
     /// Array form of ``computeGradients(data:targets:batch:)``.
@@ -49,10 +43,7 @@ extension Executor {
     @discardableResult
     public func trainStep(data: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, batch n: Int) throws -> Float {
         let loss = try computeGradients(data: data, targets: targets, batch: n)
-        if let maxNorm = gradientClipNorm { _ = clipGradients(maxNorm: maxNorm) }
-        for i in plan.updateSteps { try run(step: i, training: true) }
-        stepsTaken += 1
-        updatesTaken += 1
+        try applyGradients()
         return loss
     }
 

@@ -186,11 +186,17 @@ public final class Executor {
     @discardableResult
     public func trainStep(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
         let loss = try computeGradients(data: data, labels: labels, batch: n)
+        try applyGradients()
+        return loss
+    }
+
+    /// The update half of a training step: clips the gradients (``gradientClipNorm``), runs the optimizer update
+    /// steps and counts the step.
+    func applyGradients() throws {
         if let maxNorm = gradientClipNorm { clipGradients(maxNorm: maxNorm) }
         for i in plan.updateSteps { try run(step: i, training: true) }
         stepsTaken += 1
         updatesTaken += 1
-        return loss
     }
 
     /// Array form of ``trainStep(data:labels:batch:)``.
@@ -202,10 +208,16 @@ public final class Executor {
     /// Computes the loss gradients for a batch without updating (forward in train mode, then backward).
     @discardableResult
     public func computeGradients(data: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int64>, batch n: Int) throws -> Float {
+        try gradients { try load(data: data, labels: labels, batch: n) }
+    }
+
+    /// Checks the plan trains, runs `load` (which copies a batch in), then the forward (train mode) and backward
+    /// steps; returns the loss.
+    func gradients(after load: () throws -> Void) throws -> Float {
         guard plan.isTraining, let loss = plan.loss else {
             throw ExecutorError.error("plan '\(plan.name)' has no backward steps (run autodiff before lower)")
         }
-        try load(data: data, labels: labels, batch: n)
+        try load()
         for i in plan.forwardSteps { try run(step: i, training: true) }
         for i in plan.backwardSteps { try run(step: i, training: true) }
         return memory.f32(loss)[0]
