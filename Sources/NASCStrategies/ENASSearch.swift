@@ -9,8 +9,23 @@ import NASCRuntime
 public struct ENASConfig: Sendable {
     public var epochs = 10
     public var batchSize = 64
-    /// Shared weights: SGD with momentum (as SPOS here; NNI takes the user's optimizer).
+    /// Shared weights: SGD with momentum (as SPOS here; NNI takes the user's optimizer, its ENAS example SGD lr 0.05,
+    /// momentum 0.9, weight decay 1e-4).
     public var lr = 0.05, momentum = 0.9, weightDecay = 4e-5
+    /// Cosine learning-rate schedule over the epochs down to `minLR` (NNI's ENAS example: `CosineAnnealingLR(T_max =
+    /// epochs, eta_min = 0.001)`); false = constant.
+    public var cosineSchedule = true
+    public var minLR = 0.001
+    /// Global gradient-norm clipping of the weight steps (NNI `EnasTrainer` `grad_clip`: 5; nil = none).
+    public var gradClipNorm: Double? = 5
+    /// Controller rewards from batch statistics: each scored path runs its validation batch with train-mode
+    /// batchnorm (no weight update; the running statistics are restored afterwards), as the ENAS authors' code
+    /// scores paths (`is_training=True` in its `build_valid_rl`). False = eval mode with the supernet's running
+    /// statistics, which mix every sampled path (NNI's `EnasTrainer` calls `model.eval()`).
+    public var rewardBatchStatistics = true
+    /// Training batches whose average batchnorm statistics a path gets before it is scored at export
+    /// (``BatchNormCalibration``).
+    public var calibrationBatches = 10
     /// Limits the weight batches per epoch (0 = a whole epoch of the training set).
     public var maxBatchesPerEpoch = 0
     /// The controller: LSTM hidden 64, tanh constant 1.5, Adam lr 3.5e-4, gradient clip 5 (NNI defaults).
@@ -68,6 +83,8 @@ public final class ENASSearch {
     public private(set) var baseline: Double?
     public private(set) var controllerUpdates = 0
     private var pending: [(actions: [Int], advantage: Double)] = []
+    /// The training set of the last ``run(train:valid:log:)`` (batchnorm recalibration at export).
+    private var calibration: Dataset?
 
     /// Compiles the sampled supernet of `space` and a controller over its selectors.
     public init(space: ModelSpace, config: ENASConfig = ENASConfig()) throws {
@@ -98,7 +115,11 @@ public final class ENASSearch {
         var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
         var vb = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
+        executor.gradientClipNorm = config.gradClipNorm
+        calibration = train
         for epoch in 0..<config.epochs {
+            executor.learningRate = try OneShotSchedule.learningRate(epoch: epoch, epochs: config.epochs, base: config.lr,
+                                                                     cosine: config.cosineSchedule, minimum: config.minLR)
             // Shared weights on controller-sampled paths.
             var tl = 0.0, th = 0, tn = 0
             for _ in 0..<steps {
@@ -109,17 +130,20 @@ public final class ENASSearch {
             }
             // The controller, by REINFORCE on validation accuracy.
             var vl = 0.0, vh = 0, vn = 0, rewards = 0.0
+            let saved = state()
             for _ in 0..<config.ctrlSteps {
                 let s = try controller.sample(count: 1, using: &rng)[0]
                 select(s.actions)
                 let v = vb.next()
-                let l = try executor.forward(data: v.x, labels: v.y, batch: v.n, mode: .eval) ?? 0
+                let l = try executor.forward(data: v.x, labels: v.y, batch: v.n,
+                                             mode: config.rewardBatchStatistics ? .train : .eval) ?? 0
                 let hits = OneShotMetrics.correct(executor, v.y)
                 vl += Double(l) * Double(v.n); vh += hits; vn += v.n
                 let reward = Double(hits) / Double(max(v.n, 1)) + config.entropyWeight * s.entropy
                 rewards += reward
                 try reinforce(s.actions, reward: reward)
             }
+            try restore(saved)
             let n = Double(max(tn, 1)), m = Double(max(vn, 1))
             log(ENASEpochLog(oneShot: OneShotEpochLog(epoch: epoch, trainLoss: tl / n, trainAccuracy: Double(th) / n,
                                                       validLoss: vl / m, validAccuracy: Double(vh) / m,
@@ -128,6 +152,17 @@ public final class ENASSearch {
                              baseline: baseline ?? 0, controllerUpdates: controllerUpdates))
         }
         return try export(valid: valid)
+    }
+
+    /// The executor's state slots (batchnorm running statistics).
+    func state() -> [String: [Float]] {
+        var out: [String: [Float]] = [:]
+        for s in executor.plan.slots where s.role == .state { out[s.name] = executor.parameter(s.name) }
+        return out
+    }
+
+    func restore(_ saved: [String: [Float]]) throws {
+        for (name, v) in saved { try executor.setParameter(name, v) }
     }
 
     /// Records one controller step's reward (NNI's order: update the baseline, then `advantage = reward - baseline`)
@@ -161,8 +196,14 @@ public final class ENASSearch {
             tries += 1
         }
         var best = candidates[0], bestAccuracy = -1.0
+        let saved = state()
+        defer { try? restore(saved) }
         for c in candidates {
             select(c)
+            if let calibration {
+                try BatchNormCalibration.recalibrate(executor, data: calibration, batches: config.calibrationBatches,
+                                                     batchSize: config.batchSize, seed: config.seed &+ 7)
+            }
             let acc = try OneShotMetrics.evaluate(executor, valid, batchSize: config.batchSize).accuracy
             if acc > bestAccuracy { best = c; bestAccuracy = acc }
         }

@@ -8,12 +8,32 @@ import NASCRuntime
 public struct SPOSConfig: Sendable {
     public var epochs = 10
     public var batchSize = 64
+    /// Shared weights: SGD, lr 0.05, momentum 0.9, weight decay 4e-5 (the SPOS paper's momentum and decay; its lr
+    /// 0.5 is for batch 1024, NNI's SPOS example scales it the same way).
     public var lr = 0.05, momentum = 0.9, weightDecay = 4e-5
     public var maxBatchesPerEpoch = 0
+    /// Learning-rate schedule over the epochs: `.cosine(tMax: epochs, etaMin: minLR)` when true, else constant.
+    /// The SPOS paper and NNI's SPOS example decay the rate linearly to 0, NNI's one-shot examples (ENAS, DARTS,
+    /// NAS-Bench-201) anneal it with a cosine to 0.001; here the cosine.
+    public var cosineSchedule = true
+    /// The cosine schedule's final rate (NNI's one-shot examples: 0.001).
+    public var minLR = 0.001
+    /// Clips the global gradient norm of each weight step (nil = no clipping; NNI's RandomOneShot does not clip).
+    public var gradClipNorm: Double? = nil
+    /// Strict fairness (FairNAS, Chu et al. 2021): each training batch trains `max candidates` paths in turn, built
+    /// from one random permutation of every choice's candidates, so that every candidate gets one weight step per
+    /// batch, as many as a fixed subnet (uniform sampling gives each of `n` candidates `1/n` of the steps). FairNAS
+    /// accumulates the paths' gradients into one update; here each path makes its own step (the plan's update steps
+    /// are guarded by the selection). Costs `max candidates` steps per batch. Off = one uniform path per batch.
+    public var strictFairness = false
     /// Evolution: population, generations, mutation probability per decision, parents kept per generation.
     public var population = 16, generations = 4, mutationProbability = 0.1, parents = 8
-    /// Batches of training data used to recalibrate batchnorm statistics before evaluating a subnet.
-    public var calibrationBatches = 4
+    /// Batches of training data whose exact average statistics replace a subnet's batchnorm running statistics
+    /// before it is evaluated (``BatchNormCalibration``; SPOS recalibrates on 20,000 ImageNet images, here 10 batches).
+    public var calibrationBatches = 10
+    /// Uniformly sampled paths scored (recalibrated, on the validation set) after each epoch; the epoch log reports
+    /// their mean (`valid_accuracy`) and best (`valid_best`) accuracy.
+    public var evalPaths = 4
     public var seed: UInt64 = 0
     /// Creates the default configuration.
     public init() {}
@@ -46,46 +66,84 @@ public final class SPOSSearch {
     /// A uniformly sampled selection vector.
     func sample() -> [Int] { counts.map { Int.random(in: 0..<$0, using: &rng) } }
 
-    /// Trains the supernet (one uniformly sampled path per step); `log` gets one entry per epoch.
+    /// The paths of one strictly fair batch: path `k` takes candidate `perm_i[k % n_i]` of choice `i`.
+    func fairPaths() -> [[Int]] {
+        let c = counts
+        let k = c.max() ?? 1
+        let perms = c.map { n in Array(0..<n).shuffled(using: &rng) }
+        return (0..<k).map { j in perms.map { $0[j % $0.count] } }
+    }
+
+    /// Trains the supernet (one uniformly sampled path per step); `log` gets one entry per epoch: training loss and
+    /// accuracy of the sampled paths, and the mean and best validation accuracy of ``SPOSConfig/evalPaths`` fresh
+    /// uniformly sampled paths, each recalibrated (`valid_accuracy`, `valid_loss`, extra `valid_best`).
     public func train(_ train: Dataset, valid: Dataset, log: (OneShotEpochLog) -> Void = { _ in }) throws {
         var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
+        executor.gradientClipNorm = config.gradClipNorm
         for epoch in 0..<config.epochs {
+            executor.learningRate = try OneShotSchedule.learningRate(epoch: epoch, epochs: config.epochs, base: config.lr,
+                                                                     cosine: config.cosineSchedule, minimum: config.minLR)
             var tl = 0.0, th = 0, tn = 0
             for _ in 0..<steps {
-                executor.selection = sample()
                 let t = tb.next()
-                let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
-                tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
+                for path in config.strictFairness ? fairPaths() : [sample()] {
+                    executor.selection = path
+                    let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
+                    tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
+                }
             }
-            executor.selection = sample()
-            let (va, vl) = try OneShotMetrics.evaluate(executor, valid, batchSize: config.batchSize)
+            let saved = runningStatistics()
+            var accuracies: [Double] = [], losses: [Double] = []
+            for _ in 0..<max(config.evalPaths, 1) {
+                executor.selection = sample()
+                try BatchNormCalibration.recalibrate(executor, data: train, batches: config.calibrationBatches,
+                                                     batchSize: config.batchSize, seed: config.seed &+ 7)
+                let (va, vl) = try OneShotMetrics.evaluate(executor, valid, batchSize: config.batchSize)
+                accuracies.append(va); losses.append(vl)
+            }
+            try restore(saved)
+            let k = Double(accuracies.count)
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
-                                validLoss: vl, validAccuracy: va, probabilities: [:]))
+                                validLoss: losses.reduce(0, +) / k, validAccuracy: accuracies.reduce(0, +) / k, probabilities: [:],
+                                extra: ["valid_best": accuracies.max() ?? 0, "lr": executor.learningRate]))
         }
     }
 
-    /// Validation accuracy of a selection with inherited weights, after recalibrating batchnorm statistics.
+    /// The batchnorm running statistics (and other state), to restore after per-epoch evaluations.
+    func runningStatistics() -> [String: [Float]] {
+        var out: [String: [Float]] = [:]
+        for s in executor.plan.slots where s.role == .state { out[s.name] = executor.parameter(s.name) }
+        return out
+    }
+
+    func restore(_ saved: [String: [Float]]) throws {
+        for (name, v) in saved { try executor.setParameter(name, v) }
+    }
+
+    /// Validation accuracy of a selection with inherited weights, after recalibrating its batchnorm statistics
+    /// (``BatchNormCalibration``, ``SPOSConfig/calibrationBatches`` training batches).
     public func score(_ selection: [Int], calibration: Dataset, valid: Dataset) throws -> Double {
         if let s = evaluated[selection] { return s }
         executor.selection = selection
-        for s in executor.plan.slots where s.role == .state {
-            let n = executor.parameter(s.name)?.count ?? 0
-            if s.name.hasSuffix("running_mean") { try executor.setParameter(s.name, [Float](repeating: 0, count: n)) }
-            if s.name.hasSuffix("running_var") { try executor.setParameter(s.name, [Float](repeating: 1, count: n)) }
-        }
-        var cb = try OneShotBatches(calibration, batchSize: config.batchSize, seed: config.seed &+ 7)
-        for _ in 0..<config.calibrationBatches {
-            let b = cb.next()
-            try executor.forward(data: b.x, batch: b.n, mode: .train)
-        }
+        try BatchNormCalibration.recalibrate(executor, data: calibration, batches: config.calibrationBatches,
+                                             batchSize: config.batchSize, seed: config.seed &+ 7)
         let acc = try OneShotMetrics.evaluate(executor, valid, batchSize: config.batchSize).accuracy
         evaluated[selection] = acc
         return acc
     }
 
     /// Evolutionary search over the trained supernet; returns the best architecture and its validation accuracy.
-    public func search(calibration: Dataset, valid: Dataset) throws -> (Architecture, Double) {
+    /// `log` gets one entry per generation (0 = the initial population).
+    public func search(calibration: Dataset, valid: Dataset,
+                       log: (SPOSGenerationLog) -> Void = { _ in }) throws -> (Architecture, Double) {
+        func report(_ generation: Int, _ population: [[Int]]) {
+            let scores = population.map { evaluated[$0] ?? 0 }
+            log(SPOSGenerationLog(generation: generation, bestAccuracy: evaluated.values.max() ?? 0,
+                                  populationBest: scores.max() ?? 0,
+                                  populationMean: scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count),
+                                  evaluated: evaluated.count))
+        }
         var population: [[Int]] = []
         var guardCount = 0
         while population.count < config.population && guardCount < 20 * config.population {
@@ -94,7 +152,8 @@ public final class SPOSSearch {
             guardCount += 1
         }
         for p in population { _ = try score(p, calibration: calibration, valid: valid) }
-        for _ in 0..<config.generations {
+        report(0, population)
+        for generation in stride(from: 1, through: config.generations, by: 1) {
             let ranked = population.sorted { (evaluated[$0] ?? 0) > (evaluated[$1] ?? 0) }
             let parents = Array(ranked.prefix(max(1, config.parents)))
             var children: [[Int]] = []
@@ -116,6 +175,7 @@ public final class SPOSSearch {
             }
             for c in children { _ = try score(c, calibration: calibration, valid: valid) }
             population = (parents + children).sorted { (evaluated[$0] ?? 0) > (evaluated[$1] ?? 0) }
+            report(generation, population)
         }
         let best = evaluated.max { $0.value < $1.value || ($0.value == $1.value && $1.key.lexicographicallyPrecedes($0.key)) }
         guard let best else { return (try architecture(sample()), 0) }
@@ -147,5 +207,29 @@ public final class SPOSSearch {
         let arch = Architecture(values)
         try searchSpace.validate(arch)
         return arch
+    }
+}
+
+/// One generation of SPOS's evolution, as logged.
+public struct SPOSGenerationLog: Sendable, Hashable {
+    /// 0 for the initial (uniformly sampled) population.
+    public var generation: Int
+    /// The best validation accuracy of any subnet evaluated so far.
+    public var bestAccuracy: Double
+    /// The best and mean validation accuracy of this generation's population.
+    public var populationBest: Double, populationMean: Double
+    /// Subnets evaluated so far.
+    public var evaluated: Int
+
+    /// One line: `generation 2: best 0.9514, population best 0.9514 mean 0.8871, 32 evaluated`.
+    public var summary: String {
+        String(format: "generation %d: best %.4f, population best %.4f mean %.4f, %d evaluated",
+               generation, bestAccuracy, populationBest, populationMean, evaluated)
+    }
+
+    /// The entry as one JSON object on one line.
+    public var jsonLine: String {
+        "{\"best_accuracy\":\(bestAccuracy),\"evaluated\":\(evaluated),\"generation\":\(generation),"
+            + "\"population_best\":\(populationBest),\"population_mean\":\(populationMean),\"stage\":\"evolution\"}"
     }
 }

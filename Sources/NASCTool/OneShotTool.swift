@@ -42,18 +42,23 @@ public enum OneShotTool {
         public var files: [String]
     }
 
-    /// Runs a one-shot search (`darts`, `gumbel`, `spos`, `proxyless`) on the options' data set; `log` gets one line
-    /// per epoch and stage. Returns the exported architecture as NNI JSON (the form `nasc train --arch` reads).
+    /// Runs a one-shot search (`darts`, `gumbel`, `enas`, `spos`, `proxyless`) on the options' data set with every
+    /// weight-training setting taken from `options`; `log` gets one line per epoch and stage. Returns the exported
+    /// architecture as NNI JSON (the form `nasc train --arch` reads).
     public static func search(_ space: ModelSpace, strategy: String, options: TrainOptions, strategyOptions: [String: String] = [:],
                               log: (String) -> Void) throws -> String {
-        try run(space, strategy: strategy, options: options, strategyOptions: strategyOptions, directory: nil, log: log).architectureJSON
+        try run(space, strategy: strategy, options: options, weights: .all(from: options), strategyOptions: strategyOptions,
+                directory: nil, log: log).architectureJSON
     }
 
     /// Runs a one-shot search and, with a `directory`, writes `DIR/oneshot.jsonl` (one JSON line per epoch: losses,
-    /// accuracies, every choice's probabilities, strategy figures) and the export `DIR/best_architecture.json`
-    /// (NNI 3.0) and `DIR/best_architecture.nni-v1.json` (NNI 1.x).
-    public static func run(_ space: ModelSpace, strategy: String, options: TrainOptions, strategyOptions: [String: String],
-                           directory: String?, log: (String) -> Void) throws -> Outcome {
+    /// accuracies, every choice's probabilities, strategy figures; SPOS adds one line per evolution generation),
+    /// `DIR/settings.json` (the effective settings) and the export `DIR/best_architecture.json` (NNI 3.0) and
+    /// `DIR/best_architecture.nni-v1.json` (NNI 1.x). From `options` it takes the data set, threads and seed; the
+    /// weight-training settings come from `weights` where given and are otherwise the strategy's defaults. The first
+    /// line logged is the effective settings (``OneShotEffectiveSettings/line``).
+    public static func run(_ space: ModelSpace, strategy: String, options: TrainOptions, weights: OneShotWeightOverrides = OneShotWeightOverrides(),
+                           strategyOptions: [String: String], directory: String?, log: (String) -> Void) throws -> Outcome {
         guard isOneShot(strategy) else {
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
                                                    at: SourceLocation(file: "--strategy")))
@@ -61,6 +66,14 @@ public enum OneShotTool {
         var opts = OneShotOptions(strategyOptions)
         let searchSpace = try SearchSpace(space)
         var epochs: [OneShotEpochLog] = []
+        var extraLines: [String] = []
+        var settings: OneShotEffectiveSettings?
+        /// Prints the effective settings once the configuration is complete.
+        func announce<C: OneShotTrainingSettings>(_ c: C, given: Set<String>) {
+            let s = OneShotEffectiveSettings(strategy: strategy, values: c.effectiveSettings, given: given.union(opts.used.intersection(opts.values.keys.map { $0 })))
+            settings = s
+            log(s.line)
+        }
         func epochLog(_ e: OneShotEpochLog) { epochLog(e, summary: e.summary) }
         func epochLog(_ e: OneShotEpochLog, summary: String) {
             epochs.append(e)
@@ -71,7 +84,10 @@ public enum OneShotTool {
         }
         func prepare() throws -> (train: Dataset, validation: Dataset?) {
             try opts.finish()
-            if let directory { try makeDirectory(directory) }
+            if let directory {
+                try makeDirectory(directory)
+                if let settings { try OutputFile.write(settings.json, to: join(directory, "settings.json")) }
+            }
             let data = try ArchitectureTraining.loadData(options)
             if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
             return (data.train, data.validation)
@@ -79,7 +95,8 @@ public enum OneShotTool {
         let arch: Architecture
         switch strategy {
         case "darts", "gumbel":
-            var c = try configured(DartsConfig(), options, &opts)
+            let (c0, given) = try configured(DartsConfig(), options, weights, &opts)
+            var c = c0
             c.unrolled = try opts.bool("unrolled") ?? c.unrolled
             c.xi = try opts.double("xi") ?? c.xi
             c.archLR = try opts.double("arch_lr") ?? c.archLR
@@ -91,6 +108,7 @@ public enum OneShotTool {
             guard c.temperatureMin > 0, c.temperatureMin <= c.temperatureInit else {
                 throw opts.error("the Gumbel temperature must satisfy 0 < temperature_min <= temperature_init")
             }
+            announce(c, given: given)
             let data = try prepare()
             // As in DARTS: half of the training split trains the weights, the other half the architecture.
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
@@ -98,7 +116,8 @@ public enum OneShotTool {
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
         case "proxyless":
-            var c = try configured(ProxylessConfig(), options, &opts)
+            let (c0, given) = try configured(ProxylessConfig(), options, weights, &opts)
+            var c = c0
             if let p = opts.string("paths") {
                 switch p {
                 case "2": c.paths = 2
@@ -109,14 +128,21 @@ public enum OneShotTool {
             c.flopsPenalty = try opts.double("flops_penalty") ?? 0
             c.archLR = try opts.double("arch_lr") ?? c.archLR
             c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
+            announce(c, given: given)
             let data = try prepare()
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let search = try ProxylessSearch(space: space, config: c)
             arch = try search.run(train: halves.train, valid: halves.validation, log: epochLog)
         case "spos":
-            var c = try configured(SPOSConfig(), options, &opts)
+            let (c0, given) = try configured(SPOSConfig(), options, weights, &opts)
+            var c = c0
             c.population = try opts.int("population") ?? c.population
             c.generations = try opts.int("generations") ?? c.generations
+            c.evalPaths = try opts.int("eval_paths") ?? c.evalPaths
+            c.calibrationBatches = try opts.int("calibration_batches") ?? c.calibrationBatches
+            c.strictFairness = try opts.bool("fair") ?? c.strictFairness
+            try sampledTraining(&c.cosineSchedule, &c.minLR, &c.gradClipNorm, &opts)
+            announce(c, given: given)
             let data = try prepare()
             let spos = try SPOSSearch(space: space, config: c)
             let valid = data.validation ?? data.train
@@ -132,16 +158,30 @@ public enum OneShotTool {
                 }
                 epochLog(e)
             }
-            let (best, acc) = try spos.search(calibration: data.train, valid: valid)
+            let (best, acc) = try spos.search(calibration: data.train, valid: valid) { g in
+                extraLines.append(g.jsonLine)
+                log(g.summary)
+            }
             log("evolution: \(spos.evaluated.count) subnets evaluated, best validation accuracy \(acc)")
             arch = best
         case "enas":
-            var c = try configured(ENASConfig(), options, &opts)
+            let (c0, given) = try configured(ENASConfig(), options, weights, &opts)
+            var c = c0
             c.entropyWeight = try opts.double("entropy_weight") ?? c.entropyWeight
             c.baselineDecay = try opts.double("baseline_decay") ?? c.baselineDecay
             c.ctrlSteps = try opts.int("ctrl_steps") ?? c.ctrlSteps
             c.ctrlStepsAggregate = try opts.int("ctrl_steps_aggregate") ?? c.ctrlStepsAggregate
             c.exportSamples = try opts.int("export_samples") ?? c.exportSamples
+            c.calibrationBatches = try opts.int("calibration_batches") ?? c.calibrationBatches
+            if let r = opts.string("reward_bn") {
+                switch r {
+                case "batch": c.rewardBatchStatistics = true
+                case "running": c.rewardBatchStatistics = false
+                default: throw opts.error("reward_bn must be batch or running, got '\(r)'")
+                }
+            }
+            try sampledTraining(&c.cosineSchedule, &c.minLR, &c.gradClipNorm, &opts)
+            announce(c, given: given)
             let data = try prepare()
             let enas = try ENASSearch(space: space, config: c)
             let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
@@ -162,21 +202,40 @@ public enum OneShotTool {
         if let directory {
             let logPath = join(directory, "oneshot.jsonl"), v3 = join(directory, "best_architecture.json")
             let v1 = join(directory, "best_architecture.nni-v1.json")
-            try OutputFile.write(epochs.map { $0.jsonLine + "\n" }.joined(), to: logPath)
+            try OutputFile.write((epochs.map(\.jsonLine) + extraLines).map { $0 + "\n" }.joined(), to: logPath)
             try OutputFile.write(json, to: v3)
             try OutputFile.write(try ArchitectureJSON.write(arch, space: searchSpace, format: .nniV1), to: v1)
-            files = [logPath, v3, v1]
+            files = [logPath, v3, v1, join(directory, "settings.json")]
         }
         return Outcome(architectureJSON: json, epochs: epochs, files: files)
     }
 
-    /// `config` with the options' supernet training settings and the `max_batches` strategy option.
-    static func configured<C: OneShotTrainingSettings>(_ config: C, _ options: TrainOptions, _ opts: inout OneShotOptions) throws -> C {
+    /// `config` with the given weight-training settings (the others stay the strategy's defaults), the options' seed
+    /// and the `max_batches` strategy option; also returns the names of the settings that were given.
+    static func configured<C: OneShotTrainingSettings>(_ config: C, _ options: TrainOptions, _ weights: OneShotWeightOverrides,
+                                                       _ opts: inout OneShotOptions) throws -> (C, Set<String>) {
         var c = config
-        c.epochs = options.epochs; c.batchSize = options.batchSize; c.weightLearningRate = options.learningRate
-        c.momentum = options.momentum; c.weightDecay = options.weightDecay; c.seed = options.seed
+        let given = weights.apply(to: &c)
+        c.seed = options.seed
         c.maxBatchesPerEpoch = try opts.int("max_batches") ?? 0
-        return c
+        guard c.epochs >= 0, c.batchSize >= 1, c.weightLearningRate >= 0, c.weightLearningRate.isFinite else {
+            throw DiagnosticError(.error("one-shot training needs epochs >= 0, a batch size >= 1 and a finite learning rate >= 0",
+                                         at: SourceLocation(file: "--lr")))
+        }
+        return (c, given)
+    }
+
+    /// The `schedule=cosine|constant`, `min_lr` and `grad_clip` (0 = none) options of the sampled strategies.
+    static func sampledTraining(_ cosine: inout Bool, _ minLR: inout Double, _ clip: inout Double?, _ opts: inout OneShotOptions) throws {
+        if let s = opts.string("schedule") {
+            switch s {
+            case "cosine": cosine = true
+            case "constant": cosine = false
+            default: throw opts.error("schedule must be cosine or constant, got '\(s)'")
+            }
+        }
+        minLR = try opts.double("min_lr") ?? minLR
+        if let g = try opts.double("grad_clip") { clip = g > 0 ? g : nil }
     }
 
     static func join(_ a: String, _ b: String) -> String { a.hasSuffix("/") ? a + b : a + "/" + b }

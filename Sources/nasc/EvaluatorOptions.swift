@@ -10,17 +10,19 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(help: "Train each trial on this data set (digits, idx:DIR, cifar10:DIR, csv:PATH?..., synthetic?...).")
     var data: String?
 
-    @Option(name: .customLong("train-epochs"), help: "Training epochs per trial.")
-    var trainEpochs = 5
+    // Training flags are optional so that one-shot strategies can tell given flags from defaults: a one-shot search
+    // keeps the strategy's own default for any flag not given (``EvaluatorOptions/defaults`` apply to trials).
+    @Option(name: .customLong("train-epochs"), help: "Training epochs per trial (default: 5), or of a one-shot supernet (default: the strategy's).")
+    var trainEpochs: Int?
 
-    @Option(help: "Training batch size.")
-    var batchSize = 64
+    @Option(help: "Training batch size (default: 64; one-shot: the strategy's).")
+    var batchSize: Int?
 
-    @Option(help: "Training optimizer: sgd, adam or adamw.")
-    var optimizer = "sgd"
+    @Option(help: "Training optimizer: sgd, adam or adamw (default: sgd; not for one-shot strategies).")
+    var optimizer: String?
 
-    @Option(help: "Training learning rate.")
-    var lr = 0.05
+    @Option(help: "Training learning rate (default: 0.05; one-shot: the strategy's, e.g. darts 0.025).")
+    var lr: Double?
 
     @Option(name: .customLong("train-seed"), help: "Seed of every training trial.")
     var trainSeed: UInt64 = 0
@@ -28,11 +30,11 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(help: "OpenBLAS threads per trial.")
     var threads = 1
 
-    @Option(name: .customLong("weight-decay"), help: "Training weight decay.")
-    var weightDecay = 0.0
+    @Option(name: .customLong("weight-decay"), help: "Training weight decay (default: 0; one-shot: the strategy's).")
+    var weightDecay: Double?
 
-    @Option(help: "Training learning-rate schedule: cosine, step or constant.")
-    var schedule = "cosine"
+    @Option(help: "Training learning-rate schedule: cosine, step or constant (default: cosine; one-shot: --strategy-option schedule).")
+    var schedule: String?
 
     @Option(name: .customLong("crop-padding"), help: "Augment training images by a random crop after this much zero padding.")
     var cropPadding = 0
@@ -73,10 +75,16 @@ struct EvaluatorOptions: ParsableArguments {
                                  faults: FaultInjection(crashEvery: crashEvery, nanEvery: nanEvery, garbageEvery: garbageEvery,
                                                         hangEvery: hangEvery, failWhen: fail),
                                  training: data.map {
-                                     var t = TrainingSettings(data: $0, epochs: trainEpochs, batchSize: batchSize, optimizer: optimizer,
-                                                              learningRate: lr, seed: trainSeed, threads: threads)
-                                     t.weightDecay = weightDecay; t.schedule = schedule; t.cropPadding = cropPadding; t.task = task
+                                     var t = TrainingSettings(data: $0, epochs: trainEpochs ?? Self.defaults.epochs,
+                                                              batchSize: batchSize ?? Self.defaults.batchSize,
+                                                              optimizer: optimizer ?? Self.defaults.optimizer,
+                                                              learningRate: lr ?? Self.defaults.learningRate, seed: trainSeed, threads: threads)
+                                     t.weightDecay = weightDecay ?? Self.defaults.weightDecay
+                                     t.schedule = schedule ?? Self.defaults.schedule; t.cropPadding = cropPadding; t.task = task
                                      return t
                                  })
     }
+
+    /// The training defaults of multi-trial evaluation (one-shot strategies have their own).
+    static let defaults = (epochs: 5, batchSize: 64, optimizer: "sgd", learningRate: 0.05, weightDecay: 0.0, schedule: "cosine")
 }

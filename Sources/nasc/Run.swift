@@ -10,8 +10,9 @@ struct Run: ParsableCommand {
         abstract: "Search a space with a strategy: one `nasc trial` process per architecture, or one-shot (a supernet).",
         discussion: """
         nasc run [--strategy S] SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
-        one-shot strategies (darts, gumbel, enas, spos, proxyless) train one supernet on --data for --train-epochs \
-        and write DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
+        one-shot strategies (darts, gumbel, enas, spos, proxyless) train one supernet on --data and write DIR/settings.json \
+        (the effective settings: --train-epochs, --batch-size, --lr and --weight-decay where given, else the strategy's \
+        defaults), DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
         nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
         Only --concurrency, --max-trials and --max-duration may change on resume.
         """
@@ -79,6 +80,9 @@ struct Run: ParsableCommand {
                 if evaluator.benchmark != nil || maxParams != nil || maxFlops != nil || maxTrials != nil || maxDuration != nil {
                     throw ValidationError("one-shot strategy \(strategy) takes no --benchmark, --max-params, --max-flops, --max-trials or --max-duration")
                 }
+                if evaluator.optimizer != nil || evaluator.schedule != nil || evaluator.cropPadding != 0 || evaluator.task != "classification" {
+                    throw ValidationError("one-shot strategy \(strategy) trains with SGD on classification: --optimizer, --schedule, --crop-padding and --task do not apply (see --strategy-option schedule=cosine|constant)")
+                }
             }
             let expected = output == nil ? 2 : 1
             guard paths.count == expected else {
@@ -134,12 +138,14 @@ struct Run: ParsableCommand {
         }
         var train = TrainOptions()
         train.data = evaluator.data ?? "digits"
-        train.epochs = evaluator.trainEpochs; train.batchSize = evaluator.batchSize; train.learningRate = evaluator.lr
         train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
+        // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
+        let weights = OneShotWeightOverrides(epochs: evaluator.trainEpochs, batchSize: evaluator.batchSize,
+                                             learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
         let directory = output ?? paths[1]
         let (file, space) = try loadSpace(paths[0])
         do {
-            let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: strategy, options: train,
+            let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: strategy, options: train, weights: weights,
                                               strategyOptions: options, directory: directory) { print($0) }
             for f in outcome.files { print("wrote \(f)") }
             print(outcome.architectureJSON)

@@ -68,10 +68,21 @@ import NASCStrategies
         c.epochs = 2; c.batchSize = 16; c.population = 3; c.generations = 1; c.parents = 2; c.calibrationBatches = 1
         let spos = try SPOSSearch(space: space, config: c)
         let train = try Self.data(seed: 3), valid = try Self.data(seed: 4)
-        var epochs = 0
-        try spos.train(train, valid: valid) { _ in epochs += 1 }
-        #expect(epochs == 2)
-        let (arch, acc) = try spos.search(calibration: train, valid: valid)
+        var epochs: [OneShotEpochLog] = []
+        try spos.train(train, valid: valid) { epochs.append($0) }
+        #expect(epochs.count == 2)
+        for e in epochs {
+            let best = try #require(e.extra["valid_best"])
+            #expect(best >= e.validAccuracy && (0...1).contains(best), "mean of the scored paths <= their best")
+        }
+        #expect(epochs[1].extra["lr"] ?? 0 < epochs[0].extra["lr"] ?? 0, "cosine schedule")
+        var generations: [SPOSGenerationLog] = []
+        let (arch, acc) = try spos.search(calibration: train, valid: valid) { generations.append($0) }
+        #expect(generations.map(\.generation) == [0, 1])
+        #expect(generations.last?.bestAccuracy == acc)
+        #expect(generations[1].bestAccuracy >= generations[0].bestAccuracy)
+        #expect(generations.last?.evaluated == spos.evaluated.count)
+        #expect(generations[0].jsonLine.contains("\"stage\":\"evolution\""))
         #expect(acc == spos.evaluated.values.max())
         try SearchSpace(space).validate(arch)
         let bestSelection = try #require(spos.evaluated.first { $0.value == acc }?.key)
