@@ -58,7 +58,8 @@ extension SPOSConfig: OneShotTrainingSettings {
 extension ENASConfig: OneShotTrainingSettings {
     public var weightLearningRate: Double { get { lr } set { lr = newValue } }
     public var strategySettings: [(String, String)] {
-        [("schedule", cosineSchedule ? "cosine" : "constant"), ("min_lr", "\(minLR)"),
+        [("paths_per_batch", pathsPerBatch == 0 ? "max_candidates" : "\(pathsPerBatch)"),
+         ("schedule", cosineSchedule ? "cosine" : "constant"), ("min_lr", "\(minLR)"),
          ("grad_clip", gradClipNorm.map { "\($0)" } ?? "0"), ("reward_bn", rewardBatchStatistics ? "batch" : "running"),
          ("calibration_batches", "\(calibrationBatches)"), ("entropy_weight", "\(entropyWeight)"),
          ("baseline_decay", "\(baselineDecay)"), ("ctrl_steps", "\(ctrlSteps)"), ("ctrl_steps_aggregate", "\(ctrlStepsAggregate)"),

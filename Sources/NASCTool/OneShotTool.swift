@@ -173,6 +173,7 @@ public enum OneShotTool {
             c.ctrlStepsAggregate = try opts.int("ctrl_steps_aggregate") ?? c.ctrlStepsAggregate
             c.exportSamples = try opts.int("export_samples") ?? c.exportSamples
             c.calibrationBatches = try opts.int("calibration_batches") ?? c.calibrationBatches
+            c.pathsPerBatch = try opts.int("paths_per_batch") ?? c.pathsPerBatch
             if let r = opts.string("reward_bn") {
                 switch r {
                 case "batch": c.rewardBatchStatistics = true

@@ -47,8 +47,10 @@ import Testing
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("epoch 1: train loss"))
         #expect(r.stdout.contains("  op: "), "probabilities are printed")
-        let log = try String(contentsOfFile: out + "/oneshot.jsonl", encoding: .utf8).split(separator: "\n")
+        // One line per epoch (SPOS adds one per evolution generation, with "stage": "evolution").
+        let log = try String(contentsOfFile: out + "/oneshot.jsonl", encoding: .utf8).split(separator: "\n").filter { !$0.contains("\"stage\":\"evolution\"") }
         #expect(log.count == 2)
+        #expect(FileManager.default.fileExists(atPath: out + "/settings.json"))
         for line in log {
             let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             let probs = try #require(obj["probabilities"] as? [String: [Double]])
