@@ -2,7 +2,7 @@
 import NASCRuntime
 
 /// Per-epoch learning rates for supernet weight training, as PyTorch's `CosineAnnealingLR(T_max = epochs,
-/// eta_min)` stepped once per epoch (NNI's ENAS and NAS-Bench-201 examples: `eta_min = 0.001`), or constant.
+/// eta_min)` stepped once per epoch (NNI's ENAS example: `eta_min = 0.001`), or constant.
 public enum OneShotSchedule {
     /// The learning rate of `epoch` (0-based) of `epochs`.
     public static func learningRate(epoch: Int, epochs: Int, base: Double, cosine: Bool, minimum: Double) throws -> Double {

@@ -9,12 +9,12 @@ public struct SPOSConfig: Sendable {
     public var epochs = 10
     public var batchSize = 64
     /// Shared weights: SGD, lr 0.05, momentum 0.9, weight decay 4e-5 (the SPOS paper's momentum and decay; its lr
-    /// 0.5 is for batch 1024, NNI's SPOS example scales it the same way).
+    /// 0.5 is for batch 1024).
     public var lr = 0.05, momentum = 0.9, weightDecay = 4e-5
     public var maxBatchesPerEpoch = 0
     /// Learning-rate schedule over the epochs: `.cosine(tMax: epochs, etaMin: minLR)` when true, else constant.
-    /// The SPOS paper and NNI's SPOS example decay the rate linearly to 0, NNI's one-shot examples (ENAS, DARTS,
-    /// NAS-Bench-201) anneal it with a cosine to 0.001; here the cosine.
+    /// The SPOS paper decays the rate linearly to 0, NNI's ENAS example anneals it with a cosine to 0.001; here the
+    /// cosine.
     public var cosineSchedule = true
     /// The cosine schedule's final rate (NNI's one-shot examples: 0.001).
     public var minLR = 0.001

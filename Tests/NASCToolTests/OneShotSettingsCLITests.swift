@@ -36,7 +36,7 @@ import Testing
                                       "--strategy-option", "population=3", "--strategy-option", "generations=2"] + data)
         #expect(r3.code == 0, "\(r3.stderr)")
         let (sv, sg) = try settings(s)
-        #expect(sv["lr"] as? Double == 0.05 && sv["schedule"] as? String == "constant" && sv["fair"] as? Bool == false)
+        #expect(sv["lr"] as? Double == 0.05 && sv["schedule"] as? String == "constant" && sv["fair"] as? Bool == true)
         #expect(sg.contains("schedule") && !sg.contains("lr"))
         let lines = try String(contentsOfFile: s + "/oneshot.jsonl", encoding: .utf8).split(separator: "\n")
         let generations = try lines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
