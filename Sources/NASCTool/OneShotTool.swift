@@ -89,6 +89,7 @@ public enum OneShotTool {
             c.auxSkipBeta = try opts.double("aux_skip_beta") ?? c.auxSkipBeta
             c.temperatureInit = try opts.double("temperature_init") ?? c.temperatureInit
             c.temperatureMin = try opts.double("temperature_min") ?? c.temperatureMin
+            if strategy == "gumbel" { c.hard = try opts.bool("hard") ?? c.hard }
             guard c.temperatureMin > 0, c.temperatureMin <= c.temperatureInit else {
                 throw opts.error("the Gumbel temperature must satisfy 0 < temperature_min <= temperature_init")
             }
