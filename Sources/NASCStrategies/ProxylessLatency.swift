@@ -60,7 +60,8 @@ public struct ProxylessLatencyTable: Sendable, Equatable {
             }
             out[label] = try names.map { name in
                 guard let v = dict[name] else { throw fail("latency table: missing candidate '\(name)' of '\(label)'") }
-                guard type(of: v) != Bool.self, let n = v as? NSNumber, n.doubleValue.isFinite, n.doubleValue >= 0 else {
+                // JSON booleans are NSNumbers too; their objCType is "c" (numbers parse as "i", "q" or "d").
+                guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite, n.doubleValue >= 0 else {
                     throw fail("latency table: '\(label)'/'\(name)' must be a non-negative number of milliseconds")
                 }
                 return n.doubleValue

@@ -54,8 +54,11 @@ import NASCRuntime
         let sup = try hard(seed: 11)
         let alpha: [Float] = [0.3, -0.2, 0.1]
         try sup.setParameter("arch:op", alpha)
+        // The input choice takes the layer choice's output (input 1, the stem, would make op's gradient zero).
+        try sup.setParameter("arch:in", [10, -10])
         try sup.drawGumbelNoise(temperature: 0.7, draw: draw)
         let w = try soft(sup, "op"), k = argmax(w), j = argmax(try soft(sup, "in"))
+        try #require(j == 0)
         try sup.computeGradients(data: x, labels: labels, batch: 4)
         let g = try #require(sup.gradient(of: "arch:op"))
         #expect(sup.gradient(of: "gumbel:hard:op") == nil, "the offset is a constant")
