@@ -75,13 +75,11 @@ public final class DartsSearch {
         self.mode = mode
         temperature = config.temperatureInit
         searchSpace = try SearchSpace(space)
-        let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
-                       "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: options, auxSkip: config.auxSkipBeta > 0,
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: config.weightOptimizerOptions,
+                                                                   auxSkip: config.auxSkipBeta > 0,
                                                                    gumbelHard: mode == .gumbel && config.hard),
                                 seed: config.seed)
-        archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
-                                 weightDecay: config.archWeightDecay)
+        archOptimizer = try config.architectureOptimizer()
         for name in executor.architectureParameterNames {
             archState[name] = [Float](repeating: 0, count: 2 * (executor.parameter(name)?.count ?? 0))
         }

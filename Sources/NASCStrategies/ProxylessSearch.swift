@@ -79,11 +79,9 @@ public final class ProxylessSearch {
                                              at: SourceLocation(file: "--strategy")))
             }
         }
-        let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
-                       "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: options), seed: config.seed)
-        archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
-                                 weightDecay: config.archWeightDecay)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: config.weightOptimizerOptions),
+                                seed: config.seed)
+        archOptimizer = try config.architectureOptimizer()
         rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))
         labels = executor.parameterNames.compactMap { SupernetParameterNames.label(of: $0, prefix: "gate:") }
         for l in labels {
