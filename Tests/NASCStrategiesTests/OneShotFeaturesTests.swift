@@ -170,6 +170,32 @@ import NASCRuntime
         #expect(s.latencyTable == t)
     }
 
+    @Test func repeatDepthsCostTheirBlocks() throws {
+        let space = try TextIR.parse("""
+        space "rep" version 1 root @main
+
+        graph @main(%x: f32[N,1,6,6]) {
+          %s = conv2d(%x) {out = 2, kernel = 1}
+          %r = repeat(%s) {label = "d", depths = [0, 1, 2], blocks = [@b, @b]}
+          %f = flatten(%r)
+          %o = linear(%f) {out = 2}
+          return %o
+        }
+
+        graph @b(%x: f32[N,2,6,6]) {
+          %y = conv2d(%x) {out = 2, kernel = 3, padding = 1}
+          %t = relu(%y)
+          return %t
+        }
+        """, file: "rep.nir")
+        var c = ProxylessConfig(); c.latencyRuns = 3
+        let s = try ProxylessSearch(space: space, config: c)
+        #expect(s.candidateNames == ["d": ["0", "1", "2"]])
+        let d = try #require(try s.measureLatency(data: x, batch: 4).milliseconds["d"])
+        // Depth 0 runs no block; depth 2 runs block 1 and block 2, so it costs at least depth 1 in every run.
+        #expect(d[0] == 0 && d[1] > 0 && d[2] >= d[1], "\(d)")
+    }
+
     @Test func penaltyGradientMatchesFiniteDifferences() {
         let a = [0.2, -0.4, 0.1], cost = [5.0, 1.0, 0.0], scale = 0.3
         let g = ProxylessPenalty.gradient(probabilities: OneShotExport.softmax(a.map { Float($0) }), costs: cost, scale: scale)
