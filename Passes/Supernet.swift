@@ -65,6 +65,7 @@ public struct SupernetPass: Pass {
         for name in space.reachableGraphs {
             guard let g = space.graph(named: name) else { continue }
             var b = SupernetBuilder(graph: g, mode: mode, auxSkip: context.options["aux_skip"] == "true")
+            b.gumbelHard = mode == .gumbel && context.options["gumbel_hard"] == "true"
             out.update(b.run())
             for d in b.engine.diagnostics { engine.emit(d) }
         }
@@ -118,6 +119,10 @@ struct SupernetBuilder {
     /// DARTS- auxiliary skip: layer choices with a skip candidate add `beta * input` (pass option `aux_skip=true`).
     var auxSkip = false
     private var auxWeights: String?
+    /// Hard GumbelDARTS (pass option `gumbel_hard=true`): the weights are `w + offset` with the state
+    /// `gumbel:hard:<label>` set to `onehot(argmax(w)) - w` before each step, so the forward pass uses the one-hot
+    /// sample and autodiff, which treats the offset as a constant, gives the soft sample's gradient (straight-through).
+    var gumbelHard = false
 
     init(graph: Graph, mode: SupernetMode, auxSkip: Bool = false) {
         self.graph = graph; self.mode = mode; self.auxSkip = auxSkip
@@ -185,7 +190,14 @@ struct SupernetBuilder {
                      location: at.location)
         nodes.append(w)
         weightNodes[label] = w.name
-        return ValueRef(w.name)
+        if mode == .gumbel && gumbelHard {
+            let offset = param("arch_\(safe).hard_offset", SupernetParameterNames.hardOffset(label), .zeros, trainable: false)
+            let hard = Node(name: fresh("arch_\(safe).hard"), op: .add, inputs: [ValueRef(w.name), ValueRef(offset.name)], types: t,
+                            location: at.location)
+            nodes.append(hard)
+            weightNodes[label] = hard.name
+        }
+        return ValueRef(weightNodes[label] ?? w.name)
     }
 
     /// Combines candidate values under `label` into a node named `name`.
