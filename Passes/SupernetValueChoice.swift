@@ -10,9 +10,11 @@ import NASCIR
 ///   slicing its input channels.
 /// - `conv2d` / `depthwise_conv2d {kernel = $k}`: the `k x k` centre of the `kmax x kmax` kernel (a zero border);
 ///   explicit padding must grow by `(kmax - k) / 2` with the kernel (`padding = same` with odd kernels does).
-/// - The mask of a label is `weighted_sum(mask_0, ..., softmax(alpha))` (darts: FBNetV2's weighted mask, one big
-///   conv) or `switch(mask_0, ...)` (sampled: the executor's selection picks the value, no recompile). Masks are
-///   non-trainable `param`s with a `box` initializer; one alpha per label across all uses.
+/// - The mask of a label is `weighted_sum(mask_0, ..., weights)` with the label's weights of the mode
+///   (``SupernetWeights``: darts `softmax(alpha)`, FBNetV2's weighted mask with one big conv; gumbel its
+///   Gumbel-softmax; proxyless its binary gate) or `switch(mask_0, ...)` (sampled: the executor's selection picks the
+///   value, no recompile). Masks are non-trainable `param`s with a `box` initializer; one alpha (gate) per label
+///   across all uses.
 /// - Masked channels stay exactly zero downstream: a `batch_norm` on them gets its `gamma` and `beta` masked, a
 ///   `depthwise_conv2d` its bias; relu, relu6, tanh, gelu, hardswish, pooling, dropout and identity keep zeros;
 ///   a channel `concat` keeps each input's mask as one segment of its ``ChannelLayout``.
@@ -35,8 +37,11 @@ struct SupernetValueChoices {
     /// Summed segment masks of multi-segment layouts, by layout.
     private var layoutMasks: [ChannelLayout: ValueRef] = [:]
 
-    init(space: ModelSpace, graph: Graph, mode: SupernetMode) {
-        self.mode = mode; self.graph = graph
+    /// Straight-through Gumbel weights (gumbel mode, pass option `gumbel_hard=true`).
+    let hard: Bool
+
+    init(space: ModelSpace, graph: Graph, mode: SupernetMode, hard: Bool = false) {
+        self.mode = mode; self.graph = graph; self.hard = hard
         values = Dictionary(space.valueChoices.map { ($0.label, $0.values) }, uniquingKeysWith: { a, _ in a })
         taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
         for i in graph.inputs { types[i.name] = i.type }
@@ -117,15 +122,14 @@ struct SupernetValueChoices {
                      at: at.location)
     }
 
-    /// The softmax of a label's alpha (darts), one per label.
+    /// A label's combination weights in the pass's mode (``SupernetWeights``: softmax of alpha, Gumbel-softmax or
+    /// the Proxyless gate), one chain per label.
     private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return w }
-        let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-        let a = param(SupernetPass.alphaName(label), [count], .zeros, node: "arch_\(safe)", at)
-        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [a], location: at.location)
-        append(w)
-        weightNodes[label] = ValueRef(w.name)
-        return ValueRef(w.name)
+        let built = SupernetWeights(mode: mode, hard: hard).build(label, count: count, at: at.location) { fresh($0) }
+        for n in built.nodes { append(n) }
+        weightNodes[label] = ValueRef(built.weights)
+        return ValueRef(built.weights)
     }
 
     /// The mixed mask over `shape` for the value combinations of `labels`: combination `k` keeps the box
