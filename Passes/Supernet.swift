@@ -65,6 +65,7 @@ public struct SupernetPass: Pass {
         for name in space.reachableGraphs {
             guard let g = space.graph(named: name) else { continue }
             var b = SupernetBuilder(graph: g, mode: mode, auxSkip: context.options["aux_skip"] == "true")
+            b.gumbelHard = mode == .gumbel && context.options["gumbel_hard"] == "true"
             out.update(b.run())
             for d in b.engine.diagnostics { engine.emit(d) }
         }
@@ -73,7 +74,7 @@ public struct SupernetPass: Pass {
         try InlinePass().run(on: &out, context: &context)
         if context.diagnostics.hasErrors { return }
         if var root = out.rootGraph {
-            var values = SupernetValueChoices(space: space, graph: root, mode: mode)
+            var values = SupernetValueChoices(space: space, graph: root, mode: mode, hard: mode == .gumbel && context.options["gumbel_hard"] == "true")
             root = values.run()
             for d in values.engine.diagnostics { context.diagnostics.emit(d) }
             if values.engine.hasErrors { return }
@@ -118,6 +119,10 @@ struct SupernetBuilder {
     /// DARTS- auxiliary skip: layer choices with a skip candidate add `beta * input` (pass option `aux_skip=true`).
     var auxSkip = false
     private var auxWeights: String?
+    /// Hard GumbelDARTS (pass option `gumbel_hard=true`): the weights are `w + offset` with the state
+    /// `gumbel:hard:<label>` set to `onehot(argmax(w)) - w` before each step, so the forward pass uses the one-hot
+    /// sample and autodiff, which treats the offset as a constant, gives the soft sample's gradient (straight-through).
+    var gumbelHard = false
 
     init(graph: Graph, mode: SupernetMode, auxSkip: Bool = false) {
         self.graph = graph; self.mode = mode; self.auxSkip = auxSkip
@@ -154,38 +159,10 @@ struct SupernetBuilder {
     /// `softmax((alpha + noise) * inv_tau)` (gumbel) or the gate parameter (proxyless).
     mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return ValueRef(w) }
-        let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-        let t = [TensorType(.f32, [.fixed(count)])]
-        func param(_ base: String, _ name: String, _ initializer: ParamInit, trainable: Bool = true) -> Node {
-            let n = Node(name: fresh(base), op: .param(ParamAttrs(name: name, shape: [count], initializer: initializer, trainable: trainable)),
-                         inputs: [], types: t, location: at.location)
-            nodes.append(n)
-            return n
-        }
-        var logits: String
-        switch mode {
-        case .proxyless:
-            let gate = param("gate_\(safe)", SupernetParameterNames.gate(label), .zeros)
-            weightNodes[label] = gate.name
-            return ValueRef(gate.name)
-        case .gumbel:
-            let alpha = param("arch_\(safe)", SupernetPass.alphaName(label), .zeros)
-            let noise = param("arch_\(safe).noise", SupernetParameterNames.noise(label), .zeros, trainable: false)
-            let invTau = param("arch_\(safe).inv_tau", SupernetParameterNames.inverseTemperature(label), .ones, trainable: false)
-            let sum = Node(name: fresh("arch_\(safe).perturbed"), op: .add, inputs: [ValueRef(alpha.name), ValueRef(noise.name)],
-                           types: t, location: at.location)
-            let scaled = Node(name: fresh("arch_\(safe).scaled"), op: .mul, inputs: [ValueRef(sum.name), ValueRef(invTau.name)],
-                              types: t, location: at.location)
-            nodes.append(sum); nodes.append(scaled)
-            logits = scaled.name
-        case .darts, .sampled:
-            logits = param("arch_\(safe)", SupernetPass.alphaName(label), .zeros).name
-        }
-        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [ValueRef(logits)], types: t,
-                     location: at.location)
-        nodes.append(w)
-        weightNodes[label] = w.name
-        return ValueRef(w.name)
+        let built = SupernetWeights(mode: mode, hard: gumbelHard).build(label, count: count, at: at.location) { fresh($0) }
+        nodes += built.nodes
+        weightNodes[label] = built.weights
+        return ValueRef(built.weights)
     }
 
     /// Combines candidate values under `label` into a node named `name`.

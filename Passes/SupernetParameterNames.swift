@@ -9,6 +9,9 @@ public enum SupernetParameterNames {
     public static func noise(_ label: String) -> String { "gumbel:noise:\(label)" }
     /// GumbelDARTS inverse temperature `1 / tau`, one value per candidate (state): `gumbel:inv_tau:<label>`.
     public static func inverseTemperature(_ label: String) -> String { "gumbel:inv_tau:\(label)" }
+    /// Hard (straight-through) GumbelDARTS offset `onehot(argmax(w)) - w` (state, written with the noise; pass option
+    /// `gumbel_hard=true`): `gumbel:hard:<label>`.
+    public static func hardOffset(_ label: String) -> String { "gumbel:hard:\(label)" }
     /// Proxyless binary gates (trainable only for their gradient; the strategy sets them): `gate:<label>`.
     public static func gate(_ label: String) -> String { "gate:\(label)" }
 

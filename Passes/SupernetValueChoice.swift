@@ -10,11 +10,14 @@ import NASCIR
 ///   slicing its input channels.
 /// - `conv2d` / `depthwise_conv2d {kernel = $k}`: the `k x k` centre of the `kmax x kmax` kernel (a zero border);
 ///   explicit padding must grow by `(kmax - k) / 2` with the kernel (`padding = same` with odd kernels does).
-/// - The mask of a label is `weighted_sum(mask_0, ..., softmax(alpha))` (darts: FBNetV2's weighted mask, one big
-///   conv) or `switch(mask_0, ...)` (sampled: the executor's selection picks the value, no recompile). Masks are
-///   non-trainable `param`s with a `box` initializer; one alpha per label across all uses.
+/// - The mask of a label is `weighted_sum(mask_0, ..., weights)` with the label's weights of the mode
+///   (``SupernetWeights``: darts `softmax(alpha)`, FBNetV2's weighted mask with one big conv; gumbel its
+///   Gumbel-softmax; proxyless its binary gate) or `switch(mask_0, ...)` (sampled: the executor's selection picks the
+///   value, no recompile). Masks are non-trainable `param`s with a `box` initializer; one alpha (gate) per label
+///   across all uses.
 /// - Masked channels stay exactly zero downstream: a `batch_norm` on them gets its `gamma` and `beta` masked, a
-///   `depthwise_conv2d` its bias; relu, relu6, tanh, gelu, hardswish, pooling, dropout and identity keep zeros.
+///   `depthwise_conv2d` its bias; relu, relu6, tanh, gelu, hardswish, pooling, dropout and identity keep zeros;
+///   a channel `concat` keeps each input's mask as one segment of its ``ChannelLayout``.
 ///   Ops that would turn masked zeros into non-zeros (sigmoid, softmax, layer_norm, a separable conv's bias) are errors.
 ///
 /// Every other value-choice use is a located error naming the attribute and the label.
@@ -29,11 +32,16 @@ struct SupernetValueChoices {
     /// Mixed masks by key (label, shape, boxes).
     private var masks: [String: ValueRef] = [:]
     private var weightNodes: [String: ValueRef] = [:]
-    /// Values whose channels (dimension 1) beyond a value choice's width are zero: the labels and the width per combination.
-    private var channelMasks: [String: Choice] = [:]
+    /// Values some of whose channels (dimension 1) value choices mask to zero, with their layout.
+    private var channelMasks: [String: ChannelLayout] = [:]
+    /// Summed segment masks of multi-segment layouts, by layout.
+    private var layoutMasks: [ChannelLayout: ValueRef] = [:]
 
-    init(space: ModelSpace, graph: Graph, mode: SupernetMode) {
-        self.mode = mode; self.graph = graph
+    /// Straight-through Gumbel weights (gumbel mode, pass option `gumbel_hard=true`).
+    let hard: Bool
+
+    init(space: ModelSpace, graph: Graph, mode: SupernetMode, hard: Bool = false) {
+        self.mode = mode; self.graph = graph; self.hard = hard
         values = Dictionary(space.valueChoices.map { ($0.label, $0.values) }, uniquingKeysWith: { a, _ in a })
         taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
         for i in graph.inputs { types[i.name] = i.type }
@@ -114,15 +122,14 @@ struct SupernetValueChoices {
                      at: at.location)
     }
 
-    /// The softmax of a label's alpha (darts), one per label.
+    /// A label's combination weights in the pass's mode (``SupernetWeights``: softmax of alpha, Gumbel-softmax or
+    /// the Proxyless gate), one chain per label.
     private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return w }
-        let safe = String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" })
-        let a = param(SupernetPass.alphaName(label), [count], .zeros, node: "arch_\(safe)", at)
-        let w = Node(name: fresh("arch_\(safe).weights"), op: .softmax(axis: -1), inputs: [a], location: at.location)
-        append(w)
-        weightNodes[label] = ValueRef(w.name)
-        return ValueRef(w.name)
+        let built = SupernetWeights(mode: mode, hard: hard).build(label, count: count, at: at.location) { fresh($0) }
+        for n in built.nodes { append(n) }
+        weightNodes[label] = ValueRef(built.weights)
+        return ValueRef(built.weights)
     }
 
     /// The mixed mask over `shape` for the value combinations of `labels`: combination `k` keeps the box
@@ -180,6 +187,30 @@ struct SupernetValueChoices {
         mask(m.labels, owner: owner, shape: [c], lower: m.values.map { _ in [0] }, upper: m.values.map { [min($0, c)] }, at)
     }
 
+    /// The channel mask of a layout: one box mask per segment over all `layout.channels` channels, summed (the
+    /// segments are disjoint); a single segment at offset 0 is its plain width mask.
+    private mutating func channelMask(_ layout: ChannelLayout, owner: String, _ at: Node) -> ValueRef {
+        let c = layout.channels
+        if layout.segments.count == 1, let s = layout.segments.first {
+            return channelMask(Choice(labels: s.labels, values: s.widths), c: c, owner: owner, at)
+        }
+        if let m = layoutMasks[layout] { return m }
+        var sum: ValueRef?
+        for (offset, s) in layout.placed {
+            let part = mask(s.labels, owner: "\(owner).segment", shape: [c], lower: s.widths.map { _ in [offset] },
+                            upper: s.widths.map { [offset + $0] }, at)
+            if let prev = sum {
+                let n = Node(name: fresh("\(owner).mask_sum"), op: .add, inputs: [prev, part], location: at.location)
+                append(n)
+                sum = ValueRef(n.name)
+            } else {
+                sum = part
+            }
+        }
+        layoutMasks[layout] = sum
+        return sum!
+    }
+
     // MARK: - Rewrites
 
     private mutating func rewrite(_ n: Node) {
@@ -196,7 +227,11 @@ struct SupernetValueChoices {
                 engine.error("batch_norm '\(n.name)' after a value-choice width needs a known channel count", at: n.location)
                 return
             }
-            let cm = channelMask(m, c: c, owner: n.name, n)
+            guard m.channels == c else {
+                engine.error("batch_norm '\(n.name)' has \(c) channels, but its masked input has \(m.channels)", at: n.location)
+                return
+            }
+            let cm = channelMask(m, owner: n.name, n)
             let gamma = masked(param("\(n.name).weight", [c], .ones, n), [cm], "\(n.name).weight_masked", n)
             let beta = masked(param("\(n.name).bias", [c], .zeros, n), [cm], "\(n.name).bias_masked", n)
             let rm = param("\(n.name).running_mean", [c], .zeros, trainable: false, n)
@@ -217,12 +252,12 @@ struct SupernetValueChoices {
     }
 
     /// Tracks masked channels through ops that keep zeros at zero; reports ops that would not.
-    private mutating func propagate(_ n: Node, _ inMask: Choice?) {
+    private mutating func propagate(_ n: Node, _ inMask: ChannelLayout?) {
         switch n.op {
         case .activation(let f):
             guard let m = inMask else { return }
             if f == .sigmoid {
-                engine.error("sigmoid '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would make them non-zero; put it before the width choice or use another activation",
+                engine.error("sigmoid '\(n.name)' reads channels that value choice \(m.quotedLabels) masks to zero and would make them non-zero; put it before the width choice or use another activation",
                              at: n.location)
             } else {
                 channelMasks[n.name] = m
@@ -235,19 +270,52 @@ struct SupernetValueChoices {
             let ins = n.op.kind == .weightedSum ? Array(n.inputs.dropLast()) : n.inputs
             let ms = ins.map { $0.slot == 0 ? channelMasks[$0.node] : nil }
             if let f = ms.first, let m = f, ms.allSatisfy({ $0 == m }) { channelMasks[n.name] = m }
+        case .concat(let axis):
+            concatLayout(n, axis: axis)
         case .separableConv2d(let a):
             if let m = inMask, a.bias {
-                engine.error("separable_conv2d '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and its depthwise bias would make them non-zero; write depthwise_conv2d + conv2d or use bias = false",
+                engine.error("separable_conv2d '\(n.name)' reads channels that value choice \(m.quotedLabels) masks to zero and its depthwise bias would make them non-zero; write depthwise_conv2d + conv2d or use bias = false",
                              at: n.location)
             }
         case .softmax, .logSoftmax, .layerNorm:
             if let m = inMask {
-                engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice \(m.labels.map { "'" + $0 + "'" }.joined(separator: ", ")) masks to zero and would mix them into the others; not supported in a supernet",
+                engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice \(m.quotedLabels) masks to zero and would mix them into the others; not supported in a supernet",
                              at: n.location)
             }
         default:
             break
         }
+    }
+
+    /// The layout of a `concat`: along the channels, the inputs' segments in order (an unmasked input is one live
+    /// segment); along another axis, the inputs' common layout. Inputs with different layouts concatenated along
+    /// another axis would mix live and masked channels: an error, as is an unknown channel count.
+    private mutating func concatLayout(_ n: Node, axis: Int) {
+        let ms = n.inputs.map { $0.slot == 0 ? channelMasks[$0.node] : nil }
+        guard let first = ms.first(where: { $0 != nil }) ?? nil else { return }
+        let rank = n.inputs.first.flatMap { type($0) }?.rank ?? 0
+        let along = axis < 0 ? axis + rank : axis
+        guard along == 1 else {
+            if ms.allSatisfy({ $0 == first }) {
+                channelMasks[n.name] = first
+            } else {
+                engine.error("concat '\(n.name)' joins values whose channels value choice \(first.quotedLabels) masks differently along axis \(axis); concatenate along the channels (axis 1) instead",
+                             at: n.location)
+            }
+            return
+        }
+        var segments: [ChannelLayout.Segment] = []
+        for (r, m) in zip(n.inputs, ms) {
+            if let m {
+                segments += m.segments
+            } else if let t = type(r), t.rank >= 2, let c = t.shape[1].value {
+                segments.append(ChannelLayout.unmasked(c))
+            } else {
+                engine.error("concat '\(n.name)' after a value-choice width needs known channel counts", at: n.location)
+                return
+            }
+        }
+        channelMasks[n.name] = ChannelLayout(segments: segments)
     }
 
     /// Checks a kernel choice's padding: `k` cropped from `kmax` needs padding `p(kmax) - d (kmax - k) / 2`.
@@ -334,7 +402,7 @@ struct SupernetValueChoices {
         var attrs = a
         attrs.outChannels = .int(cmax); attrs.kernel = .int(kmax); attrs.padding = padding
         append(Node(name: n.name, op: .conv2d(attrs), inputs: inputs, location: n.location))
-        if !out.labels.isEmpty { channelMasks[n.name] = out }
+        if !out.labels.isEmpty { channelMasks[n.name] = ChannelLayout(labels: out.labels, widths: out.values, channels: cmax) }
     }
 
     private mutating func rewriteLinear(_ n: Node, _ a: LinearAttrs) {
@@ -355,10 +423,10 @@ struct SupernetValueChoices {
         var attrs = a
         attrs.outFeatures = .int(fmax)
         append(Node(name: n.name, op: .linear(attrs), inputs: inputs, location: n.location))
-        if !out.labels.isEmpty, t.rank == 2 { channelMasks[n.name] = out }
+        if !out.labels.isEmpty, t.rank == 2 { channelMasks[n.name] = ChannelLayout(labels: out.labels, widths: out.values, channels: fmax) }
     }
 
-    private mutating func rewriteDepthwise(_ n: Node, _ a: DepthwiseConv2DAttrs, _ inMask: Choice?) {
+    private mutating func rewriteDepthwise(_ n: Node, _ a: DepthwiseConv2DAttrs, _ inMask: ChannelLayout?) {
         for (attr, e) in [("stride", a.stride), ("dilation", a.dilation)] where !e.labels.isEmpty { unsupported(attr, e, n); return }
         guard let kernel = choice(a.kernel, "kernel", n), let dilation = a.dilation.constantInt else { return }
         let padding: Padding
@@ -380,7 +448,7 @@ struct SupernetValueChoices {
         var inputs = [n.inputs[0], wm]
         if a.bias {
             let b = param("\(n.name).bias", [c], .fanInUniform(fanIn: kmax * kmax), n)
-            inputs.append(inMask.map { masked(b, [channelMask($0, c: c, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n) } ?? b)
+            inputs.append(inMask.map { masked(b, [channelMask($0, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n) } ?? b)
         }
         var attrs = a
         attrs.kernel = .int(kmax); attrs.padding = padding

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bench.sh: release-build nasc-bench and run it alternately with ../shared/bench/torch_ref.py (1 and 2 threads); print a table.
-# Env: ROUNDS (3), ITERS (20), WARMUP (5), THREADS ("1 2"), MODELS ("a c b"), MODES ("train infer"), TORCH_REF (path).
+# Env: ROUNDS (3), ITERS (20), WARMUP (5), THREADS ("1 2"), MODELS ("a c b"), MODES ("train infer"), TORCH_REF (path),
+# DARTS_MODELS ("b2"; "" skips): models timed on a whole first-order DARTS step against scripts/bench/torch_darts_step.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; ITERS=${ITERS:-20}; WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-"1 2"}; MODELS=${MODELS:-"a c b"}; MODES=${MODES:-"train infer"}
+DARTS_MODELS=${DARTS_MODELS-"b2"}
 TORCH_REF=${TORCH_REF:-../shared/bench/torch_ref.py}
 [ -f "$TORCH_REF" ] || TORCH_REF=/work/shared/bench/torch_ref.py
 OUT=.build/bench; mkdir -p "$OUT"
@@ -39,6 +41,25 @@ l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch";
                     fi
                 done
             done
+        done
+    done
+done
+# One first-order DARTS step (architecture step on a validation batch + weight step on a training batch) on the
+# supernet models, one short round each, alternating sides as above.
+for t in $THREADS; do
+    for m in $DARTS_MODELS; do
+        case "$m" in b) layers=4 ;; b2) layers=2 ;; *) echo "bench.sh: no DARTS reference for model $m" >&2; exit 2 ;; esac
+        iters=$(( ITERS < 5 ? ITERS : 5 )); warmup=$(( WARMUP < 2 ? WARMUP : 2 ))
+        for side in nasc torch; do
+            if [ "$side" = nasc ]; then
+                OPENBLAS_NUM_THREADS=1 "$BIN" --model "$m" --mode darts --threads "$t" --warmup "$warmup" --iters "$iters" \
+                    --json "$RAW" >&2
+            else
+                OMP_NUM_THREADS=$t python3 scripts/bench/torch_darts_step.py --torch-ref "$TORCH_REF" --layers "$layers" \
+                    --threads "$t" --warmup "$warmup" --iters "$iters" --json "$RAW.torch" >&2
+                python3 -c 'import json,sys
+l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch"; print(json.dumps(d))' "$RAW.torch" >> "$RAW"
+            fi
         done
     done
 done

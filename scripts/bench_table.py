@@ -33,6 +33,8 @@ def main():
             "torch_img_s": med([r["img_s_median"] for r in torch]),
             "nasc_runs": [round(r["img_s_median"], 1) for r in nasc],
             "torch_runs": [round(r["img_s_median"], 1) for r in torch],
+            "nasc_step_ms": med([r.get("step_ms_median") for r in nasc]),
+            "torch_step_ms": med([r.get("step_ms_median") for r in torch]),
             "gemm_gflops": med([r.get("gemm_gflops") for r in nasc]),
             "nasc_peak_mib": max([r["peak_rss_mib"] for r in nasc], default=None),
             "torch_peak_mib": max([r["peak_rss_mib"] for r in torch], default=None),
@@ -65,6 +67,10 @@ def main():
             reasons.setdefault(r["nasc_not_available"], []).append(f"{r['model']} {r['mode']} t={r['threads']}")
     for reason, where in reasons.items():
         print(f"nasc ({', '.join(where)}): {reason}")
+    for r in rows:
+        if r["mode"] == "darts":
+            print(f"DARTS step ({r['model']}, t={r['threads']}): nasc {fmt(r['nasc_step_ms'], 1)} ms, torch {fmt(r['torch_step_ms'], 1)} ms "
+                  f"(architecture step on a validation batch + weight step on a training batch, batch 64 each)")
     print("others% = CPU used by other processes during the timed section, % of one core (median; >10 = contaminated)")
     print(f"results: {out}")
 

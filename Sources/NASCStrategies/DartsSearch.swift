@@ -32,6 +32,10 @@ public struct DartsConfig: Sendable {
     /// GumbelDARTS temperature, annealed linearly per epoch from `temperatureInit` to `temperatureMin` as NNI's
     /// LinearTemperatureScheduler: `tau(e) = (1 - e / epochs) * (init - min) + min` (NNI GumbelDARTS: 1.0 -> 0.33).
     public var temperatureInit = 1.0, temperatureMin = 0.33
+    /// Hard (straight-through) GumbelDARTS: the forward pass uses the one-hot argmax of the Gumbel-softmax sample,
+    /// the backward pass the soft sample's gradient (`torch.nn.functional.gumbel_softmax(hard=True)`). NNI's
+    /// `GumbelSoftmax` defaults to `hard = False`, and so does this.
+    public var hard = false
     /// Limits the batches per epoch (0 = a whole epoch of the training set).
     public var maxBatchesPerEpoch = 0
     public var seed: UInt64 = 0
@@ -71,12 +75,11 @@ public final class DartsSearch {
         self.mode = mode
         temperature = config.temperatureInit
         searchSpace = try SearchSpace(space)
-        let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
-                       "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: options, auxSkip: config.auxSkipBeta > 0),
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: config.weightOptimizerOptions,
+                                                                   auxSkip: config.auxSkipBeta > 0,
+                                                                   gumbelHard: mode == .gumbel && config.hard),
                                 seed: config.seed)
-        archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
-                                 weightDecay: config.archWeightDecay)
+        archOptimizer = try config.architectureOptimizer()
         for name in executor.architectureParameterNames {
             archState[name] = [Float](repeating: 0, count: 2 * (executor.parameter(name)?.count ?? 0))
         }

@@ -1,4 +1,5 @@
-// GumbelNoise: writes fresh Gumbel(0, 1) noise and the temperature into a gumbel supernet's state tensors.
+// GumbelNoise: writes fresh Gumbel(0, 1) noise, the temperature and (hard GumbelDARTS) the straight-through offsets into
+// a gumbel supernet's state tensors.
 import Foundation
 import NASCPasses
 import NASCData
@@ -27,6 +28,35 @@ extension Executor {
                 try setParameter(s.name, [Float](repeating: Float(1 / temperature), count: n))
             }
         }
+        try writeHardOffsets()
         return written
+    }
+
+    /// Hard (straight-through) GumbelDARTS: sets every `gumbel:hard:<label>` state tensor to `onehot(argmax(w)) - w`,
+    /// `w = softmax((alpha + noise) * inv_tau)` computed from the current tensors in the same float operations as the
+    /// plan's kernels, so the plan's `w + offset` is the one-hot sample (up to one rounding of `w + (1 - w)`), while
+    /// its gradient is the soft sample's. A plan without these tensors is left alone.
+    public func writeHardOffsets() throws {
+        for s in plan.slots where s.role == .state {
+            guard let label = SupernetParameterNames.label(of: s.name, prefix: "gumbel:hard:"),
+                  let alpha = parameter(SupernetParameterNames.alpha(label)),
+                  let noise = parameter(SupernetParameterNames.noise(label)),
+                  let invTau = parameter(SupernetParameterNames.inverseTemperature(label)),
+                  alpha.count == noise.count, alpha.count == invTau.count, !alpha.isEmpty else { continue }
+            let w = Self.gumbelWeights(alpha: alpha, noise: noise, inverseTemperature: invTau)
+            let best = w.indices.max { w[$0] < w[$1] || (w[$0] == w[$1] && $0 > $1) } ?? 0
+            try setParameter(s.name, w.indices.map { ($0 == best ? 1 : 0) - w[$0] })
+        }
+    }
+
+    /// `softmax((alpha + noise) * inv_tau)` in float, max-subtracted, as the plan's add, mul and softmax kernels.
+    static func gumbelWeights(alpha: [Float], noise: [Float], inverseTemperature: [Float]) -> [Float] {
+        let x = alpha.indices.map { (alpha[$0] + noise[$0]) * inverseTemperature[$0] }
+        let m = x.max() ?? 0
+        var sum: Float = 0
+        var e = [Float](repeating: 0, count: x.count)
+        for i in x.indices { e[i] = expf(x[i] - m); sum += e[i] }
+        let inv = 1 / sum
+        return e.map { $0 * inv }
     }
 }

@@ -34,7 +34,7 @@ extension DartsConfig: OneShotTrainingSettings {
     public var strategySettings: [(String, String)] {
         [("schedule", "constant"), ("arch_lr", "\(archLR)"), ("alpha_init_std", "\(alphaInitStd)"), ("unrolled", "\(unrolled)"),
          ("xi", xi.map { "\($0)" } ?? "\(weightLR)"), ("early_stop_skips", "\(earlyStopSkips)"), ("aux_skip_beta", "\(auxSkipBeta)"),
-         ("temperature_init", "\(temperatureInit)"), ("temperature_min", "\(temperatureMin)")]
+         ("temperature_init", "\(temperatureInit)"), ("temperature_min", "\(temperatureMin)"), ("hard", "\(hard)")]
     }
 }
 
@@ -42,7 +42,7 @@ extension ProxylessConfig: OneShotTrainingSettings {
     public var weightLearningRate: Double { get { weightLR } set { weightLR = newValue } }
     public var strategySettings: [(String, String)] {
         [("schedule", "constant"), ("arch_lr", "\(archLR)"), ("alpha_init_std", "\(alphaInitStd)"),
-         ("paths", paths == 0 ? "all" : "\(paths)"), ("flops_penalty", "\(flopsPenalty)")]
+         ("paths", paths == 0 ? "all" : "\(paths)"), ("flops_penalty", "\(flopsPenalty)"), ("latency_penalty", "\(latencyPenalty)")]
     }
 }
 

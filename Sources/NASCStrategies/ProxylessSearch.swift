@@ -1,4 +1,4 @@
-// ProxylessSearch: ProxylessNAS — binary-gated paths, the Proxyless alpha gradient, an optional FLOPs penalty.
+// ProxylessSearch: ProxylessNAS — binary-gated paths, the Proxyless alpha gradient, optional FLOPs and latency penalties.
 import Foundation
 import NASCIR
 import NASCPasses
@@ -26,6 +26,15 @@ public struct ProxylessConfig: Sendable {
     /// taking candidate `k` instead of the first one (IR cost model, Passes/OpCost.swift) and `base` picks the first
     /// candidate everywhere.
     public var flopsPenalty = 0.0
+    /// Latency penalty weight `lambda` (0 = off), the additive form of the ProxylessNAS paper and of NNI's
+    /// `add#linear`: the architecture loss adds `lambda * E[LAT] / LAT_ref`, `E[LAT] = sum over choices of
+    /// sum_k p_k t_k` from a ``ProxylessLatencyTable`` (measured on this executor at the start of ``ProxylessSearch/run(train:valid:log:)``
+    /// unless one is set with ``ProxylessSearch/setLatencyTable(_:)``).
+    public var latencyPenalty = 0.0
+    /// `LAT_ref` in ms (nil = the table's expected latency under uniform probabilities, i.e. at the start).
+    public var latencyReference: Double? = nil
+    /// Timed forward passes per measurement (the median is kept), after one warm-up pass.
+    public var latencyRuns = 5
     public var maxBatchesPerEpoch = 0
     public var seed: UInt64 = 0
     /// Creates the default configuration.
@@ -49,6 +58,8 @@ public final class ProxylessSearch {
     public private(set) var flopsDelta: [String: [Double]] = [:]
     /// FLOPs of the subnet with every first candidate (the penalty's reference).
     public private(set) var baseFlops = 0.0
+    /// Per-candidate latencies of the latency penalty (nil until measured or set).
+    public private(set) var latencyTable: ProxylessLatencyTable?
     private let archOptimizer: Adam
     private var archState: [String: [Float]] = [:]
     private var archSteps = 0
@@ -68,11 +79,9 @@ public final class ProxylessSearch {
                                              at: SourceLocation(file: "--strategy")))
             }
         }
-        let options = ["optimizer": "sgd", "lr": "\(config.weightLR)", "momentum": "\(config.momentum)",
-                       "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: options), seed: config.seed)
-        archOptimizer = try Adam(learningRate: config.archLR, beta1: config.archBeta1, beta2: config.archBeta2,
-                                 weightDecay: config.archWeightDecay)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: config.weightOptimizerOptions),
+                                seed: config.seed)
+        archOptimizer = try config.architectureOptimizer()
         rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))
         labels = executor.parameterNames.compactMap { SupernetParameterNames.label(of: $0, prefix: "gate:") }
         for l in labels {
@@ -83,6 +92,31 @@ public final class ProxylessSearch {
         }
         if config.flopsPenalty != 0 { try computeFlopsTable() }
     }
+
+    /// The candidate names of each gated label (the keys of a latency table).
+    public var candidateNames: [String: [String]] {
+        ProxylessPenalty.candidateNames(space: space, searchSpace: searchSpace, labels: alpha.mapValues(\.count))
+    }
+
+    /// Uses `table` for the latency penalty. Throws if it misses a gated label or has the wrong number of values.
+    public func setLatencyTable(_ table: ProxylessLatencyTable) throws {
+        for l in labels where table.milliseconds[l]?.count != alpha[l]?.count {
+            throw DiagnosticError(.error("the latency table needs \(alpha[l]?.count ?? 0) values for '\(l)'", at: SourceLocation(file: "--strategy-option")))
+        }
+        latencyTable = table
+    }
+
+    /// Measures the latency table on this search's supernet (``ProxylessLatencyTable/measure(_:data:batch:runs:)``)
+    /// with `batch` samples of `data`, and uses it.
+    @discardableResult
+    public func measureLatency(data: [Float], batch: Int) throws -> ProxylessLatencyTable {
+        let t = try ProxylessLatencyTable.measure(executor, data: data, batch: batch, runs: config.latencyRuns)
+        try setLatencyTable(t)
+        return t
+    }
+
+    /// `LAT_ref` of the latency penalty (ms).
+    public var latencyReference: Double { config.latencyReference ?? latencyTable?.uniformExpected ?? 0 }
 
     /// Fills ``flopsDelta`` and ``baseFlops`` from the IR cost model of specialized subnets.
     func computeFlopsTable() throws {
@@ -180,11 +214,7 @@ public final class ProxylessSearch {
             guard var a = alpha[l], let bg = executor.gradient(of: SupernetParameterNames.gate(l)), var st = archState[l],
                   let subset = subsets[l], let sp = subProbs[l] else { continue }
             var g = Self.alphaGradient(binary: bg, subset: subset, probabilities: sp, count: a.count)
-            if config.flopsPenalty != 0, let d = flopsDelta[l], baseFlops > 0 {
-                let p = OneShotExport.softmax(a)
-                let mean = zip(p, d).reduce(0) { $0 + $1.0 * $1.1 }
-                for i in g.indices { g[i] += Float(config.flopsPenalty * p[i] * (d[i] - mean) / baseFlops) }
-            }
+            g = zip(g, penaltyGradient(l, alpha: a)).map { $0 + $1 }
             let old = a
             archOptimizer.step(parameter: &a, gradient: g, state: &st, step: archSteps)
             if subset.count < a.count {
@@ -197,6 +227,19 @@ public final class ProxylessSearch {
             archState[l] = st
         }
         return (loss, hits)
+    }
+
+    /// The gradient of the FLOPs and latency penalties with respect to a label's alpha (zeros when both are off).
+    func penaltyGradient(_ l: String, alpha a: [Float]) -> [Float] {
+        var g = [Float](repeating: 0, count: a.count)
+        let p = OneShotExport.softmax(a)
+        if config.flopsPenalty != 0, let d = flopsDelta[l], baseFlops > 0 {
+            g = zip(g, ProxylessPenalty.gradient(probabilities: p, costs: d, scale: config.flopsPenalty / baseFlops)).map { $0 + $1 }
+        }
+        if config.latencyPenalty != 0, let t = latencyTable?.milliseconds[l], latencyReference > 0 {
+            g = zip(g, ProxylessPenalty.gradient(probabilities: p, costs: t, scale: config.latencyPenalty / latencyReference)).map { $0 + $1 }
+        }
+        return g
     }
 
     /// One weight step on a training batch: a sampled path, only its weights updated.
@@ -218,6 +261,15 @@ public final class ProxylessSearch {
         var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
         var vb = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
+        if config.latencyPenalty != 0 && latencyTable == nil {
+            var first = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
+            let b = first.next()
+            try measureLatency(data: b.x, batch: b.n)
+        }
+        if config.latencyPenalty != 0 && !(latencyReference > 0) {
+            throw DiagnosticError(.error("the latency penalty needs a positive reference latency (the table's expected latency is \(latencyReference) ms); set latency_ref",
+                                         at: SourceLocation(file: "--strategy-option")))
+        }
         for epoch in 0..<config.epochs {
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
             for _ in 0..<steps {
@@ -230,6 +282,7 @@ public final class ProxylessSearch {
             }
             var extra: [String: Double] = [:]
             if config.flopsPenalty != 0 { extra["expected_mflops"] = expectedFlops / 1e6 }
+            if config.latencyPenalty != 0, let t = latencyTable { extra["expected_latency_ms"] = t.expected(probabilities()) }
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
                                 probabilities: probabilities(), extra: extra))

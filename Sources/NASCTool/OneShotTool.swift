@@ -93,6 +93,7 @@ public enum OneShotTool {
             return (data.train, data.validation)
         }
         let arch: Architecture
+        var extraFiles: [String] = []
         switch strategy {
         case "darts", "gumbel":
             let (c0, given) = try configured(DartsConfig(), options, weights, &opts)
@@ -105,6 +106,7 @@ public enum OneShotTool {
             c.auxSkipBeta = try opts.double("aux_skip_beta") ?? c.auxSkipBeta
             c.temperatureInit = try opts.double("temperature_init") ?? c.temperatureInit
             c.temperatureMin = try opts.double("temperature_min") ?? c.temperatureMin
+            if strategy == "gumbel" { c.hard = try opts.bool("hard") ?? c.hard }
             guard c.temperatureMin > 0, c.temperatureMin <= c.temperatureInit else {
                 throw opts.error("the Gumbel temperature must satisfy 0 < temperature_min <= temperature_init")
             }
@@ -128,11 +130,20 @@ public enum OneShotTool {
             c.flopsPenalty = try opts.double("flops_penalty") ?? 0
             c.archLR = try opts.double("arch_lr") ?? c.archLR
             c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
+            let latencySource = try ProxylessLatencyOptions.configure(&c, &opts)
             announce(c, given: given)
             let data = try prepare()
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let search = try ProxylessSearch(space: space, config: c)
+            if let file = latencySource {
+                try search.setLatencyTable(try ProxylessLatencyTable.read(file: file, candidates: search.candidateNames))
+            }
             arch = try search.run(train: halves.train, valid: halves.validation, log: epochLog)
+            if let t = search.latencyTable, let directory {
+                let path = join(directory, "latency_table.json")
+                try OutputFile.write(t.json(candidates: search.candidateNames), to: path)
+                extraFiles.append(path)
+            }
         case "spos":
             let (c0, given) = try configured(SPOSConfig(), options, weights, &opts)
             var c = c0
@@ -206,7 +217,7 @@ public enum OneShotTool {
             try OutputFile.write((epochs.map(\.jsonLine) + extraLines).map { $0 + "\n" }.joined(), to: logPath)
             try OutputFile.write(json, to: v3)
             try OutputFile.write(try ArchitectureJSON.write(arch, space: searchSpace, format: .nniV1), to: v1)
-            files = [logPath, v3, v1, join(directory, "settings.json")]
+            files = [logPath, v3, v1, join(directory, "settings.json")] + extraFiles
         }
         return Outcome(architectureJSON: json, epochs: epochs, files: files)
     }

@@ -16,8 +16,18 @@ struct BenchOptions {
     var json: String?
     /// Print a per-kernel time breakdown of a few extra profiled steps.
     var profile = false
-    /// The text-IR space of model (b) (the DARTS-style mixed-op stack), compiled with the supernet pass.
-    var supernetSpace = "scripts/bench/bench_b_supernet.nir"
+    /// The text-IR space of a supernet model, compiled with the supernet pass (default: model (b)'s, or (b2)'s
+    /// two-choice version for `--model b2`).
+    var supernetSpace: String?
+
+    /// The supernet space file of `model` (nil for the fixed models a and c).
+    var supernetPath: String? {
+        switch model {
+        case "b": return supernetSpace ?? "scripts/bench/bench_b_supernet.nir"
+        case "b2": return supernetSpace ?? "scripts/bench/bench_b2_supernet.nir"
+        default: return nil
+        }
+    }
 }
 
 /// Runs one benchmark and returns its result as a JSON-ready dictionary (same keys as torch_ref.py where they overlap).
@@ -61,20 +71,22 @@ enum BenchRunner {
         let rss0 = BenchProcess.rssMiB()
         var result: [String: Any] = ["impl": "nasc", "model": o.model, "mode": o.mode, "threads": o.threads, "batch": o.batch,
                                      "iters": o.iters, "warmup": o.warmup, "blas_threads": Kernels.threads]
-        let training = o.mode == "train"
+        let training = o.mode != "infer", darts = o.mode == "darts"
         let plan: Plan
         let input: [Int]
-        if o.model == "b" {
-            // torch_ref.py: weights SGD(lr .025, momentum .9), alphas Adam(lr 3e-4), one joint step.
-            plan = try BenchSupernet.compile(o.supernetSpace, training: training,
-                                             options: ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"])
+        if let path = o.supernetPath {
+            // torch_ref.py: weights SGD(lr .025, momentum .9), alphas Adam(lr 3e-4), one joint step. A DARTS step
+            // (torch_darts_step.py) adds DARTS' weight decays: SGD 3e-4, Adam(3e-4, betas (.5, .999), wd 1e-3).
+            var options = ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"]
+            if darts { options["weight_decay"] = "3e-4" }
+            plan = try BenchSupernet.compile(path, training: training, options: options)
             input = BenchSupernet.input
-        } else if let m = model(o.model) {
+        } else if let m = model(o.model), !darts {
             plan = try PlanCompiler.compile(m.space, training: training, options: m.options, passes: [MemoryPlan()])
             input = m.input
         } else {
             result["available"] = false
-            result["reason"] = "unknown model '\(o.model)'"
+            result["reason"] = darts ? "--mode darts needs a supernet model (b or b2)" : "unknown model '\(o.model)'"
             return result
         }
         let exec = try Executor(plan: plan, seed: 0)
@@ -83,7 +95,20 @@ enum BenchRunner {
         let x = (0..<(n * input.reduce(1, *))).map { _ in rng.normal() }
         let y = (0..<n).map { _ in Int64(rng.next() % 10) }
         let step: () throws -> Void
-        if training && !exec.architectureParameterNames.isEmpty {
+        if darts {
+            // First-order DARTS (NNI's DartsLightningModule.training_step): an architecture step on a validation
+            // batch (gradients of everything, Adam on the alphas only), then a weight step on a training batch.
+            let arch = try BenchSupernet.ArchAdam(exec, learningRate: 3e-4, beta1: 0.5, weightDecay: 1e-3)
+            result["arch_params"] = arch.count
+            let xv = (0..<x.count).map { _ in rng.normal() }
+            let yv = (0..<n).map { _ in Int64(rng.next() % 10) }
+            step = {
+                try xv.withUnsafeBufferPointer { d in try yv.withUnsafeBufferPointer { l in _ = try exec.computeGradients(data: d, labels: l, batch: n) } }
+                try arch.step(exec)
+                try x.withUnsafeBufferPointer { d in try y.withUnsafeBufferPointer { l in _ = try exec.computeGradients(data: d, labels: l, batch: n) } }
+                try exec.applyUpdates { !$0.hasPrefix("arch:") }
+            }
+        } else if training && !exec.architectureParameterNames.isEmpty {
             let arch = try BenchSupernet.ArchAdam(exec)
             result["arch_params"] = arch.count
             step = {
@@ -111,7 +136,7 @@ enum BenchRunner {
         let own = cpu1 - cpu0
         let other = max(0, Double(j1 - j0) / BenchProcess.clockTicks - own)
         let st = times.sorted()
-        let flops = gemmFlops(plan, batch: n, training: training)
+        let flops = gemmFlops(plan, batch: n, training: training) * (darts ? 2 : 1)  // a DARTS step is two passes
         result["available"] = true
         result["img_s_median"] = Double(n) / median(times)
         result["img_s_min"] = Double(n) / st.last!

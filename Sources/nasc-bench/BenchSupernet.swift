@@ -27,9 +27,9 @@ enum BenchSupernet {
         /// Number of architecture parameters (torch_ref.py's alpha has 4 x 6).
         var count: Int
 
-        init(_ exec: Executor, learningRate: Double = 3e-4) throws {
+        init(_ exec: Executor, learningRate: Double = 3e-4, beta1: Double = 0.9, weightDecay: Double = 0) throws {
             names = exec.architectureParameterNames
-            adam = try Adam(learningRate: learningRate)
+            adam = try Adam(learningRate: learningRate, beta1: beta1, weightDecay: weightDecay)
             let sizes = names.map { exec.parameter($0)?.count ?? 0 }
             state = sizes.map { [Float](repeating: 0, count: 2 * $0) }
             count = sizes.reduce(0, +)

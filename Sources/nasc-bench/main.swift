@@ -10,7 +10,7 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
         let a = args[i]
         switch a {
         case "--model": guard let v = value() else { return nil }; o.model = v
-        case "--mode": guard let v = value(), v == "train" || v == "infer" else { return nil }; o.mode = v
+        case "--mode": guard let v = value(), ["train", "infer", "darts"].contains(v) else { return nil }; o.mode = v
         case "--threads": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; o.threads = v
         case "--batch": guard let v = value().flatMap(Int.init), v > 0 else { return nil }; o.batch = v
         case "--warmup": guard let v = value().flatMap(Int.init), v >= 0 else { return nil }; o.warmup = v
@@ -26,7 +26,7 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
     return o
 }
 
-let usage = "usage: nasc-bench --model a|b|c [--mode train|infer] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]"
+let usage = "usage: nasc-bench --model a|b|b2|c [--mode train|infer|darts] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]"
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)

@@ -7,11 +7,14 @@ import NASCPasses
 @testable import NASCRuntime
 
 @Suite struct BenchSupernetSpaceTests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/bench/bench_b_supernet.nir").path
+    static func bench(_ file: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/bench/\(file)").path
+    }
+    static let path = bench("bench_b_supernet.nir")
 
-    func plan(training: Bool) throws -> Plan {
-        let space = try TextIR.parse(try String(contentsOfFile: Self.path, encoding: .utf8), file: Self.path)
+    func plan(training: Bool, path: String = Self.path) throws -> Plan {
+        let space = try TextIR.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
         return try SupernetCompiler.compile(space, mode: .darts, training: training,
                                             options: ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"], passes: [MemoryPlan()])
     }
@@ -26,6 +29,15 @@ import NASCPasses
         #expect(arch.map(\.name).sorted() == ["arch:layer_0", "arch:layer_1", "arch:layer_2", "arch:layer_3"])
         #expect(arch.allSatisfy { $0.size.count(batch: 0) == 6 })
         #expect(p.steps.filter { $0.kernel.name == "weighted_sum_forward" }.count == 4)
+    }
+
+    /// Model (b2), the 2-LayerChoice version timed on a whole DARTS step: torch_ref.py's Supernet(layers=2).
+    @Test func twoChoiceVersionMatchesTorchRefSupernetWithTwoLayers() throws {
+        let p = try plan(training: true, path: Self.bench("bench_b2_supernet.nir"))
+        let params = p.slots.filter { $0.role == .parameter }
+        // stem 448 + BN 32 + 2 x 9168 + alpha 12 + fc 170.
+        #expect(params.reduce(0) { $0 + $1.size.count(batch: 0) } == 18_998)
+        #expect(params.filter { $0.name.hasPrefix("arch:") }.map(\.name).sorted() == ["arch:layer_0", "arch:layer_1"])
     }
 
     @Test func oneStepGivesGradientsToEveryAlphaAndWeight() throws {

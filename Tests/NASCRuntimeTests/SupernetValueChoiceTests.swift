@@ -127,6 +127,29 @@ enum SupernetCheck {
         try compare(sup, w: w, k: k)
     }
 
+    /// Value choices take the mode's weights like layer choices: Proxyless gates (one-hot = the subnet) and Gumbel
+    /// noise, not a softmax of an alpha that only darts trains.
+    @Test(arguments: [(0, 0), (1, 1), (2, 0)])
+    func proxylessOneHotGatesMatchTheSubnet(w: Int, k: Int) throws {
+        let plan = try SupernetCompiler.compile(try space(), mode: .proxyless)
+        let names = plan.slots.filter { $0.role == .parameter }.map(\.name)
+        #expect(!names.contains { $0.hasPrefix("arch:") }, "\(names)")
+        let sup = try Executor(plan: plan, seed: 7)
+        try sup.setParameter("gate:w", (0..<3).map { $0 == w ? 1 : 0 })
+        try sup.setParameter("gate:k", (0..<2).map { $0 == k ? 1 : 0 })
+        try compare(sup, w: w, k: k)
+        // The binary gradient of every gate value (the Proxyless estimate needs all of them).
+        #expect(try #require(sup.gradient(of: "gate:w")).contains { $0 != 0 })
+    }
+
+    @Test func gumbelValueChoicesArePerturbed() throws {
+        let plan = try SupernetCompiler.compile(try space(), mode: .gumbel)
+        let names = Set(plan.slots.map(\.name))
+        for label in ["w", "k"] {
+            #expect(names.contains(SupernetParameterNames.noise(label)) && names.contains(SupernetParameterNames.inverseTemperature(label)))
+        }
+    }
+
     @Test(arguments: [(0, 0), (1, 1), (2, 0), (0, 1)])
     func sampledSelectionMatchesTheSubnet(w: Int, k: Int) throws {
         let plan = try SupernetCompiler.compile(try space(), mode: .sampled)

@@ -52,7 +52,7 @@ import NASCRuntime
 
     @Test func oneBatchGivesTheExactBatchStatistics() throws {
         let e = try Self.executor()
-        let data = try OneShotStrategiesTests.data(seed: 5)
+        let data = try OneShotFixtures.data(seed: 5)
         e.selection = [0]
         let mean = try #require(e.plan.slots.first { $0.role == .state && $0.name.hasSuffix("running_mean")
             && !$0.name.contains("c.") }?.name)
@@ -69,7 +69,7 @@ import NASCRuntime
 
     @Test func severalBatchesAverageAndUnselectedCandidatesKeepTheirStatistics() throws {
         let e = try Self.executor()
-        let data = try OneShotStrategiesTests.data(seed: 6)
+        let data = try OneShotFixtures.data(seed: 6)
         e.selection = [0]
         let states = e.plan.slots.filter { $0.role == .state && $0.name.hasSuffix("running_mean") }.map(\.name)
         #expect(states.count == 3)

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct ENASSearchTests {
     @Test func runsLogsAndExportsTheBestScoredPath() throws {
-        let space = try TextIR.parse(OneShotStrategiesTests.spaceText, file: "tiny.nir")
+        let space = try OneShotFixtures.tinySpace()
         var c = ENASConfig()
         c.epochs = 3; c.batchSize = 16; c.ctrlSteps = 10; c.ctrlStepsAggregate = 5; c.exportSamples = 3
         c.controller = ControllerConfig(hidden: 16, learningRate: 0.01)
@@ -15,8 +15,8 @@ import Testing
         #expect(enas.labels == ["op", "in"])
         let before = try enas.controller.logProbability(of: [0, 0])
         var logs: [ENASEpochLog] = []
-        let (arch, acc) = try enas.run(train: try OneShotStrategiesTests.data(seed: 1),
-                                       valid: try OneShotStrategiesTests.data(seed: 2)) { logs.append($0) }
+        let (arch, acc) = try enas.run(train: try OneShotFixtures.data(seed: 1),
+                                       valid: try OneShotFixtures.data(seed: 2)) { logs.append($0) }
         #expect(logs.map(\.oneShot.epoch) == [0, 1, 2])
         #expect(logs.map(\.controllerUpdates) == [2, 4, 6])
         #expect(enas.controllerUpdates == 6)
@@ -34,14 +34,14 @@ import Testing
         // The exported accuracy is that of the exported path, re-scored on the validation set.
         let selection = try #require([[0, 0], [0, 1], [1, 0], [1, 1]].first { try enas.architecture($0) == arch })
         enas.executor.selection = selection
-        let rescored = try OneShotMetrics.evaluate(enas.executor, try OneShotStrategiesTests.data(seed: 2), batchSize: 16).accuracy
+        let rescored = try OneShotMetrics.evaluate(enas.executor, try OneShotFixtures.data(seed: 2), batchSize: 16).accuracy
         #expect(rescored == acc)
     }
 
     /// NNI's controller loop with its defaults except the learning rate (0.01 instead of 3.5e-4, so the test is short):
     /// rewards 1 for the known best selection, 0.5 for half of it, else 0. Over 4 seeds the argmax finds it.
     @Test func reinforceLoopLearnsAKnownBestSelection() throws {
-        let space = try TextIR.parse(OneShotStrategiesTests.spaceText, file: "tiny.nir")
+        let space = try OneShotFixtures.tinySpace()
         var found = 0
         for seed in UInt64(1)...4 {
             var c = ENASConfig()
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func badConfigurationIsDiagnosed() throws {
-        let space = try TextIR.parse(OneShotStrategiesTests.spaceText, file: "tiny.nir")
+        let space = try OneShotFixtures.tinySpace()
         var c = ENASConfig()
         c.ctrlStepsAggregate = 0
         #expect(diagnosticText { _ = try ENASSearch(space: space, config: c) }.contains("invalid ENAS configuration"))

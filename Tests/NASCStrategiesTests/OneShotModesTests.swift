@@ -8,76 +8,7 @@ import NASCData
 import NASCRuntime
 @testable import NASCStrategies
 
-@Suite struct OneShotModesTests {
-    /// A stem conv feeding a layer choice (two convs and a skip), an input choice and a classifier; smooth
-    /// activations so finite differences are accurate.
-    static let spaceText = """
-    space "tiny" version 1 root @main
-
-    graph @main(%x: f32[N,1,6,6]) {
-      %s = conv2d(%x) {out = 2, kernel = 1}
-      %c = layer_choice(%s) {label = "op", candidates = [conv3 = @conv3, conv1 = @conv1, skip = @skip]}
-      %r = sigmoid(%c)
-      %k = input_choice(%r, %s) {label = "in", n_chosen = 1, reduction = sum}
-      %f = flatten(%k)
-      %o = linear(%f) {out = 3}
-      return %o
-    }
-
-    graph @conv3(%x: f32[N,2,6,6]) {
-      %y = conv2d(%x) {out = 2, kernel = 3, padding = 1}
-      %t = tanh(%y)
-      return %t
-    }
-
-    graph @conv1(%x: f32[N,2,6,6]) {
-      %y = conv2d(%x) {out = 2, kernel = 1}
-      return %y
-    }
-
-    graph @skip(%x: f32[N,2,6,6]) {
-      return %x
-    }
-    """
-
-    static let ops = ["conv3", "conv1", "skip"]
-    let x: [Float] = { var g = SeededGenerator(seed: 5); return (0..<(4 * 36)).map { _ in Float(g.nextUnit() * 2 - 1) } }()
-    let x2: [Float] = { var g = SeededGenerator(seed: 9); return (0..<(4 * 36)).map { _ in Float(g.nextUnit() * 2 - 1) } }()
-    let labels: [Int64] = [0, 1, 2, 1]
-    let labels2: [Int64] = [2, 0, 1, 1]
-
-    func space() throws -> ModelSpace { try TextIR.parse(Self.spaceText, file: "tiny.nir") }
-
-    func subnet(op k: Int, input j: Int) throws -> Plan {
-        var s = try space()
-        var ctx = PassContext(options: [:], architecture: Architecture(["op": .candidate(Self.ops[k]), "in": .inputs([j])]))
-        try PassManager(pipeline: "subnet,shape-infer").runOrThrow(on: &s, context: &ctx)
-        return try PlanCompiler.compile(s, training: true)
-    }
-
-    func share(from sub: Executor, to sup: Executor, op k: Int) throws {
-        for name in sub.parameterNames {
-            let target = name.hasPrefix("c.") ? "c.\(k)." + name.dropFirst(2) : name
-            try sup.setParameter(target, try #require(sub.parameter(name)))
-        }
-    }
-
-    func close(_ a: [Float], _ b: [Float], _ tol: Float = 1e-5) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tol * max(1, abs($1)) }
-    }
-
-    /// Supernet vs subnet: loss, output and every subnet parameter's gradient.
-    func expectSame(_ sup: Executor, _ sub: Executor, op k: Int) throws {
-        let l1 = try sup.computeGradients(data: x, labels: labels, batch: 4)
-        let l2 = try sub.computeGradients(data: x, labels: labels, batch: 4)
-        #expect(abs(l1 - l2) <= 1e-6 * max(1, abs(l2)))
-        #expect(close(sup.output, sub.output))
-        for name in sub.parameterNames {
-            let target = name.hasPrefix("c.") ? "c.\(k)." + name.dropFirst(2) : name
-            #expect(close(try #require(sup.gradient(of: target)), try #require(sub.gradient(of: name))), "gradient of \(name)")
-        }
-    }
-
+@Suite struct OneShotModesTests: TinyThreeWaySupernet {
     @Test(arguments: [(0, 0), (1, 1), (2, 0), (2, 1)])
     func gumbelAtOneHotMatchesTheSubnet(op k: Int, input j: Int) throws {
         let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .gumbel), seed: 7)

@@ -6,7 +6,7 @@ import NASCData
 @testable import NASCStrategies
 
 @Suite struct OneShotSearchTests {
-    func space() throws -> ModelSpace { try TextIR.parse(OneShotStrategiesTests.spaceText, file: "tiny.nir") }
+    func space() throws -> ModelSpace { try OneShotFixtures.tinySpace() }
 
     @Test func gumbelTemperatureFollowsTheLinearSchedule() {
         #expect(DartsSearch.temperature(epoch: 0, of: 4, initial: 1, minimum: 0.33) == 1)
@@ -21,7 +21,7 @@ import NASCData
             let g = try GumbelDartsSearch.make(space: try space(), config: c)
             #expect(g.mode == .gumbel)
             var logs: [OneShotEpochLog] = []
-            let arch = try g.run(train: try OneShotStrategiesTests.data(seed: 1), valid: try OneShotStrategiesTests.data(seed: 2)) { logs.append($0) }
+            let arch = try g.run(train: try OneShotFixtures.data(seed: 1), valid: try OneShotFixtures.data(seed: 2)) { logs.append($0) }
             return (logs, arch)
         }
         let (a, archA) = try run()
@@ -54,7 +54,7 @@ import NASCData
         let search = try ProxylessSearch(space: try space(), config: c)
         let start = search.alpha
         var logs: [OneShotEpochLog] = []
-        let arch = try search.run(train: try OneShotStrategiesTests.data(seed: 1), valid: try OneShotStrategiesTests.data(seed: 2)) { logs.append($0) }
+        let arch = try search.run(train: try OneShotFixtures.data(seed: 1), valid: try OneShotFixtures.data(seed: 2)) { logs.append($0) }
         #expect(logs.count == 3)
         #expect(search.alpha != start, "alphas did not move")
         let p = try #require(logs.last?.probabilities["op"])
@@ -67,7 +67,7 @@ import NASCData
             var c = ProxylessConfig()
             c.epochs = 3; c.batchSize = 16; c.archLR = 0.05; c.flopsPenalty = penalty
             let s = try ProxylessSearch(space: try space(), config: c)
-            try s.run(train: try OneShotStrategiesTests.data(seed: 1), valid: try OneShotStrategiesTests.data(seed: 2))
+            try s.run(train: try OneShotFixtures.data(seed: 1), valid: try OneShotFixtures.data(seed: 2))
             return (s.probabilities()["op"]?[1] ?? 0, s)
         }
         let (free, _) = try finalSkip(0)
@@ -85,7 +85,7 @@ import NASCData
         c.epochs = 4; c.batchSize = 16; c.archLR = 0.05; c.earlyStopSkips = 1
         let d = try DartsSearch(space: try space(), config: c)
         var logs: [OneShotEpochLog] = []
-        try d.run(train: try OneShotStrategiesTests.data(seed: 1), valid: try OneShotStrategiesTests.data(seed: 2)) { logs.append($0) }
+        try d.run(train: try OneShotFixtures.data(seed: 1), valid: try OneShotFixtures.data(seed: 2)) { logs.append($0) }
         #expect(logs.count == d.epochsRun)
         for l in logs.dropLast() { #expect(l.extra["skip_argmax"] == 0) }
         let last = try #require(logs.last)

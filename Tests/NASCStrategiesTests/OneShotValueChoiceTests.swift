@@ -32,7 +32,7 @@ import NASCStrategies
         c.epochs = 2; c.batchSize = 16; c.archLR = 0.1
         let darts = try DartsSearch(space: space, config: c)
         var last: OneShotEpochLog?
-        let arch = try darts.run(train: try OneShotStrategiesTests.data(seed: 1), valid: try OneShotStrategiesTests.data(seed: 2)) { last = $0 }
+        let arch = try darts.run(train: try OneShotFixtures.data(seed: 1), valid: try OneShotFixtures.data(seed: 2)) { last = $0 }
         let p = try #require(last?.probabilities)
         #expect(Set(p.keys) == ["w", "k", "d"])
         #expect(p["d"]?.count == 3 && p["w"]?.count == 2)
@@ -46,8 +46,7 @@ import NASCStrategies
 
     @Test func sposMapsSelectionsToValuesAndDepths() throws {
         let space = try TextIR.parse(Self.spaceText, file: "vc.nir")
-        var c = SPOSConfig()
-        c.epochs = 1; c.batchSize = 16; c.population = 3; c.generations = 1; c.parents = 2; c.calibrationBatches = 1
+        let c = OneShotFixtures.smallSPOS(epochs: 1)
         let spos = try SPOSSearch(space: space, config: c)
         let labels = spos.executor.plan.selectors.map(\.label)
         #expect(Set(labels) == ["w", "k", "d"])
@@ -56,7 +55,7 @@ import NASCStrategies
         selection[labels.firstIndex(of: "d")!] = 2
         let arch = try spos.architecture(selection)
         #expect(arch["w"] == .value(.int(4)) && arch["k"] == .value(.int(1)) && arch["d"] == .value(.int(2)))
-        let train = try OneShotStrategiesTests.data(seed: 3), valid = try OneShotStrategiesTests.data(seed: 4)
+        let train = try OneShotFixtures.data(seed: 3), valid = try OneShotFixtures.data(seed: 4)
         try spos.train(train, valid: valid)
         let (best, acc) = try spos.search(calibration: train, valid: valid)
         #expect(acc == spos.evaluated.values.max())

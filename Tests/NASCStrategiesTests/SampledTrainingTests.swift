@@ -6,7 +6,7 @@ import NASCIR
 
 @Suite struct SampledTrainingTests {
     @Test func strictlyFairPathsCoverEveryCandidateOncePerBatch() throws {
-        let space = try TextIR.parse(OneShotStrategiesTests.spaceText, file: "tiny.nir")
+        let space = try OneShotFixtures.tinySpace()
         let spos = try SPOSSearch(space: space, config: SPOSConfig())
         #expect(SPOSConfig().strictFairness)
         let counts = spos.executor.plan.selectors.map(\.candidates.count)
@@ -22,7 +22,7 @@ import NASCIR
     }
 
     @Test func enasTrainsOnePathPerCandidateOfTheLargestChoiceByDefault() throws {
-        let space = try TextIR.parse(OneShotStrategiesTests.spaceText, file: "tiny.nir")
+        let space = try OneShotFixtures.tinySpace()
         #expect(try ENASSearch(space: space).pathsPerBatch == 2)
         var c = ENASConfig()
         c.pathsPerBatch = 3

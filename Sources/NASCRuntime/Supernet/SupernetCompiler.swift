@@ -9,10 +9,12 @@ public enum SupernetCompiler {
     /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
     /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
     /// `auxSkip` adds the DARTS- auxiliary skip (`aux:skip_beta`) to layer choices with a skip candidate.
+    /// `gumbelHard` (gumbel mode) adds the straight-through offsets `gumbel:hard:<label>` (hard GumbelDARTS).
     /// `timer` records each stage's wall time (`--time-passes`).
     public static func compile(_ space: ModelSpace, mode: SupernetMode, training: Bool = true, options: [String: String] = [:],
-                               passes extra: [any Pass] = [], auxSkip: Bool = false, timer: PassTimer? = nil) throws -> Plan {
-        let fused = try supernetSpace(space, mode: mode, auxSkip: auxSkip, timer: timer)
+                               passes extra: [any Pass] = [], auxSkip: Bool = false, gumbelHard: Bool = false,
+                               timer: PassTimer? = nil) throws -> Plan {
+        let fused = try supernetSpace(space, mode: mode, auxSkip: auxSkip, gumbelHard: gumbelHard, timer: timer)
         var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra, timer: timer)
         let decisions = try? SearchSpace(space)
         for i in plan.selectors.indices {
@@ -29,10 +31,11 @@ public enum SupernetCompiler {
     }
 
     /// The space after `supernet` and `shape-infer` (one flat, typed root graph).
-    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, auxSkip: Bool = false,
+    public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, auxSkip: Bool = false, gumbelHard: Bool = false,
                                      timer: PassTimer? = nil) throws -> ModelSpace {
         var s = space
-        var context = PassContext(options: ["supernet": mode.rawValue, "aux_skip": auxSkip ? "true" : "false"])
+        var context = PassContext(options: ["supernet": mode.rawValue, "aux_skip": auxSkip ? "true" : "false",
+                                            "gumbel_hard": gumbelHard ? "true" : "false"])
         for p in [SupernetPass(), ShapeInference()] as [any Pass] {
             try timer.measure(p.name) { try p.run(on: &s, context: &context) }
             try context.diagnostics.throwIfErrors()
