@@ -29,7 +29,7 @@ extension Executor {
     /// Runs step `index` of the plan.
     func run(step index: Int, training: Bool) throws {
         let m = memory, n = memory.batch
-        if let g = guards[index], g.selector < selection.count, !g.admits(selection[g.selector]) { return }
+        if !guardTable.admits(step: index, activeCandidates) { return }
         switch kernels[index] {
         case .convForward(let s):
             let shape = convShape(s.geometry)
