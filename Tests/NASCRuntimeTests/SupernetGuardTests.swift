@@ -199,4 +199,31 @@ import NASCIR
         let d = "\(e.map { String(describing: $0) } ?? "")"
         #expect(d.contains("selector 9") && !d.contains("\n"), "\(d)")
     }
+
+    /// A sampled reduction cell (other ops on predecessor edges) runs each slot's op only on the chosen source.
+    @Test func sampledReductionCellRunsTheOpOnlyOnTheChosenSource() throws {
+        let space = try TextIR.parse(SupernetCellTests.reductionText, file: "cellr.nir")
+        let plan = try SupernetCompiler.compile(space, mode: .sampled)
+        let sel = Dictionary(uniqueKeysWithValues: plan.selectors.enumerated().map { ($1.label, $0) })
+        let inSel = try #require(sel["c/input_3_1"]), opSel = try #require(sel["c/op_3_1"])
+        // Node 3, slot 1: sources 0, 1 (predecessors, input_candidates) and 2 (node 2, candidates); op 0 = conv.
+        for j in 0..<3 {
+            let steps = plan.steps.filter { $0.node.hasPrefix("c.n3_1.\(j).0.") }
+            #expect(!steps.isEmpty)
+            for st in steps {
+                #expect(st.guardedBy?.conditions == [GuardCondition(selector: inSel, candidate: j), GuardCondition(selector: opSel, candidate: 0)],
+                        "\(st.node): \(plan.guardDescription(st.guardedBy ?? StepGuard([])))")
+            }
+        }
+        #expect(plan.listing.contains("if c/input_3_1 = 2 and c/op_3_1 = conv"), "\(plan.listing)")
+        // With conv on every slot, exactly one conv forward per slot runs (4 slots, plus the two stem convs).
+        let exec = try Executor(plan: plan, seed: 1)
+        var choice: [String: Int] = [:]
+        for i in 2...3 { for k in 0..<2 { choice["c/op_\(i)_\(k)"] = 0; choice["c/input_\(i)_\(k)"] = i - 1 - k } }
+        try exec.select(choice)
+        let convs = plan.forwardSteps.filter {
+            if case .convForward = plan.steps[$0].kernel { return exec.guardTable.admits(step: $0, exec.activeCandidates) } else { return false }
+        }
+        #expect(convs.count == 6, "\(convs.map { plan.steps[$0].node })")
+    }
 }
