@@ -17,7 +17,8 @@ import NASCIR
 /// - A value written only under a guard but read by steps that may run without it (a candidate's gradient
 ///   contribution to a shared input) is zero-filled under the complement first, so sums never read stale values:
 ///   one zero fill per condition the readers do not share, guarded by the earlier ones and that condition negated.
-///   Weighted sums skip inactive terms themselves (the executor), so reading a candidate output needs no fill.
+///   Weighted sums and unguarded adds skip such terms themselves (the executor), so reading a candidate's
+///   output or summing candidates' gradients needs no fill.
 public enum SupernetGuards {
     /// The most candidates a selector may have.
     public static let maxCandidates = 64
@@ -106,7 +107,7 @@ public enum SupernetGuards {
         var inserts: [Int: [PlanStep]] = [:]
         for (slot, ws) in writers.sorted(by: { $0.key < $1.key }) {
             guard let g = steps[ws[0]].guardedBy, ws.allSatisfy({ steps[$0].guardedBy == g }) else { continue }
-            let readers = (touchers[slot] ?? []).filter { steps[$0].guardedBy != g && !readsAsTerm(steps[$0].kernel, slot) }
+            let readers = (touchers[slot] ?? []).filter { steps[$0].guardedBy != g && !Plan.readsAsTerm(steps[$0], slot) }
             guard !readers.isEmpty else { continue }
             // Conditions every reader also has need no fill: when one fails, no reader runs.
             let shared = g.conditions.filter { c in readers.allSatisfy { steps[$0].guardedBy?.conditions.contains(c) ?? false } }
@@ -133,17 +134,6 @@ public enum SupernetGuards {
         p.updateSteps = remap(plan.updateSteps)
         p.selectors = labels.indices.map { PlanSelector(label: labels[$0], candidates: (0..<counts[$0]).map(String.init), gated: gated[$0]) }
         return p
-    }
-
-    /// True when `slot` is only read by `k` as a weighted-sum term (the executor skips inactive terms, see
-    /// ``Plan/termGuards(step:writerGuards:)``).
-    static func readsAsTerm(_ k: KernelStep, _ slot: SlotID) -> Bool {
-        switch k {
-        case .weightedSumForward(let w), .weightedSumBackward(let w):
-            return w.inputs.contains(slot) && w.weights != slot && w.gradOutput != slot && w.output != slot
-                && !w.gradInputs.contains(slot) && w.gradWeights != slot
-        default: return false
-        }
     }
 
     /// The slots a step writes.

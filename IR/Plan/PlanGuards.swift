@@ -53,14 +53,34 @@ extension Plan {
         return g
     }
 
-    /// The guards of a weighted-sum step's terms: term `k` is live only when the guard of its input's writers holds
-    /// (`nil` = always live: an unguarded value, a parameter, or the step is no weighted sum). The executor skips
-    /// dead terms in forward and backward, so a weighted sum never reads an unselected candidate's stale output.
+    /// The guards of the terms of a weighted-sum step or an unguarded `add`: term `k` is live only when the guard of
+    /// its input's writers holds (`nil` = always live: an unguarded value, a parameter; empty for other steps). The
+    /// executor skips dead terms in forward and backward, so a sum never reads an unselected candidate's stale value.
     public func termGuards(step index: Int, writerGuards: [StepGuard?]) -> [StepGuard?] {
         switch steps[index].kernel {
         case .weightedSumForward(let w), .weightedSumBackward(let w):
             return w.inputs.map { $0 >= 0 && $0 < writerGuards.count ? writerGuards[$0] : nil }
+        case .add(let a) where steps[index].guardedBy == nil:
+            return a.inputs.map { $0 >= 0 && $0 < writerGuards.count ? writerGuards[$0] : nil }
         default: return []
+        }
+    }
+}
+
+extension Plan {
+    /// True when step `k` reads `slot` only as a sum term that the executor skips when the slot's writers did not
+    /// run (see ``termGuards(step:writerGuards:)``): an input of a weighted sum or of an unguarded `add`.
+    public func readsAsTerm(step k: Int, _ slot: SlotID) -> Bool { Self.readsAsTerm(steps[k], slot) }
+
+    /// ``readsAsTerm(step:_:)`` for a step.
+    public static func readsAsTerm(_ step: PlanStep, _ slot: SlotID) -> Bool {
+        switch step.kernel {
+        case .weightedSumForward(let w), .weightedSumBackward(let w):
+            return w.inputs.contains(slot) && w.weights != slot && w.gradOutput != slot && w.output != slot
+                && !w.gradInputs.contains(slot) && w.gradWeights != slot
+        case .add(let a):
+            return step.guardedBy == nil && a.inputs.contains(slot) && a.output != slot
+        default: return false
         }
     }
 }

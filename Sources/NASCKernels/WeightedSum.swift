@@ -10,7 +10,8 @@ public enum WeightedSum {
     /// Elements per block of the weight-gradient reduction (and fewest elements per worker).
     static let block = 4096
 
-    @inline(__always) static func isLive(_ live: UInt64, _ k: Int) -> Bool { k >= 64 || live & (UInt64(1) << UInt64(k)) != 0 }
+    /// Whether term `k` is live in mask `live` (terms `k >= 64` always are).
+    @inline(__always) public static func isLive(_ live: UInt64, _ k: Int) -> Bool { k >= 64 || live & (UInt64(1) << UInt64(k)) != 0 }
 
     /// `output = sum_k weights[k] * inputs[k]` over `count` floats each, over the live terms (zeros if none is live).
     public static func forward(inputs: [UnsafePointer<Float>], weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,

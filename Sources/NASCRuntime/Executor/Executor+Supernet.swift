@@ -18,6 +18,24 @@ extension Executor {
         }
     }
 
+    /// Runs an `add` step some of whose inputs are written only under a guard (a candidate's gradient into a shared
+    /// input): the sum of the live inputs (zeros if none is live), so a stale input is never read.
+    func runGuardedAdd(_ s: ElementwiseStep, index: Int) {
+        let m = memory, count = m.counts[s.output], out = m.f32(s.output)
+        let live = guardTable.liveTerms(step: index, activeCandidates)
+        var started = false
+        for (k, x) in s.inputs.enumerated() where WeightedSum.isLive(live, k) {
+            let p = m.f32(x)
+            if !started {
+                if p != out { Elementwise.copyOrAccumulate(p, into: out, count: count, accumulate: false) }
+                started = true
+            } else {
+                Elementwise.add(out, p, output: out, count: count)
+            }
+        }
+        if !started { out.update(repeating: 0, count: count) }
+    }
+
     /// Names of the architecture parameters (`arch:<label>`), in plan order.
     public var architectureParameterNames: [String] { parameterNames.filter { $0.hasPrefix("arch:") } }
 

@@ -20,6 +20,10 @@ struct GuardTable {
     /// by a step that can run when the term is dead, e.g. the gradient sum of a skip candidate's shared input).
     private(set) var zeroDead: [UInt64] = []
 
+    /// Per ``Plan/gradients`` entry: the guard id of its gradient's writers (-1 = always written). A gradient whose
+    /// guard fails was not computed this step (its buffer is stale or, memory-planned, holds another candidate's data).
+    private(set) var gradientGuards: [Int] = []
+
     init(plan: Plan) {
         var ids: [StepGuard: Int] = [:]
         func id(_ g: StepGuard?) -> Int {
@@ -33,7 +37,13 @@ struct GuardTable {
         }
         stepGuard = ContiguousArray(plan.steps.map { id($0.guardedBy) })
         let hasWeighted = plan.steps.contains {
-            switch $0.kernel { case .weightedSumForward, .weightedSumBackward: return true; default: return false }
+            switch $0.kernel { case .weightedSumForward, .weightedSumBackward, .add: return true; default: return false }
+        }
+        if plan.steps.contains(where: { $0.guardedBy != nil }) {
+            let writers = plan.writerGuards()
+            gradientGuards = plan.gradients.map { $0.gradient >= 0 && $0.gradient < writers.count ? id(writers[$0.gradient]) : -1 }
+        } else {
+            gradientGuards = Array(repeating: -1, count: plan.gradients.count)
         }
         termGuards = Array(repeating: [], count: plan.steps.count)
         zeroDead = Array(repeating: 0, count: plan.steps.count)

@@ -128,6 +128,8 @@ extension Executor {
             }
         case .dropoutBackward(let s):
             Dropout.backward(gradOutput: m.f32(s.output), mask: m.f32(s.mask), gradInput: m.f32(s.input), count: m.counts[s.input])
+        case .add(let s) where !guardTable.termGuards[index].isEmpty:
+            runGuardedAdd(s, index: index)
         case .add(let s):
             let count = m.counts[s.output]
             Elementwise.add(m.f32(s.inputs[0]), m.f32(s.inputs[1]), output: m.f32(s.output), count: count)
