@@ -56,8 +56,9 @@ struct GuardTable {
         for (i, st) in plan.steps.enumerated() {
             for u in Set(Plan.uses(st.kernel).map(\.slot)) where gradSlots.contains(u) { readers[u, default: []].append(i) }
         }
-        // Proxyless gates: term `k` of a weighted sum over `gate:<label>` belongs to candidate `k` of that selector even
-        // when nothing guarded writes its input (a skip candidate reads the shared input).
+        // Proxyless gates: term `k` of a weighted sum over `gate:<label>` is live only while candidate `k` of that
+        // selector is active, even when nothing guarded writes its input (a skip candidate reads the shared input;
+        // a repeat's shallower outputs are written for deeper choices too).
         var gateSelector: [SlotID: Int] = [:]
         for (i, s) in plan.slots.enumerated() where s.name.hasPrefix("gate:") {
             let label = String(s.name.dropFirst("gate:".count))
@@ -68,7 +69,11 @@ struct GuardTable {
             switch plan.steps[i].kernel {
             case .weightedSumForward(let w), .weightedSumBackward(let w):
                 if let sel = gateSelector[w.weights], w.inputs.count == plan.selectors[sel].candidates.count {
-                    for k in terms.indices where terms[k] == nil { terms[k] = StepGuard(selector: sel, candidate: k) }
+                    for k in terms.indices {
+                        let own = GuardCondition(selector: sel, candidate: k)
+                        let conds = terms[k]?.conditions ?? []
+                        terms[k] = StepGuard(conds.contains(own) ? conds : conds + [own])
+                    }
                 }
             default: break
             }
