@@ -91,7 +91,8 @@ public enum SupernetGuards {
             var conds: [GuardCondition]
             if let hash = name.lastIndex(of: "#"), let s = choices[String(name[..<hash])],
                let k = Int(name[name.index(after: hash)...]) {
-                conds = candidateConditions(name[..<hash]) + [GuardCondition(selector: s.selector, candidate: k)]
+                // `<switch>.` so that a switch that is itself a candidate (`<outer>.<j>`) gets the outer condition.
+                conds = candidateConditions(Substring(name[..<hash] + ".")) + [GuardCondition(selector: s.selector, candidate: k)]
             } else {
                 conds = candidateConditions(name[...])
             }

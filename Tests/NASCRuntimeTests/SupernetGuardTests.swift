@@ -216,6 +216,15 @@ import NASCIR
             }
         }
         #expect(plan.listing.contains("if c/input_3_1 = 2 and c/op_3_1 = conv"), "\(plan.listing)")
+        // The per-source op switch `c.n3_1.<j>` is candidate j of the input switch: its copies need both conditions.
+        for j in 0..<3 {
+            let copies = plan.steps.filter { $0.node.hasPrefix("c.n3_1.\(j)#") }
+            #expect(copies.count == 3)  // the forward copies (switch_grad nodes have their own names)
+            for (o, st) in copies.enumerated() {
+                #expect(st.guardedBy?.conditions == [GuardCondition(selector: inSel, candidate: j), GuardCondition(selector: opSel, candidate: o)],
+                        "\(st.node): \(plan.guardDescription(st.guardedBy ?? StepGuard([])))")
+            }
+        }
         // With conv on every slot, exactly one conv forward per slot runs (4 slots, plus the two stem convs).
         let exec = try Executor(plan: plan, seed: 1)
         var choice: [String: Int] = [:]
