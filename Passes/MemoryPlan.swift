@@ -7,6 +7,12 @@ import NASCIR
 /// activations, dropout, add/mul into their first input, copies) may write its output over an input whose
 /// last use it is. The data input, labels, loss, the model output (read after the run) and persistent slots
 /// keep their own memory. Reports the activation memory before and after as a note.
+///
+/// Supernet plans: two slots whose steps are all guarded by mutually exclusive conditions of one *switch*
+/// selector (exact candidates `j != k`; sampled mode, where exactly one candidate is active per step) never hold
+/// live values in the same step, so they may share a region even when their step ranges overlap: the
+/// candidates of a sampled choice share their activation memory. Gated (proxyless) selectors may have several
+/// active candidates, so their slots are never aliased this way. Option `memory_alias=false` turns this off.
 /// Runs after `lower` (it edits ``PassContext/plan``).
 public struct MemoryPlan: Pass {
     public let name = "memory-plan"
@@ -21,7 +27,7 @@ public struct MemoryPlan: Pass {
             return
         }
         let before = plan.activationElements
-        Self.assignRegions(&plan)
+        Self.assignRegions(&plan, exclusive: context.options["memory_alias"] != "false")
         context.diagnostics.emit(Diagnostic(.note, at: .unknown,
                                             "memory-plan: activation memory \(before) -> \(plan.activationElements) elements"))
         context.plan = plan
@@ -58,13 +64,26 @@ public struct MemoryPlan: Pass {
     /// the slot's first): the smallest that holds it by (per-sample, fixed, id), else the largest (which grows).
     /// O(n log n + n f) for n slots and f free regions at a time: free regions are kept sorted by size and busy
     /// ones in a heap by the end of their occupant's lifetime.
-    static func assignRegions(_ plan: inout Plan) {
+    ///
+    /// With `exclusive`, a slot whose steps all share exact conditions of switch selectors (its tags, outermost
+    /// first) may also join a busy region whose live occupants are all tagged with other candidates of one of
+    /// those selectors (the region's mode); see ``MemoryPlan``.
+    static func assignRegions(_ plan: inout Plan, exclusive: Bool = true) {
         let n = plan.slots.count
         var first = [Int](repeating: Int.max, count: n), last = [Int](repeating: -1, count: n)
+        // Per slot: the exact switch conditions every step touching it has (nil = not touched yet).
+        var tags = [[GuardCondition]?](repeating: nil, count: n)
+        let switches = plan.selectors.map { !$0.gated }
         for (k, st) in plan.steps.enumerated() {
+            let conds = exclusive ? (st.guardedBy?.conditions ?? []).filter {
+                !$0.negated && !$0.atLeast && $0.selector >= 0 && $0.selector < switches.count && switches[$0.selector]
+            } : []
             for u in Plan.uses(st.kernel) where u.slot >= 0 && u.slot < n {
                 first[u.slot] = min(first[u.slot], k)
                 last[u.slot] = max(last[u.slot], k)
+                // A sum term is read only when its writers ran (the executor skips it otherwise).
+                if exclusive && Plan.readsAsTerm(st, u.slot) { continue }
+                if let t = tags[u.slot] { if !t.isEmpty { tags[u.slot] = t.filter { conds.contains($0) } } } else { tags[u.slot] = conds }
             }
         }
         var region = [Int](repeating: -1, count: n)
@@ -80,6 +99,20 @@ public struct MemoryPlan: Pass {
         var occupant = [SlotID](repeating: -1, count: next)
         var free = FreeRegions()
         var busy = BusyHeap()
+        // Tagged regions: the switch selector of the region's mode (-1 = none) and its live occupants' candidates
+        // with the last step of each; per selector, the regions in that mode.
+        var modeSelector = [Int](repeating: -1, count: next)
+        var modeOccupants = [[(candidate: Int, until: Int)]](repeating: [], count: next)
+        var tagged: [Int: Set<Int>] = [:]
+        func setMode(_ r: Int, _ tag: GuardCondition?, until: Int) {
+            if modeSelector[r] >= 0 { tagged[modeSelector[r]]?.remove(r) }
+            if let tag {
+                modeSelector[r] = tag.selector; modeOccupants[r] = [(tag.candidate, until)]
+                tagged[tag.selector, default: []].insert(r)
+            } else {
+                modeSelector[r] = -1; modeOccupants[r] = []
+            }
+        }
         let order = (0..<n).filter { region[$0] < 0 }.sorted { (first[$0], $0) < (first[$1], $1) }
         for s in order {
             let need = plan.slots[s].size, start = first[s]
@@ -88,28 +121,62 @@ public struct MemoryPlan: Pass {
                 busy.pop()
                 if busyUntil[top.region] == top.until && !free.contains(top.region) {
                     free.insert(FreeRegions.Key(size[top.region], top.region))
+                    setMode(top.region, nil, until: 0)
                 }
             }
+            let slotTags = tags[s] ?? []
             var chosen: Int?
+            var joined: GuardCondition?
             // In place: the step that first writes `s` reads an input whose last use is that step.
             if let pair = inPlacePair(plan.steps[start].kernel), pair.output == s, pair.input != s,
                pair.input >= 0, pair.input < n, case let r = region[pair.input], r >= 0, occupant[r] == pair.input,
-               busyUntil[r] == start, last[pair.input] == start, plan.slots[pair.input].size == need {
+               busyUntil[r] == start, last[pair.input] == start, plan.slots[pair.input].size == need,
+               modeOccupants[r].filter({ $0.until >= start }).count <= 1 {
+                // (No exclusive co-occupant is read by this step: an in-place sum must not overwrite a live term.)
                 chosen = r
+            }
+            // A busy region whose live occupants are all other candidates of one of the slot's switch selectors.
+            var best: (key: FreeRegions.Key, region: Int, tag: GuardCondition)?
+            if chosen == nil {
+                for tag in slotTags {
+                    for r in tagged[tag.selector] ?? [] {
+                        modeOccupants[r].removeAll { $0.until < start }
+                        guard !modeOccupants[r].contains(where: { $0.candidate == tag.candidate }) else { continue }
+                        let key = FreeRegions.Key(size[r], r)
+                        let fits = size[r].perSample >= need.perSample && size[r].fixed >= need.fixed
+                        if let b = best {
+                            let bFits = b.key.perSample >= need.perSample && b.key.fixed >= need.fixed
+                            if fits ? (!bFits || key < b.key) : (!bFits && b.key < key) { best = (key, r, tag) }
+                        } else {
+                            best = (key, r, tag)
+                        }
+                    }
+                }
+            }
+            if chosen == nil, let b = best, b.key.perSample >= need.perSample, b.key.fixed >= need.fixed {
+                chosen = b.region; joined = b.tag
             }
             if chosen == nil, let r = free.bestFit(need) {
                 free.remove(FreeRegions.Key(size[r], r))
                 chosen = r
             }
+            if chosen == nil, let b = best { chosen = b.region; joined = b.tag }
             let r: Int
             if let c = chosen {
                 r = c
             } else {
                 r = next; next += 1
                 size.append(SymbolicSize()); busyUntil.append(Int.max); occupant.append(-1)
+                modeSelector.append(-1); modeOccupants.append([])
             }
             size[r] = size[r].union(need)
-            busyUntil[r] = last[s]
+            if let tag = joined {
+                modeOccupants[r].append((tag.candidate, last[s]))
+                busyUntil[r] = max(busyUntil[r], last[s])
+            } else {
+                setMode(r, slotTags.first, until: last[s])
+                busyUntil[r] = last[s]
+            }
             occupant[r] = s
             busy.push(until: last[s], region: r)
             region[s] = r

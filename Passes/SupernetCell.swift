@@ -77,8 +77,9 @@ extension SupernetBuilder {
     /// the op switch `<cell>.n<i>_<k>`, so only the selected op runs. With `input_candidates` (reduction cells:
     /// predecessor edges have other ops and shapes) the op is applied per source: calls `<cell>.n<i>_<k>.<j>.<o>`
     /// (weights per slot, source and op), an op switch `<cell>.n<i>_<k>.<j>` per source and the input switch
-    /// `<cell>.n<i>_<k>` over them; a step is guarded by its op only, so the selected op also runs on the
-    /// unselected sources (with a zero gradient). Returns the node states.
+    /// `<cell>.n<i>_<k>` over them; ``SupernetGuards`` gives the steps of call `<j>.<o>` the conjunction
+    /// `input_i_k = j and op_i_k = o`, so only the selected op runs, and only on the selected source.
+    /// Returns the node states.
     private mutating func rewriteSampledCell(_ node: Node, _ c: CellOp) -> [ValueRef] {
         let preds = node.inputs.count
         var states = node.inputs

@@ -1,74 +1,105 @@
 // SupernetGuards: after lowering, guards the steps of single-path supernet candidates and records the plan's selectors.
 import NASCIR
 
-/// Turns the `switch` nodes of a lowered graph into plan selectors and step guards.
+/// Turns the `switch` nodes (sampled mode) and the gated `weighted_sum` nodes (proxyless mode, weights = a
+/// `gate:<label>` param) of a lowered graph into plan selectors and step guards.
 ///
-/// - Selectors: one ``PlanSelector`` per distinct switch label (node order); its candidates are the indices
-///   `"0"`, `"1"`, ... (a strategy maps them to the decision's candidate names).
+/// - Selectors: one ``PlanSelector`` per distinct label (node order); its candidates are the indices `"0"`, `"1"`,
+///   ... (a strategy maps them to the decision's candidate names). Gate selectors are ``PlanSelector/gated``.
+///   At most 64 candidates per selector (the executor keeps a 64-bit set of active candidates).
 /// - The copies a `switch`/`switch_grad` lowers to (named `<node>#<k>`) run only for candidate `k`.
-/// - Every step lowered from a node named `<switch>.<k>.…` (the inlined candidate `k`: forward, backward and
-///   its parameters' optimizer updates) runs only for candidate `k`; with nested switches the innermost wins.
-/// - Steps lowered from `<switch>.from<k>.…` (the blocks of a sampled `repeat`) run for every candidate `>= k`.
-/// - A value written only under candidate `k` but read by other steps (a candidate's gradient contribution
-///   to a shared input) is zero-filled under every other candidate first, so sums never read stale values.
+/// - Every step lowered from a node named `<choice>.<k>.…` (the inlined candidate `k`: forward, backward and
+///   its parameters' optimizer updates) runs only for candidate `k`. Nested choices conjoin: a step gets one
+///   condition per enclosing candidate prefix, outermost first (a repeat inside a sampled candidate runs only
+///   for that candidate and the depth).
+/// - Steps lowered from `<choice>.from<k>.…` (the blocks of a sampled or gated `repeat`) run for every active
+///   candidate `>= k`.
+/// - A value written only under a guard but read by steps that may run without it (a candidate's gradient
+///   contribution to a shared input) is zero-filled under the complement first, so sums never read stale values:
+///   one zero fill per condition the readers do not share, guarded by the earlier ones and that condition negated.
+///   Weighted sums and unguarded adds skip such terms themselves (the executor), so reading a candidate's
+///   output or summing candidates' gradients needs no fill.
 public enum SupernetGuards {
-    /// Returns `plan` with guards, zero fills and selectors (unchanged when the graph has no switch).
+    /// The most candidates a selector may have.
+    public static let maxCandidates = 64
+
+    /// Returns `plan` with guards, zero fills and selectors (unchanged when the graph has no switch or gate).
     public static func apply(to plan: Plan, graph: Graph) throws -> Plan {
-        var labels: [String] = [], counts: [Int] = []
+        var labels: [String] = [], counts: [Int] = [], gated: [Bool] = []
         var labelIndex: [String: Int] = [:]
-        var switches: [String: (selector: Int, count: Int)] = [:]
+        var choices: [String: (selector: Int, count: Int)] = [:]
+        var forwardChoices: [String] = []
+        let byName = Dictionary(graph.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        /// The gate label of a weighted sum's weights input (`param "gate:<label>"`), if it is one.
+        func gateLabel(_ r: ValueRef) -> String? {
+            guard let n = byName[r.node], case .param(let p) = n.op, p.name.hasPrefix("gate:") else { return nil }
+            return String(p.name.dropFirst("gate:".count))
+        }
         for n in graph.nodes {
-            let attrs: SwitchAttrs
+            let label: String, count: Int, isGate: Bool, forward: Bool
             switch n.op {
-            case .switchOp(let a), .switchGrad(let a): attrs = a
+            case .switchOp(let a): label = a.label; count = a.count; isGate = false; forward = true
+            case .switchGrad(let a): label = a.label; count = a.count; isGate = false; forward = false
+            case .weightedSum:
+                guard n.inputs.count >= 2, let l = gateLabel(n.inputs[n.inputs.count - 1]) else { continue }
+                label = l; count = n.inputs.count - 1; isGate = true; forward = true
             default: continue
             }
             let sel: Int
-            if let i = labelIndex[attrs.label] {
-                guard counts[i] == attrs.count else {
-                    throw DiagnosticError(Diagnostic.error("switch '\(n.name)' has \(attrs.count) candidates, but label '\(attrs.label)' has \(counts[i]) elsewhere",
+            if let i = labelIndex[label] {
+                guard counts[i] == count, gated[i] == isGate else {
+                    throw DiagnosticError(Diagnostic.error("'\(n.name)' has \(count) candidates, but label '\(label)' has \(counts[i]) elsewhere",
                                                            at: n.location))
                 }
                 sel = i
             } else {
-                labels.append(attrs.label); counts.append(attrs.count); sel = labels.count - 1
-                labelIndex[attrs.label] = sel
+                guard count <= maxCandidates else {
+                    throw DiagnosticError(Diagnostic.error("choice '\(label)' has \(count) candidates; a one-shot supernet supports at most \(maxCandidates) per choice",
+                                                           at: n.location))
+                }
+                labels.append(label); counts.append(count); gated.append(isGate); sel = labels.count - 1
+                labelIndex[label] = sel
             }
-            switches[n.name] = (sel, attrs.count)
+            choices[n.name] = (sel, count)
+            if forward { forwardChoices.append(n.name) }
         }
         if labels.isEmpty { return plan }
-        // Candidate prefixes `<switch>.<k>.` of forward switches; a step takes its longest (innermost) one, found by
-        // looking up each of its name's prefixes that end in a dot (a scan of every prefix per step was quadratic).
-        var prefixes: [Substring: StepGuard] = [:]
-        for n in graph.nodes {
-            guard case .switchOp = n.op, let s = switches[n.name] else { continue }
-            for k in 0..<s.count { prefixes[Substring("\(n.name).\(k).")] = StepGuard(selector: s.selector, candidate: k) }
-            // Blocks of a sampled repeat (`<switch>.from<k>.<i>`) run for every depth choice >= k.
+        // Candidate prefixes `<choice>.<k>.` of forward choices; a step takes every one of its name's prefixes that
+        // end in a dot, outermost first (one dictionary lookup per dot).
+        var prefixes: [Substring: GuardCondition] = [:]
+        for name in forwardChoices {
+            guard let s = choices[name] else { continue }
             for k in 0..<s.count {
-                prefixes[Substring("\(n.name).from\(k).")] = StepGuard(selector: s.selector, candidate: k, atLeast: true)
+                prefixes[Substring("\(name).\(k).")] = GuardCondition(selector: s.selector, candidate: k)
+                // Blocks of a repeat (`<choice>.from<k>.<i>`) run for every depth choice >= k.
+                prefixes[Substring("\(name).from\(k).")] = GuardCondition(selector: s.selector, candidate: k, atLeast: true)
             }
         }
-        func candidateGuard(_ name: String) -> StepGuard? {
-            var i = name.endIndex
-            while let dot = name[..<i].lastIndex(of: ".") {
-                if let g = prefixes[name[...dot]] { return g }
-                i = dot
+        func candidateConditions(_ name: Substring) -> [GuardCondition] {
+            var out: [GuardCondition] = []
+            var i = name.startIndex
+            while let dot = name[i...].firstIndex(of: ".") {
+                if let c = prefixes[name[...dot]] { out.append(c) }
+                i = name.index(after: dot)
             }
-            return nil
+            return out
         }
 
         var steps = plan.steps
         for i in steps.indices {
             let name = steps[i].node
-            if let hash = name.lastIndex(of: "#"), let s = switches[String(name[..<hash])],
+            var conds: [GuardCondition]
+            if let hash = name.lastIndex(of: "#"), let s = choices[String(name[..<hash])],
                let k = Int(name[name.index(after: hash)...]) {
-                steps[i].guardedBy = StepGuard(selector: s.selector, candidate: k)
-            } else if let g = candidateGuard(name) {
-                steps[i].guardedBy = g
+                // `<switch>.` so that a switch that is itself a candidate (`<outer>.<j>`) gets the outer condition.
+                conds = candidateConditions(Substring(name[..<hash] + ".")) + [GuardCondition(selector: s.selector, candidate: k)]
+            } else {
+                conds = candidateConditions(name[...])
             }
+            if !conds.isEmpty { steps[i].guardedBy = StepGuard(conds) }
         }
 
-        // Zero fills for values written only under one candidate and read elsewhere.
+        // Zero fills for values written only under one guard and read where it may not hold.
         var writers: [SlotID: [Int]] = [:], touchers: [SlotID: [Int]] = [:]
         for (i, s) in steps.enumerated() {
             for w in Set(written(s.kernel)) { writers[w, default: []].append(i) }
@@ -77,12 +108,15 @@ public enum SupernetGuards {
         var inserts: [Int: [PlanStep]] = [:]
         for (slot, ws) in writers.sorted(by: { $0.key < $1.key }) {
             guard let g = steps[ws[0]].guardedBy, ws.allSatisfy({ steps[$0].guardedBy == g }) else { continue }
-            let readElsewhere = (touchers[slot] ?? []).contains { steps[$0].guardedBy != g }
-            guard readElsewhere else { continue }
-            for j in 0..<counts[g.selector] where !g.admits(j) {
+            let readers = (touchers[slot] ?? []).filter { steps[$0].guardedBy != g && !Plan.readsAsTerm(steps[$0], slot) }
+            guard !readers.isEmpty else { continue }
+            // Conditions every reader also has need no fill: when one fails, no reader runs.
+            let shared = g.conditions.filter { c in readers.allSatisfy { steps[$0].guardedBy?.conditions.contains(c) ?? false } }
+            let own = g.conditions.filter { !shared.contains($0) }
+            for (k, c) in own.enumerated() {
                 inserts[ws[0], default: []].append(PlanStep(.copy(CopyStep(source: nil, destination: slot)),
                                                             node: "\(plan.slots[slot].name)/zero",
-                                                            guardedBy: StepGuard(selector: g.selector, candidate: j)))
+                                                            guardedBy: StepGuard(shared + own[..<k] + [c.complement])))
             }
         }
         var out: [PlanStep] = []
@@ -99,45 +133,10 @@ public enum SupernetGuards {
         p.forwardSteps = remap(plan.forwardSteps)
         p.backwardSteps = remap(plan.backwardSteps)
         p.updateSteps = remap(plan.updateSteps)
-        p.selectors = zip(labels, counts).map { PlanSelector(label: $0.0, candidates: (0..<$0.1).map(String.init)) }
+        p.selectors = labels.indices.map { PlanSelector(label: labels[$0], candidates: (0..<counts[$0]).map(String.init), gated: gated[$0]) }
         return p
     }
 
     /// The slots a step writes.
-    static func written(_ k: KernelStep) -> [SlotID] {
-        switch k {
-        case .convForward(let s): return [s.output] + (s.workspace.map { [$0] } ?? [])
-        case .convBackwardInput(let s): return [s.gradInput]
-        case .convBackwardWeight(let s): return [s.gradWeight]
-        case .convBackwardBias(let s): return [s.gradBias]
-        case .linearForward(let s): return [s.output]
-        case .linearBackwardInput(let s): return [s.input]
-        case .linearBackwardWeight(let s), .linearBackwardBias(let s): return [s.weight]
-        case .batchNormForward(let s): return [s.output, s.savedMean, s.savedInvStd]
-        case .batchNormBackward(let s): return [s.gradInput, s.gradGamma, s.gradBeta].compactMap { $0 }
-        case .batchNormFold(let s): return [s.output]
-        case .layerNormForward(let s): return [s.output, s.savedMean, s.savedInvStd]
-        case .layerNormBackward(let s): return [s.gradInput, s.gradGamma, s.gradBeta].compactMap { $0 }
-        case .activationForward(let s): return [s.output]
-        case .activationBackward(let s): return [s.gradInput].compactMap { $0 }
-        case .maxPoolForward(let s): return [s.output] + (s.indices.map { [$0] } ?? [])
-        case .avgPoolForward(let s): return [s.output]
-        case .maxPoolBackward(let s), .avgPoolBackward(let s): return [s.input]
-        case .globalAvgPoolForward(let s): return [s.output]
-        case .globalAvgPoolBackward(let s): return [s.input]
-        case .dropoutForward(let s): return [s.output, s.mask]
-        case .dropoutBackward(let s): return [s.input]
-        case .add(let s), .mul(let s): return [s.output]
-        case .mulBackward(let s): return [s.gradA, s.gradB].compactMap { $0 }
-        case .concat(let s): return [s.whole]
-        case .concatBackward(let s): return s.parts
-        case .copy(let s): return [s.destination]
-        case .softmaxForward(let s): return [s.output]
-        case .softmaxBackward(let s): return [s.gradInput].compactMap { $0 }
-        case .lossForward(let s), .lossBackward(let s): return [s.output]
-        case .optimizerUpdate(let s): return [s.param] + (s.state.map { [$0] } ?? [])
-        case .weightedSumForward(let s): return [s.output].compactMap { $0 }
-        case .weightedSumBackward(let s): return s.gradInputs.compactMap { $0 } + [s.gradWeights].compactMap { $0 }
-        }
-    }
+    static func written(_ k: KernelStep) -> [SlotID] { Plan.writtenSlots(k) }
 }

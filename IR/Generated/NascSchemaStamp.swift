@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "c0e74ef4c8a3c54ffd663df242dfff45dde7dc4372cb87a33ba139a932159eb8"
+    public static let sha256 = "05e08a57adc68466a1ff94d32530c8377a57d9d5af5a979364798e621bbe8c4c"
 }

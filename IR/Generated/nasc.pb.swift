@@ -1532,6 +1532,7 @@ public nonisolated struct Nasc_Ir_OptimizerUpdateStep: Sendable {
   public init() {}
 }
 
+/// One condition of a step guard: the selector's active candidates include `candidate`.
 public nonisolated struct Nasc_Ir_StepGuard: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1541,8 +1542,11 @@ public nonisolated struct Nasc_Ir_StepGuard: Sendable {
 
   public var candidate: Int64 = 0
 
-  /// runs for every candidate >= candidate (sampled repeat blocks)
+  /// holds for any active candidate >= candidate (sampled repeat blocks)
   public var atLeast: Bool = false
+
+  /// holds when the plain condition does not (zero fills)
+  public var negated: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1559,15 +1563,11 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._node = newValue}
   }
 
-  /// absent = always runs
-  public var `guard`: Nasc_Ir_StepGuard {
-    get {_storage._guard ?? Nasc_Ir_StepGuard()}
+  /// all conditions must hold; empty = always runs
+  public var `guard`: [Nasc_Ir_StepGuard] {
+    get {_storage._guard}
     set {_uniqueStorage()._guard = newValue}
   }
-  /// Returns true if ``guard`` has been explicitly set.
-  public var hasGuard: Bool {_storage._guard != nil}
-  /// Clears the value of ``guard``. Subsequent reads from it will return its default value.
-  public mutating func clearGuard() {_uniqueStorage()._guard = nil}
 
   public var kernel: OneOf_Kernel? {
     get {return _storage._kernel}
@@ -2012,6 +2012,9 @@ public nonisolated struct Nasc_Ir_PlanSelector: Sendable {
   public var label: String = String()
 
   public var candidates: [String] = []
+
+  /// proxyless gates: several candidates may be active at once (false = a switch, exactly one)
+  public var gated: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -4551,7 +4554,7 @@ nonisolated extension Nasc_Ir_OptimizerUpdateStep: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StepGuard"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}selector\0\u{1}candidate\0\u{3}at_least\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}selector\0\u{1}candidate\0\u{3}at_least\0\u{1}negated\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4562,6 +4565,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.selector) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.candidate) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.atLeast) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.negated) }()
       default: break
       }
     }
@@ -4577,6 +4581,9 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
     if self.atLeast != false {
       try visitor.visitSingularBoolField(value: self.atLeast, fieldNumber: 3)
     }
+    if self.negated != false {
+      try visitor.visitSingularBoolField(value: self.negated, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4584,6 +4591,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.selector != rhs.selector {return false}
     if lhs.candidate != rhs.candidate {return false}
     if lhs.atLeast != rhs.atLeast {return false}
+    if lhs.negated != rhs.negated {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4595,7 +4603,7 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
 
   fileprivate class _StorageClass {
     var _node: String = String()
-    var _guard: Nasc_Ir_StepGuard? = nil
+    var _guard: [Nasc_Ir_StepGuard] = []
     var _kernel: Nasc_Ir_PlanStep.OneOf_Kernel?
 
       // This property is used as the initial default value for new instances of the type.
@@ -4629,7 +4637,7 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
         // enabled. https://github.com/apple/swift-protobuf/issues/1034
         switch fieldNumber {
         case 1: try { try decoder.decodeSingularStringField(value: &_storage._node) }()
-        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._guard) }()
+        case 2: try { try decoder.decodeRepeatedMessageField(value: &_storage._guard) }()
         case 10: try {
           var v: Nasc_Ir_ConvForwardStep?
           var hadOneofValue = false
@@ -5113,9 +5121,9 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       if !_storage._node.isEmpty {
         try visitor.visitSingularStringField(value: _storage._node, fieldNumber: 1)
       }
-      try { if let v = _storage._guard {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-      } }()
+      if !_storage._guard.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._guard, fieldNumber: 2)
+      }
       switch _storage._kernel {
       case .convForward?: try {
         guard case .convForward(let v)? = _storage._kernel else { preconditionFailure() }
@@ -5493,7 +5501,7 @@ nonisolated extension Nasc_Ir_ParameterGradient: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Nasc_Ir_PlanSelector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanSelector"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}label\0\u{1}candidates\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}label\0\u{1}candidates\0\u{1}gated\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5503,6 +5511,7 @@ nonisolated extension Nasc_Ir_PlanSelector: SwiftProtobuf.Message, SwiftProtobuf
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.label) }()
       case 2: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.gated) }()
       default: break
       }
     }
@@ -5515,12 +5524,16 @@ nonisolated extension Nasc_Ir_PlanSelector: SwiftProtobuf.Message, SwiftProtobuf
     if !self.candidates.isEmpty {
       try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 2)
     }
+    if self.gated != false {
+      try visitor.visitSingularBoolField(value: self.gated, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Nasc_Ir_PlanSelector, rhs: Nasc_Ir_PlanSelector) -> Bool {
     if lhs.label != rhs.label {return false}
     if lhs.candidates != rhs.candidates {return false}
+    if lhs.gated != rhs.gated {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,11 +1,16 @@
 // Plan: the executable form of a model — a flat list of typed kernel steps over sized slots. Produced by `lower`.
 
-/// A supernet switch: one decision whose candidates guard steps (reserved for one-shot training; fixed subnets
-/// have none).
+/// A supernet decision whose candidates guard steps (one-shot training; fixed subnets have none). A switch selector
+/// (sampled mode) has exactly one active candidate per step; a gated one (proxyless binary gates) has a set of
+/// active candidates (every candidate by default), so its candidates' buffers must not share memory.
 public struct PlanSelector: Hashable, Sendable {
     public var label: String
     public var candidates: [String]
-    public init(label: String, candidates: [String]) { self.label = label; self.candidates = candidates }
+    /// True for proxyless gates (several candidates may be active at once), false for switches.
+    public var gated: Bool
+    public init(label: String, candidates: [String], gated: Bool = false) {
+        self.label = label; self.candidates = candidates; self.gated = gated
+    }
 }
 
 /// An executable plan. Plain data: the executor allocates one region per ``PlanSlot/region`` for a batch size

@@ -85,21 +85,69 @@ public enum KernelStep: Hashable, Sendable {
     }
 }
 
-/// Runs a step only when a supernet selector has chosen a given candidate (one-shot training: the executor holds
-/// a per-step selection vector, one entry per ``Plan/selectors`` element).
-public struct StepGuard: Hashable, Sendable {
+/// One condition of a ``StepGuard``: a selector's active candidates include `candidate` (or, with `atLeast`, some
+/// index `>= candidate`); `negated` flips it (zero fills run under the complement of their writer's guard).
+public struct GuardCondition: Hashable, Sendable {
     /// Index into ``Plan/selectors``.
     public var selector: Int
-    /// The candidate index the step belongs to.
+    /// The candidate index the condition names.
     public var candidate: Int
-    /// When true the step runs for every candidate index `>= candidate` (the blocks of a sampled `repeat`, which
-    /// every deeper choice uses too); when false only for `candidate`.
+    /// When true the condition holds for every active candidate index `>= candidate` (the blocks of a sampled
+    /// `repeat`, which every deeper choice uses too); when false only for `candidate`.
     public var atLeast: Bool
-    public init(selector: Int, candidate: Int, atLeast: Bool = false) {
-        self.selector = selector; self.candidate = candidate; self.atLeast = atLeast
+    /// When true the condition holds exactly when the plain condition does not.
+    public var negated: Bool
+    /// Creates a condition.
+    public init(selector: Int, candidate: Int, atLeast: Bool = false, negated: Bool = false) {
+        self.selector = selector; self.candidate = candidate; self.atLeast = atLeast; self.negated = negated
     }
-    /// Whether the step runs when the selector picks candidate `k`.
-    public func admits(_ k: Int) -> Bool { atLeast ? k >= candidate : k == candidate }
+    /// Whether the condition holds when the selector picks exactly candidate `k` (a switch).
+    public func admits(_ k: Int) -> Bool { (atLeast ? k >= candidate : k == candidate) != negated }
+    /// Whether the condition holds for a set of active candidates (bit `k` = candidate `k`, `k < 64`).
+    @inline(__always) public func admits(mask: UInt64) -> Bool { (mask & bits != 0) != negated }
+    /// The candidate bits the plain condition tests: `1 << candidate`, or every bit `>= candidate` (`atLeast`).
+    @inline(__always) public var bits: UInt64 {
+        guard candidate >= 0, candidate < 64 else { return 0 }
+        return atLeast ? ~((UInt64(1) << UInt64(candidate)) &- 1) : UInt64(1) << UInt64(candidate)
+    }
+    /// The complement condition.
+    public var complement: GuardCondition {
+        GuardCondition(selector: selector, candidate: candidate, atLeast: atLeast, negated: !negated)
+    }
+    /// True when the two conditions can never hold together for a selector with exactly one active candidate
+    /// (a switch): different exact candidates, an exact candidate below an `atLeast` bound, or a condition and
+    /// its complement.
+    public func excludes(_ o: GuardCondition) -> Bool {
+        guard selector == o.selector else { return false }
+        if self == o.complement { return true }
+        switch (negated, o.negated, atLeast, o.atLeast) {
+        case (false, false, false, false): return candidate != o.candidate
+        case (false, false, false, true): return candidate < o.candidate
+        case (false, false, true, false): return o.candidate < candidate
+        default: return false
+        }
+    }
+}
+
+/// Runs a step only when every one of its conditions holds (one-shot training: the executor holds, per
+/// ``Plan/selectors`` element, the set of active candidates). Nested choices give a step every enclosing
+/// condition, outermost first, e.g. `1_0 = nor_conv_3x3 and depth >= 2`.
+public struct StepGuard: Hashable, Sendable {
+    /// The conditions, all of which must hold (never empty in a plan: an unguarded step has no guard).
+    public var conditions: [GuardCondition]
+    /// A guard of one or more conditions.
+    public init(_ conditions: [GuardCondition]) { self.conditions = conditions }
+    /// A guard of one condition.
+    public init(selector: Int, candidate: Int, atLeast: Bool = false, negated: Bool = false) {
+        conditions = [GuardCondition(selector: selector, candidate: candidate, atLeast: atLeast, negated: negated)]
+    }
+    /// Whether the step runs when every selector picks exactly one candidate (`selection[i]` for selector `i`;
+    /// selectors beyond the vector do not restrict).
+    public func admits(selection: [Int]) -> Bool {
+        conditions.allSatisfy { $0.selector >= selection.count || $0.admits(selection[$0.selector]) }
+    }
+    /// This guard with more conditions appended.
+    public func and(_ more: [GuardCondition]) -> StepGuard { StepGuard(conditions + more) }
 }
 
 /// One step of a plan.

@@ -21,6 +21,9 @@ extension Plan {
             if s.role.isPersistent && s.type != .f32 { fail("persistent slot \(i) '\(s.name)' must be f32") }
             if s.region < 0 { fail("slot \(i) '\(s.name)' has a negative region") }
         }
+        for s in selectors where s.candidates.count > 64 {
+            fail("selector '\(s.label)' has \(s.candidates.count) candidates (at most 64)")
+        }
         let n = steps.count
         if forwardSteps.lowerBound != 0 || forwardSteps.upperBound != backwardSteps.lowerBound
             || backwardSteps.upperBound != updateSteps.lowerBound || updateSteps.upperBound != n {
@@ -62,6 +65,13 @@ extension Plan {
                 if optimizer == nil { fail("step \(k) updates parameters but the plan has no optimizer") }
                 if (nb == 0) != (u.state == nil) || (u.state.map { $0 >= 0 && $0 < slots.count && slots[$0].size != need } ?? false) {
                     fail("step \(k) (optimizer_update) needs a state slot of \(need) floats")
+                }
+            }
+            for c in step.guardedBy?.conditions ?? [] {
+                if c.selector < 0 || c.selector >= selectors.count {
+                    fail("step \(k) (\(step.kernel.name)) is guarded by selector \(c.selector), the plan has \(selectors.count)")
+                } else if c.candidate < 0 || c.candidate >= selectors[c.selector].candidates.count {
+                    fail("step \(k) (\(step.kernel.name)) is guarded by candidate \(c.candidate) of selector '\(selectors[c.selector].label)', which has \(selectors[c.selector].candidates.count)")
                 }
             }
             if case .softmaxForward(let sm) = step.kernel, sm.input >= 0, sm.input < slots.count,

@@ -152,7 +152,7 @@ extension Plan {
             }
             p.optimizer = q
         }
-        p.selectors = selectors.map { s in var q = Nasc_Ir_PlanSelector(); q.label = s.label; q.candidates = s.candidates; return q }
+        p.selectors = selectors.map { s in var q = Nasc_Ir_PlanSelector(); q.label = s.label; q.candidates = s.candidates; q.gated = s.gated; return q }
         return p
     }
 
@@ -183,7 +183,7 @@ extension Plan {
         self.init(name: p.name, slots: slots, steps: steps, forwardSteps: 0..<f, backwardSteps: f..<b, updateSteps: b..<n,
                   dataInput: i(p.dataInput), labelsInput: opt(p.labelsInput), logits: i(p.logits), loss: opt(p.loss),
                   gradients: p.gradients.map { ParameterGradient(parameter: i($0.parameter), gradient: i($0.gradient)) },
-                  optimizer: optimizer, selectors: p.selectors.map { PlanSelector(label: $0.label, candidates: $0.candidates) })
+                  optimizer: optimizer, selectors: p.selectors.map { PlanSelector(label: $0.label, candidates: $0.candidates, gated: $0.gated) })
         do { try validate() } catch let e as DiagnosticError {
             throw ProtoFormatError(e.diagnostics.first?.message ?? "invalid plan")
         }

@@ -138,7 +138,10 @@ extension Plan {
     static func stepProto(_ step: PlanStep) -> Nasc_Ir_PlanStep {
         var p = Nasc_Ir_PlanStep()
         p.node = step.node
-        if let g = step.guardedBy { var q = Nasc_Ir_StepGuard(); q.selector = Int64(g.selector); q.candidate = Int64(g.candidate); q.atLeast = g.atLeast; p.guard = q }
+        p.guard = step.guardedBy?.conditions.map { c in
+            var q = Nasc_Ir_StepGuard(); q.selector = Int64(c.selector); q.candidate = Int64(c.candidate); q.atLeast = c.atLeast; q.negated = c.negated
+            return q
+        } ?? []
         func conv(_ g: ConvGeometry, input: SlotID?, weight: SlotID?, gradOutput: SlotID, gradBias: SlotID?, ws: SlotID?) -> Nasc_Ir_ConvBackwardStep {
             var c = Nasc_Ir_ConvBackwardStep()
             c.geometry = g.proto; c.input = o(input); c.weight = o(weight); c.gradOutput = Int64(gradOutput)
@@ -260,7 +263,9 @@ extension Plan {
         case .weightedSumForward(let w)?: k = .weightedSumForward(weightedSum(w))
         case .weightedSumBackward(let w)?: k = .weightedSumBackward(weightedSum(w))
         }
-        let g = p.hasGuard ? StepGuard(selector: i(p.guard.selector), candidate: i(p.guard.candidate), atLeast: p.guard.atLeast) : nil
+        let g = p.guard.isEmpty ? nil : StepGuard(p.guard.map {
+            GuardCondition(selector: i($0.selector), candidate: i($0.candidate), atLeast: $0.atLeast, negated: $0.negated)
+        })
         return PlanStep(k, node: p.node, guardedBy: g)
     }
 

@@ -45,8 +45,10 @@ public struct ProxylessConfig: Sendable {
 /// (`gate:<label>`, one-hot on the sampled path), so the forward pass computes the sampled subnet and autodiff's
 /// gradients of the gates are the binary gradients `dL/dg_k = <out_k, dL/dy>`. The architecture step (validation
 /// batch) turns them into alpha's gradient `dL/dalpha_i = sum_j dL/dg_j p_j (delta_ij - p_i)`; the weight step
-/// (training batch) trains only the sampled path's weights (parameters with an exactly zero gradient — those of
-/// gated-off candidates — are not updated, as PyTorch skips parameters without a gradient).
+/// (training batch) trains only the sampled path's weights. Each step activates only the candidates it needs
+/// (``Executor/activate(_:)``): the sampled path in the weight step, the sampled pair (paths = 2) or every
+/// candidate (paths = all) in the architecture step; inactive candidates are neither computed nor updated, as
+/// PyTorch skips parameters without a gradient.
 public final class ProxylessSearch {
     public let space: ModelSpace
     public let searchSpace: SearchSpace
@@ -66,6 +68,8 @@ public final class ProxylessSearch {
     private var rng: SeededGenerator
     /// The gate label of each `gate:` parameter, in plan order.
     let labels: [String]
+    /// Labels with a plan selector (their candidates' steps are guarded).
+    let gatedLabels: Set<String>
 
     /// Compiles the proxyless supernet of `space`. Throws a ``DiagnosticError`` for unsupported spaces (input
     /// choices must choose one input).
@@ -84,6 +88,7 @@ public final class ProxylessSearch {
         archOptimizer = try config.architectureOptimizer()
         rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))
         labels = executor.parameterNames.compactMap { SupernetParameterNames.label(of: $0, prefix: "gate:") }
+        gatedLabels = Set(executor.plan.selectors.filter(\.gated).map(\.label))
         for l in labels {
             let n = executor.parameter(SupernetParameterNames.gate(l))?.count ?? 0
             alpha[l] = config.alphaInitStd == 0 ? [Float](repeating: 0, count: n)
@@ -160,12 +165,16 @@ public final class ProxylessSearch {
         return p.count - 1
     }
 
-    /// Sets every gate to the one-hot vector of the chosen candidate.
-    func setGates(_ chosen: [String: Int]) throws {
+    /// Sets every gate to the one-hot vector of the chosen candidate and makes `active[label]` (default: the
+    /// chosen candidate alone) the label's active candidates, so only their steps run (forward, backward, update).
+    func setGates(_ chosen: [String: Int], active: [String: [Int]] = [:]) throws {
+        var sets: [String: [Int]] = [:]
         for l in labels {
             let n = alpha[l]?.count ?? 0
             try executor.setParameter(SupernetParameterNames.gate(l), (0..<n).map { $0 == chosen[l] ? 1 : 0 })
+            if gatedLabels.contains(l), let k = chosen[l] { sets[l] = active[l] ?? [k] }
         }
+        try executor.activate(sets)
     }
 
     /// One path per label sampled from `softmax(alpha)`.
@@ -206,7 +215,8 @@ public final class ProxylessSearch {
                 chosen[l] = draw(p)
             }
         }
-        try setGates(chosen)
+        // Only the sampled pair runs (paths = 2); every candidate for paths = all (NNI's estimator).
+        try setGates(chosen, active: subsets)
         let loss = try executor.computeGradients(data: v.x, labels: v.y, batch: v.n)
         let hits = OneShotMetrics.correct(executor, v.y)
         archSteps += 1
@@ -242,16 +252,13 @@ public final class ProxylessSearch {
         return g
     }
 
-    /// One weight step on a training batch: a sampled path, only its weights updated.
+    /// One weight step on a training batch: only the sampled path is active, so only it runs and only its
+    /// weights (and the shared ones) are updated; the other candidates' update steps are skipped by their guards.
     func weightStep(_ t: (x: [Float], y: [Int64], n: Int)) throws -> (Float, Int) {
         try setGates(samplePaths())
         let loss = try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
         let hits = OneShotMetrics.correct(executor, t.y)
-        var live: Set<String> = []
-        for n in executor.parameterNames where !SupernetPass.isControlParameter(n) {
-            if executor.gradient(of: n)?.contains(where: { $0 != 0 }) == true { live.insert(n) }
-        }
-        try executor.applyUpdates { live.contains($0) }
+        try executor.applyUpdates { !SupernetPass.isControlParameter($0) }
         return (loss, hits)
     }
 

@@ -60,7 +60,8 @@ import NASCIR
     @Test func fastAssignmentEqualsTheNaiveOne() throws {
         for (name, plan) in try Self.plans() {
             var planned = plan
-            MemoryPlan.assignRegions(&planned)
+            // The reference ignores guards (sharing between exclusive candidates: SupernetMemoryTests).
+            MemoryPlan.assignRegions(&planned, exclusive: false)
             #expect(planned.slots.map(\.region) == Self.naiveRegions(plan), "\(name)")
             #expect(planned.activationElements.perSample <= plan.activationElements.perSample, "\(name)")
         }

@@ -116,7 +116,7 @@ import NASCIR
         #expect(plan.listing.contains("[r.from2.3.y] slots") && plan.listing.contains("if d >= 3"))
         let deep = plan.steps.indices.filter { plan.steps[$0].node.hasPrefix("r.from2.") }
         #expect(!deep.isEmpty)
-        #expect(deep.allSatisfy { plan.steps[$0].guardedBy.map { $0.atLeast && $0.candidate == 2 } ?? false })
+        #expect(deep.allSatisfy { plan.steps[$0].guardedBy?.conditions == [GuardCondition(selector: 0, candidate: 2, atLeast: true)] })
         for selected in [0, 1] {
             try sup.select(["d": selected])
             // Activations of the deep blocks (forward outputs and backward gradients).

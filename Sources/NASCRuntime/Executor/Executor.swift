@@ -32,13 +32,18 @@ public final class Executor {
     public internal(set) var updatesTaken = 0
     /// The learning rate of the next update (defaults to the plan optimizer's).
     public var learningRate: Double
-    /// Supernet selection: the chosen candidate per ``Plan/selectors`` entry (empty for fixed subnets).
-    public var selection: [Int] = []
+    /// Supernet selection: the chosen candidate per ``Plan/selectors`` entry (empty for fixed subnets). Setting it
+    /// makes exactly that candidate active per selector (selectors beyond the vector take their defaults, see
+    /// ``activeCandidates``).
+    public var selection: [Int] = [] { didSet { activateSelection() } }
+    /// Per ``Plan/selectors`` entry the set of active candidates (bit `k` = candidate `k`); a step runs when its
+    /// guard holds. Defaults: candidate 0 of a switch, every candidate of a gated selector.
+    public internal(set) var activeCandidates: [UInt64] = []
 
     let memory: ExecutorMemory
     /// The plan's kernels and guards as flat arrays, so the step loop copies no names.
     let kernels: ContiguousArray<KernelStep>
-    let guards: ContiguousArray<StepGuard?>
+    let guardTable: GuardTable
     /// The plan's optimizer (NASCRuntime's SGD or Adam), `nil` for inference plans. Held as concrete values
     /// (not an existential box) so update steps cause no reference counting.
     let optimizer: PlanOptimizer?
@@ -59,7 +64,8 @@ public final class Executor {
         optimizer = try plan.optimizer.map(Self.makeOptimizer)
         memory = ExecutorMemory(plan: plan)
         kernels = ContiguousArray(plan.steps.map(\.kernel))
-        guards = ContiguousArray(plan.steps.map(\.guardedBy))
+        guardTable = GuardTable(plan: plan)
+        activeCandidates = GuardTable.defaultActive(plan)
         initializeParameters()
     }
 

@@ -29,7 +29,7 @@ extension Executor {
     /// Runs step `index` of the plan.
     func run(step index: Int, training: Bool) throws {
         let m = memory, n = memory.batch
-        if let g = guards[index], g.selector < selection.count, !g.admits(selection[g.selector]) { return }
+        if !guardTable.admits(step: index, activeCandidates) { return }
         switch kernels[index] {
         case .convForward(let s):
             let shape = convShape(s.geometry)
@@ -128,6 +128,8 @@ extension Executor {
             }
         case .dropoutBackward(let s):
             Dropout.backward(gradOutput: m.f32(s.output), mask: m.f32(s.mask), gradInput: m.f32(s.input), count: m.counts[s.input])
+        case .add(let s) where !guardTable.termGuards[index].isEmpty:
+            runGuardedAdd(s, index: index)
         case .add(let s):
             let count = m.counts[s.output]
             Elementwise.add(m.f32(s.inputs[0]), m.f32(s.inputs[1]), output: m.f32(s.output), count: count)
