@@ -14,7 +14,9 @@ public struct DecomposeSeparable: Pass {
     public init() {}
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
-        for gi in space.graphs.indices { space.graphs[gi] = Self.decompose(space.graphs[gi]) }
+        for gi in space.graphs.indices where space.graphs[gi].nodes.contains(where: { if case .separableConv2d = $0.op { true } else { false } }) {
+            space.graphs[gi] = Self.decompose(space.graphs[gi])
+        }
     }
 
     /// Decomposes every typed separable conv of a graph.

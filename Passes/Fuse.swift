@@ -38,10 +38,17 @@ public struct Fuse: Pass {
         var uses: [String: Int] = [:]
         for n in g.nodes { for r in n.inputs { uses[r.node, default: 0] += 1 } }
         for r in g.outputs { uses[r.node, default: 0] += 1 }
+        // The first node reading output 0 of each value, indexed once (a scan per convolution was quadratic). The
+        // rewrites below only give a chain's last node the inputs of its convolution and batchnorm, which are defined
+        // before that convolution, so the readers of the values asked about later are the original ones.
+        var firstReader: [String: Int] = [:]
+        for (i, n) in g.nodes.enumerated() {
+            for r in n.inputs where r.slot == 0 && firstReader[r.node] == nil { firstReader[r.node] = i }
+        }
         /// The only user of `name`, if it has exactly one and it reads output 0.
         func soleUser(_ name: String) -> Int? {
             guard uses[name] == 1 else { return nil }
-            return g.nodes.firstIndex { n in n.inputs.contains { $0.node == name && $0.slot == 0 } }
+            return firstReader[name]
         }
         var removed = Set<Int>()
         for ci in g.nodes.indices {

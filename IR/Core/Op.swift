@@ -228,8 +228,12 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case fusedConv2d = "fused_conv2d"
     case weightedSum = "weighted_sum", weightedSumGrad = "weighted_sum_grad", switchOp = "switch", switchGrad = "switch_grad"
 
-    /// True for the ops autodiff appends (gradients and parameter-gradient markers).
-    public var isBackward: Bool { rawValue.contains("_grad") }
+    /// True for the ops autodiff appends (gradients and parameter-gradient markers): the kinds whose name contains
+    /// `_grad`.
+    public var isBackward: Bool { Self.backwardKinds.contains(self) }
+
+    /// The kinds named `..._grad...`, found once (a substring search per call was a hot spot in supernet-sized graphs).
+    private static let backwardKinds: Set<OpKind> = Set(allCases.filter { $0.rawValue.contains("_grad") })
 
     /// Number of tensor inputs: exact count, or `nil` for variadic (at least `minInputs`).
     public var arity: Int? {
