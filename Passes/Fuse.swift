@@ -91,15 +91,19 @@ public struct Fuse: Pass {
     /// Fuses `conv2d -> activation` in a training graph (see the type's documentation).
     static func fuseTraining(_ graph: Graph) -> Graph {
         var g = graph
+        // Readers of each convolution's output (the only values asked about), each reader once.
         var users: [String: [Int]] = [:]
-        for (i, n) in g.nodes.enumerated() { for r in n.inputs where users[r.node]?.last != i { users[r.node, default: []].append(i) } }
+        for n in g.nodes { if case .conv2d = n.op { users[n.name] = [] } }
+        for (i, n) in g.nodes.enumerated() {
+            for r in n.inputs where users[r.node].map({ $0.last != i }) == true { users[r.node]!.append(i) }
+        }
         let outputs = Set(g.outputs.map(\.node))
         var removed = Set<Int>()
         for ci in g.nodes.indices {
             guard case .conv2d(let conv) = g.nodes[ci].op, g.nodes[ci].inputs.count == (conv.bias ? 3 : 2) else { continue }
             let c = g.nodes[ci].name
             let conv0 = ValueRef(c)
-            guard !outputs.contains(c), let readers = users[c] else { continue }
+            guard !outputs.contains(c), let readers = users[c], !readers.isEmpty else { continue }
             // Exactly one forward reader: an activation of the convolution's output.
             let forward = readers.filter { !g.nodes[$0].op.kind.isBackward }
             guard forward.count == 1, let ai = forward.first, case .activation(let f) = g.nodes[ai].op, gradientFromOutput(f),
