@@ -46,6 +46,7 @@ public struct Autodiff: Pass {
             throw Diagnostic.error("graph '@\(g.name)' already has a loss or gradients (autodiff ran twice?)", at: g.location)
         }
         var types: [ValueRef: TensorType] = [:]
+        types.reserveCapacity(g.inputs.count + g.nodes.count)
         for i in g.inputs { types[ValueRef(i.name)] = i.type }
         // `run` has rejected choices and calls (before explicit-params, which adds neither).
         for n in g.nodes {
@@ -99,6 +100,7 @@ public struct Autodiff: Pass {
         var e = Emitter(graph: g)
         let lossNode = e.emit("loss", lossOp, [outRef, labels], [TensorType(.f32, [])])
         var contributions: [ValueRef: [ValueRef]] = [:]
+        contributions.reserveCapacity(g.nodes.count)
         contributions[outRef] = [e.emit("loss.grad", lossGradOp, [outRef, labels], [outType])]
         var paramGrads: [ValueRef] = []
 

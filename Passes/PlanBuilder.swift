@@ -37,10 +37,12 @@ struct PlanBuilder {
         index.reserveCapacity(graph.nodes.count)
         for (i, n) in graph.nodes.enumerated() { index[n.name] = i }
         nodeIndex = index
-        // A node is backward if its op is a gradient op or it reads a backward value.
-        for n in graph.nodes where n.op.kind.isBackward || n.inputs.contains(where: { backwardNodes.contains($0.node) }) {
+        // A node is backward if its op is a gradient op or it reads a backward value (none before the first one).
+        for n in graph.nodes
+        where n.op.kind.isBackward || (!backwardNodes.isEmpty && n.inputs.contains(where: { backwardNodes.contains($0.node) })) {
             backwardNodes.insert(n.name)
         }
+        valueSlots.reserveCapacity(graph.inputs.count + graph.nodes.count)
     }
 
     /// The producer node of a node name.
