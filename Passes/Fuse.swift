@@ -25,16 +25,15 @@ public struct Fuse: Pass {
         if context.diagnostics.hasErrors { return }
         for gi in space.graphs.indices {
             if space.graphs[gi].nodes.contains(where: { $0.op.kind.isBackward }) {
-                space.graphs[gi] = Self.fuseTraining(space.graphs[gi])
+                Self.fuseTraining(&space.graphs[gi])
             } else {
-                space.graphs[gi] = Self.fuse(space.graphs[gi])
+                Self.fuse(&space.graphs[gi])
             }
         }
     }
 
-    /// Fuses every eligible chain of one graph.
-    static func fuse(_ graph: Graph) -> Graph {
-        var g = graph
+    /// Fuses every eligible chain of one graph (edited in place: copying a supernet-sized graph per pass showed up).
+    static func fuse(_ g: inout Graph) {
         var uses: [String: Int] = [:]
         for n in g.nodes { for r in n.inputs { uses[r.node, default: 0] += 1 } }
         for r in g.outputs { uses[r.node, default: 0] += 1 }
@@ -76,8 +75,19 @@ public struct Fuse: Pass {
             node.location = g.nodes[ci].location
             g.nodes[tail] = node
         }
-        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
-        return g
+        removeNodes(at: removed, from: &g.nodes)
+    }
+
+    /// Removes the nodes at `indices`, keeping the others in order (moved, not copied).
+    static func removeNodes(at indices: Set<Int>, from nodes: inout [Node]) {
+        guard !indices.isEmpty else { return }
+        var kept = 0
+        // Invariant: nodes[..<kept] are the kept nodes so far, in order; nodes[kept..<i] are removed ones.
+        for i in nodes.indices where !indices.contains(i) {
+            if i != kept { nodes.swapAt(i, kept) }
+            kept += 1
+        }
+        nodes.removeLast(nodes.count - kept)
     }
 
     /// Activations whose gradient can be computed from their output alone (see the type's documentation).
@@ -88,9 +98,8 @@ public struct Fuse: Pass {
         }
     }
 
-    /// Fuses `conv2d -> activation` in a training graph (see the type's documentation).
-    static func fuseTraining(_ graph: Graph) -> Graph {
-        var g = graph
+    /// Fuses `conv2d -> activation` in a training graph (see the type's documentation), in place.
+    static func fuseTraining(_ g: inout Graph) {
         // Readers of each convolution's output (the only values asked about), each reader once.
         var users: [String: [Int]] = [:]
         for n in g.nodes { if case .conv2d = n.op { users[n.name] = [] } }
@@ -124,7 +133,6 @@ public struct Fuse: Pass {
             g.nodes[ai] = node
             removed.insert(ci)
         }
-        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
-        return g
+        removeNodes(at: removed, from: &g.nodes)
     }
 }
