@@ -194,8 +194,8 @@ public struct Autodiff: Pass {
         init(graph: Graph) { self.graph = graph; taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name)) }
         mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
             var name = base, i = 1
-            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
-            taken.insert(name)
+            // One set operation per name: insert fails while the name is taken.
+            while !taken.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
             graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
             return ValueRef(name)
         }

@@ -28,8 +28,8 @@ public struct DecomposeSeparable: Pass {
         var taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
         func fresh(_ base: String) -> String {
             var name = base, i = 1
-            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
-            taken.insert(name)
+            // One set operation per name: insert fails while the name is taken.
+            while !taken.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
             return name
         }
         for n in graph.nodes {

@@ -36,8 +36,8 @@ public struct ExplicitParams: Pass {
                     var node = n
                     for p in params {
                         var name = p.name, k = 1
-                        while taken.contains(name) { name = "\(p.name)_\(k)"; k += 1 }
-                        taken.insert(name)
+                        // One set operation per name: insert fails while the name is taken.
+                        while !taken.insert(name).inserted { name = "\(p.name)_\(k)"; k += 1 }
                         let pn = Node(name: name, op: .param(p), inputs: [],
                                       types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location)
                         out.append(pn)
