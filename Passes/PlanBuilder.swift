@@ -70,7 +70,7 @@ struct PlanBuilder {
     /// The type of an input value.
     func type(_ r: ValueRef, of n: Node) throws -> TensorType {
         // Node results through the name index (linear lookups made big graphs such as supernets quadratic).
-        let known = node(named: r.node).flatMap { r.slot < $0.types.count ? $0.types[r.slot] : nil }
+        let known = nodeIndex[r.node].flatMap { i in r.slot < graph.nodes[i].types.count ? graph.nodes[i].types[r.slot] : nil }
         guard let t = known ?? graph.type(of: r) else {
             throw Diagnostic.error("the type of \(r) is unknown (run shape-infer before lower)", at: n.location)
         }
