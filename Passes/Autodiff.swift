@@ -46,12 +46,10 @@ public struct Autodiff: Pass {
             throw Diagnostic.error("graph '@\(g.name)' already has a loss or gradients (autodiff ran twice?)", at: g.location)
         }
         var types: [ValueRef: TensorType] = [:]
+        types.reserveCapacity(g.inputs.count + g.nodes.count)
         for i in g.inputs { types[ValueRef(i.name)] = i.type }
+        // `run` has rejected choices and calls (before explicit-params, which adds neither).
         for n in g.nodes {
-            if n.op.isChoice || n.op.kind == .call {
-                throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be differentiated (run specialize and inline first)",
-                                       at: n.location)
-            }
             guard !n.types.isEmpty else {
                 throw Diagnostic.error("'\(n.name)' has no inferred type (run shape-infer before autodiff)", at: n.location)
             }
@@ -60,7 +58,6 @@ public struct Autodiff: Pass {
         guard let outType = types[outRef], outType.rank == 2, outType.shape[0] == .batch else {
             throw Diagnostic.error("the model output \(outRef) must be [N, classes] (or [N, outputs] for mse) to attach a loss", at: g.location)
         }
-        let producers = Dictionary(g.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
         // Loss.
         let smoothing: Double
@@ -68,7 +65,7 @@ public struct Autodiff: Pass {
             guard let v = Double(s), v >= 0, v < 1 else { throw Diagnostic.error("label_smoothing=\(s) must be a number in [0, 1)") }
             smoothing = v
         } else { smoothing = 0 }
-        let lossName = options["loss"] ?? (producers[outRef.node]?.op.kind == .logSoftmax ? "nll" : "cross_entropy")
+        let lossName = options["loss"] ?? (g.node(named: outRef.node)?.op.kind == .logSoftmax ? "nll" : "cross_entropy")
         let lossOp: Op, lossGradOp: Op
         switch lossName {
         case "cross_entropy": lossOp = .softmaxCrossEntropy(labelSmoothing: smoothing); lossGradOp = .softmaxCrossEntropyGrad(labelSmoothing: smoothing)
@@ -103,6 +100,7 @@ public struct Autodiff: Pass {
         var e = Emitter(graph: g)
         let lossNode = e.emit("loss", lossOp, [outRef, labels], [TensorType(.f32, [])])
         var contributions: [ValueRef: [ValueRef]] = [:]
+        contributions.reserveCapacity(g.nodes.count)
         contributions[outRef] = [e.emit("loss.grad", lossGradOp, [outRef, labels], [outType])]
         var paramGrads: [ValueRef] = []
 
@@ -196,8 +194,8 @@ public struct Autodiff: Pass {
         init(graph: Graph) { self.graph = graph; taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name)) }
         mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
             var name = base, i = 1
-            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
-            taken.insert(name)
+            // One set operation per name: insert fails while the name is taken.
+            while !taken.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
             graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
             return ValueRef(name)
         }

@@ -14,7 +14,9 @@ public struct DecomposeSeparable: Pass {
     public init() {}
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
-        for gi in space.graphs.indices { space.graphs[gi] = Self.decompose(space.graphs[gi]) }
+        for gi in space.graphs.indices where space.graphs[gi].nodes.contains(where: { if case .separableConv2d = $0.op { true } else { false } }) {
+            space.graphs[gi] = Self.decompose(space.graphs[gi])
+        }
     }
 
     /// Decomposes every typed separable conv of a graph.
@@ -26,8 +28,8 @@ public struct DecomposeSeparable: Pass {
         var taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
         func fresh(_ base: String) -> String {
             var name = base, i = 1
-            while taken.contains(name) { name = "\(base)_\(i)"; i += 1 }
-            taken.insert(name)
+            // One set operation per name: insert fails while the name is taken.
+            while !taken.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
             return name
         }
         for n in graph.nodes {

@@ -22,6 +22,8 @@ public struct ExplicitParams: Pass {
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         try DecomposeSeparable().run(on: &space, context: &context)
         for gi in space.graphs.indices {
+            // Graphs whose layers all have their parameters (every run after the first) are left untouched.
+            guard space.graphs[gi].nodes.contains(where: Self.mayNeedParameters) else { continue }
             var g = space.graphs[gi]
             var out: [Node] = []
             var failed = false
@@ -34,8 +36,8 @@ public struct ExplicitParams: Pass {
                     var node = n
                     for p in params {
                         var name = p.name, k = 1
-                        while taken.contains(name) { name = "\(p.name)_\(k)"; k += 1 }
-                        taken.insert(name)
+                        // One set operation per name: insert fails while the name is taken.
+                        while !taken.insert(name).inserted { name = "\(p.name)_\(k)"; k += 1 }
                         let pn = Node(name: name, op: .param(p), inputs: [],
                                       types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location)
                         out.append(pn)
@@ -51,6 +53,15 @@ public struct ExplicitParams: Pass {
             if failed { continue }
             g.nodes = out
             space.graphs[gi] = g
+        }
+    }
+
+    /// Whether ``parameters(for:typeOf:)`` can return parameters (or an error) for `n`: a layer with one input.
+    static func mayNeedParameters(_ n: Node) -> Bool {
+        guard n.inputs.count == 1 else { return false }
+        switch n.op {
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return true
+        default: return false
         }
     }
 

@@ -25,23 +25,29 @@ public struct Fuse: Pass {
         if context.diagnostics.hasErrors { return }
         for gi in space.graphs.indices {
             if space.graphs[gi].nodes.contains(where: { $0.op.kind.isBackward }) {
-                space.graphs[gi] = Self.fuseTraining(space.graphs[gi])
+                Self.fuseTraining(&space.graphs[gi])
             } else {
-                space.graphs[gi] = Self.fuse(space.graphs[gi])
+                Self.fuse(&space.graphs[gi])
             }
         }
     }
 
-    /// Fuses every eligible chain of one graph.
-    static func fuse(_ graph: Graph) -> Graph {
-        var g = graph
+    /// Fuses every eligible chain of one graph (edited in place: copying a supernet-sized graph per pass showed up).
+    static func fuse(_ g: inout Graph) {
         var uses: [String: Int] = [:]
         for n in g.nodes { for r in n.inputs { uses[r.node, default: 0] += 1 } }
         for r in g.outputs { uses[r.node, default: 0] += 1 }
+        // The first node reading output 0 of each value, indexed once (a scan per convolution was quadratic). The
+        // rewrites below only give a chain's last node the inputs of its convolution and batchnorm, which are defined
+        // before that convolution, so the readers of the values asked about later are the original ones.
+        var firstReader: [String: Int] = [:]
+        for (i, n) in g.nodes.enumerated() {
+            for r in n.inputs where r.slot == 0 && firstReader[r.node] == nil { firstReader[r.node] = i }
+        }
         /// The only user of `name`, if it has exactly one and it reads output 0.
         func soleUser(_ name: String) -> Int? {
             guard uses[name] == 1 else { return nil }
-            return g.nodes.firstIndex { n in n.inputs.contains { $0.node == name && $0.slot == 0 } }
+            return firstReader[name]
         }
         var removed = Set<Int>()
         for ci in g.nodes.indices {
@@ -69,8 +75,19 @@ public struct Fuse: Pass {
             node.location = g.nodes[ci].location
             g.nodes[tail] = node
         }
-        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
-        return g
+        removeNodes(at: removed, from: &g.nodes)
+    }
+
+    /// Removes the nodes at `indices`, keeping the others in order (moved, not copied).
+    static func removeNodes(at indices: Set<Int>, from nodes: inout [Node]) {
+        guard !indices.isEmpty else { return }
+        var kept = 0
+        // Invariant: nodes[..<kept] are the kept nodes so far, in order; nodes[kept..<i] are removed ones.
+        for i in nodes.indices where !indices.contains(i) {
+            if i != kept { nodes.swapAt(i, kept) }
+            kept += 1
+        }
+        nodes.removeLast(nodes.count - kept)
     }
 
     /// Activations whose gradient can be computed from their output alone (see the type's documentation).
@@ -81,18 +98,21 @@ public struct Fuse: Pass {
         }
     }
 
-    /// Fuses `conv2d -> activation` in a training graph (see the type's documentation).
-    static func fuseTraining(_ graph: Graph) -> Graph {
-        var g = graph
+    /// Fuses `conv2d -> activation` in a training graph (see the type's documentation), in place.
+    static func fuseTraining(_ g: inout Graph) {
+        // Readers of each convolution's output (the only values asked about), each reader once.
         var users: [String: [Int]] = [:]
-        for (i, n) in g.nodes.enumerated() { for r in n.inputs where users[r.node]?.last != i { users[r.node, default: []].append(i) } }
+        for n in g.nodes { if case .conv2d = n.op { users[n.name] = [] } }
+        for (i, n) in g.nodes.enumerated() {
+            for r in n.inputs where users[r.node].map({ $0.last != i }) == true { users[r.node]!.append(i) }
+        }
         let outputs = Set(g.outputs.map(\.node))
         var removed = Set<Int>()
         for ci in g.nodes.indices {
             guard case .conv2d(let conv) = g.nodes[ci].op, g.nodes[ci].inputs.count == (conv.bias ? 3 : 2) else { continue }
             let c = g.nodes[ci].name
             let conv0 = ValueRef(c)
-            guard !outputs.contains(c), let readers = users[c] else { continue }
+            guard !outputs.contains(c), let readers = users[c], !readers.isEmpty else { continue }
             // Exactly one forward reader: an activation of the convolution's output.
             let forward = readers.filter { !g.nodes[$0].op.kind.isBackward }
             guard forward.count == 1, let ai = forward.first, case .activation(let f) = g.nodes[ai].op, gradientFromOutput(f),
@@ -113,7 +133,6 @@ public struct Fuse: Pass {
             g.nodes[ai] = node
             removed.insert(ci)
         }
-        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
-        return g
+        removeNodes(at: removed, from: &g.nodes)
     }
 }

@@ -53,8 +53,8 @@ struct Inliner {
         func resolve(_ r: ValueRef) -> ValueRef { alias[r] ?? r }
         func fresh(_ base: String) -> String {
             var n = base, i = 1
-            while taken.contains(n) { n = "\(base)_\(i)"; i += 1 }
-            taken.insert(n)
+            // One set operation per name: insert fails while the name is taken.
+            while !taken.insert(n).inserted { n = "\(base)_\(i)"; i += 1 }
             return n
         }
         for original in graph.nodes {

@@ -67,7 +67,7 @@ public struct Lower: Pass {
 
         // The model output: the loss's input if there is a loss, else the first plain output.
         let plainOutputs = g.outputs.filter { r in
-            guard let n = b.nodesByName[r.node] else { return true }
+            guard let n = b.node(named: r.node) else { return true }
             return !(n.op.kind == .paramGrad || n.op.kind == .softmaxCrossEntropy || n.op.kind == .nllLoss || n.op.kind == .mseLoss)
         }
         guard let outRef = plainOutputs.first ?? b.lossInput, let logits = b.valueSlots[outRef] else {

@@ -11,8 +11,8 @@ struct PlanBuilder {
     var valueSlots: [ValueRef: SlotID] = [:]
     /// Slots a forward node saved for its backward step, by forward node name.
     var saved: [String: SavedSlots] = [:]
-    /// Producer node of each node name.
-    let nodesByName: [String: Node]
+    /// Index in `graph.nodes` of each node name (see ``node(named:)``).
+    let nodeIndex: [String: Int]
     /// Names of nodes that belong to the backward graph.
     var backwardNodes: Set<String> = []
     var gradients: [ParameterGradient] = []
@@ -33,14 +33,20 @@ struct PlanBuilder {
 
     init(graph: Graph) {
         self.graph = graph
-        var byName: [String: Node] = [:]
-        for n in graph.nodes { byName[n.name] = n }
-        nodesByName = byName
-        // A node is backward if its op is a gradient op or it reads a backward value.
-        for n in graph.nodes where n.op.kind.isBackward || n.inputs.contains(where: { backwardNodes.contains($0.node) }) {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(graph.nodes.count)
+        for (i, n) in graph.nodes.enumerated() { index[n.name] = i }
+        nodeIndex = index
+        // A node is backward if its op is a gradient op or it reads a backward value (none before the first one).
+        for n in graph.nodes
+        where n.op.kind.isBackward || (!backwardNodes.isEmpty && n.inputs.contains(where: { backwardNodes.contains($0.node) })) {
             backwardNodes.insert(n.name)
         }
+        valueSlots.reserveCapacity(graph.inputs.count + graph.nodes.count)
     }
+
+    /// The producer node of a node name.
+    func node(named name: String) -> Node? { nodeIndex[name].map { graph.nodes[$0] } }
 
     /// Adds a slot in its own region.
     mutating func newSlot(_ name: String, _ role: SlotRole, _ size: SymbolicSize, type: SlotType = .f32,
@@ -64,7 +70,7 @@ struct PlanBuilder {
     /// The type of an input value.
     func type(_ r: ValueRef, of n: Node) throws -> TensorType {
         // Node results through the name index (linear lookups made big graphs such as supernets quadratic).
-        let known = nodesByName[r.node].flatMap { r.slot < $0.types.count ? $0.types[r.slot] : nil }
+        let known = nodeIndex[r.node].flatMap { i in r.slot < graph.nodes[i].types.count ? graph.nodes[i].types[r.slot] : nil }
         guard let t = known ?? graph.type(of: r) else {
             throw Diagnostic.error("the type of \(r) is unknown (run shape-infer before lower)", at: n.location)
         }

@@ -228,8 +228,21 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case fusedConv2d = "fused_conv2d"
     case weightedSum = "weighted_sum", weightedSumGrad = "weighted_sum_grad", switchOp = "switch", switchGrad = "switch_grad"
 
-    /// True for the ops autodiff appends (gradients and parameter-gradient markers).
-    public var isBackward: Bool { rawValue.contains("_grad") }
+    /// True for the ops autodiff appends (gradients and parameter-gradient markers): exactly the kinds whose name
+    /// contains `_grad` (OpKindTests checks this for every kind). A switch: a substring search per call (and even a
+    /// `Set<OpKind>`, which hashes the raw-value string) was a hot spot in supernet-sized graphs.
+    public var isBackward: Bool {
+        switch self {
+        case .paramGrad, .conv2dGradInput, .conv2dGradWeight, .conv2dGradBias, .depthwiseConv2dGradInput,
+             .depthwiseConv2dGradWeight, .depthwiseConv2dGradBias, .linearGradInput, .linearGradWeight, .linearGradBias,
+             .batchNormGrad, .layerNormGrad, .activationGrad, .maxPool2dGrad, .avgPool2dGrad, .globalAvgPoolGrad,
+             .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
+             .nllLossGrad, .mseLossGrad, .weightedSumGrad, .switchGrad:
+            return true
+        default:
+            return false
+        }
+    }
 
     /// Number of tensor inputs: exact count, or `nil` for variadic (at least `minInputs`).
     public var arity: Int? {

@@ -21,9 +21,53 @@ public enum ProtoIO {
         try serialize(.architecture(arch.proto))
     }
 
-    /// Encodes an executable plan as a `NascFile`.
+    /// Encodes an executable plan as a `NascFile`: the bytes `serialize(.plan(plan.toProto()))` gives, written
+    /// field by field (see ``encodePlanFile(_:)``).
     public static func encode(_ plan: Plan) throws -> [UInt8] {
-        try serialize(.plan(plan.toProto()))
+        try encodePlanFile(plan.toProto())
+    }
+
+    /// The `NascFile` bytes of a plan payload, identical to ``serialize(_:)``'s (fields in number order, proto3
+    /// defaults omitted), but with the plan's slots and steps serialized one message at a time. SwiftProtobuf sizes
+    /// every nested message again at each enclosing level, so serializing the whole file walked a large plan's steps
+    /// once per nesting level; here the file and plan levels are written directly.
+    static func encodePlanFile(_ plan: Nasc_Ir_Plan) throws -> [UInt8] {
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        do {
+            // Plan fields 1-2, then the repeated slots (3) and steps (4), then fields 5-13.
+            var head = Nasc_Ir_Plan(), tail = plan
+            head.version = plan.version
+            head.name = plan.name
+            tail.version = 0; tail.name = ""; tail.slots = []; tail.steps = []
+            var body: [UInt8] = try head.serializedBytes(options: options)
+            for slot in plan.slots { appendField(3, try slot.serializedBytes(options: options), to: &body) }
+            for step in plan.steps { appendField(4, try step.serializedBytes(options: options), to: &body) }
+            body += try tail.serializedBytes(options: options) as [UInt8]
+            // NascFile fields 1-2, then the plan payload (12).
+            var file = Nasc_Ir_NascFile()
+            file.formatVersion = UInt32(ModelSpace.formatVersion)
+            file.producer = producer
+            var out: [UInt8] = try file.serializedBytes(options: options)
+            appendField(12, body, to: &out)
+            return out
+        } catch {
+            throw DiagnosticError(Diagnostic.error("cannot encode nasc protobuf file: \(error)"))
+        }
+    }
+
+    /// Appends a length-delimited field (tag, length, bytes) in protobuf wire format.
+    private static func appendField(_ number: Int, _ bytes: [UInt8], to out: inout [UInt8]) {
+        appendVarint(UInt64(number << 3 | 2), to: &out)
+        appendVarint(UInt64(bytes.count), to: &out)
+        out += bytes
+    }
+
+    /// Appends a protobuf base-128 varint.
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 { out.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
+        out.append(UInt8(v))
     }
 
     /// Encodes a training checkpoint as a `NascFile`.

@@ -12,6 +12,8 @@ package struct ValueTypes {
 
     /// Indexes `g`.
     package init(_ g: Graph) {
+        inputs.reserveCapacity(g.inputs.count)
+        nodes.reserveCapacity(g.nodes.count)
         for i in g.inputs where inputs[i.name] == nil { inputs[i.name] = i.type }
         for n in g.nodes where nodes[n.name] == nil { nodes[n.name] = n.types }
     }
