@@ -29,12 +29,13 @@ public enum SupernetGuards {
         var labelIndex: [String: Int] = [:]
         var choices: [String: (selector: Int, count: Int)] = [:]
         var forwardChoices: [String] = []
-        let byName = Dictionary(graph.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        /// The gate label of a weighted sum's weights input (`param "gate:<label>"`), if it is one.
-        func gateLabel(_ r: ValueRef) -> String? {
-            guard let n = byName[r.node], case .param(let p) = n.op, p.name.hasPrefix("gate:") else { return nil }
-            return String(p.name.dropFirst("gate:".count))
+        // Gate parameters by node name (only those: copying every node into a dictionary was a hot spot).
+        var gateOf: [String: String] = [:]
+        for n in graph.nodes {
+            if case .param(let p) = n.op, p.name.hasPrefix("gate:") { gateOf[n.name] = String(p.name.dropFirst("gate:".count)) }
         }
+        /// The gate label of a weighted sum's weights input (`param "gate:<label>"`), if it is one.
+        func gateLabel(_ r: ValueRef) -> String? { gateOf[r.node] }
         for n in graph.nodes {
             let label: String, count: Int, isGate: Bool, forward: Bool
             switch n.op {
@@ -75,12 +76,15 @@ public enum SupernetGuards {
                 prefixes[Substring("\(name).from\(k).")] = GuardCondition(selector: s.selector, candidate: k, atLeast: true)
             }
         }
+        // Scans UTF-8 bytes: a Character search (grapheme breaking) dominated compile time on large cell spaces.
+        let dotByte = UInt8(ascii: "."), hashByte = UInt8(ascii: "#")
         func candidateConditions(_ name: Substring) -> [GuardCondition] {
             var out: [GuardCondition] = []
-            var i = name.startIndex
-            while let dot = name[i...].firstIndex(of: ".") {
+            let bytes = name.utf8
+            var i = bytes.startIndex
+            while let dot = bytes[i...].firstIndex(of: dotByte) {
                 if let c = prefixes[name[...dot]] { out.append(c) }
-                i = name.index(after: dot)
+                i = bytes.index(after: dot)
             }
             return out
         }
@@ -89,7 +93,7 @@ public enum SupernetGuards {
         for i in steps.indices {
             let name = steps[i].node
             var conds: [GuardCondition]
-            if let hash = name.lastIndex(of: "#"), let s = choices[String(name[..<hash])],
+            if let hash = name.utf8.lastIndex(of: hashByte), let s = choices[String(name[..<hash])],
                let k = Int(name[name.index(after: hash)...]) {
                 // `<switch>.` so that a switch that is itself a candidate (`<outer>.<j>`) gets the outer condition.
                 conds = candidateConditions(Substring(name[..<hash] + ".")) + [GuardCondition(selector: s.selector, candidate: k)]
@@ -102,8 +106,9 @@ public enum SupernetGuards {
         // Zero fills for values written only under one guard and read where it may not hold.
         var writers: [SlotID: [Int]] = [:], touchers: [SlotID: [Int]] = [:]
         for (i, s) in steps.enumerated() {
-            for w in Set(written(s.kernel)) { writers[w, default: []].append(i) }
-            for u in Set(Plan.uses(s.kernel).map(\.slot)) { touchers[u, default: []].append(i) }
+            // Each step once per slot (a step may name a slot twice); no per-step sets.
+            for w in written(s.kernel) where writers[w]?.last != i { writers[w, default: []].append(i) }
+            for u in Plan.uses(s.kernel) where touchers[u.slot]?.last != i { touchers[u.slot, default: []].append(i) }
         }
         var inserts: [Int: [PlanStep]] = [:]
         for (slot, ws) in writers.sorted(by: { $0.key < $1.key }) {

@@ -83,7 +83,8 @@ public final class ProxylessSearch {
                                              at: SourceLocation(file: "--strategy")))
             }
         }
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: config.weightOptimizerOptions),
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: config.weightOptimizerOptions,
+                                                                   passes: [MemoryPlan()]),
                                 seed: config.seed)
         archOptimizer = try config.architectureOptimizer()
         rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))

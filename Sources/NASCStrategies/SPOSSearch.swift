@@ -60,7 +60,7 @@ public final class SPOSSearch {
         self.config = config
         searchSpace = try SearchSpace(space)
         let options = ["optimizer": "sgd", "lr": "\(config.lr)", "momentum": "\(config.momentum)", "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options), seed: config.seed)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options, passes: [MemoryPlan()]), seed: config.seed)
         rng = SplitMix64(seed: config.seed)
     }
 
