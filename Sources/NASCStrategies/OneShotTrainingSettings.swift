@@ -42,7 +42,7 @@ extension ProxylessConfig: OneShotTrainingSettings {
     public var weightLearningRate: Double { get { weightLR } set { weightLR = newValue } }
     public var strategySettings: [(String, String)] {
         [("schedule", "constant"), ("arch_lr", "\(archLR)"), ("alpha_init_std", "\(alphaInitStd)"),
-         ("paths", paths == 0 ? "all" : "\(paths)"), ("flops_penalty", "\(flopsPenalty)"), ("latency_penalty", "\(latencyPenalty)")]
+         ("paths", paths == 0 ? "all" : "\(paths)"), ("paths_per_batch", pathsPerBatch == 0 ? "max_candidates" : "\(pathsPerBatch)"), ("flops_penalty", "\(flopsPenalty)"), ("latency_penalty", "\(latencyPenalty)")]
     }
 }
 

@@ -128,6 +128,10 @@ public enum OneShotTool {
                 }
             }
             c.flopsPenalty = try opts.double("flops_penalty") ?? 0
+            if let k = try opts.int("paths_per_batch") {
+                guard k >= 1 else { throw opts.error("paths_per_batch must be at least 1, got \(k)") }
+                c.pathsPerBatch = k
+            }
             c.archLR = try opts.double("arch_lr") ?? c.archLR
             c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
             let latencySource = try ProxylessLatencyOptions.configure(&c, &opts)

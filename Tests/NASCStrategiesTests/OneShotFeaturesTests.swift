@@ -122,6 +122,21 @@ import NASCRuntime
         #expect(s.candidateNames == candidates)
     }
 
+    /// The weight step trains one sampled path per step, `pathsPerBatch` of them per batch (default: the largest
+    /// candidate count, 3 here).
+    @Test func weightStepTrainsPathsPerBatchPaths() throws {
+        let x = (0..<(4 * 36)).map { Float($0 % 7) / 7 }, y: [Int64] = [0, 1, 2, 1]
+        for (k, want) in [(0, 3), (1, 1), (2, 2)] {
+            var c = ProxylessConfig()
+            c.pathsPerBatch = k
+            let s = try ProxylessSearch(space: try space(), config: c)
+            #expect(s.pathsPerBatch == want)
+            let before = s.executor.updatesTaken
+            _ = try s.weightStep((x: x, y: y, n: 4))
+            #expect(s.executor.updatesTaken - before == want, "paths_per_batch \(k)")
+        }
+    }
+
     @Test func parsesATableAndRoundTripsIt() throws {
         let t = try ProxylessLatencyTable.parse(#"{"op": {"skip": 0, "conv1": 1, "conv3": 2.5}, "in": {"0": 0.125, "1": 0}}"#,
                                                 file: "lat.json", candidates: candidates)

@@ -58,5 +58,8 @@ import Testing
         let sched = try NascProcess.run(["run", "--strategy", "spos", space, "-o", out, "--data", "synthetic?count=64",
                                          "--strategy-option", "schedule=linear"])
         #expect(sched.code == 1 && sched.stderr.contains("schedule must be cosine or constant"), "\(sched.stderr)")
+        let paths = try NascProcess.run(["run", "--strategy", "proxyless", space, "-o", out, "--data", "synthetic?count=64",
+                                         "--strategy-option", "paths_per_batch=0"])
+        #expect(paths.code == 1 && paths.stderr.contains("paths_per_batch must be at least 1"), "\(paths.stderr)")
     }
 }
