@@ -19,6 +19,19 @@ public enum BatchNormCalibration {
         var mean: String, variance: String, momentum: Float
     }
 
+    /// The executor's state slots (the batchnorm running statistics), to put back with ``restore(_:into:)`` after
+    /// an evaluation that recalibrates them.
+    static func saveState(_ executor: Executor) -> [String: [Float]] {
+        var out: [String: [Float]] = [:]
+        for s in executor.plan.slots where s.role == .state { out[s.name] = executor.parameter(s.name) }
+        return out
+    }
+
+    /// Writes back state saved by ``saveState(_:)``.
+    static func restore(_ saved: [String: [Float]], into executor: Executor) throws {
+        for (name, v) in saved { try executor.setParameter(name, v) }
+    }
+
     static func statistics(_ executor: Executor) -> [Stats] {
         var out: [Stats] = [], seen = Set<String>()
         for step in executor.plan.steps {

@@ -143,7 +143,7 @@ public final class ENASSearch {
             }
             // The controller, by REINFORCE on validation accuracy.
             var vl = 0.0, vh = 0, vn = 0, rewards = 0.0
-            let saved = state()
+            let saved = BatchNormCalibration.saveState(executor)
             for _ in 0..<config.ctrlSteps {
                 let s = try controller.sample(count: 1, using: &rng)[0]
                 select(s.actions)
@@ -156,7 +156,7 @@ public final class ENASSearch {
                 rewards += reward
                 try reinforce(s.actions, reward: reward)
             }
-            try restore(saved)
+            try BatchNormCalibration.restore(saved, into: executor)
             let n = Double(max(tn, 1)), m = Double(max(vn, 1))
             log(ENASEpochLog(oneShot: OneShotEpochLog(epoch: epoch, trainLoss: tl / n, trainAccuracy: Double(th) / n,
                                                       validLoss: vl / m, validAccuracy: Double(vh) / m,
@@ -167,16 +167,6 @@ public final class ENASSearch {
         return try export(valid: valid)
     }
 
-    /// The executor's state slots (batchnorm running statistics).
-    func state() -> [String: [Float]] {
-        var out: [String: [Float]] = [:]
-        for s in executor.plan.slots where s.role == .state { out[s.name] = executor.parameter(s.name) }
-        return out
-    }
-
-    func restore(_ saved: [String: [Float]]) throws {
-        for (name, v) in saved { try executor.setParameter(name, v) }
-    }
 
     /// Records one controller step's reward (NNI's order: update the baseline, then `advantage = reward - baseline`)
     /// and makes an Adam step once `ctrlStepsAggregate` steps are collected (their losses averaged).
@@ -209,8 +199,8 @@ public final class ENASSearch {
             tries += 1
         }
         var best = candidates[0], bestAccuracy = -1.0
-        let saved = state()
-        defer { try? restore(saved) }
+        let saved = BatchNormCalibration.saveState(executor)
+        defer { try? BatchNormCalibration.restore(saved, into: executor) }
         for c in candidates {
             select(c)
             if let calibration {

@@ -96,7 +96,7 @@ public final class SPOSSearch {
                     tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
                 }
             }
-            let saved = runningStatistics()
+            let saved = BatchNormCalibration.saveState(executor)
             var accuracies: [Double] = [], losses: [Double] = []
             for _ in 0..<max(config.evalPaths, 1) {
                 executor.selection = sample()
@@ -105,7 +105,7 @@ public final class SPOSSearch {
                 let (va, vl) = try OneShotMetrics.evaluate(executor, valid, batchSize: config.batchSize)
                 accuracies.append(va); losses.append(vl)
             }
-            try restore(saved)
+            try BatchNormCalibration.restore(saved, into: executor)
             let k = Double(accuracies.count)
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: losses.reduce(0, +) / k, validAccuracy: accuracies.reduce(0, +) / k, probabilities: [:],
@@ -113,16 +113,6 @@ public final class SPOSSearch {
         }
     }
 
-    /// The batchnorm running statistics (and other state), to restore after per-epoch evaluations.
-    func runningStatistics() -> [String: [Float]] {
-        var out: [String: [Float]] = [:]
-        for s in executor.plan.slots where s.role == .state { out[s.name] = executor.parameter(s.name) }
-        return out
-    }
-
-    func restore(_ saved: [String: [Float]]) throws {
-        for (name, v) in saved { try executor.setParameter(name, v) }
-    }
 
     /// Validation accuracy of a selection with inherited weights, after recalibrating its batchnorm statistics
     /// (``BatchNormCalibration``, ``SPOSConfig/calibrationBatches`` training batches).
