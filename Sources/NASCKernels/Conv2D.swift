@@ -38,13 +38,7 @@ public enum Conv2D {
                 for g in 0..<s.groups {
                     let image = input + (n * s.inChannels + g * cg) * hw
                     let out = output + (n * s.outChannels + g * ocg) * ohw
-                    let columns: UnsafePointer<Float>
-                    if let cols {
-                        Im2Col.im2col(shape: s, image: image, columns: cols)
-                        columns = UnsafePointer(cols)
-                    } else {
-                        columns = image
-                    }
+                    let columns = Im2Col.columns(shape: s, image: image, scratch: cols)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(ocg), Int32(ohw), Int32(kdim),
                                 1, weight + g * ocg * kdim, Int32(kdim), columns, Int32(ohw), 0, out, Int32(ohw))
                     if let bias {
@@ -135,13 +129,7 @@ public enum Conv2D {
                 for g in 0..<s.groups {
                     let image = input + (n * s.inChannels + g * cg) * hw
                     let gout = gradOutput + (n * s.outChannels + g * ocg) * ohw
-                    let columns: UnsafePointer<Float>
-                    if let cols {
-                        Im2Col.im2col(shape: s, image: image, columns: cols)
-                        columns = UnsafePointer(cols)
-                    } else {
-                        columns = image
-                    }
+                    let columns = Im2Col.columns(shape: s, image: image, scratch: cols)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ocg), Int32(kdim), Int32(ohw),
                                 1, gout, Int32(ohw), columns, Int32(ohw), beta, target + g * ocg * kdim, Int32(kdim))
                 }

@@ -15,6 +15,14 @@ enum Im2Col {
         return (lo, max(lo, hi))
     }
 
+    /// The GEMM operand of one image (group): its im2col columns written into `scratch`, or the image itself for a
+    /// pointwise convolution (`scratch == nil`), whose input already is the `[C, H*W]` column matrix.
+    static func columns(shape s: Conv2DShape, image: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        guard let scratch else { return image }
+        im2col(shape: s, image: image, columns: scratch)
+        return UnsafePointer(scratch)
+    }
+
     /// Unfolds `image` (`groupInChannels` planes of `inHeight * inWidth`) into `columns`.
     static func im2col(shape s: Conv2DShape, image: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
         let oh0 = s.outHeight, ow0 = s.outWidth, ohw = oh0 * ow0
