@@ -30,3 +30,11 @@ if ! python3 -c "import google.protobuf" >/dev/null 2>&1; then
     echo "install-deps: installing python protobuf" >&2
     python3 -m pip install --quiet protobuf >&2
 fi
+
+# Pinned Python counterparts of the tests (PyTorch, onnxruntime, safetensors, TensorBoard, Optuna, Ray):
+# installed only when a pinned version is missing.
+req="$(dirname "$0")/requirements-test.txt"
+if ! python3 "$(dirname "$0")/check-requirements.py" "$req" >/dev/null 2>&1; then
+    echo "install-deps: installing pinned Python packages from $req" >&2
+    python3 -m pip install --quiet --disable-pip-version-check -r "$req" >&2
+fi
