@@ -66,12 +66,19 @@ let package = Package(
             dependencies: ["NASCIR", "NASCPasses", "NASCStrategies", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/NASCExperiment"
         ),
+        // ONNX: the schema's generated code (from the onnx wheel's onnx.proto), export of a flat subnet, import to .nas.
+        .target(
+            name: "NASCONNX",
+            dependencies: ["NASCIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/NASCONNX",
+            exclude: ["Schema"]
+        ),
         // The library behind the CLI verbs: everything a command does, testable without a process.
         .target(
             name: "NASCTool",
             dependencies: [
                 "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCStrategies", "NASCExperiment",
-                .product(name: "BigInt", package: "BigInt"),
+                "NASCONNX", .product(name: "BigInt", package: "BigInt"),
             ],
             path: "Sources/NASCTool"
         ),

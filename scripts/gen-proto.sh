@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# gen-proto.sh: regenerate IR/Generated/nasc.pb.swift and its schema stamp from IR/Schema/nasc.proto.
+# gen-proto.sh: regenerate IR/Generated/nasc.pb.swift and its schema stamp from IR/Schema/nasc.proto, and
+# Sources/NASCONNX/Generated/onnx.pb.swift from the onnx wheel's onnx.proto.
 #
 # The stamp, IR/Generated/NascSchemaStamp.swift, records the sha256 of the schema the Swift code was generated
 # from; a fast Swift test (SchemaStampTests) fails when the schema changes without regeneration. It is a Swift
@@ -51,18 +52,41 @@ public enum NascSchemaStamp {
 SWIFT
 }
 
+# ONNX: Sources/NASCONNX/Schema/onnx.proto is the onnx.proto of the pinned onnx wheel (scripts/requirements-test.txt),
+# copied unchanged; Sources/NASCONNX/Generated/onnx.pb.swift is generated from it the same way.
+onnx_schema_dir=Sources/NASCONNX/Schema
+onnx_out_dir=Sources/NASCONNX/Generated
+generate_onnx() {
+  protoc --plugin=protoc-gen-swift="$plugin" \
+         --swift_opt=Visibility=Public --swift_opt=FileNaming=DropPath \
+         --swift_out="$1" -I "$onnx_schema_dir" "$onnx_schema_dir/onnx.proto"
+}
+# The installed wheel's onnx.proto (install-deps.sh installs the pinned onnx).
+wheel_onnx_proto() {
+  python3 -c 'import onnx, os; print(os.path.join(os.path.dirname(onnx.__file__), "onnx.proto"))'
+}
+
 if [ "$mode" = write ]; then
-  mkdir -p "$out_dir"
+  mkdir -p "$out_dir" "$onnx_out_dir"
   generate "$out_dir"
-  echo "gen-proto: wrote $out_dir/nasc.pb.swift and $out_dir/$stamp" >&2
+  generate_onnx "$onnx_out_dir"
+  echo "gen-proto: wrote $out_dir/nasc.pb.swift, $out_dir/$stamp and $onnx_out_dir/onnx.pb.swift" >&2
 else
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   generate "$tmp"
-  if diff -u "$out_dir/nasc.pb.swift" "$tmp/nasc.pb.swift" >&2 && diff -u "$out_dir/$stamp" "$tmp/$stamp" >&2; then
+  mkdir -p "$tmp/onnx"
+  generate_onnx "$tmp/onnx"
+  wheel=$(wheel_onnx_proto) || { echo "gen-proto: error: python3 cannot import onnx (run scripts/install-deps.sh)" >&2; exit 1; }
+  if diff -u "$out_dir/nasc.pb.swift" "$tmp/nasc.pb.swift" >&2 && diff -u "$out_dir/$stamp" "$tmp/$stamp" >&2 \
+     && diff -u "$onnx_out_dir/onnx.pb.swift" "$tmp/onnx/onnx.pb.swift" >&2; then
     echo "gen-proto: generated code is up to date" >&2
   else
-    echo "gen-proto: error: $out_dir is stale; run scripts/gen-proto.sh and commit the result" >&2
+    echo "gen-proto: error: generated code is stale; run scripts/gen-proto.sh and commit the result" >&2
+    exit 1
+  fi
+  if ! diff -q "$onnx_schema_dir/onnx.proto" "$wheel" >/dev/null; then
+    echo "gen-proto: error: $onnx_schema_dir/onnx.proto differs from the installed onnx wheel's ($wheel); copy it and regenerate" >&2
     exit 1
   fi
 fi

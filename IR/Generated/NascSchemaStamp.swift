@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "05e08a57adc68466a1ff94d32530c8377a57d9d5af5a979364798e621bbe8c4c"
+    public static let sha256 = "6d9e8a91ebdc04a60443a8cb9c8cf92d711a0395f44ea50b0b9c29c2cfe355dd"
 }

@@ -2120,6 +2120,24 @@ public nonisolated struct Nasc_Ir_CheckpointTensor: Sendable {
 
   public var values: [Float] = []
 
+  /// the tensor's shape (empty in files written before shapes were recorded)
+  public var shape: [Int64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Per-channel input normalization fitted on the training split: x' = (x - mean[c]) / std[c].
+public nonisolated struct Nasc_Ir_InputNormalization: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var mean: [Float] = []
+
+  public var std: [Float] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2153,9 +2171,21 @@ public nonisolated struct Nasc_Ir_Checkpoint: Sendable {
   /// every parameter, state and optimizer-state slot
   public var tensors: [Nasc_Ir_CheckpointTensor] = []
 
+  /// what the model's inputs were normalized with (absent: none recorded)
+  public var inputNormalization: Nasc_Ir_InputNormalization {
+    get {_inputNormalization ?? Nasc_Ir_InputNormalization()}
+    set {_inputNormalization = newValue}
+  }
+  /// Returns true if `inputNormalization` has been explicitly set.
+  public var hasInputNormalization: Bool {self._inputNormalization != nil}
+  /// Clears the value of `inputNormalization`. Subsequent reads from it will return its default value.
+  public mutating func clearInputNormalization() {self._inputNormalization = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _inputNormalization: Nasc_Ir_InputNormalization? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -5695,7 +5725,7 @@ nonisolated extension Nasc_Ir_Plan: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension Nasc_Ir_CheckpointTensor: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CheckpointTensor"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}values\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}values\0\u{1}shape\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5706,6 +5736,7 @@ nonisolated extension Nasc_Ir_CheckpointTensor: SwiftProtobuf.Message, SwiftProt
       case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
       case 3: try { try decoder.decodeRepeatedFloatField(value: &self.values) }()
+      case 4: try { try decoder.decodeRepeatedInt64Field(value: &self.shape) }()
       default: break
       }
     }
@@ -5721,6 +5752,9 @@ nonisolated extension Nasc_Ir_CheckpointTensor: SwiftProtobuf.Message, SwiftProt
     if !self.values.isEmpty {
       try visitor.visitPackedFloatField(value: self.values, fieldNumber: 3)
     }
+    if !self.shape.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.shape, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5728,6 +5762,42 @@ nonisolated extension Nasc_Ir_CheckpointTensor: SwiftProtobuf.Message, SwiftProt
     if lhs.name != rhs.name {return false}
     if lhs.role != rhs.role {return false}
     if lhs.values != rhs.values {return false}
+    if lhs.shape != rhs.shape {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_InputNormalization: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InputNormalization"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}mean\0\u{1}std\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedFloatField(value: &self.mean) }()
+      case 2: try { try decoder.decodeRepeatedFloatField(value: &self.std) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.mean.isEmpty {
+      try visitor.visitPackedFloatField(value: self.mean, fieldNumber: 1)
+    }
+    if !self.std.isEmpty {
+      try visitor.visitPackedFloatField(value: self.std, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_InputNormalization, rhs: Nasc_Ir_InputNormalization) -> Bool {
+    if lhs.mean != rhs.mean {return false}
+    if lhs.std != rhs.std {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5735,7 +5805,7 @@ nonisolated extension Nasc_Ir_CheckpointTensor: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Nasc_Ir_Checkpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Checkpoint"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plan_name\0\u{1}seed\0\u{3}steps_taken\0\u{3}updates_taken\0\u{3}learning_rate\0\u{1}epoch\0\u{3}batch_in_epoch\0\u{1}tensors\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}plan_name\0\u{1}seed\0\u{3}steps_taken\0\u{3}updates_taken\0\u{3}learning_rate\0\u{1}epoch\0\u{3}batch_in_epoch\0\u{1}tensors\0\u{3}input_normalization\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5751,12 +5821,17 @@ nonisolated extension Nasc_Ir_Checkpoint: SwiftProtobuf.Message, SwiftProtobuf._
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.epoch) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.batchInEpoch) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.tensors) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._inputNormalization) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.planName.isEmpty {
       try visitor.visitSingularStringField(value: self.planName, fieldNumber: 1)
     }
@@ -5781,6 +5856,9 @@ nonisolated extension Nasc_Ir_Checkpoint: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.tensors.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.tensors, fieldNumber: 8)
     }
+    try { if let v = self._inputNormalization {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5793,6 +5871,7 @@ nonisolated extension Nasc_Ir_Checkpoint: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.epoch != rhs.epoch {return false}
     if lhs.batchInEpoch != rhs.batchInEpoch {return false}
     if lhs.tensors != rhs.tensors {return false}
+    if lhs._inputNormalization != rhs._inputNormalization {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -10,8 +10,20 @@ public struct Checkpoint: Hashable, Sendable {
         public var name: String
         public var role: SlotRole
         public var values: [Float]
+        /// The tensor's shape (empty when unknown: files written before shapes were recorded).
+        public var shape: [Int]
         /// Creates a tensor entry.
-        public init(name: String, role: SlotRole, values: [Float]) { self.name = name; self.role = role; self.values = values }
+        public init(name: String, role: SlotRole, values: [Float], shape: [Int] = []) {
+            self.name = name; self.role = role; self.values = values; self.shape = shape
+        }
+    }
+
+    /// Per-channel input normalization `x' = (x - mean[c]) / std[c]`, fitted on the training split.
+    public struct Normalization: Hashable, Sendable {
+        public var mean: [Float]
+        public var std: [Float]
+        /// Creates normalization statistics.
+        public init(mean: [Float], std: [Float]) { self.mean = mean; self.std = std }
     }
 
     /// The plan's name (checked on restore).
@@ -30,6 +42,8 @@ public struct Checkpoint: Hashable, Sendable {
     public var batchInEpoch: Int
     /// Persistent tensors, in slot order.
     public var tensors: [Tensor]
+    /// What the model's inputs were normalized with during training (`nil`: not recorded).
+    public var inputNormalization: Normalization?
 
     /// Creates a checkpoint.
     public init(planName: String, seed: UInt64, stepsTaken: Int, updatesTaken: Int, learningRate: Double, epoch: Int = 0,

@@ -96,6 +96,13 @@ public enum ArchitectureTraining {
 
     /// Loads the data set named by `options.data`, relative to the repository root found from the current directory.
     public static func loadData(_ options: TrainOptions) throws -> (train: Dataset, validation: Dataset?, test: Dataset?) {
+        let d = try loadNormalizedData(options)
+        return (d.train, d.validation, d.test)
+    }
+
+    /// ``loadData(_:)`` plus the normalization fitted on the training split (`nil` when `options.normalize` is off).
+    public static func loadNormalizedData(_ options: TrainOptions) throws
+        -> (train: Dataset, validation: Dataset?, test: Dataset?, normalization: ChannelNormalization?) {
         guard ["classification", "regression"].contains(options.task) else {
             throw DiagnosticError(.error("unknown task '\(options.task)' (classification or regression)", at: SourceLocation(file: "--task")))
         }
@@ -123,13 +130,15 @@ public enum ArchitectureTraining {
             validation = s.validation
         }
         var test = splits.test
+        var normalization: ChannelNormalization?
         if options.normalize {
             let norm = ChannelNormalization.fit(train)
             try norm.apply(to: &train)
             if var v = validation { try norm.apply(to: &v); validation = v }
             if var t = test { try norm.apply(to: &t); test = t }
+            normalization = norm
         }
-        return (train, validation, test)
+        return (train, validation, test, normalization)
     }
 
     /// The trainer settings for `options`.
@@ -140,13 +149,19 @@ public enum ArchitectureTraining {
     }
 
     /// Trains the subnet of `space` chosen by `arch`; `onEvent` receives per-batch progress and epoch summaries.
+    /// `start` picks fresh initialization, saved weights (`--init-from`) or a checkpointed run to continue
+    /// (`--resume`); `maxBatches` stops after that many batches (an interrupted run); `onCheckpoint` receives a
+    /// resumable checkpoint after every epoch.
     public static func train(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions,
+                             start: TrainingStart = .fresh, maxBatches: Int? = nil,
+                             onCheckpoint: ((Checkpoint) throws -> Void)? = nil,
                              onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainResult {
         Kernels.setThreads(options.threads)
-        let start = Date()
+        let compileStart = Date()
         let plan = try Self.plan(space, arch, options: options, training: true)
-        let compileSeconds = Date().timeIntervalSince(start)
-        let data = try loadData(options)
+        let compileSeconds = Date().timeIntervalSince(compileStart)
+        let data = try loadNormalizedData(options)
+        let normalization = data.normalization.map { Checkpoint.Normalization(mean: $0.mean, std: $0.std) }
         if let input = space.rootGraph?.inputs.first {
             try data.train.check(matches: input.type, at: input.location)
         }
@@ -164,8 +179,21 @@ public enum ArchitectureTraining {
         executor.gradientClipNorm = options.gradientClipNorm
         let trainer = try Trainer(executor: executor, training: data.train, validation: data.validation,
                                   config: trainerConfig(options, schedule: schedule))
-        let epochs = try trainer.run(onEvent: onEvent)
-        var result = TrainResult(epochs: epochs, parameters: plan.slots.filter { $0.role == .parameter }.reduce(0) { $0 + $1.size.fixed }, checkpoint: trainer.checkpoint(),
+        try start.apply(to: trainer, normalization: normalization)
+        var failure: Error?
+        let epochs = try trainer.run(maxBatches: maxBatches) { event in
+            onEvent(event)
+            // After an epoch's summary the trainer moves to the next epoch's first batch.
+            if failure == nil, let onCheckpoint, case .epoch(let s) = event {
+                var c = executor.checkpoint(epoch: s.epoch + 1, batchInEpoch: 0)
+                c.inputNormalization = normalization
+                do { try onCheckpoint(c) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        var checkpoint = trainer.checkpoint()
+        checkpoint.inputNormalization = normalization
+        var result = TrainResult(epochs: epochs, parameters: plan.slots.filter { $0.role == .parameter }.reduce(0) { $0 + $1.size.fixed }, checkpoint: checkpoint,
                                  compileSeconds: compileSeconds)
         result.task = options.task
         if let test = data.test {

@@ -18,3 +18,14 @@ public enum OutputFile {
         try write(Array(text.utf8), to: path)
     }
 }
+
+extension OutputFile {
+    /// Throws a located error when the directory `path` would be written into does not exist (checked before work).
+    public static func checkDirectory(of path: String) throws {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw DiagnosticError(.error("directory '\(dir)' does not exist", at: SourceLocation(file: path)))
+        }
+    }
+}

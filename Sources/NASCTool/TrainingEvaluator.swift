@@ -30,7 +30,7 @@ public struct TrainingEvaluator: TrialEvaluator {
         var intermediate: [Double] = []
         var failure: Error?
         let options = self.options
-        let result = try ArchitectureTraining.train(subject.space, subject.architecture, options: options) { event in
+        let result = try ArchitectureTraining.train(subject.space, subject.architecture, options: options, onEvent: { event in
             guard failure == nil, case .epoch(let s) = event else { return }
             let metric = options.isRegression ? -(s.validationLoss ?? s.trainLoss) : s.validationAccuracy ?? s.trainAccuracy
             guard s.trainLoss.isFinite, metric.isFinite else {
@@ -39,7 +39,7 @@ public struct TrainingEvaluator: TrialEvaluator {
             }
             intermediate.append(metric)
             do { try progress(s.epoch + 1, metric) } catch { failure = error }
-        }
+        })
         if let failure { throw failure }
         guard let final = intermediate.last else {
             throw TrialFailure(kind: "evaluator", message: "training produced no epoch")

@@ -17,18 +17,36 @@ struct Train: ParsableCommand {
 
     @OptionGroup var flags: TrainingFlags
 
-    @Option(help: "Write the trained weights and optimizer state (a resumable checkpoint) here.")
+    @Option(help: "Write the trained weights and optimizer state (a resumable checkpoint) here; rewritten after every epoch.")
     var save: String?
+
+    @Option(help: "Start from saved weights (names and shapes must match exactly); a new optimizer, epoch 0.")
+    var initFrom: String?
+
+    @Option(help: "Continue the checkpointed run saved here (weights, optimizer state, epoch, schedule) with the same flags.")
+    var resume: String?
 
     @Flag(help: "Print the final result as one JSON line on standard output.")
     var json = false
 
+    func validate() throws {
+        if initFrom != nil && resume != nil { throw ValidationError("--init-from and --resume exclude each other") }
+    }
+
     func run() throws {
+        if let save { try checkOutputDirectory(save) }
         let (file, space) = try loadSpace(input)
         do {
             let architecture = try arch.map { try ArchitectureFile.load($0, for: space) } ?? ArchitectureFile.none(for: space, file: input)
             let progress = ProgressPrinter(regression: flags.options.isRegression)
-            let result = try ArchitectureTraining.train(space, architecture, options: flags.options, onEvent: progress.handle)
+            var start = TrainingStart.fresh
+            if let initFrom { start = .initFrom(try TrainingStart.loadCheckpoint(initFrom), file: initFrom) }
+            if let resume { start = .resume(try TrainingStart.loadCheckpoint(resume), file: resume) }
+            let save = self.save
+            let result = try ArchitectureTraining.train(
+                space, architecture, options: flags.options, start: start,
+                onCheckpoint: save.map { path in { c in try OutputFile.write(try ProtoIO.encode(c), to: path) } },
+                onEvent: progress.handle)
             if let save { try OutputFile.write(try ProtoIO.encode(result.checkpoint), to: save) }
             let last = result.epochs.last
             if flags.options.isRegression {

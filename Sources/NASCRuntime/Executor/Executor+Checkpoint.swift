@@ -6,7 +6,8 @@ extension Executor {
     /// `epoch`/`batchInEpoch` record a trainer's position (0 when used alone).
     public func checkpoint(epoch: Int = 0, batchInEpoch: Int = 0) -> Checkpoint {
         let tensors = plan.persistentSlots.map { i in
-            Checkpoint.Tensor(name: plan.slots[i].name, role: plan.slots[i].role, values: values(of: i))
+            Checkpoint.Tensor(name: plan.slots[i].name, role: plan.slots[i].role, values: values(of: i),
+                              shape: WeightMatch.shape(of: plan.slots[i]))
         }
         return Checkpoint(planName: plan.name, seed: seed, stepsTaken: stepsTaken, updatesTaken: updatesTaken,
                           learningRate: learningRate, epoch: epoch, batchInEpoch: batchInEpoch, tensors: tensors)
@@ -32,6 +33,13 @@ extension Executor {
             guard let t = byName.removeValue(forKey: s.name) else { throw ExecutorError.error("checkpoint has no tensor '\(s.name)'") }
             guard t.values.count == memory.counts[i], t.role == s.role else {
                 throw ExecutorError.error("checkpoint tensor '\(s.name)' has \(t.values.count) values (\(t.role.rawValue)), the plan needs \(memory.counts[i]) (\(s.role.rawValue))")
+            }
+            let expected = WeightMatch.shape(of: s)
+            guard t.shape.isEmpty || t.shape == expected else {
+                throw ExecutorError.error("checkpoint tensor '\(s.name)' has shape \(WeightMatch.format(t.shape)), the plan needs \(WeightMatch.format(expected))")
+            }
+            if let k = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw ExecutorError.error("checkpoint tensor '\(s.name)' has a non-finite value (\(t.values[k])) at index \(k)")
             }
             writes.append((i, t.values))
         }

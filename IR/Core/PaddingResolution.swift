@@ -1,0 +1,16 @@
+// PaddingResolution: the symmetric pixel padding a `Padding` attribute stands for, given the input size.
+
+extension Padding {
+    /// Pixels of zero padding on each side for an input of `size` pixels: the explicit value, or for `same` half the
+    /// total TensorFlow SAME padding (`ceil(size / stride)` outputs). `nil` when the value is not a constant or `same`
+    /// would need asymmetric padding (an odd total), which nasc does not support.
+    public func symmetricPixels(kernel: Int, stride: Int, dilation: Int, size: Int) -> Int? {
+        switch self {
+        case .explicit(let e): return e.constantInt
+        case .same:
+            let out = (size + stride - 1) / stride
+            let total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+            return total % 2 == 0 ? total / 2 : nil
+        }
+    }
+}
