@@ -39,8 +39,9 @@ public final class InferenceModel {
     }
 
     /// Loads the split(s) of `spec` raw, checks the sample shape against the space input (located at `--data`),
-    /// and applies the weights' normalization.
-    public func loadData(_ spec: String, split: DataSplitChoice, task: String = "classification") throws -> Dataset {
+    /// and applies the weights' normalization (unless `normalize` is false: the raw samples).
+    public func loadData(_ spec: String, split: DataSplitChoice, task: String = "classification",
+                         normalize: Bool = true) throws -> Dataset {
         let at = SourceLocation(file: "--data")
         var parsed = try DataSpec.parse(spec, at: at)
         if task == "regression", case .csv(let path, var csv) = parsed {
@@ -61,7 +62,7 @@ public final class InferenceModel {
         case .all: data = try splits.test.map { try Self.concatenate(splits.train, $0) } ?? splits.train
         }
         try data.check(matches: input.type, at: at)
-        if let n = normalization {
+        if normalize, let n = normalization {
             try ChannelNormalization(mean: n.mean, std: n.std).apply(to: &data)
         }
         return data

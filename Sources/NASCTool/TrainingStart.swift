@@ -53,3 +53,12 @@ public enum WeightsFile {
         }
     }
 }
+
+extension ArchitectureTraining {
+    /// Untrained weights of the subnet `arch` picks: the seeded PyTorch-style initialization `nasc train` starts from,
+    /// with no input normalization (for tests and for exporting an architecture before training it).
+    public static func initialWeights(_ space: ModelSpace, _ arch: Architecture, seed: UInt64 = 0) throws -> Checkpoint {
+        let plan = try plan(space, arch, options: TrainOptions(), training: false)
+        return try Executor(plan: plan, seed: seed).checkpoint()
+    }
+}
