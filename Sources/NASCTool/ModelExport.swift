@@ -23,6 +23,8 @@ public struct ExportableModel {
     public let weights: [String: [Float]]
     /// The input normalization the weights were trained with.
     public let normalization: Checkpoint.Normalization?
+    /// Training steps the weights have seen (PyTorch's `num_batches_tracked`).
+    public let trainingSteps: Int
     /// The architecture as NNI v3 JSON (`{label: value}`), recorded in the exported files.
     public let architectureJSON: String
 
@@ -42,8 +44,25 @@ public struct ExportableModel {
         for t in checkpoint.tensors where t.role == .parameter || t.role == .state { w[t.name] = t.values }
         weights = w
         normalization = checkpoint.inputNormalization
+        trainingSteps = checkpoint.stepsTaken
         architectureJSON = ((try? ArchitectureJSON.write(arch, space: try SearchSpace(space), format: .nniV3)) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The state dict as safetensors: every parameter and running statistic by nasc's name, the input normalization
+    /// (`input_normalization.mean`, `.inv_std`) and each batch norm's `num_batches_tracked` (the training steps).
+    func safetensors(counters: [String]) -> [UInt8] {
+        var tensors: [SafeTensors.Tensor] = []
+        for n in graph.nodes {
+            if case .param(let p) = n.op, let v = weights[p.name] { tensors.append(.init(name: p.name, shape: p.shape, values: v)) }
+        }
+        if let n = normalization, let rank = graph.inputs.first?.type.rank {
+            let shape = [1, n.mean.count] + [Int](repeating: 1, count: max(rank - 2, 0))
+            tensors.append(.init(name: "input_normalization.mean", shape: shape, values: n.mean))
+            tensors.append(.init(name: "input_normalization.inv_std", shape: shape, values: n.std.map { 1 / $0 }))
+        }
+        for c in counters { tensors.append(.init(name: c, shape: [], int64: [Int64(trainingSteps)])) }
+        return SafeTensors.encode(tensors, metadata: ["format": "pt", "producer": "nasc", "space": spaceName])
     }
 
     /// The ONNX model's bytes.
@@ -61,7 +80,20 @@ extension ExportableModel {
             try OutputFile.write(try onnx(), to: path)
             return [path]
         case .pytorch:
-            throw DiagnosticError(.error("pytorch export is not available yet", at: SourceLocation(file: "--format")))
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+                do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
+                    throw DiagnosticError(.error("cannot create directory: \(error.localizedDescription)", at: SourceLocation(file: path)))
+                }
+            } else if !isDir.boolValue {
+                throw DiagnosticError(.error("--format pytorch writes a directory, but this is a file", at: SourceLocation(file: path)))
+            }
+            var module = PyTorchModule(model: self)
+            let source = try module.source()
+            let py = path + "/model.py", st = path + "/model.safetensors"
+            try OutputFile.write(source, to: py)
+            try OutputFile.write(safetensors(counters: module.batchNormCounters), to: st)
+            return [py, st]
         }
     }
 }

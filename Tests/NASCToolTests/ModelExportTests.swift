@@ -1,11 +1,12 @@
-// ONNXExportTests: `nasc export --format onnx` against onnxruntime — checker, opset/IR version, outputs equal
-// `nasc predict` within 1e-5 relative at batch 7 and batch 1, for sampled architectures of every example space.
+// ModelExportTests: `nasc export` against the real runtimes, for sampled architectures of every example space —
+// ONNX: checker, opset/IR version, onnxruntime equal to `nasc predict` within 1e-5 relative at batch 7 and batch 1;
+// PyTorch: model.py + model.safetensors loaded with load_state_dict(strict=True), eval outputs equal to predict.
 import Foundation
 import NASCIR
 import NASCTool
 import Testing
 
-@Suite(.serialized) struct ONNXExportTests {
+@Suite(.serialized) struct ModelExportTests {
     /// Exports `arch` of `spaceURL` with random non-trivial weights and compares onnxruntime with `nasc predict`.
     /// Returns the comparison's JSON line.
     func compare(_ spaceURL: URL, _ space: ModelSpace, _ arch: Architecture, seed: UInt64, in dir: URL) throws -> String {
@@ -35,7 +36,15 @@ import Testing
         try ExportSupport.write(ArrayFile.npy(raw.features, rows: raw.count, columns: raw.sampleSize), inputs)
         let check = try ExportSupport.python(["scripts/onnx-compare.py", model.path, inputs.path] + paths)
         #expect(check.code == 0, "\(spaceURL.lastPathComponent): \(check.stdout) \(check.stderr)")
-        return check.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let torchDir = dir.appendingPathComponent("torch")
+        try? FileManager.default.removeItem(at: torchDir)
+        let torchExport = try NascProcess.run(["export", spaceURL.path, "--arch", archURL.path, "--weights", weightsURL.path,
+                                               "--format", "pytorch", "-o", torchDir.path])
+        #expect(torchExport.code == 0, "\(torchExport.stderr)")
+        let torch = try ExportSupport.python(["scripts/torch-compare.py", torchDir.path, inputs.path, paths[0]])
+        #expect(torch.code == 0, "\(spaceURL.lastPathComponent): \(torch.stdout) \(torch.stderr)")
+        return check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + " " + torch.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func everyExampleSpaceMatchesOnnxRuntime() throws {
@@ -53,7 +62,7 @@ import Testing
             if compiled.isEmpty { uncompilable.append(url.lastPathComponent) }
             for (k, arch) in compiled.enumerated() {
                 let line = try compare(url, space, arch, seed: UInt64(k + 1), in: dir)
-                print("onnx \(url.lastPathComponent) arch \(k): \(line)")
+                print("export \(url.lastPathComponent) arch \(k): \(line)")
                 compared += 1
             }
         }

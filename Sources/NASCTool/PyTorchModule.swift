@@ -1,0 +1,202 @@
+// PyTorchModule: a flat nasc subnet as a readable PyTorch `nn.Module` source file (model.py) plus its state dict.
+import NASCIR
+
+/// Writes `model.py`: one `nn.Module` whose submodules are the subnet's layers, named by nasc's parameter names
+/// (`c1.conv2d` holds `c1.conv2d.weight`), so `load_state_dict(strict=True)` takes `model.safetensors` as written.
+/// Layers with weights (and dropout) are submodules; everything else is a functional call in `forward`.
+struct PyTorchModule {
+    let model: ExportableModel
+    /// Extra state-dict entries PyTorch expects (`num_batches_tracked` of each batch norm).
+    private(set) var batchNormCounters: [String] = []
+    private var initLines: [String] = []
+    private var forwardLines: [String] = []
+    private var variables: [String: String] = [:]
+    private var usedVariables = Set<String>()
+    private var containers = Set<String>()
+
+    init(model: ExportableModel) { self.model = model }
+
+    /// The Python class name for a space name (`nb201_digits` -> `Nb201Digits`).
+    static func className(_ space: String) -> String {
+        let parts = space.split { !$0.isLetter && !$0.isNumber }.map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        let name = parts.joined()
+        return name.first?.isLetter == true ? name : "Model" + name
+    }
+
+    /// A valid Python identifier for `s`.
+    static func identifier(_ s: String) -> String {
+        var out = String(s.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+        if out.first.map({ !$0.isLetter && $0 != "_" }) ?? true { out = "v_" + out }
+        return ["in", "is", "as", "if", "or", "and", "not", "def", "del", "for", "from", "lambda", "return", "class", "pass",
+                "with", "while", "yield", "import", "global", "try", "else", "elif", "raise", "break", "None", "True",
+                "False", "self", "x", "torch", "nn", "F"].contains(out) ? out + "_" : out
+    }
+
+    /// How `forward` reaches the submodule at a dotted path: `self.a.b`, or `self.get_submodule("s1.0.conv")`.
+    static func access(_ path: String) -> String {
+        let parts = path.split(separator: ".").map(String.init)
+        if parts.allSatisfy({ identifier($0) == $0 }) { return "self." + path }
+        return "self.get_submodule(\"\(path)\")"
+    }
+
+    /// Registers a submodule in `__init__`, creating `nn.Module()` containers for the dotted prefixes.
+    private mutating func submodule(_ path: String, _ constructor: String) {
+        let parts = path.split(separator: ".").map(String.init)
+        for i in 1..<max(parts.count, 1) {
+            let prefix = parts[0..<i].joined(separator: ".")
+            if containers.insert(prefix).inserted { initLines.append(Self.register(prefix, "nn.Module()")) }
+        }
+        initLines.append(Self.register(path, constructor))
+    }
+
+    private static func register(_ path: String, _ constructor: String) -> String {
+        let parts = path.split(separator: ".").map(String.init)
+        let parent = parts.count == 1 ? "self" : access(parts.dropLast().joined(separator: "."))
+        let leaf = parts.last!
+        if identifier(leaf) == leaf { return "\(parent).\(leaf) = \(constructor)" }
+        return "\(parent).add_module(\"\(leaf)\", \(constructor))"
+    }
+
+    /// A fresh Python variable for a nasc value.
+    private mutating func variable(for node: String) -> String {
+        var v = Self.identifier(node), k = 1
+        while !usedVariables.insert(v).inserted { v = Self.identifier(node) + "_\(k)"; k += 1 }
+        variables[node] = v
+        return v
+    }
+
+    /// The source of model.py.
+    mutating func source() throws -> String {
+        let g = model.graph
+        let input = g.inputs[0]
+        let xin = variable(for: input.name)
+        if let n = model.normalization {
+            let shape = ([1, n.mean.count] + [Int](repeating: 1, count: max(input.type.rank - 2, 0))).map(String.init)
+                .joined(separator: ", ")
+            initLines.append("self.input_normalization = InputNormalization(\(shape))")
+            forwardLines.append("\(xin) = self.input_normalization(\(xin))")
+        }
+        var params: [String: ParamAttrs] = [:]
+        for n in g.nodes { if case .param(let p) = n.op { params[n.name] = p } }
+        for n in g.nodes { try emit(n, params) }
+        let outputs = g.outputs.map { variables[$0.node] ?? Self.identifier($0.node) }
+        let arch = model.architectureJSON.isEmpty ? "" : "\n# Architecture (NNI v3): \(model.architectureJSON)"
+        var s = """
+        # model.py: the architecture nasc found in space '\(model.spaceName)', as a plain PyTorch module.
+        # Written by `nasc export --format pytorch`; load the weights with
+        #   model.load_state_dict(safetensors.torch.load_file("model.safetensors"), strict=True)\(arch)
+        import torch
+        import torch.nn.functional as F
+        from torch import nn
+
+
+        """
+        if model.normalization != nil {
+            s += """
+            class InputNormalization(nn.Module):
+                \"\"\"Per-channel (x - mean) * inv_std with the training split's statistics (nasc normalizes inputs).\"\"\"
+
+                def __init__(self, *shape):
+                    super().__init__()
+                    self.register_buffer("mean", torch.zeros(shape))
+                    self.register_buffer("inv_std", torch.ones(shape))
+
+                def forward(self, x):
+                    return (x - self.mean) * self.inv_std
+
+
+            """
+        }
+        s += "class \(Self.className(model.spaceName))(nn.Module):\n"
+        s += "    \"\"\"Input \(input.name): \(input.type) (N is the batch).\"\"\"\n\n"
+        s += "    def __init__(self):\n        super().__init__()\n"
+        s += initLines.map { "        " + $0 + "\n" }.joined()
+        s += "\n    def forward(self, \(xin)):\n"
+        s += forwardLines.map { "        " + $0 + "\n" }.joined()
+        s += "        return " + outputs.joined(separator: ", ") + "\n"
+        return s
+    }
+
+    private mutating func emit(_ n: Node, _ params: [String: ParamAttrs]) throws {
+        if case .param = n.op { return }
+        let ins = n.inputs.map { variables[$0.node] ?? Self.identifier($0.node) }
+        let x = ins.first ?? ""
+        // The layer's module path: its first parameter's name without the tensor suffix.
+        let weight = n.inputs.dropFirst().compactMap { params[$0.node] }
+        let path = weight.first.map { String($0.name.split(separator: ".").dropLast().joined(separator: ".")) } ?? n.name
+        func int(_ e: ValueExpr) throws -> Int {
+            guard let v = e.constantInt else { throw unsupported(n) }
+            return v
+        }
+        func pad(_ p: Padding, _ k: Int, _ s: Int, _ d: Int) throws -> Int {
+            guard let t = model.graph.type(of: n.inputs[0]), t.rank == 4, let h = t.shape[2].value,
+                  let v = p.symmetricPixels(kernel: k, stride: s, dilation: d, size: h) else { throw unsupported(n) }
+            return v
+        }
+        var call: String
+        switch n.op {
+        case .conv2d(let a):
+            let w = weight[0].shape, k = try int(a.kernel), s = try int(a.stride), d = try int(a.dilation), g = try int(a.groups)
+            submodule(path, "nn.Conv2d(\(w[1] * g), \(w[0]), \(k), stride=\(s), padding=\(try pad(a.padding, k, s, d)), "
+                            + "dilation=\(d), groups=\(g), bias=\(a.bias ? "True" : "False"))")
+            call = "\(Self.access(path))(\(x))"
+        case .depthwiseConv2d(let a):
+            let c = weight[0].shape[0], k = try int(a.kernel), s = try int(a.stride), d = try int(a.dilation)
+            submodule(path, "nn.Conv2d(\(c), \(c), \(k), stride=\(s), padding=\(try pad(a.padding, k, s, d)), "
+                            + "dilation=\(d), groups=\(c), bias=\(a.bias ? "True" : "False"))")
+            call = "\(Self.access(path))(\(x))"
+        case .linear(let a):
+            let w = weight[0].shape
+            submodule(path, "nn.Linear(\(w[1]), \(w[0]), bias=\(a.bias ? "True" : "False"))")
+            call = "\(Self.access(path))(\(x))"
+        case .batchNorm(let a):
+            let c = weight.last!.shape[0]
+            let rank = model.graph.type(of: n.inputs[0])?.rank ?? 4
+            let kind = rank == 5 ? "BatchNorm3d" : rank == 4 ? "BatchNorm2d" : "BatchNorm1d"
+            submodule(path, "nn.\(kind)(\(c), eps=\(a.eps), momentum=\(a.momentum), affine=\(a.affine ? "True" : "False"))")
+            batchNormCounters.append(path + ".num_batches_tracked")
+            call = "\(Self.access(path))(\(x))"
+        case .layerNorm(let a):
+            guard let t = model.graph.type(of: n.inputs[0]), let d = t.shape.last?.value else { throw unsupported(n) }
+            submodule(path, "nn.LayerNorm(\(d), eps=\(a.eps), elementwise_affine=\(a.affine ? "True" : "False"))")
+            call = "\(Self.access(path))(\(x))"
+        case .activation(let f):
+            switch f {
+            case .relu: call = "F.relu(\(x))"
+            case .relu6: call = "F.relu6(\(x))"
+            case .sigmoid: call = "torch.sigmoid(\(x))"
+            case .tanh: call = "torch.tanh(\(x))"
+            case .gelu: call = "F.gelu(\(x))"
+            case .hardswish: call = "F.hardswish(\(x))"
+            }
+        case .maxPool2d(let a), .avgPool2d(let a):
+            let k = try int(a.kernel), s = try a.stride.map(int) ?? k, p = try pad(a.padding, k, s, 1)
+            if case .maxPool2d = n.op {
+                call = "F.max_pool2d(\(x), \(k), stride=\(s), padding=\(p))"
+            } else {
+                call = "F.avg_pool2d(\(x), \(k), stride=\(s), padding=\(p), count_include_pad=\(a.countIncludePad ? "True" : "False"))"
+            }
+        case .globalAvgPool: call = "\(x).mean((2, 3))"
+        case .flatten: call = "torch.flatten(\(x), 1)"
+        case .dropout(let p):
+            submodule(path, "nn.Dropout(p=\(p.constant?.asDouble ?? 0))")
+            call = "\(Self.access(path))(\(x))"
+        case .add: call = ins.joined(separator: " + ")
+        case .mul: call = ins.joined(separator: " * ")
+        case .concat(let axis): call = "torch.cat([\(ins.joined(separator: ", "))], dim=\(axis))"
+        case .identity: call = x
+        case .zero(let stride):
+            let s = try int(stride)
+            call = s == 1 ? "torch.zeros_like(\(x))" : "torch.zeros_like(\(x)[:, :, ::\(s), ::\(s)])"
+        case .softmax(let axis): call = "F.softmax(\(x), dim=\(axis))"
+        case .logSoftmax(let axis): call = "F.log_softmax(\(x), dim=\(axis))"
+        default: throw unsupported(n)
+        }
+        let v = variable(for: n.name)
+        forwardLines.append("\(v) = \(call)")
+    }
+
+    private func unsupported(_ n: Node) -> DiagnosticError {
+        DiagnosticError(.error("cannot export '\(n.op.kind.rawValue)' node '\(n.name)' to PyTorch", at: n.location))
+    }
+}
