@@ -42,7 +42,11 @@ one_line() {
 
 # Metrics of an experiment, in trial order.
 metrics() { "$NASC" experiment list "$1" | awk '$1 ~ /^[0-9]+$/ {print $3}' | tr '\n' ' '; }
-count() { "$NASC" experiment list "$1" | awk -v s="$2" '$1 ~ /^[0-9]+$/ && $2 == s' | wc -l; }
+count() {
+    local n
+    n=$("$NASC" experiment list "$1" 2>/dev/null | awk -v s="$2" '$1 ~ /^[0-9]+$/ && $2 == s' | wc -l) || true
+    echo "${n:-0}"
+}
 # Ray jobs of an experiment directory that are still pending or running.
 live_jobs() {
     curl -sf "$ADDR/api/jobs/" | python3 -c '
@@ -81,7 +85,7 @@ say "Ray $(curl -sf "$ADDR/api/version" | python3 -c 'import json,sys; print(jso
     --max-trials 6 --concurrency 2 --no-live >"$T/ray.out" 2>"$T/ray.err" || fail "nasc trial on Ray: $(cat "$T/ray.err")"
 grep -q "finished (max-trials): 6 trials, 6 succeeded, 0 failed" "$T/ray.out" || fail "nasc trial on Ray: $(cat "$T/ray.out")"
 [ "$(metrics "$T/ray")" = "$(metrics "$T/local")" ] || fail "Ray metrics '$(metrics "$T/ray")' != local '$(metrics "$T/local")'"
-"$NASC" experiment show "$T/ray" 1 | grep -q "intermediate: epoch 3 " || fail "nasc trial on Ray: intermediate metrics missing"
+"$NASC" experiment show "$T/ray" 1 | grep -q "intermediate: epoch 1 .*epoch 3 " || fail "nasc trial on Ray: intermediate metrics missing"
 
 # 3. A Python trial command as Ray jobs; its print() goes to the trial log, Ray's own lines are not protocol.
 "$NASC" run --strategy random --seed 5 $MLP "$T/pyray" --engine ray --ray-address "$ADDR" --trial-command "python3 $PYTRIAL" \
@@ -111,7 +115,7 @@ for _ in $(seq 1 40); do [ "$(live_jobs)" = 0 ] && break; sleep 0.5; done
     --epoch-ms 1500 --max-trials 4 --concurrency 1 --no-live >"$T/kill.out" 2>&1 &
 pid=$!
 for _ in $(seq 1 240); do
-    [ "$(count "$T/kill" succeeded 2>/dev/null || echo 0)" -ge 1 ] && [ "$(count "$T/kill" running 2>/dev/null || echo 0)" -ge 1 ] && break
+    [ "$(count "$T/kill" succeeded)" -ge 1 ] && [ "$(count "$T/kill" running)" -ge 1 ] && break
     sleep 0.25
 done
 sleep 1
@@ -143,7 +147,7 @@ done
 "$NASC" run --strategy random --seed 4 $MLP "$T/gone" --engine ray --ray-address "$ADDR" --benchmark synthetic:1 --epochs 3 \
     --epoch-ms 3000 --max-trials 1 --no-live >/dev/null 2>"$T/gone.err" &
 pid=$!
-for _ in $(seq 1 240); do [ "$(count "$T/gone" running 2>/dev/null || echo 0)" -ge 1 ] && break; sleep 0.25; done
+for _ in $(seq 1 240); do [ "$(count "$T/gone" running)" -ge 1 ] && break; sleep 0.25; done
 sleep 1
 stop_head
 start_head
