@@ -140,6 +140,7 @@ for engine in local command ray; do
     "$NASC" run --strategy random --seed 9 $MLP "$T/ovh-$engine" "${args[@]}" --max-trials 8 --concurrency 1 --no-live >/dev/null
     end=$(date +%s.%N)
     python3 -c "import sys; print('ray-test: per-trial wall time, %-7s engine: %.3f s (8 trials, concurrency 1)' % ('$engine', ($end - $start) / 8))"
+    say "  $engine: $("$NASC" experiment list "$T/ovh-$engine" | tail -1)"
 done
 
 # 8. A job that disappears: the head restarts while the trial runs (the new head does not know the job).
