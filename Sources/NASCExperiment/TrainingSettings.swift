@@ -21,6 +21,8 @@ public struct TrainingSettings: Sendable, Equatable {
     /// `classification` (metric: validation accuracy) or `regression` (metric: minus the validation MSE, so that
     /// higher is better as the strategies assume).
     public var task: String = "classification"
+    /// Where each trial writes its trained weights as `trial_<id>.pb` (`nasc run --keep-weights`); `nil` = nowhere.
+    public var weightsDirectory: String?
 
     /// Creates training settings.
     public init(data: String, epochs: Int = 5, batchSize: Int = 64, optimizer: String = "sgd", learningRate: Double = 0.05,
@@ -37,6 +39,7 @@ public struct TrainingSettings: Sendable, Equatable {
         if schedule != "cosine" { out += ["--schedule", schedule] }
         if cropPadding != 0 { out += ["--crop-padding", String(cropPadding)] }
         if task != "classification" { out += ["--task", task] }
+        if let weightsDirectory { out += ["--weights-dir", weightsDirectory] }
         return out
     }
 

@@ -1,4 +1,5 @@
 // PyTorchModule: a flat nasc subnet as a readable PyTorch `nn.Module` source file (model.py) plus its state dict.
+import Foundation
 import NASCIR
 
 /// Writes `model.py`: one `nn.Module` whose submodules are the subnet's layers, named by nasc's parameter names
@@ -13,6 +14,7 @@ struct PyTorchModule {
     private var variables: [String: String] = [:]
     private var usedVariables = Set<String>()
     private var containers = Set<String>()
+    private var layers: [(String, String)] = []
 
     init(model: ExportableModel) { self.model = model }
 
@@ -29,7 +31,7 @@ struct PyTorchModule {
         if out.first.map({ !$0.isLetter && $0 != "_" }) ?? true { out = "v_" + out }
         return ["in", "is", "as", "if", "or", "and", "not", "def", "del", "for", "from", "lambda", "return", "class", "pass",
                 "with", "while", "yield", "import", "global", "try", "else", "elif", "raise", "break", "None", "True",
-                "False", "self", "x", "torch", "nn", "F"].contains(out) ? out + "_" : out
+                "False", "self", "torch", "nn", "F"].contains(out) ? out + "_" : out
     }
 
     /// How `forward` reaches the submodule at a dotted path: `self.a.b`, or `self.get_submodule("s1.0.conv")`.
@@ -39,14 +41,27 @@ struct PyTorchModule {
         return "self.get_submodule(\"\(path)\")"
     }
 
-    /// Registers a submodule in `__init__`, creating `nn.Module()` containers for the dotted prefixes.
-    private mutating func submodule(_ path: String, _ constructor: String) {
-        let parts = path.split(separator: ".").map(String.init)
-        for i in 1..<max(parts.count, 1) {
-            let prefix = parts[0..<i].joined(separator: ".")
-            if containers.insert(prefix).inserted { initLines.append(Self.register(prefix, "nn.Module()")) }
+    /// Records a submodule for `__init__`.
+    private mutating func submodule(_ path: String, _ constructor: String) { layers.append((path, constructor)) }
+
+    /// The `__init__` lines: layers by depth (a layer may also hold deeper ones, e.g. a separable convolution's
+    /// pointwise `sep` holds `sep.depthwise`), with `nn.Module()` containers for prefixes that are no layer.
+    private mutating func registerLayers() {
+        let paths = Set(layers.map(\.0))
+        let ordered = layers.enumerated().sorted {
+            let (a, b) = ($0.element.0.split(separator: ".").count, $1.element.0.split(separator: ".").count)
+            return a != b ? a < b : $0.offset < $1.offset
+        }.map(\.element)
+        for (path, constructor) in ordered {
+            let parts = path.split(separator: ".").map(String.init)
+            for i in 1..<max(parts.count, 1) {
+                let prefix = parts[0..<i].joined(separator: ".")
+                if !paths.contains(prefix) && containers.insert(prefix).inserted {
+                    initLines.append(Self.register(prefix, "nn.Module()"))
+                }
+            }
+            initLines.append(Self.register(path, constructor))
         }
-        initLines.append(Self.register(path, constructor))
     }
 
     private static func register(_ path: String, _ constructor: String) -> String {
@@ -79,8 +94,10 @@ struct PyTorchModule {
         var params: [String: ParamAttrs] = [:]
         for n in g.nodes { if case .param(let p) = n.op { params[n.name] = p } }
         for n in g.nodes { try emit(n, params) }
+        registerLayers()
         let outputs = g.outputs.map { variables[$0.node] ?? Self.identifier($0.node) }
-        let arch = model.architectureJSON.isEmpty ? "" : "\n# Architecture (NNI v3): \(model.architectureJSON)"
+        let compact = model.architectureJSON.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        let arch = compact.isEmpty ? "" : "\n# Architecture (NNI v3): \(compact)"
         var s = """
         # model.py: the architecture nasc found in space '\(model.spaceName)', as a plain PyTorch module.
         # Written by `nasc export --format pytorch`; load the weights with

@@ -44,7 +44,9 @@ public struct TrainingEvaluator: TrialEvaluator {
         guard let final = intermediate.last else {
             throw TrialFailure(kind: "evaluator", message: "training produced no epoch")
         }
-        _ = result
+        if let directory = settings.weightsDirectory, let id = subject.trialID {
+            try KeptWeights.write(result.checkpoint, directory: directory, trial: id)
+        }
         return TrialMetrics(final: final, intermediate: intermediate)
     }
 }

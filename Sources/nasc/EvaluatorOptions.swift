@@ -42,6 +42,9 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(help: "classification (metric: validation accuracy) or regression (metric: -MSE, higher is better).")
     var task = "classification"
 
+    @Option(name: .customLong("weights-dir"), help: "Write each training trial's weights to DIR/trial_<id>.pb (nasc run --keep-weights sets it).")
+    var weightsDir: String?
+
     @Option(help: "Epochs a benchmark evaluation reports (a rising curve ending at the table's value).")
     var epochs = 3
 
@@ -81,6 +84,7 @@ struct EvaluatorOptions: ParsableArguments {
                                                               learningRate: lr ?? Self.defaults.learningRate, seed: trainSeed, threads: threads)
                                      t.weightDecay = weightDecay ?? Self.defaults.weightDecay
                                      t.schedule = schedule ?? Self.defaults.schedule; t.cropPadding = cropPadding; t.task = task
+                                     t.weightsDirectory = weightsDir
                                      return t
                                  })
     }

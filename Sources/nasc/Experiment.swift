@@ -7,6 +7,23 @@ import NASCTool
 
 extension ArchitectureFormat: ExpressibleByArgument {}
 
+/// What `nasc experiment export --format` writes: an architecture file format or a model format.
+enum ExportTarget: ExpressibleByArgument {
+    case architecture(ArchitectureFormat)
+    case model(ExportFormat)
+
+    init?(argument: String) {
+        if let a = ArchitectureFormat(rawValue: argument) { self = .architecture(a) } else if let m = ExportFormat(rawValue: argument) {
+            self = .model(m)
+        } else { return nil }
+    }
+
+    static var allValueStrings: [String] { ArchitectureFormat.allCases.map(\.rawValue) + ExportFormat.allCases.map(\.rawValue) }
+
+    var architecture: ArchitectureFormat? { if case .architecture(let a) = self { return a } else { return nil } }
+    var model: ExportFormat? { if case .model(let m) = self { return m } else { return nil } }
+}
+
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
@@ -43,17 +60,21 @@ struct ExperimentCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the best architectures as NNI JSON files (trial_<id>.<format>.json).")
+            abstract: "Write the best architectures as NNI JSON files (trial_<id>.<format>.json), or their kept weights as models.")
         @Argument(help: "The experiment directory.") var directory: String
         @Option(name: .short, help: "How many of the best trials.") var k = 1
-        @Option(name: .customLong("format"), help: "nni-v1, nni-v3 or tuner (repeatable; default nni-v1 and nni-v3).")
-        var formats: [ArchitectureFormat] = []
+        @Option(name: .customLong("format"), help: """
+            nni-v1, nni-v3 or tuner (repeatable; default nni-v1 and nni-v3); onnx or pytorch write the trained models             (trial_<id>.onnx, trial_<id>/model.py + model.safetensors) of an experiment run with --keep-weights.
+            """)
+        var formats: [ExportTarget] = []
         @Option(name: .shortAndLong, help: "Output directory (default DIR/export).") var output: String?
         func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
         func run() throws {
             let store = try ExperimentStore.open(directory: directory)
-            let paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats,
-                                                    to: output ?? (directory + "/export"))
+            let out = output ?? (directory + "/export")
+            var paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats.compactMap(\.architecture),
+                                                    to: out)
+            for f in formats { if let model = f.model { paths += try KeptWeights.export(store, k: k, format: model, to: out) } }
             if paths.isEmpty { print("no succeeded trials to export") }
             for p in paths { print(p) }
         }

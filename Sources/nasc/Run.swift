@@ -60,6 +60,9 @@ struct Run: ParsableCommand {
 
     @OptionGroup var evaluator: EvaluatorOptions
 
+    @Flag(name: .customLong("keep-weights"), help: "Keep each training trial's weights (DIR/weights/trial_<id>.pb) for nasc experiment export --format onnx|pytorch.")
+    var keepWeights = false
+
     @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
@@ -67,6 +70,12 @@ struct Run: ParsableCommand {
         if let m = maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1") }
         if let d = maxDuration, DurationParser.seconds(d) == nil {
             throw ValidationError("--max-duration expects a positive duration such as 90, 30s, 10m or 2h, got '\(d)'")
+        }
+        if keepWeights {
+            if resume != nil { throw ValidationError("--keep-weights is stored with the experiment; --resume keeps what it started with") }
+            if evaluator.data == nil || strategy.map(OneShotTool.isOneShot) == true {
+                throw ValidationError("--keep-weights needs multi-trial training trials (--data and a multi-trial strategy)")
+            }
         }
         if let r = resume {
             if !paths.isEmpty || output != nil { throw ValidationError("--resume \(r) takes no SPACE, DIR or -o") }
@@ -111,7 +120,8 @@ struct Run: ParsableCommand {
                 options[kv[0]] = kv[1]
             }
             if let c = engineOptions.strategyCommand { options["command"] = c }
-            let settings = try evaluator.settings()
+            var settings = try evaluator.settings()
+            if keepWeights { settings.training?.weightsDirectory = KeptWeights.directory(experiment: output ?? paths[1]) }
             var config = ExperimentConfig(
                 spacePath: paths[0], spaceHash: "", strategy: strategy ?? Run.defaultStrategy, strategyOptions: options, seed: seed ?? 0,
                 concurrency: limits.concurrency ?? 1, maxTrials: limits.maxTrials, maxDuration: limits.maxDuration,
