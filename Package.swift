@@ -106,6 +106,7 @@ let package = Package(
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR"], path: "Tests/NASCToolTests"),
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCONNX"], path: "Tests/NASCToolTests",
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -31,9 +31,10 @@ public enum ONNXImport {
         public var normalization: Checkpoint.Normalization?
     }
 
-    /// Converts ONNX bytes read from `file` into a space named `spaceName`. Errors are one line located at `file`,
-    /// naming the op and node for unsupported ops.
-    public static func convert(_ bytes: [UInt8], file: String, spaceName: String) throws -> Result {
+    /// Converts ONNX bytes read from `file` into a space named `spaceName`; `isReserved` names the identifiers the
+    /// `.nas` language reserves. Errors are one line located at `file`, naming the op and node for unsupported ops.
+    public static func convert(_ bytes: [UInt8], file: String, spaceName: String,
+                               isReserved: @escaping (String) -> Bool) throws -> Result {
         let model: Onnx_ModelProto
         do { model = try Onnx_ModelProto(serializedBytes: bytes) } catch {
             throw DiagnosticError(.error("not a valid ONNX model: \(error)", at: SourceLocation(file: file)))
@@ -41,7 +42,7 @@ public enum ONNXImport {
         guard model.hasGraph, !model.graph.node.isEmpty else {
             throw DiagnosticError(.error("not a valid ONNX model: it has no graph nodes", at: SourceLocation(file: file)))
         }
-        var importer = try ONNXImporter(graph: model.graph, file: file)
+        var importer = try ONNXImporter(graph: model.graph, file: file, isReserved: isReserved)
         return try importer.run(spaceName: spaceName)
     }
 }

@@ -12,7 +12,9 @@ struct ONNXImporter {
     private var consumers: [String: [Int]] = [:]
     /// `.nas` variable of each ONNX value.
     private var variables: [String: String] = [:]
-    private var taken: Set<String> = ONNXImporter.reserved
+    private var taken = Set<String>()
+    /// Names the `.nas` language reserves (keywords, ops and aliases), from the front end.
+    private let isReserved: (String) -> Bool
     private var lines: [String] = []
     private var tensors: [ONNXImport.Tensor] = []
     private var normalization: Checkpoint.Normalization?
@@ -20,20 +22,16 @@ struct ONNXImporter {
     private let input: Onnx_ValueInfoProto
     private let sampleShape: [Int]
 
-    /// Keywords and op names a variable must not shadow.
-    static let reserved: Set<String> = ["space", "input", "return", "block", "choice", "layer_choice", "input_choice", "repeat",
-                                        "cell", "true", "false", "conv2d", "depthwise_conv2d", "separable_conv2d", "linear",
-                                        "batch_norm", "layer_norm", "relu", "relu6", "sigmoid", "tanh", "gelu", "hardswish",
-                                        "max_pool2d", "avg_pool2d", "global_avg_pool", "flatten", "dropout", "add", "mul",
-                                        "concat", "identity", "zero", "softmax", "log_softmax", "channels"]
-
-    init(graph: Onnx_GraphProto, file: String) throws {
+    init(graph: Onnx_GraphProto, file: String, isReserved: @escaping (String) -> Bool) throws {
         self.graph = graph
         self.file = file
+        self.isReserved = isReserved
+        var constants: [String: (shape: [Int], values: [Float])] = [:]
         for t in graph.initializer { constants[t.name] = try Self.floats(t, file: file) }
         for n in graph.node where n.opType == "Constant" {
             if let a = n.attribute.first(where: { $0.name == "value" }), a.hasT { constants[n.output[0]] = try Self.floats(a.t, file: file) }
         }
+        self.constants = constants
         let inputs = graph.input.filter { constants[$0.name] == nil }
         guard inputs.count == 1, let input = inputs.first else {
             throw DiagnosticError(.error("nasc imports models with one input, this one has \(inputs.count)", at: SourceLocation(file: file)))
@@ -54,7 +52,9 @@ struct ONNXImporter {
             sample.append(Int(v))
         }
         sampleShape = sample
+        var consumers: [String: [Int]] = [:]
         for (i, n) in graph.node.enumerated() { for x in n.input where !x.isEmpty { consumers[x, default: []].append(i) } }
+        self.consumers = consumers
     }
 
     /// Little-endian float data (raw or float_data) of a FLOAT tensor; INT64 tensors are kept as floats for shapes.
@@ -123,7 +123,7 @@ struct ONNXImporter {
         base = base.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
         if base.isEmpty || base.first!.isNumber { base = "v" + (base.isEmpty ? "" : "_" + base) }
         var v = base, k = 1
-        while taken.contains(v) { v = "\(base)_\(k)"; k += 1 }
+        while taken.contains(v) || isReserved(v) { v = "\(base)_\(k)"; k += 1 }
         taken.insert(v)
         return v
     }
@@ -164,7 +164,22 @@ struct ONNXImporter {
             let parts = n.input[w].split(separator: ".")
             if parts.count > 1 { return fresh(parts.dropLast().joined(separator: ".")) }
         }
-        return fresh(n.name.isEmpty ? n.opType.lowercased() : n.name)
+        return fresh(Self.readableName(n))
+    }
+
+    /// A node name without exporter noise: PyTorch's `/layer1/layer1.0/conv1/Conv` -> `layer1.0.conv1` (module paths
+    /// repeat their prefixes; the last part is the op type).
+    static func readableName(_ n: Onnx_NodeProto) -> String {
+        guard !n.name.isEmpty else { return n.opType.lowercased() }
+        var parts = n.name.split(separator: "/").map(String.init)
+        guard parts.count > 1 else { return n.name }
+        if parts.last == n.opType || parts.last?.hasPrefix(n.opType + "_") == true { parts.removeLast() }
+        var kept: [String] = []
+        for p in parts {
+            if let last = kept.last, p.hasPrefix(last + ".") { kept.removeLast() }
+            kept.append(p)
+        }
+        return kept.isEmpty ? n.opType.lowercased() : kept.joined(separator: ".")
     }
 
     /// Square, symmetric window attributes; `nil` when ONNX asks for something nasc cannot express.
@@ -233,7 +248,7 @@ struct ONNXImporter {
         case "BatchNormalization":
             let (scale, shift, mean, variance) = (try constant(n, 1), try constant(n, 2), try constant(n, 3), try constant(n, 4))
             let v = name(for: n, weightInput: 1)
-            emit(n, v, "\(try value(n, 0)) -> batch_norm(eps: \(Double(float(n, "epsilon") ?? 1e-5)))")
+            emit(n, v, "\(try value(n, 0)) -> batch_norm(eps: \(float(n, "epsilon") ?? 1e-5))")
             weight("\(v).weight", scale.shape, scale.values); weight("\(v).bias", shift.shape, shift.values)
             weight("\(v).running_mean", mean.shape, mean.values, state: true)
             weight("\(v).running_var", variance.shape, variance.values, state: true)
@@ -241,7 +256,7 @@ struct ONNXImporter {
             guard (int(n, "axis") ?? -1) == -1, n.input.count >= 3 else { throw unsupported(n, "only the last axis, with scale and bias") }
             let (scale, shift) = (try constant(n, 1), try constant(n, 2))
             let v = name(for: n, weightInput: 1)
-            emit(n, v, "\(try value(n, 0)) -> layer_norm(eps: \(Double(float(n, "epsilon") ?? 1e-5)))")
+            emit(n, v, "\(try value(n, 0)) -> layer_norm(eps: \(float(n, "epsilon") ?? 1e-5))")
             weight("\(v).weight", scale.shape, scale.values); weight("\(v).bias", shift.shape, shift.values)
         case "Relu", "Sigmoid", "Tanh", "HardSwish", "Identity", "Flatten", "Softmax", "LogSoftmax", "Dropout":
             let op: String
@@ -253,7 +268,7 @@ struct ONNXImporter {
             case "Identity": op = "identity"
             case "Dropout":
                 let ratio = n.input.count > 1 && !n.input[1].isEmpty ? (constants[n.input[1]]?.values.first ?? 0.5) : (float(n, "ratio") ?? 0.5)
-                op = "dropout(p: \(Double(ratio)))"
+                op = "dropout(p: \(ratio))"
             case "Flatten":
                 guard (int(n, "axis") ?? 1) == 1 else { throw unsupported(n, "only axis 1") }
                 op = "flatten"

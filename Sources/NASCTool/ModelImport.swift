@@ -20,7 +20,7 @@ public enum ModelImport {
             throw DiagnosticError(.error(FileManager.default.fileExists(atPath: onnxPath) ? "cannot read file" : "no such file",
                                          at: SourceLocation(file: onnxPath)))
         }
-        let result = try ONNXImport.convert([UInt8](data), file: onnxPath, spaceName: spaceName)
+        let result = try ONNXImport.convert([UInt8](data), file: onnxPath, spaceName: spaceName, isReserved: Frontend.isReservedName)
         let space: ModelSpace
         do { space = try Frontend.compile(source: result.source, file: onnxPath + " (imported)") } catch let e as DiagnosticError {
             throw DiagnosticError(.error("the imported model does not compile as a space: \(e.diagnostics.first?.message ?? "\(e)")",
