@@ -27,15 +27,18 @@ struct GraphDrawing {
             let sources = n.inputs.compactMap { ids[$0.node] }
             switch n.op {
             case .layerChoice(let c):
-                let merge = d.add(c.label, .merge, title: "layer_choice \"\(c.label)\"")
                 let p = probabilities[c.label]
+                var candidates: [(box: Int, weight: Double?, title: String)] = []
                 for (k, cand) in c.candidates.enumerated() {
                     let w = p.flatMap { k < $0.count ? $0[k] : nil }
                     let title = "\(c.label)/\(cand.name)" + (w.map { String(format: ": %.3f", $0) } ?? "")
                     let box = d.add(cand.name, .candidate, title: title)
                     for s in sources { d.arrows.append(Arrow(from: s, to: box, weight: w, title: title)) }
-                    d.arrows.append(Arrow(from: box, to: merge, weight: w, title: title))
+                    candidates.append((box, w, title))
                 }
+                // The merge point comes after its candidates (boxes are kept in topological order).
+                let merge = d.add(c.label, .merge, title: "layer_choice \"\(c.label)\"")
+                for c in candidates { d.arrows.append(Arrow(from: c.box, to: merge, weight: c.weight, title: c.title)) }
                 ids[n.name] = merge
             case .inputChoice(let c):
                 let merge = d.add(c.label, .merge, title: "input_choice \"\(c.label)\" (\(c.reduction.rawValue))")

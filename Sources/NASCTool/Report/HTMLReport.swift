@@ -35,7 +35,7 @@ public enum HTMLReport {
         let ok = d.trials.filter { $0.metric != nil }
         // Metric per trial with the best so far.
         var p = SVGPlot(xs: d.trials.map { Double($0.id) }, ys: ok.compactMap(\.metric))
-        p.xLabel = "trial"; p.yLabel = "final metric"
+        p.xLabel = "trial"; p.yLabel = "final metric"; p.integerX = true
         var best = -Double.infinity
         var bestLine: [(Double, Double)] = []
         for t in d.trials { if let m = t.metric { best = max(best, m); bestLine.append((Double(t.id), best)) } }
@@ -50,7 +50,7 @@ public enum HTMLReport {
         let curves = d.trials.filter { !$0.curve.isEmpty }
         if !curves.isEmpty {
             var c = SVGPlot(xs: curves.flatMap { $0.curve.map { Double($0.epoch) } }, ys: curves.flatMap { $0.curve.map(\.metric) })
-            c.xLabel = "epoch"; c.yLabel = "metric"
+            c.xLabel = "epoch"; c.yLabel = "metric"; c.integerX = true
             let bestID = ok.max { ($0.metric ?? 0, -$0.id) < ($1.metric ?? 0, -$1.id) }?.id
             for t in curves where t.id != bestID {
                 c.line(t.curve.map { (Double($0.epoch), $0.metric) }, color: HTML.color(0), width: 1, opacity: 0.35, title: "trial \(t.id)")
@@ -134,12 +134,12 @@ public enum HTMLReport {
         if !d.epochs.isEmpty {
             let xs = d.epochs.map { Double($0.epoch) }
             var loss = SVGPlot(xs: xs, ys: d.epochs.flatMap { [$0.trainLoss, $0.validLoss] }, yFloor: 0)
-            loss.xLabel = "epoch"; loss.yLabel = "loss"
+            loss.xLabel = "epoch"; loss.yLabel = "loss"; loss.integerX = true
             loss.line(d.epochs.map { (Double($0.epoch), $0.trainLoss) }, color: HTML.color(0), width: 2, title: "train loss")
             loss.line(d.epochs.map { (Double($0.epoch), $0.validLoss) }, color: HTML.color(1), width: 2, title: "valid loss")
             loss.legend = [(HTML.color(0), "train"), (HTML.color(1), "valid")]
             var acc = SVGPlot(xs: xs, ys: d.epochs.flatMap { [$0.trainAccuracy, $0.validAccuracy] })
-            acc.xLabel = "epoch"; acc.yLabel = "accuracy"
+            acc.xLabel = "epoch"; acc.yLabel = "accuracy"; acc.integerX = true
             acc.line(d.epochs.map { (Double($0.epoch), $0.trainAccuracy) }, color: HTML.color(0), width: 2, title: "train accuracy")
             acc.line(d.epochs.map { (Double($0.epoch), $0.validAccuracy) }, color: HTML.color(1), width: 2, title: "valid accuracy")
             acc.legend = [(HTML.color(0), "train"), (HTML.color(1), "valid")]
@@ -160,7 +160,7 @@ public enum HTMLReport {
                 let names = DecisionNames.candidates(dec)
                 var c = SVGPlot(xs: d.epochs.map { Double($0.epoch) }, ys: [0, 1])
                 c.width = 360; c.height = 220
-                c.xLabel = "epoch"; c.yLabel = "probability"
+                c.xLabel = "epoch"; c.yLabel = "probability"; c.integerX = true
                 for (k, n) in names.enumerated() {
                     c.line(d.epochs.map { (Double($0.epoch), ($0.probabilities[dec.label].flatMap { k < $0.count ? $0[k] : nil }) ?? .nan) },
                            color: HTML.color(k), width: 2, title: "\(dec.label)/\(n)")

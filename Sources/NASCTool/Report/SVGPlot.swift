@@ -4,7 +4,9 @@ import Foundation
 /// One chart: linear or log axes, then any number of marks, rendered as one `<svg>` element.
 struct SVGPlot {
     var width = 560.0, height = 300.0
-    var left = 62.0, right = 16.0, top = 18.0, bottom = 44.0
+    var left = 62.0, right = 16.0, top = 30.0, bottom = 44.0
+    /// Ticks on whole numbers only (epochs, trial ids).
+    var integerX = false
     var xLabel = "", yLabel = ""
     var xRange: ClosedRange<Double>
     var yRange: ClosedRange<Double>
@@ -93,7 +95,16 @@ struct SVGPlot {
             s += "<line x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#e6e6ee\"/>"
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" class=\"tick\">\(Self.label(t))</text>"
         }
-        for t in Self.ticks(xRange) {
+        var xTicks = Self.ticks(xRange)
+        if xLog {
+            // Powers of ten where the range spans at least two.
+            let decades = Array(Int(ceil(xRange.lowerBound))...max(Int(ceil(xRange.lowerBound)), Int(floor(xRange.upperBound)))).map(Double.init)
+            if decades.count >= 2 { xTicks = decades }
+        } else if integerX {
+            xTicks = xTicks.filter { $0 == $0.rounded() }
+            if xTicks.count < 2 { xTicks = Array(Int(ceil(xRange.lowerBound))...max(Int(ceil(xRange.lowerBound)), Int(floor(xRange.upperBound)))).map(Double.init) }
+        }
+        for t in xTicks {
             let x = left + (t - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth
             s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight + 4))\" stroke=\"#888\"/>"
             s += "<text x=\"\(f(x))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"middle\" class=\"tick\">\(Self.label(xLog ? pow(10, t) : t))</text>"
@@ -101,10 +112,13 @@ struct SVGPlot {
         s += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 6))\" text-anchor=\"middle\" class=\"axis\">\(HTML.escape(xLabel))</text>"
         s += "<text transform=\"translate(14 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">\(HTML.escape(yLabel))</text>"
         s += marks.joined()
-        for (i, l) in legend.enumerated() {
-            let y = top + 12 + Double(i) * 15
-            s += "<rect x=\"\(f(left + 10))\" y=\"\(f(y - 8))\" width=\"10\" height=\"10\" fill=\"\(l.color)\"/>"
-            s += "<text x=\"\(f(left + 25))\" y=\"\(f(y + 1))\" class=\"legend\">\(HTML.escape(l.text))</text>"
+        // The legend runs along the top margin, above the data.
+        var lx = left
+        for l in legend {
+            let y = top - 10
+            s += "<rect x=\"\(f(lx))\" y=\"\(f(y - 8))\" width=\"10\" height=\"10\" fill=\"\(l.color)\"/>"
+            s += "<text x=\"\(f(lx + 14))\" y=\"\(f(y + 1))\" class=\"legend\">\(HTML.escape(l.text))</text>"
+            lx += 14 + Double(l.text.count) * 6.2 + 14
         }
         return s + "</svg>"
     }
