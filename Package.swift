@@ -66,6 +66,13 @@ let package = Package(
             dependencies: ["NASCIR", "NASCPasses", "NASCStrategies", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/NASCExperiment"
         ),
+        // TensorBoard event files: TFRecord framing, CRC-32C, trimmed Event/Summary/HParams protos (generated, committed).
+        .target(
+            name: "NASCBoard",
+            dependencies: ["NASCIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/NASCBoard",
+            exclude: ["Schema"]
+        ),
         // ONNX: the schema's generated code (from the onnx wheel's onnx.proto), export of a flat subnet, import to .nas.
         .target(
             name: "NASCONNX",
@@ -77,7 +84,7 @@ let package = Package(
         .target(
             name: "NASCTool",
             dependencies: [
-                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCStrategies", "NASCExperiment",
+                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCStrategies", "NASCExperiment", "NASCBoard",
                 "NASCONNX", .product(name: "BigInt", package: "BigInt"),
             ],
             path: "Sources/NASCTool"
@@ -106,7 +113,7 @@ let package = Package(
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCONNX"], path: "Tests/NASCToolTests",
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCBoard", "NASCONNX"], path: "Tests/NASCToolTests",
                     exclude: ["Fixtures"]),
     ]
 )

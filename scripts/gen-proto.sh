@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # gen-proto.sh: regenerate IR/Generated/nasc.pb.swift and its schema stamp from IR/Schema/nasc.proto, and
+# Sources/NASCBoard/Generated/*.pb.swift from the trimmed TensorBoard schemas in Sources/NASCBoard/Schema, and
 # Sources/NASCONNX/Generated/onnx.pb.swift from the onnx wheel's onnx.proto.
 #
 # The stamp, IR/Generated/NascSchemaStamp.swift, records the sha256 of the schema the Swift code was generated
@@ -52,6 +53,21 @@ public enum NascSchemaStamp {
 SWIFT
 }
 
+# The TensorBoard event and HParams schemas (google/protobuf/struct.proto comes from libprotobuf-dev).
+board_schema_dir=Sources/NASCBoard/Schema
+board_out_dir=Sources/NASCBoard/Generated
+board_files=(tensorboard_event.proto tensorboard_hparams.proto)
+well_known=/usr/include
+[ -f "$well_known/google/protobuf/struct.proto" ] || { echo "gen-proto: google/protobuf/struct.proto not found (apt-get install -y libprotobuf-dev)" >&2; exit 1; }
+
+# Generates into $1: tensorboard_event.pb.swift and tensorboard_hparams.pb.swift.
+generate_board() {
+  protoc --plugin=protoc-gen-swift="$plugin" \
+         --swift_opt=Visibility=Public --swift_opt=FileNaming=DropPath \
+         --swift_out="$1" -I "$board_schema_dir" -I "$well_known" \
+         "${board_files[@]/#/$board_schema_dir/}"
+}
+
 # ONNX: Sources/NASCONNX/Schema/onnx.proto is the onnx.proto of the pinned onnx wheel (scripts/requirements-test.txt),
 # copied unchanged; Sources/NASCONNX/Generated/onnx.pb.swift is generated from it the same way.
 onnx_schema_dir=Sources/NASCONNX/Schema
@@ -67,24 +83,29 @@ wheel_onnx_proto() {
 }
 
 if [ "$mode" = write ]; then
-  mkdir -p "$out_dir" "$onnx_out_dir"
+  mkdir -p "$out_dir" "$board_out_dir" "$onnx_out_dir"
   generate "$out_dir"
+  generate_board "$board_out_dir"
   generate_onnx "$onnx_out_dir"
-  echo "gen-proto: wrote $out_dir/nasc.pb.swift, $out_dir/$stamp and $onnx_out_dir/onnx.pb.swift" >&2
+  echo "gen-proto: wrote $out_dir/nasc.pb.swift, $out_dir/$stamp, $board_out_dir/*.pb.swift and $onnx_out_dir/onnx.pb.swift" >&2
 else
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  generate "$tmp"
-  mkdir -p "$tmp/onnx"
+  mkdir -p "$tmp/nasc" "$tmp/board" "$tmp/onnx"
+  generate "$tmp/nasc"
+  generate_board "$tmp/board"
   generate_onnx "$tmp/onnx"
-  wheel=$(wheel_onnx_proto) || { echo "gen-proto: error: python3 cannot import onnx (run scripts/install-deps.sh)" >&2; exit 1; }
-  if diff -u "$out_dir/nasc.pb.swift" "$tmp/nasc.pb.swift" >&2 && diff -u "$out_dir/$stamp" "$tmp/$stamp" >&2 \
-     && diff -u "$onnx_out_dir/onnx.pb.swift" "$tmp/onnx/onnx.pb.swift" >&2; then
+  stale=0
+  diff -u "$out_dir/nasc.pb.swift" "$tmp/nasc/nasc.pb.swift" >&2 && diff -u "$out_dir/$stamp" "$tmp/nasc/$stamp" >&2 || stale=1
+  diff -ru "$board_out_dir" "$tmp/board" >&2 || stale=1
+  diff -u "$onnx_out_dir/onnx.pb.swift" "$tmp/onnx/onnx.pb.swift" >&2 || stale=1
+  if [ "$stale" = 0 ]; then
     echo "gen-proto: generated code is up to date" >&2
   else
     echo "gen-proto: error: generated code is stale; run scripts/gen-proto.sh and commit the result" >&2
     exit 1
   fi
+  wheel=$(wheel_onnx_proto) || { echo "gen-proto: error: python3 cannot import onnx (run scripts/install-deps.sh)" >&2; exit 1; }
   if ! diff -q "$onnx_schema_dir/onnx.proto" "$wheel" >/dev/null; then
     echo "gen-proto: error: $onnx_schema_dir/onnx.proto differs from the installed onnx wheel's ($wheel); copy it and regenerate" >&2
     exit 1

@@ -139,10 +139,13 @@ struct Run: ParsableCommand {
         let display = ProgressDisplay(live: live ?? ProgressDisplay.stdoutIsTerminal) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        runner.observer = display
+        display.describeTrial = ExperimentTool.architectureSummary(runner.store)
+        // TensorBoard logs in DIR/tensorboard, written as trials report.
+        let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
+        runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
         let summary = try runner.run(limits, resuming: resume != nil)
-        display.finish()
+        withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
         if let failure = try ExperimentTool.engineFailure(summary, runner.store) {
             printError(failure)
