@@ -89,6 +89,7 @@ extension Plan {
             return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
         case .dropoutForward(let s), .dropoutBackward(let s): return [s.input, s.output, s.mask]
         case .add(let s), .mul(let s): return s.inputs + [s.output]
+        case .scale(let s): return [s.input, s.output]
         case .mulBackward(let s): return [s.a, s.b, s.gradOutput] + [s.gradA, s.gradB].compactMap { $0 }
         case .copy(let s): return [s.destination] + [s.source].compactMap { $0 }
         case .softmaxForward(let s), .softmaxBackward(let s): return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
@@ -129,6 +130,7 @@ extension Plan {
         case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
             return s.channels > 0 && s.spatial > 0 ? nil : "invalid global pooling sizes"
         case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
+        case .scale(let s): return s.factor.isFinite ? nil : "needs a finite factor"
         case .weightedSumForward(let s):
             return !s.inputs.isEmpty && s.output != nil ? nil : "needs inputs and an output"
         case .weightedSumBackward(let s):
@@ -201,6 +203,7 @@ extension Plan {
         case .dropoutForward(let s), .dropoutBackward(let s):
             return [f(s.input, nil), f(s.output, nil), f(s.mask, nil)]
         case .add(let s), .mul(let s): return (s.inputs + [s.output]).map { f($0, nil) }
+        case .scale(let s): return [f(s.input, nil), f(s.output, nil)]
         case .mulBackward(let s): return [f(s.a, nil), f(s.b, nil), f(s.gradOutput, nil)] + opt(s.gradA, nil) + opt(s.gradB, nil)
         case .concat(let s), .concatBackward(let s):
             return zip(s.parts, s.channels).map { f($0.0, ps($0.1 * s.spatial)) } + [f(s.whole, ps(s.channels.reduce(0, +) * s.spatial))]
