@@ -38,11 +38,13 @@ public struct Canonicalize: Pass {
         space.valueChoices.removeAll { !used.contains($0.label) }
     }
 
-    /// Applies node rewrites until none applies.
+    /// Applies node rewrites until none applies. A rewrite only changes node `i` (or replaces it by nodes at `i`)
+    /// and the uses of its value, which come later, so scanning on from `i` reaches a fixed point in one pass
+    /// (restarting from 0 after every rewrite made long graphs quadratic).
     static func simplifyNodes(_ g: inout Graph) {
         var i = 0
         while i < g.nodes.count {
-            if rewrite(at: i, in: &g) { i = 0 } else { i += 1 }
+            if !rewrite(at: i, in: &g) { i += 1 }
         }
     }
 

@@ -35,7 +35,7 @@ struct ExperimentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "top-k", abstract: "The best trials by final metric.")
         @Argument(help: "The experiment directory.") var directory: String
         @Option(name: .short, help: "How many.") var k = 5
-        func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
+        func validate() throws { try checkFlag("-k", k, .positive) }
         func run() throws {
             print(try ExperimentReport.top(try ExperimentStore.open(directory: directory), k: k), terminator: "")
         }
@@ -49,7 +49,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .customLong("format"), help: "nni-v1, nni-v3 or tuner (repeatable; default nni-v1 and nni-v3).")
         var formats: [ArchitectureFormat] = []
         @Option(name: .shortAndLong, help: "Output directory (default DIR/export).") var output: String?
-        func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
+        func validate() throws { try checkFlag("-k", k, .positive) }
         func run() throws {
             let store = try ExperimentStore.open(directory: directory)
             let paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats,
