@@ -68,7 +68,8 @@ public struct Inspector {
         return out
     }
 
-    /// The most node visits (architectures costed times nodes in the space) one report spends on cost ranges.
+    /// The most work (architectures costed times the space's nodes and value-choice values) one report spends on
+    /// cost ranges.
     public static let maxCostWork = 2_000_000
 
     /// Cost range over all architectures (small spaces) or a seeded sample; `nil` when no architecture could be costed.
@@ -89,8 +90,9 @@ public struct Inspector {
         }
         // Work bound: costing specializes the whole space once per architecture; stop after about
         // `maxCostWork` node visits so that no space makes `inspect` run for long.
-        let nodes = max(1, space.graphs.reduce(0) { $0 + $1.nodes.count })
-        let affordable = max(1, Self.maxCostWork / nodes)
+        // (Specializing copies the space, its value-choice lists included.)
+        let size = max(1, space.graphs.reduce(0) { $0 + $1.nodes.count } + space.valueChoices.reduce(0) { $0 + $1.values.count })
+        let affordable = max(1, Self.maxCostWork / size)
         let truncated = archs.count > affordable
         if truncated { archs = Array(archs.prefix(affordable)) }
         var range: CostRange?
