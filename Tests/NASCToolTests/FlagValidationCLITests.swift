@@ -35,7 +35,8 @@ import Testing
                   (verb, "--crash-every", intPositive), (verb, "--nan-every", ["0"]), (verb, "--garbage-every", ["0"]),
                   (verb, "--hang-every", ["-1"]), (verb, "--max-params", intPositive), (verb, "--max-flops", intPositive)]
         }
-        t += [("run", "--concurrency", ["0", "-1", "1000", "nan"]), ("run", "--max-trials", intPositive),
+        t += [("run", "--ray-cpus", ["0", "-1", "nan", "inf", "2000"]),
+              ("run", "--concurrency", ["0", "-1", "1000", "nan"]), ("run", "--max-trials", intPositive),
               ("run", "--max-duration", ["0", "-1", "nan", "inf", "1e308d"]), ("run", "--seed", ["-1", "nan"]),
               ("trial", "--trial-id", ["-1", "nan"]),
               ("inspect", "--samples", intPositive), ("inspect", "--exhaustive-limit", ["-1", "nan"]), ("inspect", "--seed", ["-1"]),
