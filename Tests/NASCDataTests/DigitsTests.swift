@@ -1,6 +1,6 @@
 // DigitsTests: the bundled digits set loads with the documented counts, class balance and checksums.
 import Foundation
-import NASCData
+@testable import NASCData
 import NASCIR
 import Testing
 
@@ -52,5 +52,24 @@ import Testing
         let d = try #require(diagnostic { _ = try DataSpec.digits.load(repositoryRoot: tmp) })
         #expect(d.location.file == tmp + "/examples/data/digits")
         #expect(d.message == "no such directory")
+    }
+}
+
+/// The digits set compiled into the binary equals the repository's files, and loads without the repository.
+@Suite struct EmbeddedDigitsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func embeddedBytesEqualTheFiles() throws {
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+            let file = try Data(contentsOf: Self.root.appendingPathComponent("examples/data/digits/\(name)"))
+            #expect(EmbeddedDigits.bytes(name) == [UInt8](file), "\(name) differs: run scripts/gen-digits.py")
+        }
+    }
+
+    @Test func digitsLoadOutsideTheRepository() throws {
+        let embedded = try DataSpec.parse("digits").load(repositoryRoot: "/nonexistent")
+        let files = try DataSpec.parse("digits").load(repositoryRoot: Self.root.path)
+        #expect(embedded.train.count == files.train.count && embedded.test?.count == files.test?.count)
+        #expect(embedded.train.features == files.train.features && embedded.train.labels == files.train.labels)
     }
 }

@@ -118,6 +118,26 @@ import NASCTool
         #expect(wide.code == 1 && wide.stderr.count < 2_000 && wide.stderr.contains("^"), "\(wide.stderr.count) bytes")
     }
 
+    /// A copied binary, run outside the repository, still finds `--data digits` (compiled into it).
+    @Test func aCopiedBinaryFindsTheBundledDigits() throws {
+        let dir = try NascProcess.tempDir()
+        let copy = dir.appendingPathComponent("nasc").path
+        try FileManager.default.copyItem(atPath: NascProcess.binary, toPath: copy)
+        let space = try write(dir, "d.nas", "input x: [1, 8, 8]\nreturn x -> flatten -> linear(out: 10)\n")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: copy)
+        p.arguments = ["train", space, "--data", "digits", "--epochs", "1", "--json"]
+        p.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(e)")
+        #expect(o.contains("\"test_accuracy\""), "\(o)")
+    }
+
     /// What compile rejects, inspect rejects too (inspect runs compile's default pipeline first).
     @Test func inspectAndCompileAgree() throws {
         let dir = try NascProcess.tempDir()
