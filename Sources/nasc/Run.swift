@@ -18,8 +18,15 @@ struct Run: ParsableCommand {
         """
     )
 
-    @Argument(help: "SPACE DIR: the model space (.nas, .nir or protobuf) and the experiment directory.")
-    var paths: [String] = []
+    // Two optional positionals (not one array), so a mistyped flag is reported as unknown with a suggestion.
+    @Argument(help: "The model space (.nas, .nir or protobuf).")
+    var space: String?
+
+    @Argument(help: "The experiment directory (or -o DIR).")
+    var directory: String?
+
+    /// SPACE and DIR as given.
+    var paths: [String] { [space, directory].compactMap { $0 } }
 
     @Option(name: .shortAndLong, help: "The experiment directory (instead of the second argument).")
     var output: String?
@@ -67,6 +74,7 @@ struct Run: ParsableCommand {
         try checkFlag("--max-trials", maxTrials, .positive)
         try checkFlag("--max-params", maxParams, .positive)
         try checkFlag("--max-flops", maxFlops, .positive)
+        _ = try evaluator.trainingEpochs   // --epochs and --train-epochs must agree
         if let d = maxDuration, DurationParser.seconds(d) == nil {
             throw ValidationError("--max-duration: error: expects a positive duration such as 90, 30s, 10m or 2h, got '\(d)'")
         }
@@ -157,7 +165,7 @@ struct Run: ParsableCommand {
         train.data = evaluator.data ?? "digits"
         train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
         // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
-        let weights = OneShotWeightOverrides(epochs: evaluator.trainEpochs, batchSize: evaluator.batchSize,
+        let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
         let directory = output ?? paths[1]
         let (file, space) = try loadSpace(paths[0])
