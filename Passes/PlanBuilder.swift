@@ -115,10 +115,10 @@ struct PlanBuilder {
         switch p {
         case .explicit(let e): return try int(e, "padding", n)
         case .same:
-            guard let half = p.symmetricPixels(kernel: kernel, stride: stride, dilation: dilation, size: size) else {
+            guard let p = Padding.sameAmount(size: size, kernel: kernel, stride: stride, dilation: dilation) else {
                 throw Diagnostic.error("padding = same on '\(n.name)' needs asymmetric padding, which is not supported", at: n.location)
             }
-            return half
+            return p
         }
     }
 

@@ -7,10 +7,7 @@ extension Padding {
     public func symmetricPixels(kernel: Int, stride: Int, dilation: Int, size: Int) -> Int? {
         switch self {
         case .explicit(let e): return e.constantInt
-        case .same:
-            let out = (size + stride - 1) / stride
-            let total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
-            return total % 2 == 0 ? total / 2 : nil
+        case .same: return Padding.sameAmount(size: size, kernel: kernel, stride: stride, dilation: dilation)
         }
     }
 }

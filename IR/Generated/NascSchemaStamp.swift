@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "6d9e8a91ebdc04a60443a8cb9c8cf92d711a0395f44ea50b0b9c29c2cfe355dd"
+    public static let sha256 = "768345e7074742a7ab329ee52014fe2f36734594905555105de89545c49c7cb9"
 }

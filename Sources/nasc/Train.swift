@@ -47,6 +47,12 @@ struct Train: ParsableCommand {
                 space, architecture, options: flags.options, start: start,
                 onCheckpoint: save.map { path in { c in try OutputFile.write(try ProtoIO.encode(c), to: path) } },
                 onEvent: progress.handle)
+            if let diverged = result.divergence {
+                // Like `nasc trial`: a `diverged` error, exit 1, and valid JSON (JSON has no NaN).
+                if json { print(TrainResult.divergedLine(diverged)) }
+                printError("\(input): error: diverged: \(diverged)")
+                throw ReportedFailure()
+            }
             if let save { try OutputFile.write(try ProtoIO.encode(result.checkpoint), to: save) }
             let last = result.epochs.last
             if flags.options.isRegression {
