@@ -153,6 +153,9 @@ struct ONNXTranslator {
                 builder.node("Mul", name: r, inputs: [acc, x[i]], outputs: [r])
                 acc = r
             }
+        case .scale(let factor):
+            let f = builder.floats("\(out).factor", shape: [], [Float(factor)])
+            builder.node("Mul", name: out, inputs: [x[0], f], outputs: [out])
         case .concat(let axis):
             let t = try inputType()
             builder.node("Concat", name: out, inputs: x, outputs: [out],

@@ -200,6 +200,7 @@ struct PyTorchModule {
             call = "\(Self.access(path))(\(x))"
         case .add: call = ins.joined(separator: " + ")
         case .mul: call = ins.joined(separator: " * ")
+        case .scale(let factor): call = "\(x) * \(factor)"
         case .concat(let axis): call = "torch.cat([\(ins.joined(separator: ", "))], dim=\(axis))"
         case .identity: call = x
         case .zero(let stride):

@@ -68,14 +68,23 @@ import Testing
         let (dir, _) = try trained()
         let a = dir.appendingPathComponent("a.json").path, w = dir.appendingPathComponent("w.pb").path
         let out = dir.appendingPathComponent("w2.pb")
-        let r = try NascProcess.run(["train", Self.space, "--arch", a, "--epochs", "1", "--lr", "0", "--init-from", w,
-                                     "--save", out.path])
-        #expect(r.code == 0, "\(r.stderr)")
-        // With lr 0 the parameters stay the loaded ones (running statistics keep moving).
-        let before = try checkpoint(URL(fileURLWithPath: w)), after = try checkpoint(out)
+        let fresh = dir.appendingPathComponent("fresh.pb")
+        // A learning rate of 1e-30 moves no trained parameter by more than rounding (--lr must be positive).
+        for (start, save) in [(["--init-from", w], out), ([], fresh)] {
+            let r = try NascProcess.run(["train", Self.space, "--arch", a, "--epochs", "1", "--lr", "1e-30"] + start + ["--save", save.path])
+            #expect(r.code == 0, "\(r.stderr)")
+        }
+        // From the loaded weights the parameters stay the loaded ones (running statistics keep moving); from a
+        // fresh start they are the initial ones, far from them.
+        let before = try checkpoint(URL(fileURLWithPath: w)), after = try checkpoint(out), initial = try checkpoint(fresh)
+        func distance(_ c: Checkpoint, _ p: Checkpoint.Tensor) -> Float {
+            guard let v = c.tensors.first(where: { $0.name == p.name })?.values, v.count == p.values.count else { return .infinity }
+            return zip(v, p.values).map { abs($0 - $1) }.max() ?? 0
+        }
         let params = before.tensors.filter { $0.role == .parameter }
         #expect(!params.isEmpty)
-        for p in params { #expect(after.tensors.first { $0.name == p.name }?.values == p.values, "\(p.name)") }
+        for p in params { #expect(distance(after, p) <= 1e-6, "\(p.name)") }
+        #expect(params.map { distance(initial, $0) }.max() ?? 0 > 1e-2)
         #expect(after.epoch == 1)
     }
 
