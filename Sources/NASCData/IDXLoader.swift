@@ -44,7 +44,11 @@ public enum IDXLoader {
     ///
     /// - Throws: ``DiagnosticError`` at `path` for a missing file, wrong magic, truncated or over-long data.
     public static func readImages(_ path: String) throws -> Images {
-        let bytes = try DataFile.read(path)
+        try parseImages(try DataFile.read(path), path: path)
+    }
+
+    /// Parses the bytes of an idx3 ubyte image file; `path` names it in errors.
+    public static func parseImages(_ bytes: [UInt8], path: String) throws -> Images {
         let loc = SourceLocation(file: path)
         try checkMagic(bytes, expected: imagesMagic, what: "image", path: path)
         guard bytes.count >= 16 else {
@@ -76,7 +80,11 @@ public enum IDXLoader {
     ///
     /// - Throws: ``DiagnosticError`` at `path` for a missing file, wrong magic, truncated data or a bad label.
     public static func readLabels(_ path: String, numClasses: Int = 10) throws -> [Int32] {
-        let bytes = try DataFile.read(path)
+        try parseLabels(try DataFile.read(path), path: path, numClasses: numClasses)
+    }
+
+    /// Parses the bytes of an idx1 ubyte label file; `path` names it in errors.
+    public static func parseLabels(_ bytes: [UInt8], path: String, numClasses: Int = 10) throws -> [Int32] {
         let loc = SourceLocation(file: path)
         try checkMagic(bytes, expected: labelsMagic, what: "label", path: path)
         guard bytes.count >= 8 else {

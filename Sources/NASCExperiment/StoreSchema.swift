@@ -75,6 +75,11 @@ enum StoreSchema {
                 )
                 """)
         }
+        m.registerMigration("v2-trial-timeouts") { db in
+            // NULL: no limit. Stores created before this migration get the defaults.
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN trial_timeout REAL DEFAULT \(ExperimentConfig.defaultTrialTimeout)")
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN stall_timeout REAL DEFAULT \(ExperimentConfig.defaultStallTimeout)")
+        }
         return m
     }
 }

@@ -60,6 +60,9 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(name: .customLong("hang-every"), help: "Test aid: trials whose id is a multiple of N stop responding after epoch 1.")
     var hangEvery: Int?
 
+    @Option(name: .customLong("linger-every"), help: "Test aid: trials whose id is a multiple of N report their result, then do not exit.")
+    var lingerEvery: Int?
+
     @Option(name: .customLong("fail-when"), help: "Test aid: architectures choosing LABEL=VALUE fail (repeatable).")
     var failWhen: [String] = []
 
@@ -73,7 +76,7 @@ struct EvaluatorOptions: ParsableArguments {
         }
         return EvaluatorSettings(benchmark: benchmark, epochs: epochs, epochMs: epochMs,
                                  faults: FaultInjection(crashEvery: crashEvery, nanEvery: nanEvery, garbageEvery: garbageEvery,
-                                                        hangEvery: hangEvery, failWhen: fail),
+                                                        hangEvery: hangEvery, failWhen: fail, lingerEvery: lingerEvery),
                                  training: data.map {
                                      var t = TrainingSettings(data: $0, epochs: trainEpochs ?? Self.defaults.epochs,
                                                               batchSize: batchSize ?? Self.defaults.batchSize,

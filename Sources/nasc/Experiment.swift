@@ -18,7 +18,7 @@ struct ExperimentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every trial: status, metric, epochs, size, time, error.")
         @Argument(help: "The experiment directory.") var directory: String
         func run() throws {
-            print(try ExperimentReport.list(try ExperimentStore.open(directory: directory)), terminator: "")
+            print(try ExperimentReport.list(try ExperimentStore.open(directory: directory, readOnly: true)), terminator: "")
         }
     }
 
@@ -27,7 +27,7 @@ struct ExperimentCommand: ParsableCommand {
         @Argument(help: "The experiment directory.") var directory: String
         @Argument(help: "The trial id.") var trial: Int
         func run() throws {
-            print(try ExperimentReport.show(try ExperimentStore.open(directory: directory), trial: trial), terminator: "")
+            print(try ExperimentReport.show(try ExperimentStore.open(directory: directory, readOnly: true), trial: trial), terminator: "")
         }
     }
 
@@ -37,7 +37,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .short, help: "How many.") var k = 5
         func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
         func run() throws {
-            print(try ExperimentReport.top(try ExperimentStore.open(directory: directory), k: k), terminator: "")
+            print(try ExperimentReport.top(try ExperimentStore.open(directory: directory, readOnly: true), k: k), terminator: "")
         }
     }
 
@@ -51,7 +51,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Output directory (default DIR/export).") var output: String?
         func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
         func run() throws {
-            let store = try ExperimentStore.open(directory: directory)
+            let store = try ExperimentStore.open(directory: directory, readOnly: true)
             let paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats,
                                                     to: output ?? (directory + "/export"))
             if paths.isEmpty { print("no succeeded trials to export") }
