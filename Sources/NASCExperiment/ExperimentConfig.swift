@@ -36,6 +36,8 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// `--stall-timeout` when not given: 30 minutes without a message (trials report after compiling and after
     /// every epoch, so only an epoch longer than this needs a larger value).
     public static let defaultStallTimeout: Double = 30 * 60
+    /// What runs each trial and where (local `nasc trial` processes by default).
+    public var engine = TrialEngineConfig()
 
     /// Creates a configuration.
     public init(spacePath: String, spaceHash: String, strategy: String, strategyOptions: [String: String] = [:],

@@ -33,7 +33,7 @@ public final class ProgressDisplay: ExperimentObserver {
     public func note(_ text: String) { log(text) }
 
     public func trialStarted(_ id: Int, attempt: Int, pid: Int32) {
-        log("trial \(id) started" + (attempt > 1 ? " (attempt \(attempt))" : "") + " pid \(pid)")
+        log("trial \(id) started" + (attempt > 1 ? " (attempt \(attempt))" : "") + (pid > 0 ? " pid \(pid)" : ""))
     }
 
     public func trialProgress(_ id: Int, epoch: Int, metric: Double) {

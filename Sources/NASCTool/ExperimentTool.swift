@@ -32,6 +32,17 @@ public enum ExperimentTool {
         return space
     }
 
+    /// The strategy factory for an experiment directory: an external strategy's stderr goes to `DIR/strategy.log`.
+    public static func strategyFactory(directory: String) -> StrategyFactory {
+        { config, space, searchSpace in
+            var config = config
+            if config.strategy == "external" && config.strategyOptions["log"] == nil {
+                config.strategyOptions["log"] = URL(fileURLWithPath: directory).appendingPathComponent("strategy.log").path
+            }
+            return try makeStrategy(config, space, searchSpace)
+        }
+    }
+
     /// Makes the strategy a configuration names.
     public static func makeStrategy(_ config: ExperimentConfig, _ space: ModelSpace, _ searchSpace: SearchSpace) throws -> any Strategy {
         do {
@@ -49,7 +60,9 @@ public enum ExperimentTool {
     /// Creates a new experiment in `directory` after checking the strategy and evaluator, and returns its runner.
     public static func create(spaceFile: InputFile, directory: String, config: ExperimentConfig,
                               evaluator: EvaluatorSettings) throws -> ExperimentRunner {
-        try evaluator.validate()
+        try config.engine.validate()
+        // A trial command evaluates architectures itself: nasc's evaluator flags are not needed then.
+        if config.engine.trialCommand == nil { try evaluator.validate() }
         let (space, hash) = try loadSpace(spaceFile)
         var config = config
         config.spaceHash = hash
@@ -63,6 +76,7 @@ public enum ExperimentTool {
         }
         config.spacePath = DataSpec.standardized(config.spacePath, against: cwd)
         let searchSpace = try SearchSpace(space)
+        if config.engine.engine == .ray { _ = try RayJobsClient(address: config.engine.rayAddress ?? "").version() }
         _ = try makeStrategy(config, space, searchSpace)
         if let benchmark = evaluator.benchmark { _ = try BenchmarkTables.make(benchmark, space: searchSpace) }
         if let training = evaluator.training {
@@ -75,14 +89,14 @@ public enum ExperimentTool {
         try ExperimentStore.makeExperimentDirectory(directory)
         let lock = try ExperimentLock(directory: directory)
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
-        return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable(), lock: lock)
+        return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable(), lock: lock)
     }
 
     /// Opens a stored experiment for `nasc run --resume`. The files its trials read (the data set) must still be
     /// where the experiment recorded them, or every remaining trial would fail.
     public static func resume(directory: String) throws -> ExperimentRunner {
         let store = try ExperimentStore.open(directory: directory)
-        let runner = try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
+        let runner = try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable())
         let arguments = runner.config.evaluatorArguments
         if let i = arguments.firstIndex(of: "--data"), i + 1 < arguments.count {
             for path in DataSpec.paths(arguments[i + 1]) where !FileManager.default.fileExists(atPath: path) {
