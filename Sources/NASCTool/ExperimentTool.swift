@@ -179,6 +179,8 @@ public enum ExperimentTool {
     /// killed by SIGKILL, which no handler sees), so no trial outlives the experiment loop.
     public static func superviseTrialProcess() {
         setpgid(0, 0)
+        // SIGTERM from `nasc run` must end the trial even when a parent handed down a mask that blocks it.
+        StopRequest.unblockCatchableSignals()
         let parent = getppid()
         let watcher = Thread {
             while true {

@@ -112,6 +112,8 @@ struct Run: ParsableCommand {
 
     func run() throws {
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
+        // From here on SIGINT, SIGTERM and SIGHUP stop the trials first, then end the run (128 + signal).
+        StopRequest.installSignalHandlers()
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
                                     trialTimeout: trialTimeout.flatMap(Run.timeout), stallTimeout: stallTimeout.flatMap(Run.timeout))
         let runner: ExperimentRunner
@@ -147,7 +149,6 @@ struct Run: ParsableCommand {
         }
         runner.observer = display
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
-        runner.stopRequest.installSignalHandlers()
         let summary = try runner.run(limits, resuming: resume != nil)
         display.finish()
         print(ExperimentTool.summary(summary), terminator: "")

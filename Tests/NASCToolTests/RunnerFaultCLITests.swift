@@ -74,9 +74,16 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
             // Trial 3 hangs after epoch 1; the others take 0.15 s per epoch.
             let p = try launch(["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:4", "--max-trials", "8",
                                 "--concurrency", "2", "--epoch-ms", "150", "--hang-every", "3", "--no-live"], logs: tmp)
-            Thread.sleep(forTimeInterval: Double.random(in: 0.2...2.0, using: &rng))
+            // Once the store exists the handlers are installed (before it, a signal simply ends a run with no trials).
+            let created = Date().addingTimeInterval(20)
+            while !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite") && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
+            Thread.sleep(forTimeInterval: Double.random(in: 0...1.8, using: &rng))
             let running = processes(mentioning: dir)
             kill(p.processIdentifier, sig)
+            let deadline = Date().addingTimeInterval(30)
+            while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            #expect(!p.isRunning, "round \(round): nasc run ignored signal \(sig)")
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
             let err = contents(tmp + "/run.err")
             #expect(p.terminationStatus == 128 + sig || p.terminationStatus == 0, "round \(round): \(p.terminationStatus) \(err)")
