@@ -16,10 +16,14 @@ targets="${FUZZ_TARGETS:-nas textir proto arch idx csv}"
 scratch="$root/.build-fuzz"
 
 start=$(date +%s)
-(cd Tests/Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-    --scratch-path "$scratch" --product nasc-fuzz 2>&1 | grep -E "error|warning: unsafe|Compiling|Build complete" | grep -v "^\[" || true)
+mkdir -p "$scratch"
+if ! (cd Tests/Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+        --scratch-path "$scratch" --product nasc-fuzz >"$scratch/build.log" 2>&1); then
+    grep -E "error" "$scratch/build.log" | head -20 >&2
+    echo "fuzz.sh: the fuzz build failed (log: $scratch/build.log)" >&2
+    exit 1
+fi
 bin="$scratch/release/nasc-fuzz"
-[ -x "$bin" ] || { echo "fuzz.sh: the fuzz build failed" >&2; exit 1; }
 echo "fuzz build: $(( $(date +%s) - start )) s"
 
 max_len() { case "$1" in proto|idx) echo 65536 ;; *) echo 16384 ;; esac; }
@@ -38,7 +42,6 @@ for t in $targets; do
     set -e
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1)
-    if [ -z "$secs" ]; then secs=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" >/dev/null && echo "?" || echo "?"); fi
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     crashes=$(ls "$art" 2>/dev/null | wc -l)
     ended="time ($seconds s)"
