@@ -62,8 +62,8 @@ public enum FuzzTargets {
 
     /// IDX image and label files (the input read as both).
     public static func idx(_ bytes: [UInt8]) {
-        _ = try? IDXLoader.parseImages(bytes, path: "fuzz-images-idx3-ubyte")
-        _ = try? IDXLoader.parseLabels(bytes, path: "fuzz-labels-idx1-ubyte", numClasses: 10)
+        _ = try? IDXLoader.readImages(bytes: bytes, source: "fuzz-images-idx3-ubyte")
+        _ = try? IDXLoader.readLabels(bytes: bytes, source: "fuzz-labels-idx1-ubyte", numClasses: 10)
     }
 
     /// CSV data; the first byte picks the header mode, target, task and delimiter.
