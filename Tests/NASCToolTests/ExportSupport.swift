@@ -52,12 +52,12 @@ enum ExportSupport {
 
     static func write(_ bytes: [UInt8], _ url: URL) throws { try Data(bytes).write(to: url) }
 
-    /// Runs `python3 args...` from the repository root.
-    static func python(_ args: [String]) throws -> NascProcess.Result {
+    /// Runs `python3 args...` in `directory` (the repository root by default).
+    static func python(_ args: [String], in directory: URL = NascProcess.root) throws -> NascProcess.Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3"] + args
-        p.currentDirectoryURL = NascProcess.root
+        p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

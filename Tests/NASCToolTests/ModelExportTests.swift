@@ -73,4 +73,46 @@ import Testing
         #expect(uncompilable == [])
         #expect(compared >= 20)
     }
+
+    /// docs/export.md's retraining script, run as written on a PyTorch export of digits.nas: it loads the pair
+    /// strictly, trains in PyTorch and saves a state dict that loads strictly again and differs from the export.
+    @Test func docsRetrainingScriptRunsAsWritten() throws {
+        let doc = try String(contentsOf: NascProcess.root.appendingPathComponent("docs/export.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "<!-- retrain"))
+        let end = try #require(doc.range(of: "<!-- /retrain -->", range: start.upperBound..<doc.endIndex))
+        let script = try #require(doc[start.upperBound..<end.lowerBound].firstMatch(of: /```python\n((?s).*?)```/)).1
+
+        let dir = try NascProcess.tempDir()
+        let spaceURL = ExportSupport.examples.appendingPathComponent("digits.nas")
+        let space = try ExportSupport.space(spaceURL)
+        let arch = try #require(try ExportSupport.architectures(space, count: 1, seed: 5).first)
+        let archURL = dir.appendingPathComponent("arch.pb"), weightsURL = dir.appendingPathComponent("w.pb")
+        try ExportSupport.write(try ProtoIO.encode(arch), archURL)
+        try ExportSupport.write(try ProtoIO.encode(try ExportSupport.weights(space, arch, seed: 2)), weightsURL)
+        let export = try NascProcess.run(["export", spaceURL.path, "--arch", archURL.path, "--weights", weightsURL.path,
+                                          "--format", "pytorch", "-o", dir.appendingPathComponent("exported").path])
+        #expect(export.code == 0, "\(export.stderr)")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("exported/model.safetensors"),
+                                         to: dir.appendingPathComponent("before.safetensors"))
+        let scriptURL = dir.appendingPathComponent("retrain.py")
+        try String(script).write(to: scriptURL, atomically: true, encoding: .utf8)
+        // Raw samples [N, 1, 8, 8] and labels, then the script, then a check that the result loads strictly again.
+        let data = "import numpy as n; r = n.random.default_rng(0); n.save('x.npy', r.random((96, 1, 8, 8), dtype='f4')); n.save('y.npy', r.integers(0, 10, 96))"
+        let check = """
+            import sys; sys.path.insert(0, 'exported')
+            from model import Digits
+            from safetensors.torch import load_file
+            Digits().load_state_dict(load_file('exported/model.safetensors'), strict=True)
+            a, b = load_file('before.safetensors'), load_file('exported/model.safetensors')
+            assert sorted(a) == sorted(b)
+            print(max(float((a[k].double() - b[k].double()).abs().max()) for k in a))
+            """
+        for args in [["-c", data], [scriptURL.path], ["-c", check]] {
+            let r = try ExportSupport.python(args, in: dir)
+            #expect(r.code == 0, "\(args.first ?? ""): \(r.stderr)")
+            if args.first == "-c" && args.last == check {
+                #expect((Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0, "weights unchanged: \(r.stdout)")
+            }
+        }
+    }
 }
