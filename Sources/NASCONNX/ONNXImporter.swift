@@ -27,9 +27,11 @@ struct ONNXImporter {
         self.file = file
         self.isReserved = isReserved
         var constants: [String: (shape: [Int], values: [Float])] = [:]
-        for t in graph.initializer { constants[t.name] = try Self.floats(t, file: file) }
-        for n in graph.node where n.opType == "Constant" {
-            if let a = n.attribute.first(where: { $0.name == "value" }), a.hasT { constants[n.output[0]] = try Self.floats(a.t, file: file) }
+        for t in graph.initializer { if let c = try Self.floats(t, file: file) { constants[t.name] = c } }
+        for n in graph.node where n.opType == "Constant" && !n.output.isEmpty {
+            if let a = n.attribute.first(where: { $0.name == "value" }), a.hasT, let c = try Self.floats(a.t, file: file) {
+                constants[n.output[0]] = c
+            }
         }
         self.constants = constants
         let inputs = graph.input.filter { constants[$0.name] == nil }
@@ -57,34 +59,40 @@ struct ONNXImporter {
         self.consumers = consumers
     }
 
+    /// Largest tensor an import reads (elements): far above any model nasc trains, far below what would exhaust memory.
+    static let maxElements = 1 << 31
+
     /// Little-endian float data (raw or float_data) of a FLOAT tensor; INT64 tensors are kept as floats for shapes.
-    static func floats(_ t: Onnx_TensorProto, file: String) throws -> (shape: [Int], values: [Float]) {
+    /// `nil` for other element types (a node reading one is an unsupported op). Dimensions and sizes are checked
+    /// before any allocation: negative or overflowing shapes and data of the wrong size are errors naming the tensor.
+    static func floats(_ t: Onnx_TensorProto, file: String) throws -> (shape: [Int], values: [Float])? {
+        guard t.dataType == 1 || t.dataType == 7 else { return nil }
+        func bad(_ why: String) -> DiagnosticError {
+            DiagnosticError(.error("tensor '\(t.name)' \(why)", at: SourceLocation(file: file)))
+        }
+        var count = 1
+        for d in t.dims {
+            let (product, overflow) = count.multipliedReportingOverflow(by: Int(d))
+            guard d >= 0, !overflow, product <= maxElements else { throw bad("has an impossible shape \(t.dims)") }
+            count = product
+        }
         let shape = t.dims.map { Int($0) }
-        let count = shape.reduce(1, *)
+        let width = t.dataType == 1 ? 4 : 8
         var values: [Float]
-        switch t.dataType {
-        case 1:
-            if !t.rawData.isEmpty {
-                guard t.rawData.count == count * 4 else {
-                    throw DiagnosticError(.error("tensor '\(t.name)' has \(t.rawData.count) bytes for shape \(shape)", at: SourceLocation(file: file)))
+        if !t.rawData.isEmpty {
+            guard t.rawData.count == count * width else { throw bad("has \(t.rawData.count) bytes for shape \(shape)") }
+            values = [Float](repeating: 0, count: count)
+            t.rawData.withUnsafeBytes { raw in
+                for i in 0..<count {
+                    values[i] = width == 4
+                        ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                        : Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
                 }
-                values = [Float](repeating: 0, count: count)
-                t.rawData.withUnsafeBytes { raw in
-                    for i in 0..<count { values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
-                }
-            } else { values = t.floatData }
-        case 7:
-            if !t.rawData.isEmpty {
-                values = [Float](repeating: 0, count: t.rawData.count / 8)
-                t.rawData.withUnsafeBytes { raw in
-                    for i in 0..<values.count { values[i] = Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))) }
-                }
-            } else { values = t.int64Data.map { Float($0) } }
-        default: values = []
+            }
+        } else {
+            values = t.dataType == 1 ? t.floatData : t.int64Data.map { Float($0) }
         }
-        guard values.count == count || t.dataType != 1 else {
-            throw DiagnosticError(.error("tensor '\(t.name)' has \(values.count) values for shape \(shape)", at: SourceLocation(file: file)))
-        }
+        guard values.count == count else { throw bad("has \(values.count) values for shape \(shape)") }
         return (shape, values)
     }
 
@@ -105,10 +113,10 @@ struct ONNXImporter {
     private mutating func detectNormalization() {
         guard let subs = consumers[input.name], subs.count == 1 else { return }
         let sub = graph.node[subs[0]]
-        guard sub.opType == "Sub", sub.input.count == 2, sub.input[0] == input.name, let mean = constants[sub.input[1]],
-              let muls = consumers[sub.output[0]], muls.count == 1 else { return }
+        guard sub.opType == "Sub", sub.input.count == 2, sub.output.count == 1, sub.input[0] == input.name,
+              let mean = constants[sub.input[1]], let muls = consumers[sub.output[0]], muls.count == 1 else { return }
         let mul = graph.node[muls[0]]
-        guard mul.opType == "Mul", mul.input.count == 2, mul.input[0] == sub.output[0], let scale = constants[mul.input[1]],
+        guard mul.opType == "Mul", mul.input.count == 2, mul.output.count == 1, mul.input[0] == sub.output[0], let scale = constants[mul.input[1]],
               let c = sampleShape.first, mean.values.count == c, scale.values.count == c,
               mean.shape.count >= 2, mean.shape[1] == c, scale.values.allSatisfy({ $0 > 0 }) else { return }
         normalization = Checkpoint.Normalization(mean: mean.values, std: scale.values.map { 1 / $0 })

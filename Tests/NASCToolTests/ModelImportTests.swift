@@ -99,6 +99,18 @@ import Testing
         return try m.serializedBytes()
     }
 
+    /// `y = Gemm(x, w)` (transB 0) with a weight of `weightDims` holding `floats` (nil: an INT8 tensor).
+    func gemm(weightDims: [Int64], floats: [Float]?) throws -> [UInt8] {
+        var m = try Onnx_ModelProto(serializedBytes: try model(op: "Gemm", dims: [Self.dim(1), Self.dim(3)]))
+        var w = Onnx_TensorProto()
+        w.name = "w"; w.dims = weightDims
+        if let floats { w.dataType = 1; w.floatData = floats } else { w.dataType = 3; w.rawData = Data(repeating: 1, count: 12) }
+        m.graph.initializer = [w]
+        m.graph.node[0].name = "fc"
+        m.graph.node[0].input = ["x", "w"]
+        return try m.serializedBytes()
+    }
+
     static func dim(_ v: Int64) -> Onnx_TensorShapeProto.Dimension { var d = Onnx_TensorShapeProto.Dimension(); d.dimValue = v; return d }
     static func dim(_ p: String) -> Onnx_TensorShapeProto.Dimension { var d = Onnx_TensorShapeProto.Dimension(); d.dimParam = p; return d }
 
@@ -115,6 +127,12 @@ import Testing
             (try model(op: "Relu", dims: [Self.dim("N"), Self.dim(3), Self.dim("H"), Self.dim(4)]), "dynamic.onnx",
              "error: input 'x' dimension 2 is symbolic ('H'); nasc needs a fixed sample shape"),
             ([0x08, 0x08, 0x12, 0xff, 0xff, 0x01, 0x7a], "corrupt.onnx", "error: not a valid ONNX model"),
+            // Shapes and sizes from the file are checked before any allocation or arithmetic.
+            (try gemm(weightDims: [1 << 40, 1 << 40], floats: []), "huge.onnx", "error: tensor 'w' has an impossible shape"),
+            (try gemm(weightDims: [-4, 2], floats: []), "negative.onnx", "error: tensor 'w' has an impossible shape"),
+            (try gemm(weightDims: [3, 4], floats: [1, 2, 3]), "short.onnx", "error: tensor 'w' has 3 values for shape [3, 4]"),
+            (try gemm(weightDims: [3, 4], floats: nil), "int8.onnx",
+             "error: unsupported ONNX op 'Gemm' (node 'fc'): input 1 must be a constant"),
         ]
         for (bytes, file, message) in cases {
             let r = try run(bytes, file)
