@@ -3,7 +3,7 @@ import NASCIR
 
 /// Appends a loss and the backward graph to the root graph.
 ///
-/// The root graph's first output is the model output. The pass makes parameters explicit, adds an `i64[N]`
+/// The root graph's first output is the model output; parameters must be explicit (`explicit-params`). The pass adds an `i64[N]`
 /// labels input, a loss node (`softmax_cross_entropy` on logits, or `nll_loss` when the output is a
 /// `log_softmax`; option `loss=cross_entropy|nll|mse`, `label_smoothing=0.1`; `mse` adds an `f32[N, D]` targets
 /// input instead of the labels, for regression), then walks the graph backwards
@@ -24,8 +24,7 @@ public struct Autodiff: Pass {
                                       at: n.location)
             return
         }
-        try ExplicitParams().run(on: &space, context: &context)
-        if context.diagnostics.hasErrors { return }
+        guard ExplicitParams.requireExplicit(space, before: name, &context) else { return }
         guard var g = space.rootGraph else {
             context.diagnostics.error("model space '\(space.name)' has no root graph '@\(space.root)'", at: .unknown)
             return

@@ -4,8 +4,8 @@ import NASCIR
 /// Lowers the root graph to a ``Plan`` and stores it in ``PassContext/plan``.
 ///
 /// The graph must be free of choices and calls (run `specialize` and `inline`), fully typed (`shape-infer`),
-/// with one f32 data input and, for a loss, one i64 labels input. Implicit layer weights are made explicit
-/// first (see ``ExplicitParams``). If the graph has `param_grad` outputs (from `autodiff`), the plan trains:
+/// with one f32 data input and, for a loss, one i64 labels input, and with explicit layer weights
+/// (`explicit-params`; the `plan-train` and `plan-infer` pipelines run it). If the graph has `param_grad` outputs (from `autodiff`), the plan trains:
 /// update steps follow the backward steps, with the optimizer given by options
 /// `optimizer=sgd|adam`, `lr`, `momentum`, `dampening`, `weight_decay`, `nesterov`, `beta1`, `beta2`, `eps`, `decoupled`.
 public struct Lower: Pass {
@@ -17,7 +17,7 @@ public struct Lower: Pass {
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         do {
-            context.plan = try Self.plan(for: &space, options: context.options)
+            context.plan = try Self.plan(for: space, options: context.options)
         } catch let e as DiagnosticError {
             for d in e.diagnostics { context.diagnostics.emit(d) }
         } catch let d as Diagnostic {
@@ -25,8 +25,8 @@ public struct Lower: Pass {
         }
     }
 
-    /// Lowers `space`'s root graph (making its parameters explicit in place). Throws ``DiagnosticError``.
-    public static func plan(for space: inout ModelSpace, options: [String: String] = [:]) throws -> Plan {
+    /// Lowers `space`'s root graph (its parameters must be explicit). Throws ``DiagnosticError``.
+    public static func plan(for space: ModelSpace, options: [String: String] = [:]) throws -> Plan {
         if let root = space.rootGraph {
             let structural = root.nodes.filter { $0.op.isChoice || $0.op.kind == .call }
             if !structural.isEmpty {
@@ -37,8 +37,7 @@ public struct Lower: Pass {
             }
         }
         var ctx = PassContext(options: options)
-        try ExplicitParams().run(on: &space, context: &ctx)
-        try ctx.diagnostics.throwIfErrors()
+        guard ExplicitParams.requireExplicit(space, before: "lower", &ctx) else { throw DiagnosticError(ctx.diagnostics.diagnostics) }
         guard let g = space.rootGraph else {
             throw DiagnosticError(Diagnostic.error("model space '\(space.name)' has no root graph '@\(space.root)'"))
         }

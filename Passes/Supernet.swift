@@ -22,7 +22,8 @@ public enum SupernetMode: String, Sendable, CaseIterable {
     public var isWeighted: Bool { self != .sampled }
 }
 
-/// Rewrites every choice of the space into supernet form, then inlines everything into the root graph:
+/// Rewrites every choice of the space into supernet form (the `supernet-space` pipeline then runs `inline` and
+/// `supernet-values`, which rewrites value choices and shares control parameters, on the flat root graph):
 ///
 /// - `layer_choice` -> one call per candidate `<node>.<k>` (each keeps its own weights), then
 ///   `weighted_sum(calls..., softmax(alpha))` (darts) or `switch {label, count}` (sampled), under the node's name.
@@ -38,7 +39,7 @@ public enum SupernetMode: String, Sendable, CaseIterable {
 /// location of the choice they replace. `n_chosen = any` is reported as an error (not supported yet).
 public struct SupernetPass: Pass {
     public let name = "supernet"
-    public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|gumbel|sampled|proxyless) and inline it"
+    public let summary = "rewrite every choice into one-shot supernet form (option supernet=darts|gumbel|sampled|proxyless)"
 
     /// Creates the pass.
     public init() {}
@@ -71,38 +72,9 @@ public struct SupernetPass: Pass {
         }
         for d in engine.diagnostics { context.diagnostics.emit(d) }
         if engine.hasErrors { return }
-        try InlinePass().run(on: &out, context: &context)
-        if context.diagnostics.hasErrors { return }
-        if var root = out.rootGraph {
-            var values = SupernetValueChoices(space: space, graph: root, mode: mode, hard: mode == .gumbel && context.options["gumbel_hard"] == "true")
-            root = values.run()
-            for d in values.engine.diagnostics { context.diagnostics.emit(d) }
-            if values.engine.hasErrors { return }
-            Self.shareAlphas(&root)
-            out.update(root)
-        }
         space = out
     }
 
-    /// Keeps one `param` node per control-parameter name (moved to the top of the graph) and rewires the others.
-    static func shareAlphas(_ g: inout Graph) {
-        var first: [String: String] = [:]
-        var kept: [Node] = [], rest: [Node] = []
-        var alias: [String: String] = [:]
-        for n in g.nodes {
-            if case .param(let p) = n.op, isControlParameter(p.name) {
-                if let f = first[p.name] { alias[n.name] = f } else { first[p.name] = n.name; kept.append(n) }
-            } else {
-                rest.append(n)
-            }
-        }
-        g.nodes = kept + rest
-        if alias.isEmpty { return }
-        for i in g.nodes.indices {
-            g.nodes[i].inputs = g.nodes[i].inputs.map { r in alias[r.node].map { ValueRef($0, slot: r.slot) } ?? r }
-        }
-        g.outputs = g.outputs.map { r in alias[r.node].map { ValueRef($0, slot: r.slot) } ?? r }
-    }
 }
 
 /// Rewrites the choices of one graph.

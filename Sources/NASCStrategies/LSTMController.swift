@@ -72,8 +72,7 @@ public final class LSTMController {
         graph = ControllerGraph(counts: counts, hidden: config.hidden, tanhConstant: config.tanhConstant)
         var space = graph.space()
         var context = PassContext()
-        try ShapeInference().run(on: &space, context: &context)
-        try context.diagnostics.throwIfErrors()
+        try PassManager(compiling: [ShapeInference()]).runOrThrow(on: &space, context: &context)
         let plan = try PlanCompiler.compile(space, training: true, options: [
             "loss": "nll", "optimizer": "adam", "lr": "\(config.learningRate)", "beta1": "0.9", "beta2": "0.999",
         ])

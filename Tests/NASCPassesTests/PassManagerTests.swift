@@ -38,7 +38,7 @@ private func sample() throws -> ModelSpace {
         let names = PassRegistry.all.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(Set(names).isDisjoint(with: Pipelines.all.map(\.name)))
-        #expect(names == ["verify", "canonicalize", "dce", "shape-infer", "specialize", "inline", "supernet", "decompose-separable", "explicit-params", "autodiff", "fuse",
+        #expect(names == ["verify", "canonicalize", "dce", "shape-infer", "specialize", "inline", "supernet", "supernet-values", "decompose-separable", "explicit-params", "autodiff", "fuse",
                           "lower", "memory-plan"])
         for p in PassRegistry.all { #expect(!p.summary.isEmpty && !p.summary.contains("\n")) }
     }
@@ -62,7 +62,16 @@ private func sample() throws -> ModelSpace {
         #expect(try Pipelines.resolve(" cleanup , shape-infer ").map(\.name) == ["canonicalize", "dce", "shape-infer"])
         #expect(try Pipelines.resolve("").isEmpty)
         #expect(throws: DiagnosticError.self) { try Pipelines.resolve("dce,,verify") }
-        for p in Pipelines.all { #expect(try Pipelines.resolve(p.name).count == p.passes.count) }
+        // Every named pipeline resolves to registered passes; nested pipelines expand in place.
+        for p in Pipelines.all {
+            let expanded = try p.passes.flatMap { try Pipelines.resolve($0).map(\.name) }
+            #expect(try Pipelines.resolve(p.name).map(\.name) == expanded)
+        }
+        #expect(try Pipelines.resolve("plan-train").map(\.name)
+                == ["decompose-separable", "explicit-params", "autodiff", "fuse", "lower", "memory-plan"])
+        #expect(try Pipelines.resolve("supernet-space").map(\.name) == ["supernet", "inline", "supernet-values", "shape-infer"])
+        #expect(try Pipelines.resolve("subnet-typed").map(\.name)
+                == ["specialize", "inline", "dce", "canonicalize", "dce", "shape-infer"])
     }
 }
 

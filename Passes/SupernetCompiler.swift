@@ -1,10 +1,11 @@
-// SupernetCompiler: compiles a whole model space (with its choices) into one trainable one-shot supernet plan.
+// SupernetCompiler: a whole model space (with its choices) to one trainable one-shot supernet plan, through the
+// `supernet-space` and plan pipelines.
 import NASCIR
-import NASCPasses
 
-/// Compiles a model space into a supernet ``Plan``: `supernet` (fuse choices, inline), `shape-infer`, then
-/// ``PlanCompiler`` (`autodiff` when training, `lower`, extra plan passes). Selector candidates are named after the
-/// decisions' candidates (layer choices), values (value choices), depths (repeats) or input indices (input choices).
+/// Compiles a model space into a supernet ``Plan``: the `supernet-space` pipeline (`supernet`, `inline`,
+/// `supernet-values`, `shape-infer`), then ``PlanCompiler`` (`params`, `autodiff` when training, `fuse`, `lower`,
+/// extra plan passes). Selector candidates are named after the decisions' candidates (layer choices), values (value
+/// choices), depths (repeats) or input indices (input choices).
 public enum SupernetCompiler {
     /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
     /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
@@ -30,16 +31,13 @@ public enum SupernetCompiler {
         return plan
     }
 
-    /// The space after `supernet` and `shape-infer` (one flat, typed root graph).
+    /// The space after the `supernet-space` pipeline (one flat, typed root graph).
     public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, auxSkip: Bool = false, gumbelHard: Bool = false,
                                      timer: PassTimer? = nil) throws -> ModelSpace {
         var s = space
         var context = PassContext(options: ["supernet": mode.rawValue, "aux_skip": auxSkip ? "true" : "false",
                                             "gumbel_hard": gumbelHard ? "true" : "false"])
-        for p in [SupernetPass(), ShapeInference()] as [any Pass] {
-            try timer.measure(p.name) { try p.run(on: &s, context: &context) }
-            try context.diagnostics.throwIfErrors()
-        }
+        try PassManager(compiling: Pipelines.passes("supernet-space"), timer: timer).runOrThrow(on: &s, context: &context)
         return s
     }
 }
