@@ -120,8 +120,14 @@ extension Plan {
         case .convBackwardWeight(let s): return conv(s.geometry)
         case .convBackwardBias(let s): return conv(s.geometry)
         case .maxPoolForward(let s), .maxPoolBackward(let s), .avgPoolForward(let s), .avgPoolBackward(let s): return pool(s.geometry)
-        case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s), .linearBackwardBias(let s):
+        case .linearForward(let s):
             return s.inFeatures > 0 && s.outFeatures > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
+        case .linearBackwardInput(let s):
+            return s.inFeatures > 0 && s.outFeatures > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
+        case .linearBackwardWeight(let s):
+            return s.inFeatures > 0 && s.outFeatures > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
+        case .linearBackwardBias(let s):
+            return s.features > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
         case .batchNormForward(let s), .batchNormBackward(let s), .batchNormFold(let s):
             return s.channels > 0 && s.spatial > 0 ? nil : "invalid batchnorm sizes"
         case .layerNormForward(let s), .layerNormBackward(let s):
@@ -173,11 +179,17 @@ extension Plan {
         case .convBackwardBias(let s):
             let g = s.geometry
             return [f(s.gradOutput, ps(g.outChannels * g.outHeight * g.outWidth)), f(s.gradBias, .fixed(g.outChannels))]
-        case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s):
+        case .linearForward(let s):
             return [f(s.input, ps(s.rowsPerSample * s.inFeatures)), f(s.weight, .fixed(s.inFeatures * s.outFeatures)),
                     f(s.output, ps(s.rowsPerSample * s.outFeatures))] + opt(s.bias, .fixed(s.outFeatures))
+        case .linearBackwardInput(let s):
+            return [f(s.gradInput, ps(s.rowsPerSample * s.inFeatures)), f(s.weight, .fixed(s.inFeatures * s.outFeatures)),
+                    f(s.gradOutput, ps(s.rowsPerSample * s.outFeatures))]
+        case .linearBackwardWeight(let s):
+            return [f(s.input, ps(s.rowsPerSample * s.inFeatures)), f(s.gradWeight, .fixed(s.inFeatures * s.outFeatures)),
+                    f(s.gradOutput, ps(s.rowsPerSample * s.outFeatures))]
         case .linearBackwardBias(let s):
-            return [f(s.output, ps(s.rowsPerSample * s.outFeatures)), f(s.weight, .fixed(s.outFeatures))]
+            return [f(s.gradOutput, ps(s.rowsPerSample * s.features)), f(s.gradBias, .fixed(s.features))]
         case .batchNormForward(let s), .batchNormBackward(let s):
             let x = ps(s.channels * s.spatial), c = SymbolicSize.fixed(s.channels)
             return [f(s.input, x), f(s.output, x), f(s.runningMean, c), f(s.runningVar, c), f(s.savedMean, c), f(s.savedInvStd, c)]
