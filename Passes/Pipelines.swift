@@ -61,29 +61,91 @@ public enum Pipelines {
     /// The pipeline with this name.
     public static func named(_ name: String) -> Pipeline? { all.first { $0.name == name } }
 
-    /// Resolves a spec: comma-separated pass or pipeline names (`default`, `canonicalize,dce`, `cleanup,shape-infer`).
-    /// Blanks around names are ignored; an empty spec is an empty pipeline. Throws `unknown pass` with a suggestion.
+    /// `plan-train` (or `plan-infer` when not `training`) with typed options; without `memory-plan` unless `memoryPlan` is
+    /// given, and without `fuse` when `options.fuse` is false.
+    public static func plan(training: Bool, options: PlanOptions, memoryPlan: MemoryPlan? = nil) -> [any Pass] {
+        passes("params") + (training ? [Autodiff(options: options.autodiff)] : []) + (options.fuse ? [Fuse()] : [])
+            + [Lower(options: options.lower)] + (memoryPlan.map { [$0] } ?? [])
+    }
+
+    /// `supernet-space` with typed options.
+    public static func supernetSpace(_ options: SupernetOptions) -> [any Pass] {
+        [SupernetPass(options: options), InlinePass(), SupernetValuesPass(options: options), ShapeInference()]
+    }
+
+    /// Resolves a spec: comma-separated pass or pipeline names (`default`, `canonicalize,dce`, `cleanup,shape-infer`),
+    /// each optionally followed by typed options in braces (`lower{optimizer=adam,lr=0.01}`,
+    /// `supernet-space{mode=sampled}`: a pipeline's options go to every pass of it that declares the key). Blanks around
+    /// names are ignored; an empty spec is an empty pipeline. Throws `unknown pass` with a suggestion, and for options
+    /// no pass of the item declares or values of the wrong type.
     public static func resolve(_ spec: String) throws -> [any Pass] {
         var out: [any Pass] = []
         var unknown: [Diagnostic] = []
-        func add(_ name: String, depth: Int) {
-            if let p = PassRegistry.pass(named: name) { out.append(p); return }
+        func add(_ name: String, depth: Int, into list: inout [any Pass]) -> Bool {
+            if let p = PassRegistry.pass(named: name) { list.append(p); return true }
             if let pl = named(name), depth < 8 {
-                for n in pl.passes { add(n, depth: depth + 1) }
-                return
+                for n in pl.passes where !add(n, depth: depth + 1, into: &list) { return false }
+                return true
             }
             unknown.append(PassRegistry.unknownPass(name))
+            return false
         }
-        for part in spec.split(separator: ",", omittingEmptySubsequences: false) {
-            let name = trimmed(part)
+        for (name, optionText) in try items(spec) {
             if name.isEmpty {
                 if trimmed(Substring(spec)).isEmpty { continue }
                 unknown.append(Diagnostic.error("empty pass name in pipeline '\(spec)'"))
                 continue
             }
-            add(name, depth: 0)
+            var passes: [any Pass] = []
+            guard add(name, depth: 0, into: &passes) else { continue }
+            if let optionText {
+                var reader = try PassOptionReader(parsing: optionText, owner: name)
+                var known: [String] = []
+                passes = try passes.map { p in
+                    guard let c = p as? any ConfigurablePass else { return p }
+                    known += type(of: c).optionKeys
+                    return try c.configured(&reader)
+                }
+                if let bad = reader.unusedKeys.first {
+                    let list = known.isEmpty ? "it takes no options" : "known: " + Array(Set(known)).sorted().joined(separator: ", ")
+                    let hint = PassRegistry.suggestion(for: bad, among: known).map { "did you mean '\($0)'?" }
+                    unknown.append(Diagnostic.error("unknown option '\(bad)' for '\(name)' (\(list))", hint: hint))
+                    continue
+                }
+            }
+            out += passes
         }
         if !unknown.isEmpty { throw DiagnosticError(unknown) }
+        return out
+    }
+
+    /// The top-level items of a spec: each name with the text inside its braces, if any.
+    static func items(_ spec: String) throws -> [(name: String, options: String?)] {
+        var out: [(String, String?)] = []
+        var name = "", options: String?, depth = 0
+        func flush() { out.append((trimmed(Substring(name)), options)); name = ""; options = nil }
+        for c in spec {
+            switch c {
+            case "{":
+                depth += 1
+                if depth == 1 {
+                    guard options == nil else { throw DiagnosticError(Diagnostic.error("two option groups after '\(trimmed(Substring(name)))' in pipeline '\(spec)'")) }
+                    options = ""
+                } else { options!.append(c) }
+            case "}":
+                guard depth > 0 else { throw DiagnosticError(Diagnostic.error("unbalanced '}' in pipeline '\(spec)'")) }
+                depth -= 1
+                if depth > 0 { options!.append(c) }
+            case "," where depth == 0:
+                flush()
+            default:
+                if depth > 0 { options!.append(c) } else if options != nil && !c.isWhitespace {
+                    throw DiagnosticError(Diagnostic.error("unexpected '\(c)' after the options of '\(trimmed(Substring(name)))' in pipeline '\(spec)'"))
+                } else { name.append(c) }
+            }
+        }
+        guard depth == 0 else { throw DiagnosticError(Diagnostic.error("unbalanced '{' in pipeline '\(spec)'")) }
+        flush()
         return out
     }
 

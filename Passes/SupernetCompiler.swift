@@ -7,16 +7,17 @@ import NASCIR
 /// extra plan passes). Selector candidates are named after the decisions' candidates (layer choices), values (value
 /// choices), depths (repeats) or input indices (input choices).
 public enum SupernetCompiler {
-    /// The compiled plan. `options` are pipeline options (optimizer of the weights: `optimizer`, `lr`, ...).
+    /// The compiled plan. `options` are the plan pipeline's options (the weights' optimizer, the loss); `memoryPlan`
+    /// adds the `memory-plan` pass.
     /// Throws a ``DiagnosticError`` for spaces the supernet pass does not support.
     /// `auxSkip` adds the DARTS- auxiliary skip (`aux:skip_beta`) to layer choices with a skip candidate.
     /// `gumbelHard` (gumbel mode) adds the straight-through offsets `gumbel:hard:<label>` (hard GumbelDARTS).
     /// `timer` records each stage's wall time (`--time-passes`).
-    public static func compile(_ space: ModelSpace, mode: SupernetMode, training: Bool = true, options: [String: String] = [:],
-                               passes extra: [any Pass] = [], auxSkip: Bool = false, gumbelHard: Bool = false,
+    public static func compile(_ space: ModelSpace, mode: SupernetMode, training: Bool = true, options: PlanOptions = PlanOptions(),
+                               memoryPlan: MemoryPlan? = nil, auxSkip: Bool = false, gumbelHard: Bool = false,
                                timer: PassTimer? = nil) throws -> Plan {
         let fused = try supernetSpace(space, mode: mode, auxSkip: auxSkip, gumbelHard: gumbelHard, timer: timer)
-        var plan = try PlanCompiler.compile(fused, training: training, options: options, passes: extra, timer: timer)
+        var plan = try PlanCompiler.compile(fused, training: training, options: options, memoryPlan: memoryPlan, timer: timer)
         let decisions = try? SearchSpace(space)
         for i in plan.selectors.indices {
             let names: [String]
@@ -35,9 +36,9 @@ public enum SupernetCompiler {
     public static func supernetSpace(_ space: ModelSpace, mode: SupernetMode, auxSkip: Bool = false, gumbelHard: Bool = false,
                                      timer: PassTimer? = nil) throws -> ModelSpace {
         var s = space
-        var context = PassContext(options: ["supernet": mode.rawValue, "aux_skip": auxSkip ? "true" : "false",
-                                            "gumbel_hard": gumbelHard ? "true" : "false"])
-        try PassManager(compiling: Pipelines.passes("supernet-space"), timer: timer).runOrThrow(on: &s, context: &context)
+        var context = PassContext()
+        let options = SupernetOptions(mode: mode, auxSkip: auxSkip, gumbelHard: gumbelHard)
+        try PassManager(compiling: Pipelines.supernetSpace(options), timer: timer).runOrThrow(on: &s, context: &context)
         return s
     }
 }

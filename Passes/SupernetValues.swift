@@ -6,28 +6,32 @@ import NASCIR
 /// rewrites every value-choice attribute into the largest layer with masked weights (``SupernetValueChoices``:
 /// the mask of a label is mixed with the mode's weights, or switched in sampled mode), then keeps one `param` node per
 /// control-parameter name (architecture weights, gates, Gumbel state), moved to the top of the graph.
-/// Option `supernet=darts|gumbel|sampled|proxyless` (the mode the `supernet` pass used) and `gumbel_hard=true`.
-public struct SupernetValuesPass: Pass {
+/// Options ``SupernetOptions``: the `mode` the `supernet` pass used and `gumbel_hard`.
+public struct SupernetValuesPass: ConfigurablePass {
     public let name = "supernet-values"
     public let summary = "rewrite value choices of the flat supernet into masked largest layers; share control parameters"
 
+    /// This run's options (the same as the `supernet` pass's).
+    public var options: SupernetOptions
+
     /// Creates the pass.
-    public init() {}
+    public init(options: SupernetOptions = SupernetOptions()) { self.options = options }
+
+    public static let optionKeys = SupernetOptions.keys
+
+    public func configured(_ reader: inout PassOptionReader) throws -> SupernetValuesPass {
+        SupernetValuesPass(options: try options.reading(&reader))
+    }
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
-        let modeName = context.options["supernet"] ?? "darts"
-        guard let mode = SupernetMode(rawValue: modeName) else {
-            context.diagnostics.error("unknown supernet mode '\(modeName)' (expected darts, gumbel, sampled or proxyless)",
-                                      at: space.rootGraph?.location ?? .unknown)
-            return
-        }
+        let mode = options.mode
         guard var root = space.rootGraph else { return }
         if let call = root.nodes.first(where: { $0.op.kind == .call }) {
             context.diagnostics.error("'call' node '\(call.name)' in the supernet (run inline before supernet-values)", at: call.location)
             return
         }
         var values = SupernetValueChoices(space: space, graph: root, mode: mode,
-                                          hard: mode == .gumbel && context.options["gumbel_hard"] == "true")
+                                          hard: options.hard)
         root = values.run()
         for d in values.engine.diagnostics { context.diagnostics.emit(d) }
         if values.engine.hasErrors { return }

@@ -41,15 +41,18 @@ public struct TrainOptions: Sendable, Hashable {
     /// Default options.
     public init() {}
 
-    /// The pipeline options the autodiff and lowering passes read.
-    public var planOptions: [String: String] {
-        var o: [String: String] = ["optimizer": optimizer, "lr": String(learningRate), "weight_decay": String(weightDecay)]
-        if optimizer == "sgd" {
-            o["momentum"] = String(momentum)
-            if nesterov { o["nesterov"] = "true" }
+    /// The typed options of the plan pipeline (the `autodiff` loss and the `lower` optimizer). Throws for an unknown
+    /// optimizer name (`--optimizer`).
+    public func planOptions() throws -> PlanOptions {
+        var o: PlanOptions
+        switch optimizer {
+        case "sgd": o = .sgd(lr: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+        case "adam", "adamw": o = .adam(lr: learningRate, weightDecay: weightDecay, decoupled: optimizer == "adamw")
+        default:
+            throw DiagnosticError(.error("unknown optimizer '\(optimizer)' (expected sgd, adam or adamw)", at: SourceLocation(file: "--optimizer")))
         }
-        if labelSmoothing > 0 { o["label_smoothing"] = String(labelSmoothing) }
-        if isRegression { o["loss"] = "mse" }
+        o.autodiff.labelSmoothing = labelSmoothing
+        if isRegression { o.autodiff.loss = .mse }
         return o
     }
 }
@@ -90,7 +93,7 @@ public enum ArchitectureTraining {
 
     /// The memory-planned executable plan of a typed subnet (``subnet(_:_:timer:)``; a trial's `TrialSubject/subnet`).
     public static func plan(subnet: ModelSpace, options: TrainOptions, training: Bool, timer: PassTimer? = nil) throws -> Plan {
-        try PlanCompiler.compile(subnet, training: training, options: options.planOptions, passes: [MemoryPlan()], timer: timer)
+        try PlanCompiler.compile(subnet, training: training, options: try options.planOptions(), memoryPlan: MemoryPlan(), timer: timer)
     }
 
     /// Loads the data set named by `options.data`, relative to the repository root found from the current directory.
