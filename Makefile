@@ -4,7 +4,7 @@ NASC_DEBUG := .build/debug/nasc
 NASC_RELEASE := .build/release/nasc
 RELEASE_FLAGS := -c release
 
-.PHONY: deps build release test demo e2e bench check-proto interop clean
+.PHONY: deps build release test test-ray demo e2e bench check-proto interop clean
 
 ## Install missing system packages (OpenBLAS, protoc, protobuf-c, python protobuf).
 deps:
@@ -23,6 +23,12 @@ test: build
 	$(SWIFT) test --skip-build
 	bash scripts/interop-test.sh $(NASC_DEBUG)
 	bash scripts/gen-proto.sh --check
+	$(MAKE) test-ray
+
+## `nasc run --engine ray` against a loopback-only Ray head that the script starts and stops (ray is pinned in
+## scripts/requirements-test.txt; about 2 min).
+test-ray: build
+	bash scripts/ray-test.sh $(NASC_DEBUG)
 
 ## The main job on the bundled data.
 demo: release

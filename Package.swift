@@ -69,11 +69,19 @@ let package = Package(
             dependencies: ["NASCIR", "NASCPasses", "NASCStrategies", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/NASCExperiment"
         ),
+        // TensorBoard event files: TFRecord framing, CRC-32C, trimmed Event/Summary/HParams protos (generated, committed).
+        .target(
+            name: "NASCBoard",
+            dependencies: ["NASCIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/NASCBoard",
+            exclude: ["Schema"]
+        ),
         // The library behind the CLI verbs: everything a command does, testable without a process.
         .target(
             name: "NASCTool",
             dependencies: [
                 "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCKernels", "NASCStrategies", "NASCExperiment",
+                "NASCBoard",
                 .product(name: "BigInt", package: "BigInt"),
             ],
             path: "Sources/NASCTool"
@@ -103,6 +111,7 @@ let package = Package(
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCExperiment", "NASCRuntime"], path: "Tests/NASCToolTests"),
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCExperiment", "NASCRuntime", "NASCBoard"],
+                    path: "Tests/NASCToolTests"),
     ]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# gen-proto.sh: regenerate IR/Generated/nasc.pb.swift and its schema stamp from IR/Schema/nasc.proto.
+# gen-proto.sh: regenerate IR/Generated/nasc.pb.swift and its schema stamp from IR/Schema/nasc.proto, and
+# Sources/NASCBoard/Generated/*.pb.swift from the trimmed TensorBoard schemas in Sources/NASCBoard/Schema.
 #
 # The stamp, IR/Generated/NascSchemaStamp.swift, records the sha256 of the schema the Swift code was generated
 # from; a fast Swift test (SchemaStampTests) fails when the schema changes without regeneration. It is a Swift
@@ -51,18 +52,39 @@ public enum NascSchemaStamp {
 SWIFT
 }
 
+# The TensorBoard event and HParams schemas (google/protobuf/struct.proto comes from libprotobuf-dev).
+board_schema_dir=Sources/NASCBoard/Schema
+board_out_dir=Sources/NASCBoard/Generated
+board_files=(tensorboard_event.proto tensorboard_hparams.proto)
+well_known=/usr/include
+[ -f "$well_known/google/protobuf/struct.proto" ] || { echo "gen-proto: google/protobuf/struct.proto not found (apt-get install -y libprotobuf-dev)" >&2; exit 1; }
+
+# Generates into $1: tensorboard_event.pb.swift and tensorboard_hparams.pb.swift.
+generate_board() {
+  protoc --plugin=protoc-gen-swift="$plugin" \
+         --swift_opt=Visibility=Public --swift_opt=FileNaming=DropPath \
+         --swift_out="$1" -I "$board_schema_dir" -I "$well_known" \
+         "${board_files[@]/#/$board_schema_dir/}"
+}
+
 if [ "$mode" = write ]; then
-  mkdir -p "$out_dir"
+  mkdir -p "$out_dir" "$board_out_dir"
   generate "$out_dir"
-  echo "gen-proto: wrote $out_dir/nasc.pb.swift and $out_dir/$stamp" >&2
+  generate_board "$board_out_dir"
+  echo "gen-proto: wrote $out_dir/nasc.pb.swift, $out_dir/$stamp and $board_out_dir/*.pb.swift" >&2
 else
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  generate "$tmp"
-  if diff -u "$out_dir/nasc.pb.swift" "$tmp/nasc.pb.swift" >&2 && diff -u "$out_dir/$stamp" "$tmp/$stamp" >&2; then
+  mkdir -p "$tmp/nasc" "$tmp/board"
+  generate "$tmp/nasc"
+  generate_board "$tmp/board"
+  stale=0
+  diff -u "$out_dir/nasc.pb.swift" "$tmp/nasc/nasc.pb.swift" >&2 && diff -u "$out_dir/$stamp" "$tmp/nasc/$stamp" >&2 || stale=1
+  diff -ru "$board_out_dir" "$tmp/board" >&2 || stale=1
+  if [ "$stale" = 0 ]; then
     echo "gen-proto: generated code is up to date" >&2
   else
-    echo "gen-proto: error: $out_dir is stale; run scripts/gen-proto.sh and commit the result" >&2
+    echo "gen-proto: error: generated code is stale; run scripts/gen-proto.sh and commit the result" >&2
     exit 1
   fi
 fi

@@ -10,6 +10,9 @@ command -v protoc-c >/dev/null 2>&1 || need_apt+=(protobuf-c-compiler)
 [ -f /usr/include/protobuf-c/protobuf-c.h ] || need_apt+=(libprotobuf-c-dev)
 [ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+[ -f /usr/include/google/protobuf/struct.proto ] || need_apt+=(libprotobuf-dev)   # TensorBoard HParams schema import
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)                       # headless browser for the HTML report test
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)                            # DOT rendering checks
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "install-deps: installing ${need_apt[*]}" >&2

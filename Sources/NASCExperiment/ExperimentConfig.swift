@@ -25,6 +25,8 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var maxFlops: Int?
     /// Evaluator flags passed verbatim to every `nasc trial` process (e.g. `--benchmark synthetic:1`).
     public var evaluatorArguments: [String]
+    /// What runs each trial and where (local `nasc trial` processes by default).
+    public var engine = TrialEngineConfig()
 
     /// Creates a configuration.
     public init(spacePath: String, spaceHash: String, strategy: String, strategyOptions: [String: String] = [:],

@@ -55,7 +55,7 @@ public final class ExperimentRunner {
     let events = EventQueue<TrialProcessEvent>()
 
     struct Running {
-        var process: TrialProcess?
+        var process: (any TrialHandle)?
         var architecture: Architecture
         var attempt: Int
         var finished = false
@@ -69,6 +69,10 @@ public final class ExperimentRunner {
     }
     var running: [Int: Running] = [:]
     var pending: [Int] = []
+    /// Starts trials (local `nasc trial`, a trial command, or Ray jobs: see ``TrialLaunchers``), made per session.
+    var launcher: (any TrialLauncher)?
+    /// Outcomes seen in this session, for the trial-command check (``TrialEngineConfig/failFastCount``).
+    var sessionOutcomes = (succeeded: 0, failed: 0)
 
     /// Opens a runner on a stored experiment (new or resumed), taking the directory's lock and restoring the strategy.
     public init(store: ExperimentStore, makeStrategy: StrategyFactory, trialExecutable: String) throws {
@@ -114,6 +118,9 @@ public final class ExperimentRunner {
     func session(_ overrides: LimitOverrides, resuming: Bool) throws -> ExperimentSummary {
         let before = try store.state()
         let resumed = resuming
+        let launcher = try TrialLaunchers.make(try store.config().engine, nascExecutable: trialExecutable)
+        try launcher.prepare()
+        self.launcher = launcher
         if resumed { try store.beginSession(overrides) }
         config = try store.config()
         let previousElapsed = before.elapsed
@@ -123,6 +130,7 @@ public final class ExperimentRunner {
 
         try Experiment.makeDirectory(Experiment.trialsDirectory(store.directory))
         try Experiment.writeAtomically(try ProtoIO.encode(space), to: Experiment.spacePath(store.directory))
+        try Experiment.writeAtomically(Array(NNISpaceJSON.write(searchSpace).utf8), to: Experiment.searchSpacePath(store.directory))
         killOrphans()
         pending = try store.requeueUnfinished()
         var total = try store.trialCount()
@@ -162,6 +170,11 @@ public final class ExperimentRunner {
             if let deadline, deadline < wake { wake = deadline }
             for e in events.drain(waitingUntil: wake) { try handle(e) }
             try reapStragglers()
+            if let n = TrialEngineConfig.failFastCount(config.engine), sessionOutcomes.succeeded == 0, sessionOutcomes.failed >= n {
+                endReason = "failing"
+                try stopAll(reason: "interrupted: the experiment stopped because its first \(n) trials failed")
+                break
+            }
             if Date().timeIntervalSince(lastTick) >= 0.25 {
                 lastTick = Date()
                 try store.setElapsed(elapsed())
@@ -196,11 +209,15 @@ public final class ExperimentRunner {
             }
         }
         try Experiment.writeAtomically(Array(record.architectureJSON.utf8), to: archPath)
-        let args = ["trial", Experiment.spacePath(absoluteDirectory), Experiment.architecturePath(absoluteDirectory, trial: id),
-                    "--trial-id", String(id)] + config.evaluatorArguments
-        let process = TrialProcess(trial: id, executable: trialExecutable, arguments: args,
-                                   logPath: Experiment.logPath(store.directory, trial: id))
+        let launch = TrialLaunch(trial: id, attempt: entry.attempt, directory: absoluteDirectory,
+                                 spacePath: Experiment.spacePath(absoluteDirectory),
+                                 architecturePath: Experiment.architecturePath(absoluteDirectory, trial: id),
+                                 logPath: Experiment.logPath(absoluteDirectory, trial: id), seed: config.seed,
+                                 evaluatorArguments: config.evaluatorArguments)
+        let process: any TrialHandle
         do {
+            guard let launcher else { throw CocoaError(.featureUnsupported) }
+            process = try launcher.makeTrial(launch)
             try process.start(events: events)
         } catch {
             try store.markRunning(id, pid: nil)
@@ -209,8 +226,8 @@ public final class ExperimentRunner {
         }
         entry.process = process
         running[id] = entry
-        try store.markRunning(id, pid: Int(process.pid), at: process.spawnedAt)
-        observer?.trialStarted(id, attempt: entry.attempt, pid: process.pid)
+        try store.markRunning(id, pid: process.processID.map(Int.init), at: process.spawnedAt)
+        observer?.trialStarted(id, attempt: entry.attempt, pid: process.processID ?? 0)
     }
 
     /// Records the outcome, tells the strategy, and stores both with the checkpoint in one transaction.
@@ -220,8 +237,17 @@ public final class ExperimentRunner {
         case .succeeded(let m, _, _): outcome = .succeeded(metric: m)
         case .failed(let r): outcome = .failed(reason: r)
         }
-        try strategy.tell(entry.architecture, outcome: outcome)
-        try store.finishTrial(id, result, checkpoint: try strategy.saveState())
+        let checkpoint: [UInt8]
+        do {
+            try strategy.tell(entry.architecture, outcome: outcome)
+            checkpoint = try strategy.saveState()
+        } catch {
+            // The result is kept (untold) and fed to the restored strategy by --resume.
+            try store.finishTrial(id, result, checkpoint: nil)
+            throw error
+        }
+        try store.finishTrial(id, result, checkpoint: checkpoint)
+        if case .succeeded = outcome { sessionOutcomes.succeeded += 1 } else { sessionOutcomes.failed += 1 }
         if let observer, let record = try store.trial(id) { observer.trialFinished(record) }
     }
 
@@ -259,7 +285,17 @@ public final class ExperimentRunner {
             }
         case .exited(let id, let status, let signal):
             guard let entry = running.removeValue(forKey: id), !entry.finished else { return }
-            try finish(id, entry, .failed(reason: Self.failureReason(entry, status: status, signal: signal)))
+            if let lost = entry.process?.lostReason {
+                // The engine lost the trial: not a result. It stays unfinished and the experiment stops here.
+                try interrupt(id, reason: "interrupted: \(lost)")
+                throw DiagnosticError(.error(lost, at: SourceLocation(file: "--ray-address")))
+            }
+            let exit = entry.process?.normalizedExit(status: status, signal: signal) ?? (status: status, signal: signal)
+            var reason = Self.failureReason(entry, status: exit.status, signal: exit.signal)
+            // A trial that ended without a word: the last line of its stderr usually says why.
+            if entry.killedReason == nil, entry.badOutput == nil, entry.error == nil, exit.signal == nil,
+               let context = entry.process?.failureContext() { reason += ": \(context)" }
+            try finish(id, entry, .failed(reason: reason))
         }
     }
 
@@ -335,18 +371,10 @@ public final class ExperimentRunner {
         observer?.note("trial \(id) \(reason); unfinished, retried by --resume")
     }
 
-    /// Kills trial processes an interrupted session left behind (only processes whose command line is a
-    /// `nasc trial` of this experiment, so a reused pid is never hit).
+    /// Stops trials an interrupted session left behind (the launcher knows how to recognise its own).
     func killOrphans() {
         guard let trials = try? store.trials() else { return }
-        for t in trials where t.status == .running {
-            guard let pid = t.pid, pid > 0,
-                  let cmd = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { continue }
-            let args = cmd.split(separator: "\0").map(String.init)
-            if args.contains("trial") && args.contains(Experiment.architecturePath(absoluteDirectory, trial: t.id)) {
-                kill(pid_t(pid), SIGKILL)
-            }
-        }
+        launcher?.stopOrphans(trials, directory: absoluteDirectory)
     }
 
     func snapshot(elapsed: Double) throws -> ExperimentSnapshot {

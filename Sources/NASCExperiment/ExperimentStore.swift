@@ -52,6 +52,7 @@ public final class ExperimentStore: Sendable {
                                      encodeJSON(config.strategyOptions), Int64(bitPattern: config.seed), config.concurrency,
                                      config.maxTrials, config.maxDuration, config.maxParams, config.maxFlops,
                                      encodeJSON(config.evaluatorArguments), now])
+                try db.execute(sql: "UPDATE experiment SET engine = ? WHERE id = 1", arguments: [encodeJSON(config.engine)])
             }
         }
         return store
@@ -160,12 +161,14 @@ public final class ExperimentStore: Sendable {
                 }
                 let c = StoreRow(row: r, path: path, what: "experiment")
                 let seed: Int64 = try c.get("seed")
-                return ExperimentConfig(
+                var config = ExperimentConfig(
                     spacePath: try c.get("space_path"), spaceHash: try c.get("space_hash"), strategy: try c.get("strategy"),
                     strategyOptions: Self.decodeJSON(try c.get("strategy_options")) ?? [:], seed: UInt64(bitPattern: seed),
                     concurrency: try c.get("concurrency"), maxTrials: try c.opt("max_trials"), maxDuration: try c.opt("max_duration"),
                     maxParams: try c.opt("max_params"), maxFlops: try c.opt("max_flops"),
                     evaluatorArguments: Self.decodeJSON(try c.get("evaluator_arguments")) ?? [])
+                config.engine = try Self.decodeEngine(try c.get("engine"), path: path)
+                return config
             }
         }
     }

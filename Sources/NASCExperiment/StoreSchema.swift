@@ -75,6 +75,10 @@ enum StoreSchema {
                 )
                 """)
         }
+        m.registerMigration("v2-trial-engine") { db in
+            // The trial engine (TrialEngineConfig as JSON); '{}' reads as local `nasc trial` processes.
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN engine TEXT NOT NULL DEFAULT '{}'")
+        }
         return m
     }
 }

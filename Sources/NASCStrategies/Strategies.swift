@@ -9,6 +9,7 @@ import NASCIR
 /// | `grid`      | ``GridSearch``           | `shuffle` (true)                                                        |
 /// | `evolution` | ``RegularizedEvolution`` | `population_size` (100), `sample_size` (25), `mutation_prob` (0.05), `crossover` (false), `dedup` (true) |
 /// | `tpe`       | ``TPE``                  | `n_startup_jobs` (20), `n_ei_candidates` (24), `gamma` (0.25), `prior_weight` (1.0), `linear_forgetting` (25), `constant_liar` (best), `dedup` (true) |
+/// | `external`  | ``ExternalStrategy``       | `command` (from `--strategy-command`), `timeout` (600 s), `log`         |
 /// | `rl` (`policy`) | ``PolicyBasedRL``    | `hidden` (64), `tanh_constant` (1.5), `lr` (0.05), `batch_size` (4), `baseline_decay` (0.7), `entropy_weight` (1e-4), `grad_clip` (5), `dedup` (true) |
 public enum Strategies {
     /// The names ``make(name:space:seed:options:)`` accepts, in the order they are documented.
@@ -30,11 +31,13 @@ public enum Strategies {
             return try RegularizedEvolution(space: space, seed: seed, config: RegularizedEvolution.Config(options: options))
         case "tpe":
             return try TPE(space: space, seed: seed, config: TPE.Config(options: options))
+        case "external":
+            return try ExternalStrategy(space: space, seed: seed, config: ExternalStrategy.Config(options: options))
         case "rl", "policy":
             return try PolicyBasedRL(space: space, seed: seed, config: PolicyBasedRL.Config(options: options))
         default:
             throw DiagnosticError(.error(
-                "unknown strategy '\(name)'; known strategies are \(names.joined(separator: ", "))",
+                "unknown strategy '\(name)'; known strategies are \(names.joined(separator: ", ")), external",
                 hint: closest(to: name, in: names).map { "did you mean '\($0)'?" }))
         }
     }

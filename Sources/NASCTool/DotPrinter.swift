@@ -18,7 +18,7 @@ public enum DotPrinter {
             }
             for (ni, node) in graph.nodes.enumerated() {
                 let typeText = node.types.map(\.description).joined(separator: ", ")
-                let candidates = candidateLabels(node.op)
+                let candidates = candidateLabels(node)
                 if candidates.isEmpty {
                     out += "    \(id(node.name)) [label=\(quote("%\(node.name) = \(node.op.kind.rawValue)\(attrText(node.op))\n\(typeText)"))];\n"
                     for r in node.inputs { out += "    \(id(r.node)) -> \(id(node.name));\n" }
@@ -60,11 +60,13 @@ public enum DotPrinter {
         }
     }
 
-    static func candidateLabels(_ op: Op) -> [String] {
-        switch op {
+    /// One label per candidate box; an input choice has one per input (each drawn with an edge from its input).
+    static func candidateLabels(_ node: Node) -> [String] {
+        switch node.op {
         case .layerChoice(let c): return c.candidates.map { "\($0.name) = @\($0.graph)" }
         case .inputChoice(let c):
-            return ["n_chosen = \(c.nChosen.map(String.init) ?? "any"), reduction = \(c.reduction.rawValue)"]
+            let how = "n_chosen = \(c.nChosen.map(String.init) ?? "any"), \(c.reduction.rawValue)"
+            return node.inputs.indices.map { "input \($0) of \(node.inputs.count) (\(how))" }
         case .repeated(let r): return ["depth in \(r.depths)"] + r.blocks.map { "@" + $0 }
         case .cell(let c): return ["\(c.numNodes) nodes x \(c.opsPerNode) ops"] + c.candidates.map { "\($0.name) = @\($0.graph)" }
         default: return []

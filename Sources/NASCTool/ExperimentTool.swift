@@ -31,6 +31,17 @@ public enum ExperimentTool {
         return space
     }
 
+    /// The strategy factory for an experiment directory: an external strategy's stderr goes to `DIR/strategy.log`.
+    public static func strategyFactory(directory: String) -> StrategyFactory {
+        { config, space, searchSpace in
+            var config = config
+            if config.strategy == "external" && config.strategyOptions["log"] == nil {
+                config.strategyOptions["log"] = URL(fileURLWithPath: directory).appendingPathComponent("strategy.log").path
+            }
+            return try makeStrategy(config, space, searchSpace)
+        }
+    }
+
     /// Makes the strategy a configuration names.
     public static func makeStrategy(_ config: ExperimentConfig, _ space: ModelSpace, _ searchSpace: SearchSpace) throws -> any Strategy {
         do {
@@ -48,11 +59,14 @@ public enum ExperimentTool {
     /// Creates a new experiment in `directory` after checking the strategy and evaluator, and returns its runner.
     public static func create(spaceFile: InputFile, directory: String, config: ExperimentConfig,
                               evaluator: EvaluatorSettings) throws -> ExperimentRunner {
-        try evaluator.validate()
+        try config.engine.validate()
+        // A trial command evaluates architectures itself: nasc's evaluator flags are not needed then.
+        if config.engine.trialCommand == nil { try evaluator.validate() }
         let (space, hash) = try loadSpace(spaceFile)
         var config = config
         config.spaceHash = hash
         let searchSpace = try SearchSpace(space)
+        if config.engine.engine == .ray { _ = try RayJobsClient(address: config.engine.rayAddress ?? "").version() }
         _ = try makeStrategy(config, space, searchSpace)
         if let benchmark = evaluator.benchmark { _ = try BenchmarkTables.make(benchmark, space: searchSpace) }
         if let training = evaluator.training {
@@ -61,13 +75,13 @@ public enum ExperimentTool {
             if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
         }
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
-        return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
+        return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable())
     }
 
     /// Opens a stored experiment for `nasc run --resume`.
     public static func resume(directory: String) throws -> ExperimentRunner {
         let store = try ExperimentStore.open(directory: directory)
-        return try ExperimentRunner(store: store, makeStrategy: makeStrategy, trialExecutable: currentExecutable())
+        return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable())
     }
 
     /// A note when the experiment's space file changed since it started (the stored copy is used regardless).

@@ -68,6 +68,9 @@ public enum OneShotTool {
         var epochs: [OneShotEpochLog] = []
         var extraLines: [String] = []
         var settings: OneShotEffectiveSettings?
+        // Written as the search goes: the epoch log (one JSON line per epoch) and the TensorBoard log.
+        var liveLog: FileHandle?
+        var board: OneShotBoard?
         /// Prints the effective settings once the configuration is complete.
         func announce<C: OneShotTrainingSettings>(_ c: C, given: Set<String>) {
             let s = OneShotEffectiveSettings(strategy: strategy, values: c.effectiveSettings, given: given.union(opts.used.intersection(opts.values.keys.map { $0 })))
@@ -77,6 +80,13 @@ public enum OneShotTool {
         func epochLog(_ e: OneShotEpochLog) { epochLog(e, summary: e.summary) }
         func epochLog(_ e: OneShotEpochLog, summary: String) {
             epochs.append(e)
+            liveLog?.write(Data((e.jsonLine + "\n").utf8))
+            if let b = board {
+                do { try b.write(e) } catch {
+                    board = nil
+                    log("tensorboard: \(error) (no more TensorBoard events are written; the search goes on)")
+                }
+            }
             log(summary)
             for (label, p) in e.probabilities.sorted(by: { $0.key < $1.key }) {
                 log("  \(label): " + p.map { String(format: "%.3f", $0) }.joined(separator: " "))
@@ -87,6 +97,12 @@ public enum OneShotTool {
             if let directory {
                 try makeDirectory(directory)
                 if let settings { try OutputFile.write(settings.json, to: join(directory, "settings.json")) }
+                let logPath = join(directory, "oneshot.jsonl")
+                try OutputFile.write("", to: logPath)
+                liveLog = FileHandle(forWritingAtPath: logPath)
+                board = try OneShotBoard(directory: directory, space: searchSpace)
+                // The space itself, so `nasc experiment report` can draw the supernet.
+                try OutputFile.write(try ProtoIO.encode(space), to: join(directory, "space.pb"))
             }
             let data = try ArchitectureTraining.loadData(options)
             if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
@@ -221,7 +237,7 @@ public enum OneShotTool {
             try OutputFile.write((epochs.map(\.jsonLine) + extraLines).map { $0 + "\n" }.joined(), to: logPath)
             try OutputFile.write(json, to: v3)
             try OutputFile.write(try ArchitectureJSON.write(arch, space: searchSpace, format: .nniV1), to: v1)
-            files = [logPath, v3, v1, join(directory, "settings.json")] + extraFiles
+            files = [logPath, v3, v1, join(directory, "settings.json")] + extraFiles + (board.map { [$0.path] } ?? [])
         }
         return Outcome(architectureJSON: json, epochs: epochs, files: files)
     }

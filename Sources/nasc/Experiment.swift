@@ -11,23 +11,28 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Inspect an experiment directory written by `nasc run`.",
-        subcommands: [List.self, Show.self, TopK.self, Export.self]
+        subcommands: [List.self, Show.self, TopK.self, Export.self, ReportCommand.self]
     )
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every trial: status, metric, epochs, size, time, error.")
         @Argument(help: "The experiment directory.") var directory: String
+        @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            print(try ExperimentReport.list(try ExperimentStore.open(directory: directory)), terminator: "")
+            let store = try ExperimentStore.open(directory: directory)
+            print(json ? try ExperimentJSON.list(store) : try ExperimentReport.list(store), terminator: "")
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one trial: result, metrics per epoch, overhead, architecture.")
+        static let configuration = CommandConfiguration(abstract: "Show one trial (default: the best): result, metrics per epoch, overhead, architecture.")
         @Argument(help: "The experiment directory.") var directory: String
-        @Argument(help: "The trial id.") var trial: Int
+        @Argument(help: "The trial id (default: the best succeeded trial).") var trial: Int?
+        @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            print(try ExperimentReport.show(try ExperimentStore.open(directory: directory), trial: trial), terminator: "")
+            let store = try ExperimentStore.open(directory: directory)
+            let id = try trial ?? ExperimentJSON.bestTrialID(store)
+            print(json ? try ExperimentJSON.show(store, trial: id) : try ExperimentReport.show(store, trial: id), terminator: "")
         }
     }
 
@@ -35,9 +40,11 @@ struct ExperimentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "top-k", abstract: "The best trials by final metric.")
         @Argument(help: "The experiment directory.") var directory: String
         @Option(name: .short, help: "How many.") var k = 5
+        @Flag(help: "Print JSON.") var json = false
         func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
         func run() throws {
-            print(try ExperimentReport.top(try ExperimentStore.open(directory: directory), k: k), terminator: "")
+            let store = try ExperimentStore.open(directory: directory)
+            print(json ? try ExperimentJSON.top(store, k: k) : try ExperimentReport.top(store, k: k), terminator: "")
         }
     }
 

@@ -60,6 +60,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var evaluator: EvaluatorOptions
 
+    @OptionGroup var engineOptions: EngineOptions
+
     func validate() throws {
         if let c = concurrency, c < 1 || c > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
         if let m = maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1") }
@@ -70,11 +72,15 @@ struct Run: ParsableCommand {
             if !paths.isEmpty || output != nil { throw ValidationError("--resume \(r) takes no SPACE, DIR or -o") }
             let evaluatorFlags = try evaluator.settings().arguments
             if strategy != nil || seed != nil || !strategyOptions.isEmpty || maxParams != nil || maxFlops != nil
-                || !evaluatorFlags.isEmpty {
+                || !evaluatorFlags.isEmpty || !engineOptions.isEmpty {
                 throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials and --max-duration may change")
             }
         } else {
             let strategy = self.strategy ?? Run.defaultStrategy
+            try engineOptions.validate(strategy: strategy)
+            if OneShotTool.isOneShot(strategy) && !engineOptions.isEmpty {
+                throw ValidationError("one-shot strategy \(strategy) trains one supernet in this process: --trial-command, --engine and --ray-address do not apply")
+            }
             if OneShotTool.isOneShot(strategy) {
                 guard evaluator.data != nil else { throw ValidationError("one-shot strategy \(strategy) trains a supernet: give --data") }
                 if evaluator.benchmark != nil || maxParams != nil || maxFlops != nil || maxTrials != nil || maxDuration != nil {
@@ -104,11 +110,13 @@ struct Run: ParsableCommand {
                 guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--strategy-option expects KEY=VALUE, got '\(o)'") }
                 options[kv[0]] = kv[1]
             }
+            if let c = engineOptions.strategyCommand { options["command"] = c }
             let settings = try evaluator.settings()
-            let config = ExperimentConfig(
+            var config = ExperimentConfig(
                 spacePath: paths[0], spaceHash: "", strategy: strategy ?? Run.defaultStrategy, strategyOptions: options, seed: seed ?? 0,
                 concurrency: limits.concurrency ?? 1, maxTrials: limits.maxTrials, maxDuration: limits.maxDuration,
                 maxParams: maxParams, maxFlops: maxFlops, evaluatorArguments: settings.arguments)
+            config.engine = engineOptions.config()
             let file = try InputFile(path: paths[0])
             do {
                 runner = try ExperimentTool.create(spaceFile: file, directory: output ?? paths[1], config: config, evaluator: settings)
@@ -121,11 +129,18 @@ struct Run: ParsableCommand {
         let display = ProgressDisplay(live: live ?? ProgressDisplay.stdoutIsTerminal) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        runner.observer = display
+        display.describeTrial = ExperimentTool.architectureSummary(runner.store)
+        // TensorBoard logs in DIR/tensorboard, written as trials report.
+        let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
+        runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
         let summary = try runner.run(limits, resuming: resume != nil)
-        display.finish()
+        withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
+        if let failure = try ExperimentTool.engineFailure(summary, runner.store) {
+            printError(failure)
+            throw ReportedFailure()
+        }
     }
 
     /// A one-shot search: the supernet is trained in this process; results go to DIR.

@@ -218,7 +218,8 @@ func strategyState(_ store: ExperimentStore) throws -> SequentialStrategy.State 
         let snap = ExperimentSnapshot(running: [3: (epoch: 2, metric: 0.25), 4: nil], succeeded: 2, failed: 0, queued: 1, total: 5,
                                       best: (id: 1, metric: 0.9), elapsed: 65, maxTrials: 10, maxDuration: 600)
         display.tick(snap)
-        #expect(out.text == "trials 5/10: 2 running, 2 succeeded, 0 failed, 1 queued; 1m5s of 10m\nbest: trial 1 0.9000\n"
+        // ETA: the earlier of max-duration's remainder (535 s) and 8 more trials at 65 s / 2 finished (260 s).
+        #expect(out.text == "trials 5/10: 2 running, 2 succeeded, 0 failed, 1 queued; 1m5s of 10m, ETA 4m20s\nbest: trial 1 0.9000\n"
                 + "  trial 3  epoch 2: 0.2500\n  trial 4  starting\n")
         out.text = ""
         display.tick(snap)

@@ -17,7 +17,9 @@ import Testing
         "NASCRuntime": ["NASCIR", "NASCKernels", "NASCData"],
         "NASCStrategies": ["NASCIR", "NASCPasses", "NASCRuntime", "NASCData", "NASCKernels"],
         "NASCExperiment": ["NASCIR", "NASCPasses", "NASCStrategies"],
-        "NASCTool": ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCKernels", "NASCStrategies", "NASCExperiment"],
+        "NASCBoard": ["NASCIR"],
+        "NASCTool": ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCKernels", "NASCStrategies", "NASCExperiment",
+                     "NASCBoard"],
         "nasc": ["NASCTool", "NASCIR", "NASCPasses", "NASCExperiment"],
         "nasc-bench": ["NASCRuntime", "NASCKernels", "NASCPasses", "NASCIR"],
     ]
