@@ -100,7 +100,7 @@ private func sample() throws -> ModelSpace {
                 return e.diagnostics.map { $0.message + ($0.hint.map { " | " + $0 } ?? "") }.joined(separator: "; ")
             } catch { return "\(error)" }
         }
-        #expect(message("lower{lrr=0.1}").hasPrefix("unknown option 'lrr' for 'lower' (known: beta1, beta2, decoupled,"))
+        #expect(message("lower{lrr=0.1}").hasPrefix("unknown option 'lrr' for 'lower' (known: beta1, beta2, dampening, decoupled,"))
         #expect(message("lower{lrr=0.1}").hasSuffix("| did you mean 'lr'?"))
         #expect(message("dce{x=1}") == "unknown option 'x' for 'dce' (it takes no options)")
         #expect(message("lower{lr=fast}") == "option lr=fast of 'lower' must be a non-negative number")
