@@ -28,26 +28,12 @@ public struct Inspector {
         public var failed: Int
     }
 
-    /// The full report as text.
+    /// The full report as text: the summary first (decisions, space size, cost ranges), then the details (graphs,
+    /// op counts, every decision), so a large space's overview is not buried under its listing.
     public func report(_ space: ModelSpace) throws -> String {
         let searchSpace = try SearchSpace(space)
         var out = "space \"\(space.name)\" (root @\(space.root))\n"
-        let reachable = space.reachableGraphs
-        out += "graphs: \(space.graphs.count) (\(reachable.count) reachable from the root)\n"
-        for g in space.graphs {
-            let inputs = g.inputs.map { "%\($0.name): \($0.type)" }.joined(separator: ", ")
-            out += "  @\(g.name)(\(inputs)): \(g.nodes.count) nodes\n"
-        }
-        var opCounts: [String: Int] = [:]
-        for g in space.graphs { for n in g.nodes { opCounts[n.op.kind.rawValue, default: 0] += 1 } }
-        out += "ops: " + opCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
-            .joined(separator: ", ") + "\n"
         out += "decisions: \(searchSpace.decisions.count)\n"
-        let width = searchSpace.decisions.map(\.label.count).max() ?? 0
-        for d in searchSpace.decisions {
-            let where_ = d.locations.first.map { "  (\($0))" } ?? ""
-            out += "  \(d.label.padding(toLength: width, withPad: " ", startingAt: 0))  \(d.kind.summary)\(where_)\n"
-        }
         out += "space size: \(searchSpace.size) architectures (log10 \(String(format: "%.2f", searchSpace.log10Size)))\n"
         if let r = costRange(space, searchSpace) {
             let how = r.exhaustive ? "over all \(r.examined) architectures"
@@ -57,6 +43,22 @@ public struct Inspector {
             if r.failed > 0 { out += "cost unknown for \(r.failed) architectures (shapes not fixed)\n" }
         } else {
             out += "parameters, FLOPs: unknown (shapes are not fixed; give the root graph typed inputs)\n"
+        }
+        var opCounts: [String: Int] = [:]
+        for g in space.graphs { for n in g.nodes { opCounts[n.op.kind.rawValue, default: 0] += 1 } }
+        out += "ops: " + opCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+            .joined(separator: ", ") + "\n"
+        out += "\ndecision list:\n"
+        let width = searchSpace.decisions.map(\.label.count).max() ?? 0
+        for d in searchSpace.decisions {
+            let where_ = d.locations.first.map { "  (\($0))" } ?? ""
+            out += "  \(d.label.padding(toLength: width, withPad: " ", startingAt: 0))  \(d.kind.summary)\(where_)\n"
+        }
+        let reachable = space.reachableGraphs
+        out += "\ngraphs: \(space.graphs.count) (\(reachable.count) reachable from the root)\n"
+        for g in space.graphs {
+            let inputs = g.inputs.map { "%\($0.name): \($0.type)" }.joined(separator: ", ")
+            out += "  @\(g.name)(\(inputs)): \(g.nodes.count) nodes\n"
         }
         return out
     }

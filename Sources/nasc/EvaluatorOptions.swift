@@ -42,25 +42,35 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(help: "classification (metric: validation accuracy) or regression (metric: -MSE, higher is better).")
     var task = "classification"
 
-    @Option(help: "Epochs a benchmark evaluation reports (a rising curve ending at the table's value).")
-    var epochs = 3
+    @Option(help: "Epochs per trial: of a benchmark curve (default: 3) or, with --data, of training (the same as --train-epochs).")
+    var epochs: Int?
+
+    /// Training epochs from either name (`--train-epochs` or, with `--data`, `--epochs`); giving both is refused.
+    var trainingEpochs: Int? {
+        get throws {
+            if let t = trainEpochs, let e = epochs, data != nil, t != e {
+                throw ValidationError("--epochs \(e) and --train-epochs \(t) disagree: give one of them")
+            }
+            return trainEpochs ?? (data != nil ? epochs : nil)
+        }
+    }
 
     @Option(name: .customLong("epoch-ms"), help: "Simulated time per benchmark epoch, in milliseconds.")
     var epochMs = 0
 
-    @Option(name: .customLong("crash-every"), help: "Test aid: trials whose id is a multiple of N abort after epoch 1.")
+    @Option(name: .customLong("crash-every"), help: ArgumentHelp("Test aid: trials whose id is a multiple of N abort after epoch 1.", visibility: .hidden))
     var crashEvery: Int?
 
-    @Option(name: .customLong("nan-every"), help: "Test aid: trials whose id is a multiple of N diverge (NaN) at epoch 2.")
+    @Option(name: .customLong("nan-every"), help: ArgumentHelp("Test aid: trials whose id is a multiple of N diverge (NaN) at epoch 2.", visibility: .hidden))
     var nanEvery: Int?
 
-    @Option(name: .customLong("garbage-every"), help: "Test aid: trials whose id is a multiple of N print a non-JSON line.")
+    @Option(name: .customLong("garbage-every"), help: ArgumentHelp("Test aid: trials whose id is a multiple of N print a non-JSON line.", visibility: .hidden))
     var garbageEvery: Int?
 
-    @Option(name: .customLong("hang-every"), help: "Test aid: trials whose id is a multiple of N stop responding after epoch 1.")
+    @Option(name: .customLong("hang-every"), help: ArgumentHelp("Test aid: trials whose id is a multiple of N stop responding after epoch 1.", visibility: .hidden))
     var hangEvery: Int?
 
-    @Option(name: .customLong("fail-when"), help: "Test aid: architectures choosing LABEL=VALUE fail (repeatable).")
+    @Option(name: .customLong("fail-when"), help: ArgumentHelp("Test aid: architectures choosing LABEL=VALUE fail (repeatable).", visibility: .hidden))
     var failWhen: [String] = []
 
     /// The library form; a malformed `--fail-when` is a validation (usage) error.
@@ -71,11 +81,12 @@ struct EvaluatorOptions: ParsableArguments {
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--fail-when expects LABEL=VALUE, got '\(f)'") }
             fail[parts[0]] = parts[1]
         }
-        return EvaluatorSettings(benchmark: benchmark, epochs: epochs, epochMs: epochMs,
+        let trainingEpochs = try self.trainingEpochs
+        return EvaluatorSettings(benchmark: benchmark, epochs: epochs ?? 3, epochMs: epochMs,
                                  faults: FaultInjection(crashEvery: crashEvery, nanEvery: nanEvery, garbageEvery: garbageEvery,
                                                         hangEvery: hangEvery, failWhen: fail),
                                  training: data.map {
-                                     var t = TrainingSettings(data: $0, epochs: trainEpochs ?? Self.defaults.epochs,
+                                     var t = TrainingSettings(data: $0, epochs: trainingEpochs ?? Self.defaults.epochs,
                                                               batchSize: batchSize ?? Self.defaults.batchSize,
                                                               optimizer: optimizer ?? Self.defaults.optimizer,
                                                               learningRate: lr ?? Self.defaults.learningRate, seed: trainSeed, threads: threads)

@@ -11,6 +11,7 @@ struct NASC: ParsableCommand {
         commandName: "nasc",
         abstract: "A neural architecture search compiler and runtime.",
         discussion: "Model spaces are read from .nas (space language), .nir (text IR) or protobuf files.",
+        version: "nasc \(NASCVersion.string)",
         subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Run.self, Trial.self,
                       ExperimentCommand.self, OneShot.self, Passes.self]
     )

@@ -18,8 +18,15 @@ struct Run: ParsableCommand {
         """
     )
 
-    @Argument(help: "SPACE DIR: the model space (.nas, .nir or protobuf) and the experiment directory.")
-    var paths: [String] = []
+    // Two optional positionals (not one array), so a mistyped flag is reported as unknown with a suggestion.
+    @Argument(help: "The model space (.nas, .nir or protobuf).")
+    var space: String?
+
+    @Argument(help: "The experiment directory (or -o DIR).")
+    var directory: String?
+
+    /// SPACE and DIR as given.
+    var paths: [String] { [space, directory].compactMap { $0 } }
 
     @Option(name: .shortAndLong, help: "The experiment directory (instead of the second argument).")
     var output: String?
@@ -63,6 +70,7 @@ struct Run: ParsableCommand {
     @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
+        _ = try evaluator.trainingEpochs   // --epochs and --train-epochs must agree
         if let c = concurrency, c < 1 || c > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
         if let m = maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1") }
         if let d = maxDuration, DurationParser.seconds(d) == nil {
@@ -155,7 +163,7 @@ struct Run: ParsableCommand {
         train.data = evaluator.data ?? "digits"
         train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
         // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
-        let weights = OneShotWeightOverrides(epochs: evaluator.trainEpochs, batchSize: evaluator.batchSize,
+        let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
         let directory = output ?? paths[1]
         let (file, space) = try loadSpace(paths[0])
