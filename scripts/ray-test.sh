@@ -129,7 +129,8 @@ grep -q "resuming: $before_ok finished trials kept" "$T/kill2.out" || fail "kill
 "$NASC" run --strategy random --seed 2 $MLP "$T/kill-ref" --benchmark synthetic:2 --epochs 2 --max-trials 4 --no-live >/dev/null
 [ "$(metrics "$T/kill")" = "$(metrics "$T/kill-ref")" ] || fail "kill: metrics differ from an uninterrupted run"
 
-# 7. Per-trial wall time, side by side (the same 8 benchmark trials, one at a time): local pool, local command, Ray.
+# 7. Per-trial wall time, side by side (the same N benchmark trials, one at a time): local pool, local command, Ray.
+N=${NASC_RAY_OVERHEAD_TRIALS:-8}
 for engine in local command ray; do
     args=(--benchmark synthetic:1 --epochs 1)
     case $engine in
@@ -137,11 +138,18 @@ for engine in local command ray; do
         ray) args+=(--engine ray --ray-address "$ADDR") ;;
     esac
     start=$(date +%s.%N)
-    "$NASC" run --strategy random --seed 9 $MLP "$T/ovh-$engine" "${args[@]}" --max-trials 8 --concurrency 1 --no-live >/dev/null
+    "$NASC" run --strategy random --seed 9 $MLP "$T/ovh-$engine" "${args[@]}" --max-trials "$N" --concurrency 1 --no-live >/dev/null
     end=$(date +%s.%N)
-    python3 -c "import sys; print('ray-test: per-trial wall time, %-7s engine: %.3f s (8 trials, concurrency 1)' % ('$engine', ($end - $start) / 8))"
+    python3 -c "import sys; print('ray-test: per-trial wall time, %-7s engine: %.3f s (%d trials, concurrency 1)' % ('$engine', ($end - $start) / $N, $N))"
     say "  $engine: $("$NASC" experiment list "$T/ovh-$engine" | tail -1)"
 done
+
+# The submission itself (POST /api/jobs/ of a trivial job), 5 times.
+posts=$(for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -w '%{time_total}\n' -X POST -H 'Content-Type: application/json' \
+        -d '{"entrypoint":"true","entrypoint_num_cpus":1}' "$ADDR/api/jobs/"
+done | sort -n | tr '\n' ' ')
+say "POST /api/jobs/ round trips (s, sorted): $posts"
 
 # 8. A job that disappears: the head restarts while the trial runs (the new head does not know the job).
 # One line, exit 1, the trial unfinished; resume on the new head finishes it.

@@ -26,7 +26,10 @@ struct EngineOptions: ParsableArguments {
     var isEmpty: Bool { trialCommand == nil && strategyCommand == nil && engine == nil && rayAddress == nil && rayCPUs == nil }
 
     /// Checks the flags that need no file system or network.
-    func validate(strategy: String?) throws {
+    func validate(strategy: String?, evaluatorFlags: [String]) throws {
+        if trialCommand != nil, let flag = evaluatorFlags.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("--trial-command runs your own evaluation: \(flag) and the other evaluator flags do not apply")
+        }
         if let e = engine, TrialEngineKind(rawValue: e) == nil {
             throw ValidationError("--engine must be local or ray, got '\(e)'")
         }

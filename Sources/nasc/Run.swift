@@ -85,7 +85,7 @@ struct Run: ParsableCommand {
             }
         } else {
             let strategy = self.strategy ?? Run.defaultStrategy
-            try engineOptions.validate(strategy: strategy)
+            try engineOptions.validate(strategy: strategy, evaluatorFlags: try evaluator.settings().arguments)
             if OneShotTool.isOneShot(strategy) && !engineOptions.isEmpty {
                 throw ValidationError("one-shot strategy \(strategy) trains one supernet in this process: --trial-command, --engine and --ray-address do not apply")
             }

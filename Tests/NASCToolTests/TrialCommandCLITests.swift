@@ -157,6 +157,11 @@ nasc_report.report_final_result(score)
         #expect(b.code == 2 && b.stderr.contains("--strategy-command needs --strategy external"))
         let c = try NascProcess.run(["run", mlp, dir, "--engine", "slurm", "--benchmark", "synthetic:1"])
         #expect(c.code == 2 && c.stderr.contains("--engine must be local or ray, got 'slurm'"))
+        let d = try NascProcess.run(["run", mlp, dir, "--trial-command", "python3 train.py", "--data", "digits"])
+        #expect(d.code == 2 && d.stderr.contains("--trial-command runs your own evaluation: --data and the other evaluator flags do not apply"))
+        let e = try NascProcess.run(["run", mlp, dir, "--engine", "ray", "--ray-address", "127.0.0.1:8265", "--benchmark", "synthetic:1"])
+        #expect(e.code == 1 && e.stderr.hasPrefix("--ray-address: error: expected the Ray dashboard address as http://HOST:PORT"), "\(e.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir))
     }
 }
 
