@@ -111,7 +111,7 @@ let package = Package(
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCExperiment", "NASCRuntime", "NASCBoard"],
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCFrontend", "NASCExperiment", "NASCRuntime", "NASCBoard"],
                     path: "Tests/NASCToolTests"),
     ]
 )

@@ -39,9 +39,8 @@ struct EngineOptions: ParsableArguments {
         if strategy == "external" && strategyCommand == nil {
             throw ValidationError("--strategy external needs --strategy-command CMD")
         }
-        if let c = rayCPUs, !(c.isFinite && c > 0 && c <= 1024) {
-            throw ValidationError("--ray-cpus must be a number of CPUs in (0, 1024], got \(c)")
-        }
+        try checkFlag("--ray-cpus", rayCPUs, .positive)
+        if let c = rayCPUs, c > 1024 { throw ValidationError("--ray-cpus: error: must be at most 1024, got \(c)") }
     }
 
     /// The stored engine configuration (the trial command runs in the current directory).
