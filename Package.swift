@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "nasc", targets: ["nasc"]),
         .library(name: "NASCIR", targets: ["NASCIR"]),
         .library(name: "NASCPasses", targets: ["NASCPasses"]),
+        // For the libFuzzer package in Tests/Fuzz (`make fuzz`).
+        .library(name: "NASCFuzzTargets", targets: ["NASCFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
@@ -93,6 +95,9 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/nasc"
         ),
+        // The entry functions of the fuzz targets (driven by libFuzzer in Tests/Fuzz, replayed by NASCToolTests).
+        .target(name: "NASCFuzzTargets", dependencies: ["NASCIR", "NASCPasses", "NASCFrontend", "NASCData"],
+                path: "Sources/NASCFuzzTargets"),
         // The benchmark harness (`make bench`): times nasc against ../shared/bench/torch_ref.py.
         .executableTarget(
             name: "nasc-bench",
@@ -111,7 +116,8 @@ let package = Package(
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCFrontend", "NASCExperiment", "NASCRuntime", "NASCBoard"],
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCFrontend", "NASCExperiment", "NASCRuntime", "NASCBoard",
+                                                          "NASCFuzzTargets"],
                     path: "Tests/NASCToolTests"),
     ]
 )

@@ -18,6 +18,7 @@ import Testing
         "NASCStrategies": ["NASCIR", "NASCPasses", "NASCRuntime", "NASCData", "NASCKernels"],
         "NASCExperiment": ["NASCIR", "NASCPasses", "NASCStrategies"],
         "NASCBoard": ["NASCIR"],
+        "NASCFuzzTargets": ["NASCIR", "NASCPasses", "NASCFrontend", "NASCData"],
         "NASCTool": ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCKernels", "NASCStrategies", "NASCExperiment",
                      "NASCBoard"],
         "nasc": ["NASCTool", "NASCIR", "NASCPasses", "NASCExperiment"],
