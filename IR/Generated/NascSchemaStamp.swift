@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "768345e7074742a7ab329ee52014fe2f36734594905555105de89545c49c7cb9"
+    public static let sha256 = "eede03759f7e8e9a482c7ec2fba2fb03609ce4dab42ec726e42b6888aa53aea5"
 }
