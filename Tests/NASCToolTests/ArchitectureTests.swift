@@ -18,9 +18,10 @@ import Testing
         "NASCStrategies": ["NASCIR", "NASCPasses", "NASCRuntime", "NASCData", "NASCKernels"],
         "NASCExperiment": ["NASCIR", "NASCPasses", "NASCStrategies"],
         "NASCBoard": ["NASCIR"],
+        "NASCONNX": ["NASCIR"],
         "NASCFuzzTargets": ["NASCIR", "NASCPasses", "NASCFrontend", "NASCData"],
         "NASCTool": ["NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCKernels", "NASCStrategies", "NASCExperiment",
-                     "NASCBoard"],
+                     "NASCBoard", "NASCONNX"],
         "nasc": ["NASCTool", "NASCIR", "NASCPasses", "NASCExperiment"],
         "nasc-bench": ["NASCRuntime", "NASCKernels", "NASCPasses", "NASCIR"],
     ]
