@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """torch-compare.py: load a `nasc export --format pytorch` directory in PyTorch and compare with `nasc predict`.
 
-Usage: torch-compare.py DIR INPUTS.npy PREDICT.npy
+Usage: torch-compare.py DIR INPUTS.npy PREDICT.npy [DIR INPUTS.npy PREDICT.npy ...]
 
 Imports DIR/model.py, instantiates its model class (the last nn.Module class defined there), loads
 DIR/model.safetensors with safetensors.torch.load_file and load_state_dict(strict=True), runs it in eval mode on
 the raw samples of INPUTS.npy (reshaped to the documented input) and compares with PREDICT.npy: the error of an
-element is |torch - nasc| / max(|nasc|, 1). Prints one JSON line; exits 1 above 1e-5.
+element is |torch - nasc| / max(|nasc|, 1). Prints one JSON line per directory (several directories share one
+start of Python and torch); exits 1 when any error is above 1e-5.
 """
 import importlib.util
 import inspect
@@ -21,11 +22,7 @@ from safetensors.torch import load_file
 TOLERANCE = 1e-5
 
 
-def main(argv):
-    if len(argv) != 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    directory, inputs_path, predict_path = argv[1:]
+def compare(directory, inputs_path, predict_path):
     spec = importlib.util.spec_from_file_location("nasc_exported_model", os.path.join(directory, "model.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -46,7 +43,15 @@ def main(argv):
     print(json.dumps({"dir": directory, "class": classes[0].__name__, "samples": int(x.shape[0]),
                       "parameters": sum(p.numel() for p in model.parameters()), "load": str(missing_unexpected),
                       "max_error": err}))
-    return 0 if err <= TOLERANCE else 1
+    return err
+
+
+def main(argv):
+    if len(argv) < 4 or (len(argv) - 1) % 3 != 0:
+        print(__doc__, file=sys.stderr)
+        return 2
+    worst = max(compare(*argv[i:i + 3]) for i in range(1, len(argv), 3))
+    return 0 if worst <= TOLERANCE else 1
 
 
 if __name__ == "__main__":

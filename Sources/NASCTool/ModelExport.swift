@@ -15,7 +15,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 
 /// A trained architecture ready to leave nasc: its flat subnet with explicit parameters and checked weights.
 public struct ExportableModel {
-    /// The subnet's root graph after `explicit-params` (every weight a named `param` node).
+    /// The subnet's root graph after the `params` pipeline (separable convolutions split, every weight a named `param` node).
     public let graph: Graph
     /// The space's name.
     public let spaceName: String
@@ -35,7 +35,7 @@ public struct ExportableModel {
         _ = try InferenceModel(space: space, architecture: arch, weights: checkpoint, weightsFile: weightsFile)
         var fixed = try ArchitectureTraining.subnet(space, arch)
         var context = PassContext(architecture: arch)
-        let manager = try PassManager(pipeline: "explicit-params")
+        let manager = try PassManager(pipeline: "params")
         try manager.runOrThrow(on: &fixed, context: &context)
         guard let root = fixed.rootGraph else { throw DiagnosticError(.error("the subnet has no root graph")) }
         graph = root

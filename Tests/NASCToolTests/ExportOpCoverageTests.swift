@@ -1,7 +1,7 @@
 // ExportOpCoverageTests: every forward op nasc can train leaves nasc. The test spaces that cover every op of the
 // language (TrainabilityPropertyTests) are exported to ONNX for a set of architectures chosen so that every op kind,
 // every layer-choice candidate and every input-choice reduction appears at least once, and onnxruntime is compared
-// with `nasc predict` at batch 7 and batch 1; one architecture per space is also exported to PyTorch and compared.
+// with `nasc predict` at batch 7 and batch 1; every one is also exported to PyTorch and compared in eval mode.
 import Foundation
 import NASCIR
 import NASCTool
@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct ExportOpCoverageTests {
     /// Op kinds that never reach an exported subnet: choices and calls are specialized away, losses and
     /// gradients belong to training plans, fused and supernet ops to other pipelines, and `separable_conv2d` is
-    /// split into its depthwise and pointwise convolutions by `explicit-params` and `identity` is folded away by
+    /// split into its depthwise and pointwise convolutions by `decompose-separable` and `identity` is folded away by
     /// canonicalization (their candidates are checked instead).
     static let notExported: Set<OpKind> = [.call, .layerChoice, .inputChoice, .repeated, .cell, .softmaxCrossEntropy,
                                            .nllLoss, .mseLoss, .fusedConv2d, .weightedSum, .switchOp, .separableConv2d,
@@ -48,7 +48,7 @@ import Testing
 
     @Test func everyOpExportsAndMatchesOnnxRuntime() throws {
         let dir = try NascProcess.tempDir()
-        var ops = Set<String>(), worst = 0.0, exported = 0
+        var ops = Set<String>(), worst = 0.0, worstTorch = 0.0, exported = 0
         for (name, source) in TrainabilityPropertyTests.written {
             let url = dir.appendingPathComponent("\(name).nas")
             try source.write(to: url, atomically: true, encoding: .utf8)
@@ -62,16 +62,29 @@ import Testing
                 }
             }
             ops.formUnion(covered.filter { $0.hasPrefix("op:") }.map { String($0.dropFirst(3)) })
+            // Every architecture also goes to PyTorch; one Python process compares them all.
+            var torchArgs: [String] = []
             for (k, arch) in archs.enumerated() {
-                let line = try ModelExportTests().compare(url, space, arch, seed: UInt64(k + 1), torch: k == 0, in: dir)
+                let sub = dir.appendingPathComponent("\(name)_\(k)")
+                try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+                let line = try ModelExportTests().compare(url, space, arch, seed: UInt64(k + 1), torch: false, in: sub)
                 print("export \(name) arch \(k): \(line)")
                 for m in line.matches(of: /"max_error[a-z0-9_]*": ([0-9.e+-]+)/) { worst = max(worst, Double(m.1) ?? .infinity) }
+                let torchDir = sub.appendingPathComponent("torch")
+                let t = try NascProcess.run(["export", url.path, "--arch", sub.appendingPathComponent("arch.pb").path,
+                                             "--weights", sub.appendingPathComponent("w.pb").path, "--format", "pytorch", "-o", torchDir.path])
+                #expect(t.code == 0, "\(t.stderr)")
+                torchArgs += [torchDir.path, sub.appendingPathComponent("inputs.npy").path, sub.appendingPathComponent("p7.npy").path]
                 exported += 1
             }
+            let torch = try ExportSupport.python(["scripts/torch-compare.py"] + torchArgs)
+            #expect(torch.code == 0, "\(name): \(torch.stdout) \(torch.stderr)")
+            print("export \(name) pytorch: \(torch.stdout.split(separator: "\n").count) architectures")
+            for m in torch.stdout.matches(of: /"max_error": ([0-9.e+-]+)/) { worstTorch = max(worstTorch, Double(m.1) ?? .infinity) }
         }
         let expected = OpKind.allCases.filter { !$0.isBackward && !Self.notExported.contains($0) }.map(\.rawValue)
         for op in expected where !ops.contains(op) { Issue.record("no exported architecture contains '\(op)'") }
-        print("export op coverage: \(exported) architectures, \(ops.count) op kinds, max error \(worst)")
-        #expect(worst <= 1e-5)
+        print("export op coverage: \(exported) architectures, \(ops.count) op kinds, max error onnxruntime \(worst), PyTorch \(worstTorch)")
+        #expect(worst <= 1e-5 && worstTorch <= 1e-5)
     }
 }

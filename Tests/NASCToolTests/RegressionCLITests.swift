@@ -56,6 +56,31 @@ return h -> linear(out: 1)
         #expect(text.stdout.contains("validation mse: ") && text.stdout.contains("test mse: "))
     }
 
+    /// Saved regression weights read back: `nasc eval` gives the test MSE training reported, `nasc predict` one value
+    /// per test sample.
+    @Test func evalAndPredictReadSavedRegressionWeights() throws {
+        let (space, arch, dir) = try files()
+        let w = dir.appendingPathComponent("w.pb").path
+        let r = try NascProcess.run(["train", space, "--arch", arch, "--data", "synthetic:regression", "--task", "regression",
+                                     "--epochs", "3", "--lr", "0.02", "--save", w, "--json"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let trained = try #require(try json(r.stdout)["test_mse"] as? Double)
+        let e = try NascProcess.run(["eval", space, "--arch", arch, "--weights", w, "--data", "synthetic:regression",
+                                     "--task", "regression", "--json"])
+        #expect(e.code == 0, "\(e.stderr)")
+        let o = try json(e.stdout)
+        let mse = try #require(o["mse"] as? Double)
+        #expect(o["accuracy"] == nil && o["split"] as? String == "test")
+        #expect(abs(mse - trained) <= 1e-5 * max(trained, 1), "eval \(mse), train \(trained)")
+        let p = try NascProcess.run(["predict", space, "--arch", arch, "--weights", w, "--data", "synthetic:regression",
+                                     "--task", "regression"])
+        #expect(p.code == 0, "\(p.stderr)")
+        let rows = p.stdout.split(separator: "\n")
+        #expect(rows.first == "output_0")
+        #expect(rows.count - 1 == o["samples"] as? Int)
+        #expect(rows.dropFirst().allSatisfy { Double($0)?.isFinite == true })
+    }
+
     @Test func runRanksByLowestErrorAndRetrainReproducesIt() throws {
         let (space, _, dir) = try files()
         let exp = dir.appendingPathComponent("exp").path
