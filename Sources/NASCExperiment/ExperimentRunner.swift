@@ -234,7 +234,7 @@ public final class ExperimentRunner {
     func finish(_ id: Int, _ entry: Running, _ result: TrialResult) throws {
         let outcome: TrialOutcome
         switch result {
-        case .succeeded(let m, _, _): outcome = .succeeded(metric: m)
+        case .succeeded(let m, _, _, _): outcome = .succeeded(metric: m)
         case .failed(let r): outcome = .failed(reason: r)
         }
         let checkpoint: [UInt8]
@@ -276,10 +276,10 @@ public final class ExperimentRunner {
                 try store.recordIntermediate(id, epoch: epoch, metric: metric)
                 entry.progress = (epoch, metric)
                 observer?.trialProgress(id, epoch: epoch, metric: metric)
-            case .final(let metric, let params, let flops):
+            case .final(let metric, let params, let flops, let loss):
                 entry.finished = true
                 entry.finishedAt = Date()
-                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops))
+                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops, loss: loss))
             case .error(let kind, let msg):
                 entry.error = kind == "error" ? msg : "\(kind): \(msg)"
             }
@@ -380,8 +380,9 @@ public final class ExperimentRunner {
     func snapshot(elapsed: Double) throws -> ExperimentSnapshot {
         let trials = try store.trials()
         var best: (Int, Double)?
-        for t in trials where t.status == .succeeded {
-            if let m = t.finalMetric, best == nil || m > best!.1 { best = (t.id, m) }
+        if let t = trials.filter({ $0.status == .succeeded && $0.finalMetric != nil }).min(by: { $0.ranks(before: $1) }),
+           let m = t.finalMetric {
+            best = (t.id, m)
         }
         return ExperimentSnapshot(
             running: running.mapValues { $0.progress }, succeeded: trials.filter { $0.status == .succeeded }.count,

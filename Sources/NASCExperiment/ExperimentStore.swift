@@ -302,11 +302,11 @@ public final class ExperimentStore: Sendable {
             try db.write { db in
                 let told = checkpoint != nil
                 switch result {
-                case .succeeded(let metric, let params, let flops):
+                case .succeeded(let metric, let params, let flops, let loss):
                     try db.execute(sql: """
-                        UPDATE trial SET status = 'succeeded', final_metric = ?, params = COALESCE(?, params),
+                        UPDATE trial SET status = 'succeeded', final_metric = ?, final_loss = ?, params = COALESCE(?, params),
                           flops = COALESCE(?, flops), error = NULL, ended_at = ?, told = ? WHERE id = ?
-                        """, arguments: [metric, params, flops, time, told, id])
+                        """, arguments: [metric, loss, params, flops, time, told, id])
                 case .failed(let reason):
                     try db.execute(sql: """
                         UPDATE trial SET status = 'failed', final_metric = NULL, error = ?, ended_at = ?, told = ? WHERE id = ?
@@ -398,11 +398,15 @@ public final class ExperimentStore: Sendable {
         }
     }
 
-    /// The succeeded trials with the best final metrics, best first (ties: lower id first).
+    /// The succeeded trials with the best final metrics, best first. Ties go to the lower validation loss (trials
+    /// without one after those with one), then to the lower id: see ``TrialRecord/ranks(before:)``.
     public func top(_ k: Int) throws -> [TrialRecord] {
         try guarded {
             try db.read {
-                try Row.fetchAll($0, sql: "SELECT * FROM trial WHERE status = 'succeeded' ORDER BY final_metric DESC, id ASC LIMIT ?",
+                try Row.fetchAll($0, sql: """
+                    SELECT * FROM trial WHERE status = 'succeeded'
+                    ORDER BY final_metric DESC, final_loss IS NULL, final_loss ASC, id ASC LIMIT ?
+                    """,
                                  arguments: [max(0, k)]).map(record)
             }
         }
@@ -414,7 +418,7 @@ public final class ExperimentStore: Sendable {
         guard let status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
         return TrialRecord(
             id: try c.get("id"), architectureJSON: try c.get("architecture"), status: status,
-            finalMetric: try c.opt("final_metric"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
+            finalMetric: try c.opt("final_metric"), finalLoss: try c.opt("final_loss"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
             attempts: try c.get("attempts"), pid: try c.opt("pid"), queuedAt: try c.get("queued_at"), startedAt: try c.opt("started_at"),
             endedAt: try c.opt("ended_at"),
             overhead: TrialOverhead(processStartMs: try c.opt("process_start_ms"), loadMs: try c.opt("load_ms"),

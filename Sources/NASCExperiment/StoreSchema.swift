@@ -79,6 +79,10 @@ enum StoreSchema {
             // The trial engine (TrialEngineConfig as JSON); '{}' reads as local `nasc trial` processes.
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN engine TEXT NOT NULL DEFAULT '{}'")
         }
+        m.registerMigration("v3-trial-final-loss") { db in
+            // The final validation loss of a succeeded trial (breaks ties in the metric); NULL when not reported.
+            try db.execute(sql: "ALTER TABLE trial ADD COLUMN final_loss REAL")
+        }
         return m
     }
 }

@@ -47,6 +47,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var status: TrialStatus
     /// The final metric of a succeeded trial (higher is better).
     public var finalMetric: Double?
+    /// The final validation loss of a succeeded trial, when its evaluator reported one (training does).
+    public var finalLoss: Double?
     /// Trainable parameters and FLOPs per sample of the subnet, when known.
     public var params: Int?
     public var flops: Int?
@@ -66,12 +68,26 @@ public struct TrialRecord: Sendable, Equatable {
 
     /// Creates a record.
     public init(id: Int, architectureJSON: String, status: TrialStatus = .queued, finalMetric: Double? = nil,
-                params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
+                finalLoss: Double? = nil, params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
                 queuedAt: Double = 0, startedAt: Double? = nil, endedAt: Double? = nil,
                 overhead: TrialOverhead = TrialOverhead(), told: Bool = false) {
         self.id = id; self.architectureJSON = architectureJSON; self.status = status; self.finalMetric = finalMetric
-        self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
+        self.finalLoss = finalLoss; self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
         self.queuedAt = queuedAt; self.startedAt = startedAt; self.endedAt = endedAt; self.overhead = overhead; self.told = told
+    }
+
+    /// True when this trial ranks before `other`: a higher metric; on a tie, a lower validation loss (a trial with a
+    /// loss before one without); then the lower id. Validation accuracy on a small split saturates (many trials
+    /// at 100%), and the loss still tells them apart. ``ExperimentStore/top(_:)`` sorts the same way.
+    public func ranks(before other: TrialRecord) -> Bool {
+        let (a, b) = (finalMetric ?? -.infinity, other.finalMetric ?? -.infinity)
+        if a != b { return a > b }
+        switch (finalLoss, other.finalLoss) {
+        case let (x?, y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return id < other.id
+        }
     }
 
     /// Wall-clock seconds of the latest attempt, when it finished.
@@ -95,6 +111,7 @@ public struct IntermediateMetric: Sendable, Equatable {
 
 /// How a trial ended, as recorded.
 public enum TrialResult: Sendable, Equatable {
-    case succeeded(metric: Double, params: Int?, flops: Int?)
+    /// `loss`: the final validation loss, when the evaluator reports one (it breaks ties in the metric).
+    case succeeded(metric: Double, params: Int?, flops: Int?, loss: Double? = nil)
     case failed(reason: String)
 }

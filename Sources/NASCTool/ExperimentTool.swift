@@ -65,6 +65,9 @@ public enum ExperimentTool {
         let (space, hash) = try loadSpace(spaceFile)
         var config = config
         config.spaceHash = hash
+        // Budget-scaled defaults are fixed at creation (stored as options), so a resume with another
+        // --max-trials continues the same strategy.
+        config.strategyOptions = BudgetDefaults.resolve(strategy: config.strategy, budget: config.maxTrials, given: config.strategyOptions)
         let searchSpace = try SearchSpace(space)
         if config.engine.engine == .ray { _ = try RayJobsClient(address: config.engine.rayAddress ?? "").version() }
         _ = try makeStrategy(config, space, searchSpace)

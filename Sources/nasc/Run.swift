@@ -96,8 +96,10 @@ struct Run: ParsableCommand {
                 if evaluator.benchmark != nil || maxParams != nil || maxFlops != nil || maxTrials != nil || maxDuration != nil {
                     throw ValidationError("one-shot strategy \(strategy) takes no --benchmark, --max-params, --max-flops, --max-trials or --max-duration")
                 }
-                if evaluator.optimizer != nil || evaluator.schedule != nil || evaluator.cropPadding != 0 || evaluator.task != "classification" {
-                    throw ValidationError("one-shot strategy \(strategy) trains with SGD on classification: --optimizer, --schedule, --crop-padding and --task do not apply (see --strategy-option schedule=cosine|constant)")
+                if evaluator.optimizer != nil || evaluator.schedule != nil || evaluator.cropPadding != 0 || evaluator.task != "classification"
+                    || evaluator.momentum != nil || evaluator.nesterov || evaluator.labelSmoothing != nil || evaluator.clipGradNorm != nil
+                    || evaluator.scheduleStep != nil {
+                    throw ValidationError("one-shot strategy \(strategy) trains with SGD on classification: --optimizer, --schedule, --crop-padding, --task, --momentum, --nesterov, --label-smoothing, --clip-grad-norm and --schedule-step do not apply (see --strategy-option schedule=cosine|constant)")
                 }
             }
             let expected = output == nil ? 2 : 1
@@ -164,6 +166,7 @@ struct Run: ParsableCommand {
         var train = TrainOptions()
         train.data = evaluator.data ?? "digits"
         train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
+        if let v = evaluator.validation { train.validationFraction = v }
         // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
         let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
