@@ -79,7 +79,12 @@ enum StoreSchema {
             // The trial engine (TrialEngineConfig as JSON); '{}' reads as local `nasc trial` processes.
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN engine TEXT NOT NULL DEFAULT '{}'")
         }
-        m.registerMigration("v3-trial-final-loss") { db in
+        m.registerMigration("v3-trial-timeouts") { db in
+            // NULL: no limit. Stores created before this migration get the defaults.
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN trial_timeout REAL DEFAULT \(ExperimentConfig.defaultTrialTimeout)")
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN stall_timeout REAL DEFAULT \(ExperimentConfig.defaultStallTimeout)")
+        }
+        m.registerMigration("v4-trial-final-loss") { db in
             // The final validation loss of a succeeded trial (breaks ties in the metric); NULL when not reported.
             try db.execute(sql: "ALTER TABLE trial ADD COLUMN final_loss REAL")
         }
