@@ -53,6 +53,7 @@ public enum ExperimentReport {
         var out = "trial \(t.id): \(t.status.rawValue)\n"
         if let m = t.finalMetric { out += "final metric: \(metric(m))\n" }
         if let l = t.finalLoss { out += "final validation loss: \(metric(l))\n" }
+        if let x = t.testMetric { out += "test (benchmark table, not seen by the strategy): \(metric(x))\n" }
         if let e = t.error { out += "error: \(e)\n" }
         if let p = t.params { out += "params: \(Budget.group(p))\n" }
         if let f = t.flops { out += "FLOPs: \(Budget.group(f))\n" }
@@ -85,9 +86,12 @@ public enum ExperimentReport {
     public static func top(_ store: ExperimentStore, k: Int) throws -> String {
         let best = try store.top(k)
         if best.isEmpty { return "no succeeded trials\n" }
-        var rows = [["rank", "id", "metric", "val_loss", "params", "architecture"]]
+        // A benchmark table's held-out `test` column appears when some trial has one.
+        let hasTest = best.contains { $0.testMetric != nil }
+        var rows = [["rank", "id", "metric", "val_loss"] + (hasTest ? ["test"] : []) + ["params", "architecture"]]
         for (i, t) in best.enumerated() {
-            rows.append([String(i + 1), String(t.id), t.finalMetric.map(metric) ?? "-", t.finalLoss.map(metric) ?? "-",
+            rows.append([String(i + 1), String(t.id), t.finalMetric.map(metric) ?? "-", t.finalLoss.map(metric) ?? "-"]
+                        + (hasTest ? [t.testMetric.map(metric) ?? "-"] : []) + [
                          t.params.map(Budget.group) ?? "-",
                          compactJSON(t.architectureJSON)])
         }

@@ -340,7 +340,7 @@ public final class ExperimentRunner {
     func finish(_ id: Int, _ entry: Running, _ result: TrialResult) throws {
         let outcome: TrialOutcome
         switch result {
-        case .succeeded(let m, _, _, _): outcome = .succeeded(metric: m)
+        case .succeeded(let m, _, _, _, _): outcome = .succeeded(metric: m)
         case .failed(let r): outcome = .failed(reason: r)
         }
         let checkpoint: [UInt8]
@@ -383,10 +383,10 @@ public final class ExperimentRunner {
                 try store.recordIntermediate(id, epoch: epoch, metric: metric)
                 entry.progress = (epoch, metric)
                 observer?.trialProgress(id, epoch: epoch, metric: metric)
-            case .final(let metric, let params, let flops, let loss):
+            case .final(let metric, let params, let flops, let loss, let test):
                 entry.finished = true
                 entry.finishedAt = Date()
-                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops, loss: loss))
+                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops, loss: loss, test: test))
             case .error(let kind, let msg):
                 entry.error = kind == "error" ? msg : "\(kind): \(msg)"
             }

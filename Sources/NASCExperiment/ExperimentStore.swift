@@ -389,11 +389,11 @@ public final class ExperimentStore: Sendable {
             try db.write { db in
                 let told = checkpoint != nil
                 switch result {
-                case .succeeded(let metric, let params, let flops, let loss):
+                case .succeeded(let metric, let params, let flops, let loss, let test):
                     try db.execute(sql: """
-                        UPDATE trial SET status = 'succeeded', final_metric = ?, final_loss = ?, params = COALESCE(?, params),
+                        UPDATE trial SET status = 'succeeded', final_metric = ?, final_loss = ?, test_metric = ?, params = COALESCE(?, params),
                           flops = COALESCE(?, flops), error = NULL, ended_at = ?, told = ? WHERE id = ?
-                        """, arguments: [metric, loss, params, flops, time, told, id])
+                        """, arguments: [metric, loss, test, params, flops, time, told, id])
                 case .failed(let reason):
                     try db.execute(sql: """
                         UPDATE trial SET status = 'failed', final_metric = NULL, error = ?, ended_at = ?, told = ? WHERE id = ?
@@ -505,7 +505,7 @@ public final class ExperimentStore: Sendable {
         guard let status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
         return TrialRecord(
             id: try c.get("id"), architectureJSON: try c.get("architecture"), status: status,
-            finalMetric: try c.opt("final_metric"), finalLoss: try c.opt("final_loss"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
+            finalMetric: try c.opt("final_metric"), finalLoss: try c.opt("final_loss"), testMetric: try c.opt("test_metric"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
             attempts: try c.get("attempts"), pid: try c.opt("pid"), queuedAt: try c.get("queued_at"), startedAt: try c.opt("started_at"),
             endedAt: try c.opt("ended_at"),
             overhead: TrialOverhead(processStartMs: try c.opt("process_start_ms"), loadMs: try c.opt("load_ms"),

@@ -88,6 +88,10 @@ enum StoreSchema {
             // The final validation loss of a succeeded trial (breaks ties in the metric); NULL when not reported.
             try db.execute(sql: "ALTER TABLE trial ADD COLUMN final_loss REAL")
         }
+        m.registerMigration("v5-trial-test-metric") { db in
+            // A benchmark table's held-out `test` value of the trial's architecture; NULL when the evaluator has none.
+            try db.execute(sql: "ALTER TABLE trial ADD COLUMN test_metric REAL")
+        }
         return m
     }
 }

@@ -26,6 +26,8 @@ public struct TrialMetrics: Sendable, Equatable {
     public var intermediate: [Double]
     /// The final validation loss, when the evaluator has one (training does): it breaks ties in the metric.
     public var loss: Double?
+    /// A held-out metric from a benchmark table (`test`): recorded and shown, never told to the strategy.
+    public var test: Double?
     /// Creates metrics.
     public init(final: Double, intermediate: [Double] = [], loss: Double? = nil) {
         self.final = final; self.intermediate = intermediate; self.loss = loss

@@ -18,7 +18,8 @@ public enum TrialMessage: Sendable, Equatable {
     /// A metric after an epoch (1-based).
     case intermediate(epoch: Int, metric: Double)
     /// The final metric, the subnet's size and, when known, the final validation loss (`loss`).
-    case final(metric: Double, params: Int?, flops: Int?, loss: Double? = nil)
+    /// `test` is a benchmark table's held-out metric, recorded but never told to the strategy.
+    case final(metric: Double, params: Int?, flops: Int?, loss: Double? = nil, test: Double? = nil)
     /// Why the trial failed; `kind` is a short tag (`diverged`, `budget`, `input`, `evaluator`).
     case error(kind: String, message: String)
 
@@ -31,6 +32,7 @@ public enum TrialMessage: Sendable, Equatable {
         var kind: String?
         var message: String?
         var loss: Double?
+        var test: Double?
         var started_at: Double?
         var load_ms: Double?
         var specialize_ms: Double?
@@ -44,7 +46,7 @@ public enum TrialMessage: Sendable, Equatable {
         case .overhead(let s, let l, let sp, let c, let p, let f):
             w.type = "overhead"; w.started_at = s; w.load_ms = l; w.specialize_ms = sp; w.compile_ms = c; w.params = p; w.flops = f
         case .intermediate(let e, let m): w.type = "intermediate"; w.epoch = e; w.metric = m
-        case .final(let m, let p, let f, let l): w.type = "final"; w.metric = m; w.params = p; w.flops = f; w.loss = l
+        case .final(let m, let p, let f, let l, let t): w.type = "final"; w.metric = m; w.params = p; w.flops = f; w.loss = l; w.test = t
         case .error(let k, let m): w.type = "error"; w.kind = k; w.message = m
         }
         let e = JSONEncoder()
@@ -83,7 +85,7 @@ public enum TrialMessage: Sendable, Equatable {
             return .intermediate(epoch: e, metric: try finite(try need(w.metric, "metric")))
         case "final":
             return .final(metric: try finite(try need(w.metric, "metric")), params: w.params, flops: w.flops,
-                          loss: try w.loss.map(finite))
+                          loss: try w.loss.map(finite), test: try w.test.map(finite))
         case "error":
             return .error(kind: w.kind ?? "error", message: w.message ?? "trial reported an error")
         default:

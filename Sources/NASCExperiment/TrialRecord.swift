@@ -49,6 +49,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var finalMetric: Double?
     /// The final validation loss of a succeeded trial, when its evaluator reported one (training does).
     public var finalLoss: Double?
+    /// The held-out `test` metric a benchmark table gave (never shown to the strategy).
+    public var testMetric: Double?
     /// Trainable parameters and FLOPs per sample of the subnet, when known.
     public var params: Int?
     public var flops: Int?
@@ -68,11 +70,11 @@ public struct TrialRecord: Sendable, Equatable {
 
     /// Creates a record.
     public init(id: Int, architectureJSON: String, status: TrialStatus = .queued, finalMetric: Double? = nil,
-                finalLoss: Double? = nil, params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
+                finalLoss: Double? = nil, testMetric: Double? = nil, params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
                 queuedAt: Double = 0, startedAt: Double? = nil, endedAt: Double? = nil,
                 overhead: TrialOverhead = TrialOverhead(), told: Bool = false) {
         self.id = id; self.architectureJSON = architectureJSON; self.status = status; self.finalMetric = finalMetric
-        self.finalLoss = finalLoss; self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
+        self.finalLoss = finalLoss; self.testMetric = testMetric; self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
         self.queuedAt = queuedAt; self.startedAt = startedAt; self.endedAt = endedAt; self.overhead = overhead; self.told = told
     }
 
@@ -112,6 +114,7 @@ public struct IntermediateMetric: Sendable, Equatable {
 /// How a trial ended, as recorded.
 public enum TrialResult: Sendable, Equatable {
     /// `loss`: the final validation loss, when the evaluator reports one (it breaks ties in the metric).
-    case succeeded(metric: Double, params: Int?, flops: Int?, loss: Double? = nil)
+    /// `test`: a benchmark table's held-out metric, never told to the strategy.
+    case succeeded(metric: Double, params: Int?, flops: Int?, loss: Double? = nil, test: Double? = nil)
     case failed(reason: String)
 }

@@ -18,9 +18,11 @@ public enum BudgetDefaults {
     /// Evolution's `population_size` for a budget (NNI: 100).
     public static func evolutionPopulation(budget: Int) -> Int { startup(budget: budget, cap: 100) }
 
-    /// Evolution's `sample_size` for a population: a third of it, rounded up, at least 2 (at most the population),
-    /// at most NNI's 25.
-    public static func evolutionSample(population: Int) -> Int { min(population, min(25, max(2, (population + 2) / 3))) }
+    /// Evolution's `sample_size` for a population: the whole population, at most NNI's 25. With the small
+    /// populations of small budgets a tournament of a third of the population (tried first) selected too weakly:
+    /// on 125-architecture synthetic landscapes (3 seeds x 60 runs) the whole-population tournament's mean regret at
+    /// 50 trials was 0.004 / 0 / 0 against 0.020 / 0.024 / 0.003 (random: 0.037 / 0.074 / 0.023).
+    public static func evolutionSample(population: Int) -> Int { min(population, 25) }
 
     /// The budget-derived options of strategy `name` that `given` does not set (none for other strategies or
     /// without a budget). Merged into the given options by ``Strategies/make(name:space:seed:options:budget:)``.

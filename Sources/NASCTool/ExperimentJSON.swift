@@ -11,6 +11,7 @@ public enum ExperimentJSON {
         var o: [String: Any] = ["id": t.id, "status": t.status.rawValue, "attempts": t.attempts]
         if let m = t.finalMetric { o["metric"] = m }
         if let l = t.finalLoss { o["val_loss"] = l }
+        if let x = t.testMetric { o["test"] = x }
         if let p = t.params { o["params"] = p }
         if let f = t.flops { o["flops"] = f }
         if let e = t.error { o["error"] = e }

@@ -74,6 +74,10 @@ public enum ExperimentTool {
             evaluator.training = training
             config.evaluatorArguments = evaluator.arguments
         }
+        if let benchmark = evaluator.benchmark, BenchmarkTables.absolute(benchmark) != benchmark {
+            evaluator.benchmark = BenchmarkTables.absolute(benchmark)
+            config.evaluatorArguments = evaluator.arguments
+        }
         config.spacePath = DataSpec.standardized(config.spacePath, against: cwd)
         // Budget-scaled defaults are fixed at creation (stored as options), so a resume with another
         // --max-trials continues the same strategy.

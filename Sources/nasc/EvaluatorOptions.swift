@@ -4,7 +4,7 @@ import NASCExperiment
 
 /// Evaluator flags. The fault-injection flags are test aids for the experiment machinery, not for real searches.
 struct EvaluatorOptions: ParsableArguments {
-    @Option(help: "Score architectures from a benchmark table instead of training: synthetic:SEED.")
+    @Option(help: "Score architectures from a benchmark table instead of training: synthetic:SEED, or table:PATH (JSON lines: arch, metric, optional curve, test, params, flops, seconds).")
     var benchmark: String?
 
     @Option(help: "Train each trial on this data set (digits, idx:DIR, cifar10:DIR, csv:PATH?..., synthetic?...).")

@@ -103,7 +103,7 @@ import Testing
         guard case .overhead(let started, _, _, _, let params, _) = lines.first else { Issue.record("no overhead line"); return }
         #expect(started == 5 && params == 58)
         #expect(Array(lines.dropFirst()) == [.intermediate(epoch: 1, metric: 0.7 * 0.5 / 0.75), .intermediate(epoch: 2, metric: 0.7),
-                                            .final(metric: 0.7, params: 58, flops: lines.last.flatMap { if case .final(_, _, let f, _) = $0 { f } else { nil } })])
+                                            .final(metric: 0.7, params: 58, flops: lines.last.flatMap { if case .final(_, _, let f, _, _) = $0 { f } else { nil } })])
     }
 
     @Test func trialRunnerFailsOnBadArchitectureBudgetAndNaN() throws {

@@ -28,14 +28,14 @@ import Testing
         let nni = try evolution(nil)
         #expect(nni.populationSize == 100 && nni.sampleSize == 25)
         let ten = try evolution(10)
-        #expect(ten.populationSize == 5 && ten.sampleSize == 2)
+        #expect(ten.populationSize == 5 && ten.sampleSize == 5)
         let fifty = try evolution(50)
-        #expect(fifty.populationSize == 12 && fifty.sampleSize == 4)
+        #expect(fifty.populationSize == 12 && fifty.sampleSize == 12)
         let huge = try evolution(10_000)
         #expect(huge.populationSize == 100 && huge.sampleSize == 25)
         // A given population keeps its own scaled tournament; both given restore NNI.
         let given = try evolution(10, ["population_size": "30"])
-        #expect(given.populationSize == 30 && given.sampleSize == 10)
+        #expect(given.populationSize == 30 && given.sampleSize == 25)
         let restored = try evolution(10, ["population_size": "100", "sample_size": "25"])
         #expect(restored.populationSize == 100 && restored.sampleSize == 25)
         // A bad given population is still reported by the strategy, not hidden by the defaults.
