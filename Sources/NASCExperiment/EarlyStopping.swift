@@ -69,16 +69,17 @@ public struct EarlyStopping: Sendable {
         return try EarlyStopping(rule)
     }
 
-    /// The command-line form: `[NAME, KEY=VALUE...]`.
-    public var arguments: (name: String, options: [String]) {
+    /// The rule as stored: its name and every option, defaults included.
+    public var spec: EarlyStopSpec {
         switch rule {
-        case .median(let s): return ("median", ["start_step=\(s)"])
-        case .asha(let g, let rf, let m): return ("asha", ["grace=\(g)", "reduction_factor=\(rf)", "max_epochs=\(m)"])
+        case .median(let s): return EarlyStopSpec(name: "median", options: ["start_step": String(s)])
+        case .asha(let g, let rf, let m):
+            return EarlyStopSpec(name: "asha", options: ["grace": String(g), "reduction_factor": String(rf), "max_epochs": String(m)])
         }
     }
 
     static func bad(_ message: String) -> DiagnosticError {
-        DiagnosticError(.error("--early-stop: " + message, at: SourceLocation(file: "--early-stop")))
+        DiagnosticError(.error(message, at: SourceLocation(file: "--early-stop")))
     }
 
     /// Records a trial that ran to its end (the median rule compares with these; stopped trials are not recorded).
@@ -86,6 +87,16 @@ public struct EarlyStopping: Sendable {
         guard case .median = rule, !curve.isEmpty else { return }
         var sum = 0.0
         completedAverages[trial] = curve.enumerated().map { i, m in sum += m; return sum / Double(i + 1) }
+    }
+
+    /// Rebuilds the rule's history from a finished trial (on resume): a completed curve (median), or the metrics at
+    /// the rungs it reached (ASHA), without deciding anything.
+    public mutating func replay(trial: Int, curve: [Double], completed isCompleted: Bool) {
+        switch rule {
+        case .median: if isCompleted { completed(trial: trial, curve: curve) }
+        case .asha:
+            for r in rungs where r <= curve.count { recorded[r, default: [:]][trial] = curve[r - 1] }
+        }
     }
 
     /// Whether a running trial with metrics `curve` (epochs 1...curve.count) should stop now.

@@ -21,6 +21,9 @@ public enum ExperimentReport {
         let strategy = options.isEmpty ? c.strategy : "\(c.strategy) (\(options.joined(separator: " ")))"
         var out = "experiment \(store.directory): \(strategy) over \(c.spacePath), seed \(c.seed), concurrency \(c.concurrency)"
         if let m = c.maxTrials { out += ", max \(m) trials" }
+        if let e = c.earlyStop {
+            out += ", early stop \(e.name) (" + e.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+        }
         if let d = c.maxDuration { out += ", max \(DurationParser.describe(d))" }
         out += "\nstatus: \(s.status)" + (s.endReason.map { " (\($0))" } ?? "") + ", \(seconds(s.elapsed)) over \(s.sessions) session(s)\n"
         return out
@@ -53,6 +56,7 @@ public enum ExperimentReport {
         var out = "trial \(t.id): \(t.status.rawValue)\n"
         if let m = t.finalMetric { out += "final metric: \(metric(m))\n" }
         if let l = t.finalLoss { out += "final validation loss: \(metric(l))\n" }
+        if let e = t.stoppedEpoch { out += "stopped early at epoch \(e) (--early-stop); its last metric is its result\n" }
         if let x = t.testMetric { out += "test (benchmark table, not seen by the strategy): \(metric(x))\n" }
         if let e = t.error { out += "error: \(e)\n" }
         if let p = t.params { out += "params: \(Budget.group(p))\n" }

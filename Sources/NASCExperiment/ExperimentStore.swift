@@ -67,6 +67,9 @@ public final class ExperimentStore: Sendable {
                                      config.maxTrials, config.maxDuration, config.maxParams, config.maxFlops,
                                      encodeJSON(config.evaluatorArguments), now, config.trialTimeout, config.stallTimeout])
                 try db.execute(sql: "UPDATE experiment SET engine = ? WHERE id = 1", arguments: [encodeJSON(config.engine)])
+                if let e = config.earlyStop {
+                    try db.execute(sql: "UPDATE experiment SET early_stop = ? WHERE id = 1", arguments: [encodeJSON(e)])
+                }
             }
             try queue.close()
         } catch {
@@ -253,6 +256,10 @@ public final class ExperimentStore: Sendable {
                     evaluatorArguments: Self.decodeJSON(try c.get("evaluator_arguments")) ?? [],
                     trialTimeout: try c.opt("trial_timeout"), stallTimeout: try c.opt("stall_timeout"))
                 config.engine = try Self.decodeEngine(try c.opt("engine") ?? "{}", path: path)
+                if let text: String = try c.opt("early_stop") {
+                    guard let e: EarlyStopSpec = Self.decodeJSON(text) else { throw c.bad("early_stop", "is not an early-stopping rule") }
+                    config.earlyStop = e
+                }
                 return config
             }
         }
@@ -389,11 +396,11 @@ public final class ExperimentStore: Sendable {
             try db.write { db in
                 let told = checkpoint != nil
                 switch result {
-                case .succeeded(let metric, let params, let flops, let loss, let test):
+                case .succeeded(let metric, let params, let flops, let loss, let test, let stopped):
                     try db.execute(sql: """
                         UPDATE trial SET status = 'succeeded', final_metric = ?, final_loss = ?, test_metric = ?, params = COALESCE(?, params),
-                          flops = COALESCE(?, flops), error = NULL, ended_at = ?, told = ? WHERE id = ?
-                        """, arguments: [metric, loss, test, params, flops, time, told, id])
+                          flops = COALESCE(?, flops), error = NULL, ended_at = ?, told = ?, stopped_epoch = ? WHERE id = ?
+                        """, arguments: [metric, loss, test, params, flops, time, told, stopped, id])
                 case .failed(let reason):
                     try db.execute(sql: """
                         UPDATE trial SET status = 'failed', final_metric = NULL, error = ?, ended_at = ?, told = ? WHERE id = ?
@@ -502,10 +509,13 @@ public final class ExperimentStore: Sendable {
     func record(_ r: Row) throws -> TrialRecord {
         let c = StoreRow(row: r, path: path, what: "trial")
         let statusText: String = try c.get("status")
-        guard let status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
+        guard var status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
+        // An early-stopped trial is stored as succeeded (its last metric is its result) with the epoch it reached.
+        let stoppedEpoch: Int? = try c.opt("stopped_epoch")
+        if status == .succeeded, stoppedEpoch != nil { status = .stopped }
         return TrialRecord(
             id: try c.get("id"), architectureJSON: try c.get("architecture"), status: status,
-            finalMetric: try c.opt("final_metric"), finalLoss: try c.opt("final_loss"), testMetric: try c.opt("test_metric"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
+            finalMetric: try c.opt("final_metric"), finalLoss: try c.opt("final_loss"), testMetric: try c.opt("test_metric"), stoppedEpoch: stoppedEpoch, params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
             attempts: try c.get("attempts"), pid: try c.opt("pid"), queuedAt: try c.get("queued_at"), startedAt: try c.opt("started_at"),
             endedAt: try c.opt("ended_at"),
             overhead: TrialOverhead(processStartMs: try c.opt("process_start_ms"), loadMs: try c.opt("load_ms"),

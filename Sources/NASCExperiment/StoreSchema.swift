@@ -92,6 +92,12 @@ enum StoreSchema {
             // A benchmark table's held-out `test` value of the trial's architecture; NULL when the evaluator has none.
             try db.execute(sql: "ALTER TABLE trial ADD COLUMN test_metric REAL")
         }
+        m.registerMigration("v6-early-stop") { db in
+            // The early-stopping rule (EarlyStopSpec as JSON), NULL for none; the epoch an early-stopped trial reached
+            // (its row stays 'succeeded': its last metric is its result).
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN early_stop TEXT")
+            try db.execute(sql: "ALTER TABLE trial ADD COLUMN stopped_epoch INTEGER")
+        }
         return m
     }
 }

@@ -10,9 +10,14 @@ public enum TrialStatus: String, Sendable, CaseIterable {
     case succeeded
     /// Finished without a metric (crash, divergence, bad output, budget, killed at a limit).
     case failed
+    /// Stopped early by `--early-stop`: its last intermediate metric is its result (stored as `succeeded` with
+    /// ``TrialRecord/stoppedEpoch``).
+    case stopped
 
     /// True for succeeded and failed.
-    public var isFinished: Bool { self == .succeeded || self == .failed }
+    public var isFinished: Bool { self == .succeeded || self == .failed || self == .stopped }
+    /// True for succeeded and stopped: the trial has a metric the strategy was told.
+    public var hasResult: Bool { self == .succeeded || self == .stopped }
 }
 
 /// The fixed per-trial costs, in milliseconds, as measured by the runner and the trial process.
@@ -51,6 +56,8 @@ public struct TrialRecord: Sendable, Equatable {
     public var finalLoss: Double?
     /// The held-out `test` metric a benchmark table gave (never shown to the strategy).
     public var testMetric: Double?
+    /// The epoch an early-stopped trial reached (status ``TrialStatus/stopped``).
+    public var stoppedEpoch: Int?
     /// Trainable parameters and FLOPs per sample of the subnet, when known.
     public var params: Int?
     public var flops: Int?
@@ -70,11 +77,11 @@ public struct TrialRecord: Sendable, Equatable {
 
     /// Creates a record.
     public init(id: Int, architectureJSON: String, status: TrialStatus = .queued, finalMetric: Double? = nil,
-                finalLoss: Double? = nil, testMetric: Double? = nil, params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
+                finalLoss: Double? = nil, testMetric: Double? = nil, stoppedEpoch: Int? = nil, params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
                 queuedAt: Double = 0, startedAt: Double? = nil, endedAt: Double? = nil,
                 overhead: TrialOverhead = TrialOverhead(), told: Bool = false) {
         self.id = id; self.architectureJSON = architectureJSON; self.status = status; self.finalMetric = finalMetric
-        self.finalLoss = finalLoss; self.testMetric = testMetric; self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
+        self.finalLoss = finalLoss; self.testMetric = testMetric; self.stoppedEpoch = stoppedEpoch; self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
         self.queuedAt = queuedAt; self.startedAt = startedAt; self.endedAt = endedAt; self.overhead = overhead; self.told = told
     }
 
@@ -115,6 +122,7 @@ public struct IntermediateMetric: Sendable, Equatable {
 public enum TrialResult: Sendable, Equatable {
     /// `loss`: the final validation loss, when the evaluator reports one (it breaks ties in the metric).
     /// `test`: a benchmark table's held-out metric, never told to the strategy.
-    case succeeded(metric: Double, params: Int?, flops: Int?, loss: Double? = nil, test: Double? = nil)
+    /// `stoppedEpoch`: the trial was stopped early at this epoch and `metric` is its last intermediate metric.
+    case succeeded(metric: Double, params: Int?, flops: Int?, loss: Double? = nil, test: Double? = nil, stoppedEpoch: Int? = nil)
     case failed(reason: String)
 }

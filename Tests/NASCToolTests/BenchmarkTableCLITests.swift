@@ -96,3 +96,81 @@ import Testing
         #expect(unknown.code == 1 && unknown.stderr.contains("unknown strategy 'tpee'"), "\(unknown.stderr)")
     }
 }
+
+/// `nasc run --early-stop` on a table with curves: stopped trials are results, recorded with the epoch they reached.
+@Suite struct EarlyStopCLITests {
+    /// 9 architectures with 3-epoch curves; epoch-1 values all distinct.
+    static var lines: [String] {
+        ["relu", "tanh", "sig"].enumerated().flatMap { i, act in [4, 8, 16].enumerated().map { j, w in
+            let k = 3 * i + j
+            let first = Double((k * 5) % 9) / 10 + 0.05
+            return #"{"arch": {"act": "\#(act)", "width": \#(w)}, "metric": \#(first + 0.2), "curve": [\#(first), \#(first + 0.1), \#(first + 0.2)]}"#
+        } }
+    }
+
+    func trials(_ dir: String) throws -> [[String: Any]] {
+        let list = try NascProcess.run(["experiment", "list", dir, "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
+        return try #require(doc["trials"] as? [[String: Any]])
+    }
+
+    @Test func ashaStopsTrialsBelowTheRungMedianAndCountsThem() throws {
+        let dir0 = try NascProcess.tempDir()
+        let space = dir0.appendingPathComponent("t.nir").path, table = dir0.appendingPathComponent("t.jsonl").path
+        try BenchmarkTableCLITests.space.write(toFile: space, atomically: true, encoding: .utf8)
+        try (Self.lines.joined(separator: "\n") + "\n").write(toFile: table, atomically: true, encoding: .utf8)
+        let dir = dir0.appendingPathComponent("exp").path
+        let r = try NascProcess.run(["run", "--strategy", "random", "--seed", "4", space, dir, "--benchmark", "table:" + table,
+                                     "--max-trials", "9", "--early-stop", "asha", "--early-stop-option", "reduction_factor=2",
+                                     "--early-stop-option", "max_epochs=2", "--no-live"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let rows = try trials(dir)
+        #expect(rows.count == 9)
+        // One rung (epoch 1, below max_epochs 2), reduction factor 2: a trial stops when its epoch-1 metric is below
+        // the median (numpy percentile 50) of the epoch-1 metrics of the trials before it. Trials run one at a time.
+        var firsts: [Double] = [], stopped = 0, epochs = 0
+        for t in rows {
+            let status = try #require(t["status"] as? String), count = try #require(t["epochs"] as? Int)
+            let metric = try #require(t["metric"] as? Double)
+            let first = status == "stopped" ? metric : metric - 0.2
+            let s = firsts.sorted()
+            let median = s.isEmpty ? nil : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+            let expectStop = median.map { first < $0 - 1e-12 } ?? false
+            #expect((status == "stopped") == expectStop, "trial \(t["id"]!): \(status), epoch-1 \(first), median \(median ?? -1)")
+            #expect(count == (expectStop ? 1 : 3))
+            if expectStop { stopped += 1 }
+            epochs += count
+            firsts.append(first)
+        }
+        #expect(stopped > 0 && stopped < 9)
+        #expect(r.stdout.contains("9 succeeded (\(stopped) stopped early; \(epochs) epochs run)"), "\(r.stdout)")
+        let id = try #require(rows.first { $0["status"] as? String == "stopped" }?["id"] as? Int)
+        let show = try NascProcess.run(["experiment", "show", dir, String(id)])
+        #expect(show.stdout.contains("stopped early at epoch 1"), "\(show.stdout)")
+        let list = try NascProcess.run(["experiment", "list", dir])
+        #expect(list.stdout.contains("early stop asha (grace=1 max_epochs=2 reduction_factor=2)"), "\(list.stdout)")
+        // Bad rules and options are usage errors or located at --early-stop.
+        let bad = try NascProcess.run(["run", space, dir0.appendingPathComponent("e2").path, "--benchmark", "table:" + table,
+                                       "--early-stop", "hyperband"])
+        #expect(bad.code == 1 && bad.stderr.contains("--early-stop: error: unknown rule 'hyperband' (median or asha)"), "\(bad.stderr)")
+        let orphan = try NascProcess.run(["run", space, dir0.appendingPathComponent("e3").path, "--benchmark", "table:" + table,
+                                          "--early-stop-option", "grace=2"])
+        #expect(orphan.code == 2 && orphan.stderr.contains("--early-stop-option needs --early-stop"))
+    }
+
+    @Test func medianRuleStopsTrialsBelowCompletedOnes() throws {
+        let dir0 = try NascProcess.tempDir()
+        let space = dir0.appendingPathComponent("t.nir").path, table = dir0.appendingPathComponent("t.jsonl").path
+        try BenchmarkTableCLITests.space.write(toFile: space, atomically: true, encoding: .utf8)
+        try (Self.lines.joined(separator: "\n") + "\n").write(toFile: table, atomically: true, encoding: .utf8)
+        let dir = dir0.appendingPathComponent("exp").path
+        let r = try NascProcess.run(["run", "--strategy", "random", "--seed", "4", space, dir, "--benchmark", "table:" + table,
+                                     "--max-trials", "9", "--early-stop", "median", "--no-live"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let rows = try trials(dir)
+        // The first trial always completes; a stopped one reached fewer epochs than the curve's 3.
+        #expect(rows.first?["status"] as? String == "succeeded")
+        let stopped = rows.filter { $0["status"] as? String == "stopped" }
+        #expect(!stopped.isEmpty && stopped.allSatisfy { ($0["epochs"] as? Int ?? 3) < 3 }, "\(rows)")
+    }
+}
