@@ -2,6 +2,7 @@
 // (fixtures written by scripts/torch_optim_fixtures.py into Fixtures/optim).
 import Foundation
 import NASCIR
+import NASCPasses
 import NASCRuntime
 import Testing
 
@@ -215,7 +216,7 @@ extension TrainerTests {
     @Test func perIterationCosineMatchesPyTorch() throws {
         let f = try loadFixture("cosine_per_iteration", as: PerIterationFixture.self)
         let batches = (f.samples + f.batch_size - 1) / f.batch_size
-        let plan = try PlanCompiler.compile(net(), training: true, options: ["lr": String(f.base_lr)])
+        let plan = try PlanCompiler.compile(net(), training: true, options: PlanOptions.sgd(lr: f.base_lr))
         let schedule = try LRSchedule(baseLearningRate: f.base_lr, decay: .cosine(tMax: f.epochs * batches, etaMin: 0))
         let trainer = try Trainer(executor: try Executor(plan: plan, seed: 1), training: try data(f.samples, seed: 3),
                                   config: TrainerConfig(epochs: f.epochs, batchSize: f.batch_size, seed: 2, schedule: schedule,
