@@ -14,6 +14,8 @@ public struct StrategyComparison {
     public let tests: [Double]
     /// True when the table has a `test` value for every architecture.
     public let hasTest: Bool
+    /// Per-epoch curves (`nil` where the table has none), for early stopping.
+    public let curves: [[Double]?]
     let index: [Architecture: Int]
     let space: SearchSpace
 
@@ -22,11 +24,12 @@ public struct StrategyComparison {
         guard space.log10Size <= 6 else {
             throw DiagnosticError(.error("nasc compare enumerates the space: \(space.size) architectures are too many (at most 1000000)"))
         }
-        var archs: [Architecture] = [], metrics: [Double] = [], tests: [Double?] = []
+        var archs: [Architecture] = [], metrics: [Double] = [], tests: [Double?] = [], curves: [[Double]?] = []
         for a in space.allArchitectures() {
             let e = try table.entry(a)
-            archs.append(a); metrics.append(e.metric); tests.append(e.test)
+            archs.append(a); metrics.append(e.metric); tests.append(e.test); curves.append(e.curve)
         }
+        self.curves = curves
         guard !archs.isEmpty else { throw DiagnosticError(.error("the space has no architecture to compare on")) }
         self.space = space
         self.architectures = archs
@@ -48,23 +51,47 @@ public struct StrategyComparison {
         public var pick: Int
         /// `bestTest - tests[pick]`.
         public var regret: Double
+        /// Epochs trained: every trial's curve length, or the epoch it was stopped at (1 per trial without a curve).
+        public var epochs: Int = 0
+        /// Trials stopped early.
+        public var stopped: Int = 0
     }
 
-    /// Runs strategy `name` (with `options`, budget-aware defaults for `budget`) for `budget` trials.
-    public func run(_ name: String, options: [String: String] = [:], budget: Int, seed: UInt64) throws -> Run {
+    /// The longest curve of the table (ASHA's default `max_epochs`), 1 without curves.
+    public var maxEpochs: Int { curves.compactMap { $0?.count }.max() ?? 1 }
+
+    /// Runs strategy `name` (with `options`, budget-aware defaults for `budget`) for `budget` trials, one at a time.
+    /// With `earlyStop`, each trial walks its table curve epoch by epoch and the rule may stop it: its metric at that
+    /// epoch is then its result (told to the strategy, and a candidate for the pick), as in `nasc run --early-stop`.
+    public func run(_ name: String, options: [String: String] = [:], budget: Int, seed: UInt64, earlyStop: EarlyStopSpec? = nil) throws -> Run {
         var strategy = try Strategies.make(name: name, space: space, seed: seed, options: options, budget: budget)
-        var trials: [Int] = []
+        var rule = try earlyStop.map { try EarlyStopping.parse($0.name, options: $0.options, epochs: maxEpochs) }
+        var trials: [Int] = [], results: [Double] = [], epochs = 0, stopped = 0
         while trials.count < budget, !strategy.isExhausted {
             let asked = try strategy.ask(count: 1)
             guard let a = asked.first else { break }
             guard let i = index[a] else { throw DiagnosticError(.error("strategy \(name) proposed an architecture outside the space")) }
+            var result = metrics[i]
+            let curve = curves[i] ?? []
+            epochs += max(1, curve.count)
+            if rule != nil, !curve.isEmpty {
+                // As the runner: the rule sees every epoch's metric, the last one included.
+                var wasStopped = false
+                for t in 1...curve.count where rule!.shouldStop(trial: trials.count + 1, curve: Array(curve.prefix(t))) {
+                    result = curve[t - 1]; epochs -= curve.count - t; stopped += 1; wasStopped = true
+                    break
+                }
+                if !wasStopped { rule!.completed(trial: trials.count + 1, curve: curve) }
+            }
             trials.append(i)
-            try strategy.tell(a, outcome: .succeeded(metric: metrics[i]))
+            results.append(result)
+            try strategy.tell(a, outcome: .succeeded(metric: result))
         }
-        guard let first = trials.first else { throw DiagnosticError(.error("strategy \(name) proposed nothing")) }
-        var pick = first
-        for i in trials.dropFirst() where metrics[i] > metrics[pick] { pick = i }
-        return Run(trials: trials, pick: pick, regret: bestTest - tests[pick])
+        guard !trials.isEmpty else { throw DiagnosticError(.error("strategy \(name) proposed nothing")) }
+        var best = 0
+        for k in results.indices.dropFirst() where results[k] > results[best] { best = k }
+        let pick = trials[best]
+        return Run(trials: trials, pick: pick, regret: bestTest - tests[pick], epochs: epochs, stopped: stopped)
     }
 
     /// The exact expected test regret of random search without repeats after `budget` trials: the pick lies in the
@@ -135,22 +162,30 @@ public struct StrategyComparison {
         public var exact: Double?
         /// Mean number of trials run (fewer than the budget when a strategy is exhausted).
         public var trials: Double
+        /// Mean epochs trained per search, and mean trials stopped early (with `earlyStop`).
+        public var epochs: Double = 0
+        public var stopped: Double = 0
     }
 
     /// Every strategy at every budget over seeds `1...seeds`, with the exact random baseline first at each budget.
-    public func compare(strategies: [String], options: [String: [String: String]] = [:], budgets: [Int], seeds: Int) throws -> [Row] {
+    public func compare(strategies: [String], options: [String: [String: String]] = [:], budgets: [Int], seeds: Int,
+                        earlyStop: EarlyStopSpec? = nil) throws -> [Row] {
         var rows: [Row] = []
         for b in budgets {
-            rows.append(Row(budget: b, strategy: "random (exact)", estimate: nil, exact: randomRegret(budget: b), trials: Double(min(b, metrics.count))))
+            if earlyStop == nil {
+                rows.append(Row(budget: b, strategy: "random (exact)", estimate: nil, exact: randomRegret(budget: b),
+                                trials: Double(min(b, metrics.count))))
+            }
             for s in strategies {
-                var regrets: [Double] = [], trials = 0
+                var regrets: [Double] = [], trials = 0, epochs = 0, stopped = 0
                 for seed in 1...max(1, seeds) {
-                    let r = try run(s, options: options[s] ?? [:], budget: b, seed: UInt64(seed))
+                    let r = try run(s, options: options[s] ?? [:], budget: b, seed: UInt64(seed), earlyStop: earlyStop)
                     regrets.append(r.regret)
-                    trials += r.trials.count
+                    trials += r.trials.count; epochs += r.epochs; stopped += r.stopped
                 }
-                rows.append(Row(budget: b, strategy: s, estimate: Self.estimate(regrets), exact: nil,
-                                trials: Double(trials) / Double(max(1, seeds))))
+                let n = Double(max(1, seeds))
+                rows.append(Row(budget: b, strategy: s, estimate: Self.estimate(regrets), exact: nil, trials: Double(trials) / n,
+                                epochs: Double(epochs) / n, stopped: Double(stopped) / n))
             }
         }
         return rows

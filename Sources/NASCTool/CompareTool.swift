@@ -14,6 +14,8 @@ public enum CompareTool {
         public var seeds: Int
         /// Per-strategy options (`tpe.n_startup_jobs=20` on the command line).
         public var options: [String: [String: String]]
+        /// Early stopping simulated on the table's curves (`--early-stop`).
+        public var earlyStop: EarlyStopSpec?
         /// Creates settings.
         public init(benchmark: String, strategies: [String], budgets: [Int], seeds: Int, options: [String: [String: String]] = [:]) {
             self.benchmark = benchmark; self.strategies = strategies; self.budgets = budgets; self.seeds = seeds; self.options = options
@@ -33,8 +35,16 @@ public enum CompareTool {
             }
         }
         let comparison = try StrategyComparison(space: searchSpace, table: table)
+        if let e = settings.earlyStop {
+            // Checked (and located at --early-stop) before any search runs; the table must have curves.
+            _ = try EarlyStopping.parse(e.name, options: e.options, epochs: comparison.maxEpochs)
+            guard comparison.curves.allSatisfy({ $0 != nil }) else {
+                throw DiagnosticError(.error("early stopping needs a 'curve' for every architecture of the table",
+                                             at: SourceLocation(file: "--early-stop")))
+            }
+        }
         return (comparison, try comparison.compare(strategies: settings.strategies, options: settings.options,
-                                                   budgets: settings.budgets, seeds: settings.seeds))
+                                                   budgets: settings.budgets, seeds: settings.seeds, earlyStop: settings.earlyStop))
     }
 
     /// The text table: one line per budget and strategy, mean regret with its 95% interval, and the difference to
@@ -43,16 +53,21 @@ public enum CompareTool {
         var out = "table: \(settings.benchmark) (\(c.architectures.count) architectures, best test \(f(c.bestTest)))\n"
         if !c.hasTest { out += "note: the table has no 'test' values; regret is measured on the metric the strategies see\n" }
         out += "regret = best test in the table - test of the pick (the trial with the best metric); mean over \(settings.seeds) seeds, 95% t interval\n"
-        var table = [["budget", "strategy", "mean regret", "95% interval", "vs random", "trials"]]
+        if let e = settings.earlyStop {
+            out += "early stopping: \(e.name) " + e.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                + " (simulated on the table's curves; a stopped trial's result is its metric at that epoch)\n"
+        }
+        var table = [["budget", "strategy", "mean regret", "95% interval", "vs random", "trials", "epochs", "stopped"]]
         var exact: [Int: Double] = [:]
         for r in rows {
             if let e = r.exact {
                 exact[r.budget] = e
-                table.append([String(r.budget), r.strategy, f(e), "(closed form)", "", String(format: "%.1f", r.trials)])
+                table.append([String(r.budget), r.strategy, f(e), "(closed form)", "", String(format: "%.1f", r.trials), "", ""])
             } else if let e = r.estimate {
                 let diff = exact[r.budget].map { e.mean - $0 }
                 table.append([String(r.budget), r.strategy, f(e.mean), "[\(f(e.low)), \(f(e.high))]",
-                              diff.map { ($0 <= 0 ? "" : "+") + f($0) } ?? "", String(format: "%.1f", r.trials)])
+                              diff.map { ($0 <= 0 ? "" : "+") + f($0) } ?? "", String(format: "%.1f", r.trials),
+                              String(format: "%.1f", r.epochs), String(format: "%.1f", r.stopped)])
             }
         }
         return out + columns(table)
@@ -63,7 +78,10 @@ public enum CompareTool {
         let list: [[String: Any]] = rows.map { r in
             var o: [String: Any] = ["budget": r.budget, "strategy": r.strategy, "trials": r.trials]
             if let e = r.exact { o["mean_regret"] = e; o["exact"] = true }
-            if let e = r.estimate { o["mean_regret"] = e.mean; o["ci95"] = [e.low, e.high]; o["seeds"] = e.count }
+            if let e = r.estimate {
+                o["mean_regret"] = e.mean; o["ci95"] = [e.low, e.high]; o["seeds"] = e.count
+                o["epochs"] = r.epochs; o["stopped"] = r.stopped
+            }
             return o
         }
         let doc: [String: Any] = ["table": settings.benchmark, "architectures": c.architectures.count, "best_test": c.bestTest,

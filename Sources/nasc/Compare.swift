@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import NASCIR
+import NASCExperiment
 import NASCTool
 
 struct Compare: ParsableCommand {
@@ -33,6 +34,12 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("strategy-option"), help: "STRATEGY.KEY=VALUE, e.g. tpe.n_startup_jobs=20 (repeatable).")
     var strategyOptions: [String] = []
 
+    @Option(name: .customLong("early-stop"), help: "Simulate early stopping on the table's curves: median or asha.")
+    var earlyStop: String?
+
+    @Option(name: .customLong("early-stop-option"), help: "Early-stopping option KEY=VALUE (repeatable), as for nasc run.")
+    var earlyStopOptions: [String] = []
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -50,6 +57,19 @@ struct Compare: ParsableCommand {
             throw ValidationError("--strategies: error: expects comma-separated strategy names, got '\(strategies)'")
         }
         _ = try options()
+        if !earlyStopOptions.isEmpty && earlyStop == nil { throw ValidationError("--early-stop-option needs --early-stop median or asha") }
+        _ = try earlySpec()
+    }
+
+    func earlySpec() throws -> EarlyStopSpec? {
+        guard let earlyStop else { return nil }
+        var options: [String: String] = [:]
+        for o in earlyStopOptions {
+            let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--early-stop-option: error: expects KEY=VALUE, got '\(o)'") }
+            options[kv[0]] = kv[1]
+        }
+        return EarlyStopSpec(name: earlyStop, options: options)
     }
 
     func options() throws -> [String: [String: String]] {
@@ -67,8 +87,9 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let (file, model) = try loadSpace(space)
-        let settings = CompareTool.Settings(benchmark: benchmark, strategies: strategyList, budgets: budgetList, seeds: seeds,
+        var settings = CompareTool.Settings(benchmark: benchmark, strategies: strategyList, budgets: budgetList, seeds: seeds,
                                             options: try options())
+        settings.earlyStop = try earlySpec()
         do {
             let (comparison, rows) = try CompareTool.compare(model, settings)
             print(json ? try CompareTool.json(comparison, rows, settings: settings) : CompareTool.text(comparison, rows, settings: settings),

@@ -10,9 +10,10 @@ struct ArrayTable: BenchmarkTable {
     let space: SearchSpace
     let metrics: [Double]
     let tests: [Double]
+    var curves: [[Double]]? = nil
     func entry(_ a: Architecture) throws -> BenchmarkEntry {
         let i = Int(space.index(of: a)!)
-        return BenchmarkEntry(metric: metrics[i], test: tests[i])
+        return BenchmarkEntry(metric: metrics[i], curve: curves?[i], test: tests[i])
     }
     func score(_ a: Architecture) throws -> Double { try entry(a).metric }
 }
@@ -63,6 +64,23 @@ struct ArrayTable: BenchmarkTable {
         #expect(grid.trials == [0, 1, 2, 3] && grid.pick == 1)
         #expect(abs(grid.regret - 0.3) < 1e-12)
         #expect(try c.run("grid", budget: 10, seed: 1).trials.count == 4)   // exhausted after the space
+    }
+
+    @Test func simulatedEarlyStoppingSavesEpochsAndCanCostRegret() throws {
+        // Grid in order over 4 architectures with 3-epoch curves; ASHA, reduction factor 2, rungs at epochs 1 and 2.
+        // Trial 1 completes (0.7). Trial 2: 0.4 < median 0.5 of [0.5] at rung 1, stopped (1 epoch). Trial 3: 0.6 >=
+        // 0.45 at rung 1, 0.7 >= 0.6 at rung 2, completes (0.8). Trial 4: 0.3 < 0.5 (median of 0.5, 0.4, 0.6), stopped.
+        // 8 epochs instead of 12; the pick is architecture 2 (0.8), not architecture 1 (0.9, stopped at 0.4): regret 0.1.
+        let space = Self.space([4])
+        let curves = [[0.5, 0.6, 0.7], [0.4, 0.5, 0.9], [0.6, 0.7, 0.8], [0.3, 0.35, 0.4]]
+        let finals = curves.map { $0[2] }
+        let c = try StrategyComparison(space: space, table: ArrayTable(space: space, metrics: finals, tests: finals, curves: curves))
+        let asha = EarlyStopSpec(name: "asha", options: ["reduction_factor": "2"])
+        let stopped = try c.run("grid", options: ["shuffle": "false"], budget: 4, seed: 1, earlyStop: asha)
+        #expect(stopped.epochs == 8 && stopped.stopped == 2 && stopped.pick == 2)
+        #expect(abs(stopped.regret - 0.1) < 1e-12)
+        let full = try c.run("grid", options: ["shuffle": "false"], budget: 4, seed: 1)
+        #expect(full.epochs == 12 && full.stopped == 0 && full.pick == 1 && full.regret == 0)
     }
 
     @Test func intervalsUseStudentT() {
