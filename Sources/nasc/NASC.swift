@@ -12,8 +12,8 @@ struct NASC: ParsableCommand {
         abstract: "A neural architecture search compiler and runtime.",
         discussion: "Model spaces are read from .nas (space language), .nir (text IR) or protobuf files.",
         version: "nasc \(NASCVersion.string)",
-        subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Predict.self, Eval.self, Export.self, Import.self, Run.self, Trial.self,
-                      ExperimentCommand.self, OneShot.self, Passes.self]
+        subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Predict.self, Eval.self, Export.self, Import.self, Run.self,
+                      Trial.self, ExperimentCommand.self, OneShot.self, Passes.self, Compare.self]
     )
 
     static func main() {
