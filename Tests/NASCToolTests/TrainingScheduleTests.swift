@@ -26,7 +26,7 @@ import Testing
         }
         let train = try flags("train"), run = try flags("run")
         // Flags of `nasc train` about its own input and output, not training settings.
-        let trainOnly: Set = ["--arch", "--save", "--json", "--resume", "--help", "--progress", "--no-progress", "--version", "--load",
+        let trainOnly: Set = ["--arch", "--save", "--json", "--resume", "--init-from", "--help", "--progress", "--no-progress", "--version", "--load",
                               "--time-passes", "--output"]
         let renamed = ["--epochs": "--train-epochs", "--seed": "--train-seed"]
         let missing = train.subtracting(trainOnly).filter { !run.contains(renamed[$0] ?? $0) }
