@@ -49,6 +49,8 @@ public struct DartsConfig: Sendable {
 /// with fresh Gumbel noise `g` before every step and the temperature annealed per epoch. ``export()`` picks the argmax
 /// candidate of each layer choice and the top `n_chosen` inputs of each input choice.
 public final class DartsSearch {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: DartsConfig
@@ -202,7 +204,8 @@ public final class DartsSearch {
                 extra["aux_skip_beta"] = beta
             }
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let v = vb.next()
                 let t = tb.next()
                 let a = config.unrolled ? try unrolledGradient(train: t, valid: v, xi: xi) : try firstOrderGradient(v)
@@ -210,6 +213,8 @@ public final class DartsSearch {
                 vl += Double(a.loss) * Double(v.n); vh += a.hits; vn += v.n
                 let (lw, hw) = try weightStep(t)
                 tl += Double(lw) * Double(t.n); th += hw; tn += t.n
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: config.weightLR)
             }
             epochsRun = epoch + 1
             let probs = probabilities()

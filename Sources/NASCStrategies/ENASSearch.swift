@@ -77,6 +77,8 @@ public struct ENASEpochLog: Sendable, Hashable {
 /// scores the controller's argmax path and `exportSamples` sampled paths on the whole validation set and returns the
 /// best (NNI returns one sample).
 public final class ENASSearch {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: ENASConfig
@@ -133,13 +135,16 @@ public final class ENASSearch {
                                                                      cosine: config.cosineSchedule, minimum: config.minLR)
             // Shared weights on controller-sampled paths.
             var tl = 0.0, th = 0, tn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let t = tb.next()
                 for _ in 0..<pathsPerBatch {
                     select(try controller.sample(count: 1, using: &rng)[0].actions)
                     let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
                     tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
                 }
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: executor.learningRate)
             }
             // The controller, by REINFORCE on validation accuracy.
             var vl = 0.0, vh = 0, vn = 0, rewards = 0.0

@@ -56,6 +56,8 @@ public struct ProxylessConfig: Sendable {
 /// candidate (paths = all) in the architecture step; inactive candidates are neither computed nor updated, as
 /// PyTorch skips parameters without a gradient.
 public final class ProxylessSearch {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: ProxylessConfig
@@ -297,13 +299,16 @@ public final class ProxylessSearch {
         }
         for epoch in 0..<config.epochs {
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let v = vb.next()
                 let (la, ha) = try archStep(v)
                 vl += Double(la) * Double(v.n); vh += ha; vn += v.n
                 let t = tb.next()
                 let (lw, hw) = try weightStep(t)
                 tl += Double(lw) * Double(t.n); th += hw; tn += t.n
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: executor.learningRate)
             }
             var extra: [String: Double] = [:]
             if config.flopsPenalty != 0 { extra["expected_mflops"] = expectedFlops / 1e6 }

@@ -46,6 +46,8 @@ public struct SPOSConfig: Sendable {
 /// candidate subnet inherits the supernet weights, gets its batchnorm statistics recalibrated on training batches,
 /// and is scored by validation accuracy. The best architecture found is exported.
 public final class SPOSSearch {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: SPOSConfig
@@ -88,13 +90,16 @@ public final class SPOSSearch {
             executor.learningRate = try OneShotSchedule.learningRate(epoch: epoch, epochs: config.epochs, base: config.lr,
                                                                      cosine: config.cosineSchedule, minimum: config.minLR)
             var tl = 0.0, th = 0, tn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let t = tb.next()
                 for path in config.strictFairness ? fairPaths() : [sample()] {
                     executor.selection = path
                     let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
                     tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
                 }
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: executor.learningRate)
             }
             let saved = BatchNormCalibration.saveState(executor)
             var accuracies: [Double] = [], losses: [Double] = []

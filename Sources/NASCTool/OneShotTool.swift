@@ -57,8 +57,11 @@ public enum OneShotTool {
     /// `DIR/best_architecture.nni-v1.json` (NNI 1.x). From `options` it takes the data set, threads and seed; the
     /// weight-training settings come from `weights` where given and are otherwise the strategy's defaults. The first
     /// line logged is the effective settings (``OneShotEffectiveSettings/line``).
+    /// `batchProgress`, when given, receives the supernet training's progress after every batch (a terminal bar).
     public static func run(_ space: ModelSpace, strategy: String, options: TrainOptions, weights: OneShotWeightOverrides = OneShotWeightOverrides(),
-                           strategyOptions: [String: String], directory: String?, log: (String) -> Void) throws -> Outcome {
+                           strategyOptions: [String: String], directory: String?, batchProgress: ((TrainingProgress) -> Void)? = nil,
+                           log: (String) -> Void) throws -> Outcome {
+        let meter = batchProgress.map(OneShotProgress.init)
         guard isOneShot(strategy) else {
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
                                                    at: SourceLocation(file: "--strategy")))
@@ -88,8 +91,11 @@ public enum OneShotTool {
                 }
             }
             log(summary)
+            // Each choice's candidates by name: `conv1: conv3x3 0.333, conv5x5 0.334, conv1x1 0.334`.
             for (label, p) in e.probabilities.sorted(by: { $0.key < $1.key }) {
-                log("  \(label): " + p.map { String(format: "%.3f", $0) }.joined(separator: " "))
+                let names = searchSpace.decision(label).map(DecisionNames.candidates) ?? []
+                log("  \(label): " + p.enumerated().map { k, v in (k < names.count ? names[k] + " " : "") + String(format: "%.3f", v) }
+                    .joined(separator: ", "))
             }
         }
         func prepare() throws -> (train: Dataset, validation: Dataset?) {
@@ -131,6 +137,7 @@ public enum OneShotTool {
             // As in DARTS: half of the training split trains the weights, the other half the architecture.
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let darts = try DartsSearch(space: space, config: c, mode: strategy == "gumbel" ? .gumbel : .darts)
+            darts.progress = meter
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
         case "proxyless":
@@ -155,6 +162,7 @@ public enum OneShotTool {
             let data = try prepare()
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let search = try ProxylessSearch(space: space, config: c)
+            search.progress = meter
             if let file = latencySource {
                 try search.setLatencyTable(try ProxylessLatencyTable.read(file: file, candidates: search.candidateNames))
             }
@@ -176,6 +184,7 @@ public enum OneShotTool {
             announce(c, given: given)
             let data = try prepare()
             let spos = try SPOSSearch(space: space, config: c)
+            spos.progress = meter
             let valid = data.validation ?? data.train
             try spos.train(data.train, valid: valid) { e in
                 var e = e
@@ -216,6 +225,7 @@ public enum OneShotTool {
             announce(c, given: given)
             let data = try prepare()
             let enas = try ENASSearch(space: space, config: c)
+            enas.progress = meter
             let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
                 var o = e.oneShot
                 o.extra["reward"] = e.meanReward

@@ -142,6 +142,7 @@ struct Run: ParsableCommand {
         let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
         runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
+        display.note("stored in \(runner.store.directory); if interrupted (Ctrl-C, kill -9), continue with: nasc run --resume \(runner.store.directory)")
         let summary = try runner.run(limits, resuming: resume != nil)
         withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
@@ -168,8 +169,14 @@ struct Run: ParsableCommand {
         let directory = output ?? paths[1]
         let (file, space) = try loadSpace(paths[0])
         do {
+            // On a terminal: a per-batch bar on stderr (images/s, epoch k/K, ETA); otherwise the epoch lines only.
+            let bar = ProgressPrinter()
             let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: strategy, options: train, weights: weights,
-                                              strategyOptions: options, directory: directory) { print($0) }
+                                              strategyOptions: options, directory: directory,
+                                              batchProgress: bar.isTerminal ? { bar.handle(.batch($0)) } : nil) { line in
+                if bar.isTerminal { bar.clearLine() }
+                ExperimentTool.writeLine(line)   // unbuffered: each epoch shows (and is kept) as it happens
+            }
             for f in outcome.files { print("wrote \(f)") }
             print(outcome.architectureJSON)
         } catch let error as DiagnosticError {
