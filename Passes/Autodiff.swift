@@ -154,6 +154,8 @@ public struct Autodiff: Pass {
                 for i in n.inputs.indices where needsGrad(i) { give(i, gy) }
             case .identity:
                 if needsGrad(0) { give(0, gy) }
+            case .scale(let f):
+                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .scale(factor: f), [gy], [t(0)])) }
             case .mul:
                 guard n.inputs.count == 2 else {
                     throw Diagnostic.error("autodiff supports mul of 2 inputs, '\(n.name)' has \(n.inputs.count)", at: n.location)

@@ -8,8 +8,8 @@ import NASCIR
 /// - `identity` and `dropout` with `p = 0` are removed; their users read the input instead.
 /// - A `layer_choice` with one candidate becomes a `call` of it.
 /// - A `repeat` with one allowed depth becomes that many chained `call`s of its blocks (depth 0: removed).
-/// - An `input_choice` that must choose all of its inputs becomes `add` (sum) or `concat` on channels (concat),
-///   or is removed when it has a single input.
+/// - An `input_choice` that must choose all of its inputs becomes `add` (sum), `scale(add, 1/k)` (mean) or
+///   `concat` on channels (concat), or is removed when it has a single input.
 /// - Value choices no attribute reads are dropped.
 ///
 /// Rewritten nodes keep their name, location and types; nodes a rewrite creates take the original's location.
@@ -38,11 +38,13 @@ public struct Canonicalize: Pass {
         space.valueChoices.removeAll { !used.contains($0.label) }
     }
 
-    /// Applies node rewrites until none applies.
+    /// Applies node rewrites until none applies. A rewrite only changes node `i` (or replaces it by nodes at `i`)
+    /// and the uses of its value, which come later, so scanning on from `i` reaches a fixed point in one pass
+    /// (restarting from 0 after every rewrite made long graphs quadratic).
     static func simplifyNodes(_ g: inout Graph) {
         var i = 0
         while i < g.nodes.count {
-            if rewrite(at: i, in: &g) { i = 0 } else { i += 1 }
+            if !rewrite(at: i, in: &g) { i += 1 }
         }
     }
 
@@ -84,7 +86,14 @@ public struct Canonicalize: Pass {
             switch ic.reduction {
             case .sum: g.nodes[i].op = .add
             case .concat: g.nodes[i].op = .concat(axis: 1)
-            case .mean, .none: return false
+            case .mean:
+                // mean = scale(add(inputs), 1/k); the new sum takes the node's location and types.
+                let n = g.nodes[i]
+                let sum = Node(name: g.freshName("\(n.name).sum"), op: .add, inputs: n.inputs, types: n.types, location: n.location)
+                g.nodes[i].op = .scale(factor: 1 / Double(n.inputs.count))
+                g.nodes[i].inputs = [ValueRef(sum.name)]
+                g.nodes.insert(sum, at: i)
+            case .none: return false
             }
             return true
         default:

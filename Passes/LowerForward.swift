@@ -80,7 +80,9 @@ extension PlanBuilder {
             let x = try slot(n.inputs[0], of: n), w = try paramInput(n, 1, "weight")
             let b = a.bias ? try paramInput(n, 2, "bias") : nil
             let y = try output(n)
-            emit(.convForward(ConvForwardStep(geometry: g, input: x, weight: w, bias: b, output: y, workspace: nil)), n)
+            // A 1-channel depthwise convolution is an ordinary (groups = 1) convolution: it needs im2col like any other.
+            let ws = g.workspaceCount > 0 ? newSlot("\(n.name)/im2col", .workspace, .fixed(g.workspaceCount)) : nil
+            emit(.convForward(ConvForwardStep(geometry: g, input: x, weight: w, bias: b, output: y, workspace: ws)), n)
         case .linear(let a):
             let t = try type(n.inputs[0], of: n)
             let fin = try dim(t, -1, n), fout = try dim(try outputType(n), -1, n)
@@ -148,6 +150,9 @@ extension PlanBuilder {
             let y = try output(n)
             let e = ElementwiseStep(inputs: xs, output: y)
             emit(n.op.kind == .add ? .add(e) : .mul(e), n)
+        case .scale(let f):
+            let x = try slot(n.inputs[0], of: n), y = try output(n)
+            emit(.scale(ScaleStep(input: x, output: y, factor: f)), n)
         case .concat(let axis):
             let t = try outputType(n)
             guard axis == 1 || axis == 1 - t.rank, t.rank >= 2 else {

@@ -111,6 +111,7 @@ public enum OpCost {
             return counts(params: a.affine ? mul(2, d) : 0, flops: mul(a.affine ? 7 : 5, outElems))
         case .activation: return counts(flops: outElems)
         case .add, .mul: return counts(flops: mul(ins.count - 1, outElems))
+        case .scale: return counts(flops: outElems)
         case .softmax, .logSoftmax: return counts(flops: mul(3, outElems))
         case .maxPool2d(let a), .avgPool2d(let a):
             guard let k = const(a.kernel) else { return nil }

@@ -81,6 +81,7 @@ enum OpShapeRules {
             out.shape[a] = .fixed(inputs.reduce(0) { $0 + ($1.shape[a].value ?? 0) })
             return out
         case .identity: return inputs[0]
+        case .scale: return try float(name, inputs[0])
         case .weightedSum:
             let xs = Array(inputs.dropLast()), w = inputs[inputs.count - 1]
             if xs.count > 1, let m = TypeRules.equalTypes("'\(name)' candidates", xs) { throw ShapeError(m) }
@@ -184,6 +185,10 @@ enum OpShapeRules {
                 let span = n + 2 * pad - d * (k - 1) - 1
                 return span < 0 ? 0 : span / s + 1
             }
+        }
+        if case .same = p, Padding.sameAmount(size: h, kernel: k, stride: s, dilation: d) == nil
+            || Padding.sameAmount(size: w, kernel: k, stride: s, dilation: d) == nil {
+            throw ShapeError("padding = same with kernel \(k), stride \(s)\(d == 1 ? "" : ", dilation \(d)") on a \(h)x\(w) input needs asymmetric padding, which is not supported")
         }
         let ho = size(h), wo = size(w)
         if ho <= 0 || wo <= 0 {

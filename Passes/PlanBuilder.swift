@@ -115,12 +115,10 @@ struct PlanBuilder {
         switch p {
         case .explicit(let e): return try int(e, "padding", n)
         case .same:
-            let out = (size + stride - 1) / stride
-            let total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
-            guard total % 2 == 0 else {
+            guard let p = Padding.sameAmount(size: size, kernel: kernel, stride: stride, dilation: dilation) else {
                 throw Diagnostic.error("padding = same on '\(n.name)' needs asymmetric padding, which is not supported", at: n.location)
             }
-            return total / 2
+            return p
         }
     }
 

@@ -148,7 +148,11 @@ struct GraphSpecializer {
         case .inputChoice(let c):
             rewriteInputChoice(node, c)
         case .repeated(let r):
-            guard case .value(let v)? = arch[r.label], let depth = v.asInt, depth >= 0, depth <= r.blocks.count,
+            // A repeat with one allowed depth is fixed (no decision, like NNI's `Repeat(block, 2)`).
+            let fixed = r.depths.count == 1 ? r.depths[0] : nil
+            let chosen: Int?
+            if case .value(let v)? = arch[r.label] { chosen = v.asInt } else { chosen = fixed }
+            guard let depth = chosen, depth >= 0, depth <= r.blocks.count, fixed == nil || fixed == depth,
                   let input = node.inputs.first else {
                 engine.error("no valid depth chosen for repeat '\(r.label)'", at: node.location)
                 return
@@ -196,7 +200,12 @@ struct GraphSpecializer {
             switch c.reduction {
             case .sum: n.op = .add
             case .concat: n.op = .concat(axis: 1)
-            case .mean, .none: n.op = .inputChoice(InputChoiceOp(label: c.label, nChosen: refs.count, reduction: .mean))
+            case .mean, .none:
+                // mean = scale(add(inputs), 1/k), the sum keeping the node's location and types.
+                let sum = Node(name: fresh("\(node.name).sum"), op: .add, inputs: refs, types: node.types, location: node.location)
+                nodes.append(sum)
+                n.op = .scale(factor: 1 / Double(refs.count))
+                n.inputs = [ValueRef(sum.name)]
             }
         }
         nodes.append(n)

@@ -33,6 +33,11 @@ extension SupernetBuilder {
             nodes.append(call)
             outputs.append(ValueRef(call.name))
         }
+        if r.depths.count == 1 {
+            // A fixed depth is no decision: the chain's end is the output.
+            nodes.append(Node(name: node.name, op: .identity, inputs: [outputs[maxDepth]], types: node.types, location: node.location))
+            return
+        }
         combine(node.name, label: r.label, r.depths.map { outputs[$0] }, types: node.types, node)
     }
 }

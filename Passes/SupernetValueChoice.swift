@@ -262,7 +262,7 @@ struct SupernetValueChoices {
             } else {
                 channelMasks[n.name] = m
             }
-        case .identity, .dropout, .maxPool2d, .avgPool2d, .globalAvgPool, .zero, .batchNorm, .depthwiseConv2d:
+        case .identity, .scale, .dropout, .maxPool2d, .avgPool2d, .globalAvgPool, .zero, .batchNorm, .depthwiseConv2d:
             if let m = inMask { channelMasks[n.name] = m }
         case .flatten:
             if let m = inMask, let t = type(n.inputs[0]), t.shape.dropFirst(2).allSatisfy({ $0.value == 1 }) { channelMasks[n.name] = m }

@@ -13,7 +13,7 @@ block MBConv(out, stride, residual)(x) {
     expand = choice([3, 6])
     kernel = choice([3, 5, 7])
     h = x -> conv2d(out: channels(x) * expand, kernel: 1, bias: false) -> batch_norm -> relu6
-    h = h -> depthwise_conv2d(kernel: kernel, stride: stride, padding: same, bias: false) -> batch_norm -> relu6
+    h = h -> depthwise_conv2d(kernel: kernel, stride: stride, padding: kernel // 2, bias: false) -> batch_norm -> relu6
     h = h -> conv2d(out: out, kernel: 1, bias: false) -> batch_norm
     return residual == 1 ? add(x, h) : h
 }

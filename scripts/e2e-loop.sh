@@ -5,11 +5,11 @@
 # nasc's own training trials. Fails when a search does not finish all its trials, or when the best validation
 # accuracy of a digits search is below NASC_E2E_LOOP_MIN_ACC (default 0.9).
 #
-# Knobs: NASC_E2E_OUT (.build/e2e-loop), NASC_E2E_LOOP_TRIALS (12), NASC_E2E_LOOP_EPOCHS (8).
+# Knobs: NASC_E2E_LOOP_OUT (.build/e2e-loop), NASC_E2E_LOOP_TRIALS (12), NASC_E2E_LOOP_EPOCHS (8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nasc=$(realpath "${1:-.build/release/nasc}")
-out=${NASC_E2E_OUT:-.build/e2e-loop}
+out=${NASC_E2E_LOOP_OUT:-.build/e2e-loop}
 trials=${NASC_E2E_LOOP_TRIALS:-12}
 epochs=${NASC_E2E_LOOP_EPOCHS:-8}
 min_acc=${NASC_E2E_LOOP_MIN_ACC:-0.9}

@@ -14,6 +14,19 @@ ADDR="http://127.0.0.1:$DPORT"
 T=$(mktemp -d /tmp/nasc-ray.XXXXXX)   # short: Ray's socket paths must fit in 107 bytes
 export RAY_USAGE_STATS_ENABLED=0 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0
 fails=0
+# The ray CLI of the Python that has the pinned ray (whether or not its scripts directory is on PATH).
+ray() { python3 -m ray.scripts.scripts "$@"; }
+# HTTP without curl: http GET URL, or http POST URL JSON; prints the body.
+http() {
+    python3 - "$@" <<'PY'
+import sys, urllib.request
+method, url = sys.argv[1], sys.argv[2]
+data = sys.argv[3].encode() if len(sys.argv) > 3 else None
+req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(req, timeout=10) as r:
+    sys.stdout.write(r.read().decode())
+PY
+}
 
 say() { echo "ray-test: $*"; }
 fail() { echo "ray-test: FAIL: $*" >&2; fails=$((fails + 1)); }
@@ -23,7 +36,7 @@ start_head() {
         --num-cpus=2 --temp-dir="$T/ray" --disable-usage-stats --include-dashboard=true >"$T/ray-start.log" 2>&1 \
         || { cat "$T/ray-start.log" >&2; exit 1; }
     for _ in $(seq 1 120); do
-        curl -sf "$ADDR/api/version" >/dev/null 2>&1 && return 0
+        http GET "$ADDR/api/version" >/dev/null 2>&1 && return 0
         sleep 0.5
     done
     echo "ray-test: the Jobs API at $ADDR did not come up" >&2
@@ -49,7 +62,7 @@ count() {
 }
 # Ray jobs of an experiment directory that are still pending or running.
 live_jobs() {
-    curl -sf "$ADDR/api/jobs/" | python3 -c '
+    http GET "$ADDR/api/jobs/" | python3 -c '
 import json, sys
 jobs = json.load(sys.stdin)
 print(sum(1 for j in jobs if j["status"] in ("PENDING", "RUNNING")))'
@@ -77,7 +90,7 @@ one_line unreachable "--ray-address: error: cannot reach the Ray Jobs API at htt
 
 say "starting a loopback-only Ray head (about 20-30 s)"
 start_head
-say "Ray $(curl -sf "$ADDR/api/version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ray_version"])') at $ADDR"
+say "Ray $(http GET "$ADDR/api/version" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ray_version"])') at $ADDR"
 
 # 2. nasc trial as Ray jobs: the same results as the local pool with the same seed.
 "$NASC" run --strategy random --seed 3 $MLP "$T/local" --benchmark synthetic:1 --max-trials 6 --concurrency 2 --no-live >/dev/null
@@ -129,7 +142,8 @@ grep -q "resuming: $before_ok finished trials kept" "$T/kill2.out" || fail "kill
 "$NASC" run --strategy random --seed 2 $MLP "$T/kill-ref" --benchmark synthetic:2 --epochs 2 --max-trials 4 --no-live >/dev/null
 [ "$(metrics "$T/kill")" = "$(metrics "$T/kill-ref")" ] || fail "kill: metrics differ from an uninterrupted run"
 
-# 7. Per-trial wall time, side by side (the same 8 benchmark trials, one at a time): local pool, local command, Ray.
+# 7. Per-trial wall time, side by side (the same N benchmark trials, one at a time): local pool, local command, Ray.
+N=${NASC_RAY_OVERHEAD_TRIALS:-8}
 for engine in local command ray; do
     args=(--benchmark synthetic:1 --epochs 1)
     case $engine in
@@ -137,11 +151,26 @@ for engine in local command ray; do
         ray) args+=(--engine ray --ray-address "$ADDR") ;;
     esac
     start=$(date +%s.%N)
-    "$NASC" run --strategy random --seed 9 $MLP "$T/ovh-$engine" "${args[@]}" --max-trials 8 --concurrency 1 --no-live >/dev/null
+    "$NASC" run --strategy random --seed 9 $MLP "$T/ovh-$engine" "${args[@]}" --max-trials "$N" --concurrency 1 --no-live >/dev/null
     end=$(date +%s.%N)
-    python3 -c "import sys; print('ray-test: per-trial wall time, %-7s engine: %.3f s (8 trials, concurrency 1)' % ('$engine', ($end - $start) / 8))"
+    python3 -c "import sys; print('ray-test: per-trial wall time, %-7s engine: %.3f s (%d trials, concurrency 1)' % ('$engine', ($end - $start) / $N, $N))"
     say "  $engine: $("$NASC" experiment list "$T/ovh-$engine" | tail -1)"
 done
+
+# The submission itself (POST /api/jobs/ of a trivial job), 5 times.
+posts=$(python3 - "$ADDR" <<'PY'
+import sys, time, urllib.request
+times = []
+for _ in range(5):
+    req = urllib.request.Request(sys.argv[1] + "/api/jobs/", data=b'{"entrypoint":"true","entrypoint_num_cpus":1}',
+                                 method="POST", headers={"Content-Type": "application/json"})
+    t = time.perf_counter()
+    urllib.request.urlopen(req, timeout=10).read()
+    times.append(time.perf_counter() - t)
+print(" ".join("%.3f" % x for x in sorted(times)))
+PY
+)
+say "POST /api/jobs/ round trips (s, sorted): $posts"
 
 # 8. A job that disappears: the head restarts while the trial runs (the new head does not know the job).
 # One line, exit 1, the trial unfinished; resume on the new head finishes it.

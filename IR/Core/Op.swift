@@ -24,6 +24,8 @@ public enum Op: Hashable, Sendable {
     case add
     /// Elementwise product of all inputs (2 or more).
     case mul
+    /// Elementwise `factor * input` (an input choice's `mean` reduction after specialization: `scale(add(...), 1/k)`).
+    case scale(factor: Double)
     case concat(axis: Int)
     case identity
     /// DARTS's "none": zeros shaped like the input (strided when `stride` > 1).
@@ -132,6 +134,7 @@ public enum Op: Hashable, Sendable {
         case .dropout: return .dropout
         case .add: return .add
         case .mul: return .mul
+        case .scale: return .scale
         case .concat: return .concat
         case .identity: return .identity
         case .zero: return .zero
@@ -212,7 +215,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case linear, batchNorm = "batch_norm", layerNorm = "layer_norm"
     case relu, relu6, sigmoid, tanh, gelu, hardswish
     case maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d", globalAvgPool = "global_avg_pool", flatten
-    case dropout, add, mul, concat, identity, zero, softmax, logSoftmax = "log_softmax"
+    case dropout, add, mul, scale, concat, identity, zero, softmax, logSoftmax = "log_softmax"
     case call, layerChoice = "layer_choice", inputChoice = "input_choice", repeated = "repeat", cell
     case param, softmaxCrossEntropy = "softmax_cross_entropy", nllLoss = "nll_loss", paramGrad = "param_grad"
     case conv2dGradInput = "conv2d_grad_input", conv2dGradWeight = "conv2d_grad_weight", conv2dGradBias = "conv2d_grad_bias"

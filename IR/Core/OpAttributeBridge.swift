@@ -37,6 +37,7 @@ extension Op {
              .logSoftmaxGrad(let axis):
             out.list.append(NamedAttribute("axis", .expr(.int(axis))))
         case .zero(let stride): out.expr("stride", stride, default: 1)
+        case .scale(let f): out.float("factor", f, default: 1)
         case .call(let g): out.list.append(NamedAttribute("graph", .graph(g)))
         case .layerChoice(let c):
             out.list.append(NamedAttribute("label", .string(c.label)))
@@ -157,6 +158,10 @@ extension Op {
         case .dropoutGrad: self = .dropoutGrad(p: try r.expr("p"))
         case .add: self = .add
         case .mul: self = .mul
+        case .scale:
+            let f = try r.float("factor", default: 1)
+            guard f.isFinite else { throw AttributeError("attribute 'factor' of scale must be a finite number") }
+            self = .scale(factor: f)
         case .concat: self = .concat(axis: try r.int("axis", default: 1))
         case .identity: self = .identity
         case .zero: self = .zero(stride: try r.expr("stride", default: 1))

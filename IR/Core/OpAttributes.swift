@@ -6,6 +6,16 @@ public enum Padding: Hashable, Sendable {
     case same
     /// Symmetric zero padding of this many pixels on each side (0 is "valid").
     case explicit(ValueExpr)
+
+    /// The padding per side that `same` needs on an input of `size` (output `ceil(size / stride)`), or `nil`
+    /// when it needs one more pixel on one side than on the other: nasc pads symmetrically, so the shape rules
+    /// of the front end and the passes and the lowering all use this one definition.
+    public static func sameAmount(size: Int, kernel: Int, stride: Int, dilation: Int) -> Int? {
+        guard size > 0, kernel > 0, stride > 0, dilation > 0 else { return nil }
+        let out = (size + stride - 1) / stride
+        let total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+        return total % 2 == 0 ? total / 2 : nil
+    }
 }
 
 /// `conv2d`: 2-D convolution, NCHW. Input channels come from the input's type.

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "05e08a57adc68466a1ff94d32530c8377a57d9d5af5a979364798e621bbe8c4c"
+    public static let sha256 = "f34aa6fce5b6c27dea13ac0c4defc2ec8c5f1202089252e5dfef617afabf268f"
 }

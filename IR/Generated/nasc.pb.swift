@@ -1425,6 +1425,23 @@ public nonisolated struct Nasc_Ir_WeightedSumStep: Sendable {
   public init() {}
 }
 
+/// output = factor * input (an input choice's mean, and its gradient)
+public nonisolated struct Nasc_Ir_ScaleStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var factor: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// add, mul, copy (one input; none = zero fill), mul backward
 public nonisolated struct Nasc_Ir_ElementwiseStep: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1864,6 +1881,14 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._kernel = .weightedSumBackward(newValue)}
   }
 
+  public var scale: Nasc_Ir_ScaleStep {
+    get {
+      if case .scale(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_ScaleStep()
+    }
+    set {_uniqueStorage()._kernel = .scale(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kernel: Equatable, Sendable {
@@ -1905,6 +1930,7 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     /// supernet mixed value
     case weightedSumForward(Nasc_Ir_WeightedSumStep)
     case weightedSumBackward(Nasc_Ir_WeightedSumStep)
+    case scale(Nasc_Ir_ScaleStep)
 
   }
 
@@ -4302,6 +4328,46 @@ nonisolated extension Nasc_Ir_WeightedSumStep: SwiftProtobuf.Message, SwiftProto
   }
 }
 
+nonisolated extension Nasc_Ir_ScaleStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ScaleStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}input\0\u{1}output\0\u{1}factor\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.factor) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 1)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 2)
+    }
+    if self.factor.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.factor, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_ScaleStep, rhs: Nasc_Ir_ScaleStep) -> Bool {
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.factor != rhs.factor {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nasc_Ir_ElementwiseStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ElementwiseStep"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inputs\0\u{1}output\0\u{3}grad_output\0\u{3}grad_a\0\u{3}grad_b\0")
@@ -4599,7 +4665,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0")
 
   fileprivate class _StorageClass {
     var _node: String = String()
@@ -5106,6 +5172,19 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._kernel = .weightedSumBackward(v)
           }
         }()
+        case 46: try {
+          var v: Nasc_Ir_ScaleStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .scale(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .scale(v)
+          }
+        }()
         default: break
         }
       }
@@ -5268,6 +5347,10 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case .weightedSumBackward?: try {
         guard case .weightedSumBackward(let v)? = _storage._kernel else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 45)
+      }()
+      case .scale?: try {
+        guard case .scale(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 46)
       }()
       case nil: break
       }

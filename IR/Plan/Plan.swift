@@ -68,6 +68,25 @@ public struct Plan: Hashable, Sendable {
         return regions.values.reduce(SymbolicSize(), +)
     }
 
+    /// ``activationBytes(batch:)``, or `nil` when the count does not fit in an `Int` (an absurd batch size).
+    public func checkedActivationBytes(batch n: Int) -> Int? {
+        var regions: [Int: Int] = [:]
+        for s in slots where !s.role.isPersistent {
+            let (a, o1) = s.size.perSample.multipliedReportingOverflow(by: n)
+            let (c, o2) = a.addingReportingOverflow(s.size.fixed)
+            let (bytes, o3) = c.multipliedReportingOverflow(by: s.type == .i64 ? 8 : 4)
+            if o1 || o2 || o3 { return nil }
+            regions[s.region] = max(regions[s.region] ?? 0, bytes)
+        }
+        var total = 0
+        for b in regions.values {
+            let (t, o) = total.addingReportingOverflow(b)
+            if o { return nil }
+            total = t
+        }
+        return total
+    }
+
     /// Peak activation memory in bytes for a batch of `n` (4 bytes per f32/i32 element, 8 per i64).
     public func activationBytes(batch n: Int) -> Int {
         var regions: [Int: Int] = [:]

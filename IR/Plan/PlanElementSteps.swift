@@ -52,6 +52,13 @@ public struct ElementwiseStep: Hashable, Sendable {
     public init(inputs: [SlotID], output: SlotID) { self.inputs = inputs; self.output = output }
 }
 
+/// `output = factor * input` (same sizes; an input choice's mean, and its gradient).
+public struct ScaleStep: Hashable, Sendable {
+    public var input: SlotID, output: SlotID
+    public var factor: Double
+    public init(input: SlotID, output: SlotID, factor: Double) { self.input = input; self.output = output; self.factor = factor }
+}
+
 /// Backward of a two-input product.
 public struct MulBackwardStep: Hashable, Sendable {
     public var a: SlotID, b: SlotID, gradOutput: SlotID, gradA: SlotID?, gradB: SlotID?

@@ -26,6 +26,7 @@ extension Plan {
         case .dropoutForward(let s): return [s.output, s.mask]
         case .dropoutBackward(let s): return [s.input]
         case .add(let s), .mul(let s): return [s.output]
+        case .scale(let s): return [s.output]
         case .mulBackward(let s): return [s.gradA, s.gradB].compactMap { $0 }
         case .concat(let s): return [s.whole]
         case .concatBackward(let s): return s.parts

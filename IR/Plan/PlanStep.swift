@@ -28,6 +28,8 @@ public enum KernelStep: Hashable, Sendable {
     case dropoutBackward(DropoutStep)
     case add(ElementwiseStep)
     case mul(ElementwiseStep)
+    /// `output = factor * input`.
+    case scale(ScaleStep)
     case mulBackward(MulBackwardStep)
     case concat(ConcatStep)
     case concatBackward(ConcatStep)
@@ -69,6 +71,7 @@ public enum KernelStep: Hashable, Sendable {
         case .dropoutForward: return "dropout_forward"
         case .dropoutBackward: return "dropout_backward"
         case .add: return "add"
+        case .scale: return "scale"
         case .mul: return "mul"
         case .mulBackward: return "mul_backward"
         case .concat: return "concat"

@@ -17,6 +17,9 @@ extension Plan {
         func fail(_ m: String) { engine.error("invalid plan '\(name)': \(m)", at: .unknown) }
         for (i, s) in slots.enumerated() {
             if s.size.perSample < 0 || s.size.fixed < 0 { fail("slot \(i) '\(s.name)' has a negative size") }
+            if s.size.perSample > Self.maxElements || s.size.fixed > Self.maxElements {
+                fail("slot \(i) '\(s.name)' has \(s.size) elements, more than \(Self.maxElements)")
+            }
             if s.role.isPersistent && s.size.perSample != 0 { fail("persistent slot \(i) '\(s.name)' depends on the batch size") }
             if s.role.isPersistent && s.type != .f32 { fail("persistent slot \(i) '\(s.name)' must be f32") }
             if s.region < 0 { fail("slot \(i) '\(s.name)' has a negative region") }
@@ -43,6 +46,8 @@ extension Plan {
         if let l = loss { check(l, .f32, "loss") }
         for g in gradients { check(g.parameter, .f32, "parameter"); check(g.gradient, .f32, "gradient") }
         for (k, step) in steps.enumerated() {
+            // Sizes, strides and divisors first: the slot uses below compute with them.
+            if let problem = Self.geometryProblem(step.kernel) { fail("step \(k) (\(step.kernel.name)): \(problem)"); continue }
             for u in Self.uses(step.kernel) {
                 guard u.slot >= 0, u.slot < slots.count else {
                     fail("step \(k) (\(step.kernel.name)) uses slot \(u.slot), which does not exist"); continue
@@ -54,7 +59,6 @@ extension Plan {
                     if !ok { fail("step \(k) (\(step.kernel.name)) needs slot \(u.slot) '\(s.name)' of size \(need), it has \(s.size)") }
                 }
             }
-            if let problem = Self.geometryProblem(step.kernel) { fail("step \(k) (\(step.kernel.name)): \(problem)") }
             let same = Self.sameSize(step.kernel).filter { $0 >= 0 && $0 < slots.count }
             if let first = same.first, same.contains(where: { slots[$0].size != slots[first].size }) {
                 fail("step \(k) (\(step.kernel.name)) needs slots \(same) to have equal sizes")
@@ -89,6 +93,7 @@ extension Plan {
             return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
         case .dropoutForward(let s), .dropoutBackward(let s): return [s.input, s.output, s.mask]
         case .add(let s), .mul(let s): return s.inputs + [s.output]
+        case .scale(let s): return [s.input, s.output]
         case .mulBackward(let s): return [s.a, s.b, s.gradOutput] + [s.gradA, s.gradB].compactMap { $0 }
         case .copy(let s): return [s.destination] + [s.source].compactMap { $0 }
         case .softmaxForward(let s), .softmaxBackward(let s): return [s.input, s.output] + [s.gradOutput, s.gradInput].compactMap { $0 }
@@ -101,15 +106,47 @@ extension Plan {
 
     static func ps(_ n: Int) -> SymbolicSize { SymbolicSize(perSample: n) }
 
-    /// A geometry that no kernel can run.
+    /// The largest size (channels, height, kernel, stride, features, ...) a step may state.
+    public static let maxDimension = 1 << 24
+    /// The most elements a slot, or any operand a step computes the size of, may have.
+    public static let maxElements = 1 << 40
+
+    /// The product of `xs` when every factor is non-negative and the product is at most ``maxElements``.
+    static func boundedProduct(_ xs: Int...) -> Int? {
+        var p = 1
+        for x in xs {
+            guard x >= 0 else { return nil }
+            let (r, o) = p.multipliedReportingOverflow(by: x)
+            guard !o, r <= maxElements else { return nil }
+            p = r
+        }
+        return p
+    }
+
+    /// A geometry that no kernel can run, or whose sizes are out of range: checked before any arithmetic on the
+    /// step's numbers (a decoded plan may hold any 64-bit value), so that ``uses(_:)`` and the kernels can compute
+    /// with them without overflow or division by zero.
     static func geometryProblem(_ k: KernelStep) -> String? {
+        let dim = 1...maxDimension
         func conv(_ g: ConvGeometry) -> String? {
+            guard [g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernel, g.stride, g.dilation, g.groups].allSatisfy(dim.contains),
+                  (0...maxDimension).contains(g.padding) else { return "invalid convolution geometry \(g)" }
             let ok = g.inChannels > 0 && g.inHeight > 0 && g.inWidth > 0 && g.outChannels > 0 && g.kernel > 0 && g.stride > 0
                 && g.padding >= 0 && g.dilation > 0 && g.groups > 0 && g.inChannels % g.groups == 0 && g.outChannels % g.groups == 0
                 && g.outHeight > 0 && g.outWidth > 0
-            return ok ? nil : "invalid convolution geometry \(g)"
+            guard ok else { return "invalid convolution geometry \(g)" }
+            guard boundedProduct(g.inChannels, g.inHeight, g.inWidth) != nil, boundedProduct(g.outChannels, g.outHeight, g.outWidth) != nil,
+                  boundedProduct(g.outChannels, g.inChannels / g.groups, g.kernel, g.kernel) != nil,
+                  boundedProduct(g.inChannels / g.groups, g.kernel, g.kernel, g.outHeight, g.outWidth) != nil else {
+                return "convolution geometry \(g) is too large"
+            }
+            return nil
         }
         func pool(_ g: PoolGeometry) -> String? {
+            guard [g.channels, g.inHeight, g.inWidth, g.kernel, g.stride].allSatisfy(dim.contains), (0...maxDimension).contains(g.padding) else {
+                return "invalid pooling geometry \(g)"
+            }
+            guard boundedProduct(g.channels, g.inHeight, g.inWidth) != nil else { return "pooling geometry \(g) is too large" }
             let ok = g.channels > 0 && g.inHeight > 0 && g.inWidth > 0 && g.kernel > 0 && g.stride > 0 && g.padding >= 0
                 && 2 * g.padding <= g.kernel && g.outHeight > 0 && g.outWidth > 0
             return ok ? nil : "invalid pooling geometry \(g)"
@@ -121,23 +158,30 @@ extension Plan {
         case .convBackwardBias(let s): return conv(s.geometry)
         case .maxPoolForward(let s), .maxPoolBackward(let s), .avgPoolForward(let s), .avgPoolBackward(let s): return pool(s.geometry)
         case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s), .linearBackwardBias(let s):
-            return s.inFeatures > 0 && s.outFeatures > 0 && s.rowsPerSample > 0 ? nil : "invalid linear sizes"
+            guard dim.contains(s.inFeatures), dim.contains(s.outFeatures), dim.contains(s.rowsPerSample),
+                  boundedProduct(s.rowsPerSample, s.inFeatures) != nil, boundedProduct(s.rowsPerSample, s.outFeatures) != nil,
+                  boundedProduct(s.inFeatures, s.outFeatures) != nil else { return "invalid linear sizes" }
+            return nil
         case .batchNormForward(let s), .batchNormBackward(let s), .batchNormFold(let s):
-            return s.channels > 0 && s.spatial > 0 ? nil : "invalid batchnorm sizes"
+            return s.channels > 0 && s.spatial > 0 && boundedProduct(s.channels, s.spatial) != nil ? nil : "invalid batchnorm sizes"
         case .layerNormForward(let s), .layerNormBackward(let s):
-            return s.features > 0 && s.rowsPerSample > 0 ? nil : "invalid layernorm sizes"
+            return s.features > 0 && s.rowsPerSample > 0 && boundedProduct(s.features, s.rowsPerSample) != nil ? nil : "invalid layernorm sizes"
         case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
-            return s.channels > 0 && s.spatial > 0 ? nil : "invalid global pooling sizes"
+            return s.channels > 0 && s.spatial > 0 && boundedProduct(s.channels, s.spatial) != nil ? nil : "invalid global pooling sizes"
         case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
+        case .scale(let s): return s.factor.isFinite ? nil : "needs a finite factor"
         case .weightedSumForward(let s):
             return !s.inputs.isEmpty && s.output != nil ? nil : "needs inputs and an output"
         case .weightedSumBackward(let s):
             return !s.inputs.isEmpty && s.gradOutput != nil && s.gradInputs.count == s.inputs.count ? nil : "needs a gradient per input"
         case .concat(let s), .concatBackward(let s):
-            return !s.parts.isEmpty && s.parts.count == s.channels.count && s.spatial > 0 && s.channels.allSatisfy({ $0 > 0 })
-                ? nil : "invalid concat parts"
-        case .softmaxForward(let s), .softmaxBackward(let s): return s.columns > 0 ? nil : "invalid softmax width"
-        case .lossForward(let s), .lossBackward(let s): return s.classes > 0 ? nil : "invalid class count"
+            guard !s.parts.isEmpty, s.parts.count == s.channels.count, s.parts.count <= 1 << 16, s.spatial > 0,
+                  s.channels.allSatisfy(dim.contains), boundedProduct(s.channels.reduce(0, +), s.spatial) != nil else {
+                return "invalid concat parts"
+            }
+            return nil
+        case .softmaxForward(let s), .softmaxBackward(let s): return dim.contains(s.columns) ? nil : "invalid softmax width"
+        case .lossForward(let s), .lossBackward(let s): return dim.contains(s.classes) ? nil : "invalid class count"
         case .dropoutForward(let s), .dropoutBackward(let s):
             return s.probability >= 0 && s.probability < 1 ? nil : "dropout probability must be in [0, 1)"
         default: return nil
@@ -201,6 +245,7 @@ extension Plan {
         case .dropoutForward(let s), .dropoutBackward(let s):
             return [f(s.input, nil), f(s.output, nil), f(s.mask, nil)]
         case .add(let s), .mul(let s): return (s.inputs + [s.output]).map { f($0, nil) }
+        case .scale(let s): return [f(s.input, nil), f(s.output, nil)]
         case .mulBackward(let s): return [f(s.a, nil), f(s.b, nil), f(s.gradOutput, nil)] + opt(s.gradA, nil) + opt(s.gradB, nil)
         case .concat(let s), .concatBackward(let s):
             return zip(s.parts, s.channels).map { f($0.0, ps($0.1 * s.spatial)) } + [f(s.whole, ps(s.channels.reduce(0, +) * s.spatial))]

@@ -181,6 +181,9 @@ extension Plan {
         case .dropoutBackward(let s): p.kernel = .dropoutBackward(dropout(s))
         case .add(let s): p.kernel = .add(elementwise(s.inputs, s.output))
         case .mul(let s): p.kernel = .mul(elementwise(s.inputs, s.output))
+        case .scale(let s):
+            var e = Nasc_Ir_ScaleStep(); e.input = Int64(s.input); e.output = Int64(s.output); e.factor = s.factor
+            p.kernel = .scale(e)
         case .mulBackward(let s):
             var e = elementwise([s.a, s.b], nil)
             e.gradOutput = Int64(s.gradOutput); e.gradA = o(s.gradA); e.gradB = o(s.gradB)
@@ -246,6 +249,7 @@ extension Plan {
         case .dropoutBackward(let s)?: k = .dropoutBackward(dropout(s))
         case .add(let e)?: k = .add(ElementwiseStep(inputs: e.inputs.map(i), output: try req(e.output, "output")))
         case .mul(let e)?: k = .mul(ElementwiseStep(inputs: e.inputs.map(i), output: try req(e.output, "output")))
+        case .scale(let e)?: k = .scale(ScaleStep(input: i(e.input), output: i(e.output), factor: e.factor))
         case .mulBackward(let e)?:
             guard e.inputs.count == 2 else { throw ProtoFormatError("mul backward needs 2 inputs, got \(e.inputs.count)") }
             k = .mulBackward(MulBackwardStep(a: i(e.inputs[0]), b: i(e.inputs[1]), gradOutput: i(e.gradOutput), gradA: opt(e.gradA),

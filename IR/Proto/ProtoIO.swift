@@ -22,9 +22,11 @@ public enum ProtoIO {
     }
 
     /// Encodes an executable plan as a `NascFile`: the bytes `serialize(.plan(plan.toProto()))` gives, written
-    /// field by field (see ``encodePlanFile(_:)``).
+    /// field by field (see ``encodePlanFile(_:)``). The plan is validated first (``Plan/validate()``): nasc never
+    /// writes a plan that its own reader would reject.
     public static func encode(_ plan: Plan) throws -> [UInt8] {
-        try encodePlanFile(plan.toProto())
+        try plan.validate()
+        return try encodePlanFile(plan.toProto())
     }
 
     /// The `NascFile` bytes of a plan payload, identical to ``serialize(_:)``'s (fields in number order, proto3

@@ -134,8 +134,10 @@ public enum ArchitectureJSON {
             let expected = "expected a candidate name (\(names.joined(separator: ", "))), an index below \(names.count), or a one-hot list"
             if let index, case .int(let i) = index {
                 guard names.indices.contains(i) else { throw DecodeError(message: "_idx \(i) is out of range; \(expected)") }
-                if case .string(let s) = json, s != names[i] {
-                    throw DecodeError(message: "_value '\(s)' does not match _idx \(i), which is '\(names[i])'")
+                if json != .null, try decode(json, index: nil, kind: kind, label: label).0 != .candidate(names[i]) {
+                    let shown: String
+                    if case .string(let v) = json { shown = "'\(v)'" } else { shown = json.compact }
+                    throw DecodeError(message: "_value \(shown) does not match _idx \(i), which is '\(names[i])'")
                 }
                 return (.candidate(names[i]), false)
             }
@@ -157,6 +159,15 @@ public enum ArchitectureJSON {
         case .inputChoice(let n, _):
             let expected = "expected a list of input indices below \(n) (or a multi-hot list of \(n) booleans)"
             let source = index ?? json
+            if index != nil, json != .null {
+                // `_idx` wins; `_value` must name the same inputs.
+                let fromIndex = try decode(source, index: nil, kind: kind, label: label).0
+                let fromValue = try decode(json, index: nil, kind: kind, label: label).0
+                guard fromIndex == fromValue else {
+                    throw DecodeError(message: "_value \(json.compact) does not match _idx \(source.compact)")
+                }
+                return (fromIndex, false)
+            }
             switch source {
             case .int(let i): return (.inputs([i]), true)
             case .array(let xs):
@@ -166,14 +177,18 @@ public enum ArchitectureJSON {
                     guard case .int(let i) = x else { throw DecodeError(message: "\(expected), got \(json.compact)") }
                     out.append(i)
                 }
-                // NNI accepts any order; the canonical form is ascending (duplicates are rejected later).
-                return (.inputs(out.sorted()), false)
+                // The chosen inputs are a set (a concat joins them in ascending order), so a list must be ascending:
+                // an unsorted one is rejected by validation rather than silently reordered.
+                return (.inputs(out), false)
             default: throw DecodeError(message: "\(expected), got \(source.compact)")
             }
         case .valueChoice(let values):
             let expected = "expected one of the values \(values.map(\.description).joined(separator: ", "))"
             if let index, case .int(let i) = index {
                 guard values.indices.contains(i) else { throw DecodeError(message: "_idx \(i) is out of range; \(expected)") }
+                if json != .null, try decode(json, index: nil, kind: kind, label: label).0 != .value(values[i]) {
+                    throw DecodeError(message: "_value \(json.compact) does not match _idx \(i), which is \(values[i])")
+                }
                 return (.value(values[i]), false)
             }
             let s: Scalar
@@ -191,6 +206,9 @@ public enum ArchitectureJSON {
             let expected = "expected a depth among \(depths.map(String.init).joined(separator: ", "))"
             if let index, case .int(let i) = index {
                 guard depths.indices.contains(i) else { throw DecodeError(message: "_idx \(i) is out of range; \(expected)") }
+                if json != .null, try decode(json, index: nil, kind: kind, label: label).0 != .value(.int(depths[i])) {
+                    throw DecodeError(message: "_value \(json.compact) does not match _idx \(i), which is \(depths[i])")
+                }
                 return (.value(.int(depths[i])), false)
             }
             switch json {

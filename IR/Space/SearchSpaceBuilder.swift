@@ -49,7 +49,8 @@ struct SearchSpaceBuilder {
                 engine.error("repeat '\(r.label)' lists depth \(dup) twice", at: loc)
             } else if let bad = r.depths.first(where: { $0 < 0 || $0 > r.blocks.count }) {
                 engine.error("repeat '\(r.label)' has depth \(bad), but it has \(r.blocks.count) blocks", at: loc)
-            } else {
+            } else if r.depths.count > 1 {
+                // A repeat with one depth is fixed: no decision (NNI's `Repeat(block, 2)` creates none).
                 add(Decision(label: r.label, kind: .repeatDepth(depths: r.depths), locations: [loc]))
             }
         case .cell(let c):

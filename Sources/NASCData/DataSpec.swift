@@ -47,7 +47,8 @@ public struct SyntheticSpec: Sendable, Hashable {
 /// A data set named on the command line or in a configuration.
 ///
 /// Text forms accepted by ``parse(_:at:)``:
-/// - `digits`: the bundled UCI digits in IDX form, `examples/data/digits` under the repository root
+/// - `digits`: the bundled UCI digits in IDX form, `examples/data/digits` under the repository root, or the copy
+///   compiled into the binary (``EmbeddedDigits``) when nasc runs outside the repository
 ///   (`digits:DIR` reads the same layout from DIR);
 /// - `idx:DIR` (also `mnist:DIR`, `fashion-mnist:DIR`): `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
 ///   `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` in DIR (the test pair is optional);
@@ -183,7 +184,11 @@ public enum DataSpec: Sendable, Hashable {
     public func load(repositoryRoot: String = ".") throws -> DataSplits {
         switch self {
         case .digits:
-            return try DataSpec.loadIDX(directory: DataSpec.digitsDirectory(repositoryRoot: repositoryRoot), requireTest: true)
+            // The repository's copy when there is one, else the copy compiled into the binary (an installed or
+            // copied nasc has no repository); both are the same bytes (NASCDataTests checks it).
+            let directory = DataSpec.digitsDirectory(repositoryRoot: repositoryRoot)
+            if DataFile.isDirectory(directory) { return try DataSpec.loadIDX(directory: directory, requireTest: true) }
+            return try DataSpec.loadEmbeddedDigits()
         case .idx(let dir):
             return try DataSpec.loadIDX(directory: dir, requireTest: false)
         case .cifar10(let dir):
@@ -210,6 +215,18 @@ public enum DataSpec: Sendable, Hashable {
                                   test: all.subset(Array(s.count..<(s.count + s.testCount))))
             }
         }
+    }
+
+    /// The digits set compiled into the binary (``EmbeddedDigits``).
+    static func loadEmbeddedDigits() throws -> DataSplits {
+        func split(_ images: String, _ labels: String) throws -> Dataset {
+            guard let i = EmbeddedDigits.bytes(images), let l = EmbeddedDigits.bytes(labels) else {
+                throw DiagnosticError(.error("the digits set compiled into nasc is damaged", at: SourceLocation(file: "digits")))
+            }
+            return try IDXLoader.load(images: i, labels: l, imagesSource: "digits/\(images)", labelsSource: "digits/\(labels)")
+        }
+        return DataSplits(train: try split("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+                          test: try split("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"))
     }
 
     private static func loadIDX(directory: String, requireTest: Bool) throws -> DataSplits {

@@ -27,8 +27,10 @@ extension Dataset {
             nVal = n
         }
         guard nVal > 0, nVal < count else {
-            throw DiagnosticError(.error(
-                "a validation split of \(nVal) samples leaves an empty part of a \(count)-sample data set", at: loc))
+            var what = "a validation split of \(nVal) samples"
+            if case .fraction(let f) = size { what = "a validation fraction of \(f) (\(nVal) samples)" }
+            throw DiagnosticError(.error("\(what) leaves an empty part of a \(count)-sample data set; "
+                                         + "give --validation 0 to train on every sample without a validation split", at: loc))
         }
         var rng = SeededGenerator(seed: seed, stream: 0x5EA1)
         let perm = rng.permutation(count)

@@ -29,8 +29,15 @@ public enum IDXLoader {
     /// - Throws: ``DiagnosticError`` naming the file for a missing file, a wrong magic number, a truncated
     ///   or over-long file, a label outside `0..<numClasses`, or different image and label counts.
     public static func load(images imagesPath: String, labels labelsPath: String, numClasses: Int = 10) throws -> Dataset {
-        let images = try readImages(imagesPath)
-        let labels = try readLabels(labelsPath, numClasses: numClasses)
+        try load(images: try DataFile.read(imagesPath), labels: try DataFile.read(labelsPath), imagesSource: imagesPath,
+                 labelsSource: labelsPath, numClasses: numClasses)
+    }
+
+    /// ``load(images:labels:numClasses:)`` for the files' bytes; the sources name them in diagnostics.
+    public static func load(images imageBytes: [UInt8], labels labelBytes: [UInt8], imagesSource imagesPath: String,
+                            labelsSource labelsPath: String, numClasses: Int = 10) throws -> Dataset {
+        let images = try readImages(bytes: imageBytes, source: imagesPath)
+        let labels = try readLabels(bytes: labelBytes, source: labelsPath, numClasses: numClasses)
         guard images.count == labels.count else {
             throw DiagnosticError(.error(
                 "label file has \(labels.count) labels but image file \(imagesPath) has \(images.count) images",
@@ -44,7 +51,11 @@ public enum IDXLoader {
     ///
     /// - Throws: ``DiagnosticError`` at `path` for a missing file, wrong magic, truncated or over-long data.
     public static func readImages(_ path: String) throws -> Images {
-        let bytes = try DataFile.read(path)
+        try readImages(bytes: try DataFile.read(path), source: path)
+    }
+
+    /// ``readImages(_:)`` for a file's bytes; `path` names it in diagnostics.
+    public static func readImages(bytes: [UInt8], source path: String) throws -> Images {
         let loc = SourceLocation(file: path)
         try checkMagic(bytes, expected: imagesMagic, what: "image", path: path)
         guard bytes.count >= 16 else {
@@ -76,7 +87,11 @@ public enum IDXLoader {
     ///
     /// - Throws: ``DiagnosticError`` at `path` for a missing file, wrong magic, truncated data or a bad label.
     public static func readLabels(_ path: String, numClasses: Int = 10) throws -> [Int32] {
-        let bytes = try DataFile.read(path)
+        try readLabels(bytes: try DataFile.read(path), source: path, numClasses: numClasses)
+    }
+
+    /// ``readLabels(_:numClasses:)`` for a file's bytes; `path` names it in diagnostics.
+    public static func readLabels(bytes: [UInt8], source path: String, numClasses: Int = 10) throws -> [Int32] {
         let loc = SourceLocation(file: path)
         try checkMagic(bytes, expected: labelsMagic, what: "label", path: path)
         guard bytes.count >= 8 else {

@@ -11,7 +11,7 @@ public enum DurationParser {
             scale = s
             body = body.dropLast()
         }
-        guard let v = Double(body), v.isFinite, v > 0 else { return nil }
+        guard let v = Double(body), v.isFinite, v > 0, (v * scale).isFinite else { return nil }
         return v * scale
     }
 

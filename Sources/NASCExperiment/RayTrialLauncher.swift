@@ -184,14 +184,18 @@ final class RayJob: TrialHandle, @unchecked Sendable {
         return obj["type"] != nil
     }
 
-    /// Both signals stop the job (Ray sends SIGTERM, then SIGKILL after its own grace period).
+    /// Both signals stop the job (Ray sends SIGTERM, then SIGKILL after its own grace period). SIGTERM asks in the
+    /// background; SIGKILL waits for the answer, so a `nasc run` that exits right after leaves no job running.
     func signal(_ sig: Int32) {
         lock.lock()
         let first = !stopping
         stopping = true
         lock.unlock()
-        guard first || sig == SIGKILL else { return }
         let client = self.client, id = submissionID
-        Thread { try? client.stop(id) }.start()
+        if sig == SIGKILL {
+            try? client.stop(id)
+        } else if first {
+            Thread { try? client.stop(id) }.start()
+        }
     }
 }

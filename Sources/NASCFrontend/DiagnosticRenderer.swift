@@ -40,9 +40,22 @@ public struct DiagnosticRenderer {
         guard loc.file == file, loc.line >= 1, loc.line <= lines.count else { return "" }
         var text = String(lines[loc.line - 1])
         if text.hasSuffix("\r") { text.removeLast() }
-        let chars = Array(text)
-        let col = max(1, min(loc.column, chars.count + 1))
-        let pad = String(chars.prefix(col - 1).map { $0 == "\t" ? "\t" : " " })
-        return text + "\n" + pad + "^\n"
+        var chars = Array(text)
+        var caret = max(1, min(loc.column, chars.count + 1)) - 1
+        // A long line (minified or generated input) is cut to a window around the caret.
+        if chars.count > Self.maxExcerpt {
+            let start = max(0, min(caret - Self.maxExcerpt / 2, chars.count - Self.maxExcerpt))
+            let end = min(chars.count, start + Self.maxExcerpt)
+            var window = Array(chars[start..<end])
+            caret -= start
+            if start > 0 { window = Array("...") + window; caret += 3 }
+            if end < chars.count { window += Array("...") }
+            chars = window
+        }
+        let pad = String(chars.prefix(caret).map { $0 == "\t" ? "\t" : " " })
+        return String(chars) + "\n" + pad + "^\n"
     }
+
+    /// The most characters of a source line shown under a diagnostic.
+    static let maxExcerpt = 120
 }

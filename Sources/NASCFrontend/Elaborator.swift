@@ -75,7 +75,15 @@ final class Elaborator {
         let root = newBuilder(name: "main", location: SourceLocation(file: file, line: 1, column: 1))
         var scope = Scope()
         let ctx = ElabContext(builder: root, path: [], namePrefix: "", binding: nil)
-        for inp in program.inputs {
+        // Statements run in source order with the input declarations, so a constant bound above an input
+        // (`n = 8` then `input x: [1, n, n]`) can size it.
+        var pending = program.statements[...]
+        for inp in program.inputs.sorted(by: { $0.location < $1.location }) {
+            while let s = pending.first, s.location < inp.location {
+                if case .ret = s.kind { break }
+                _ = runStatement(s, scope: &scope, ctx: ctx)
+                pending.removeFirst()
+            }
             guard let shape = inp.shape else { continue }
             if scope[inp.name] != nil { _ = error("input '\(inp.name)' is declared twice", at: inp.location); continue }
             guard let type = try? fixedShape(shape, scope: scope, ctx: ctx) else { scope[inp.name] = .poisoned; continue }
@@ -87,7 +95,7 @@ final class Elaborator {
             _ = error("the space declares no input", at: SourceLocation(file: file, line: 1, column: 1),
                       hint: "add e.g. 'input x: [1, 28, 28]' (batch dimension implied)")
         }
-        let outs = runStatements(program.statements, scope: &scope, ctx: ctx, what: "the space")
+        let outs = runStatements(Array(pending), scope: &scope, ctx: ctx, what: "the space")
         root.outputs = outs.map(\.ref)
         var graphs = [root.graph]
         graphs += builders.filter { $0.id != root.id }.map(\.graph)

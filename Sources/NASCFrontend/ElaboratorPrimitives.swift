@@ -82,6 +82,10 @@ extension Elaborator {
     }
 
     /// `choice("label", [values])` arguments, without registering anything.
+    /// The most values one `choice(...)` may list (every value is a candidate the shape checker and the
+    /// strategies consider).
+    static let maxChoiceValues = 100_000
+
     func choiceArguments(_ argsIn: [Argument], at loc: SourceLocation, scope: Scope, ctx: ElabContext) throws -> (String?, [Scalar], SourceLocation) {
         var args = argsIn
         let label = try labelArgument(&args, scope: scope, ctx: ctx)
@@ -99,13 +103,18 @@ extension Elaborator {
         guard !valueExprs.isEmpty else {
             throw error("choice needs at least one value", at: valuesLoc, hint: "e.g. choice(\"width\", [16, 32, 64])")
         }
+        guard valueExprs.count <= Self.maxChoiceValues else {
+            throw error("choice has \(valueExprs.count) values, more than the limit of \(Self.maxChoiceValues) values per choice", at: valuesLoc)
+        }
         var values: [Scalar] = []
+        var seen = Set<Scalar>()  // duplicates in linear time (a list search made long lists quadratic)
+        values.reserveCapacity(valueExprs.count)
         for e in valueExprs {
             let v = try number(e, scope: scope, ctx: ctx, what: "a choice value")
             guard let c = v.constant else {
                 throw error("choice values must be constants", at: e.location, hint: "arithmetic on a value choice goes outside: 'w * 2'")
             }
-            if values.contains(c) { throw error("value \(c) appears twice in the choice", at: e.location) }
+            if !seen.insert(c).inserted { throw error("value \(c) appears twice in the choice", at: e.location) }
             values.append(c)
         }
         return (label, values, valuesLoc)
@@ -214,8 +223,10 @@ extension Elaborator {
         case "input_choice":
             let givenLabel = try labelArgument(&args, scope: scope, ctx: ctx)
             var tensors: [TensorVal] = []
+            var candidatesGiven: SourceLocation?
             while let i = args.firstIndex(where: { $0.label == nil }) {
                 let a = args.remove(at: i)
+                candidatesGiven = candidatesGiven ?? a.value.location
                 switch try eval(a.value, scope: scope, ctx: ctx) {
                 case .tensor(let t): tensors.append(t)
                 case .tuple(let ts): tensors += ts
@@ -250,7 +261,13 @@ extension Elaborator {
             }
             try rejectExtra(args, primitive: "input_choice", accepted: "candidate tensors, label, n_chosen, reduction")
             let layer = Layer.inputChoice(label: label, nChosen: nChosen, reduction: reduction, location: loc)
-            if tensors.isEmpty { return .layer(layer) }
+            if tensors.isEmpty {
+                // `input_choice([])`: candidates were written, but none is a tensor.
+                if let at = candidatesGiven {
+                    throw error("input_choice needs at least one candidate tensor, but its candidate list is empty", at: at)
+                }
+                return .layer(layer)
+            }
             return .tensor(try apply(layer, to: tensors, ctx: ctx, at: loc))
         case "repeat":
             var label = try labelArgument(&args, scope: scope, ctx: ctx)

@@ -44,6 +44,8 @@ final class StaticChecker {
     var candidateTypes: [String: [Int: Set<TensorType>]] = [:]
     /// Label -> (kind, location, index -> description, index -> location).
     var decisions: [String: (kind: String, location: SourceLocation, names: [Int: String], locations: [Int: SourceLocation])] = [:]
+    /// How many values each decision label takes in a condition (unknown: the label is never merged away).
+    var domain: [String: Int] = [:]
     var depth = 0
     static let maxCombinations = 4_096
     static let maxAlternatives = 256
@@ -68,6 +70,7 @@ final class StaticChecker {
         var v: [String: [Scalar]] = [:]
         for d in space.valueChoices {
             v[d.label] = d.values
+            domain[d.label] = d.values.count
             decisions[d.label] = ("value choice", d.location, Dictionary(uniqueKeysWithValues: d.values.enumerated().map { ($0.offset, $0.element.description) }), [:])
         }
         self.values = v
@@ -146,10 +149,12 @@ final class StaticChecker {
                 }
             }
             if decisions[lc.label] == nil { decisions[lc.label] = ("layer choice", n.location, names, locs) }
+            domain[lc.label] = lc.candidates.count
             return out
         case .inputChoice(let ic):
             return inputChoice(n, ic, inputs)
         case .repeated(let r):
+            domain[r.label] = r.depths.count
             if decisions[r.label] == nil {
                 decisions[r.label] = ("repeat", n.location, Dictionary(uniqueKeysWithValues: r.depths.enumerated().map { ($0.offset, "depth \($0.element)") }), [:])
             }
@@ -354,6 +359,7 @@ final class StaticChecker {
         }
         var out: [TypeAlternative] = []
         var failures: [([String: Int], String)] = []
+        domain[ic.label] = subsets.count
         for mask in subsets {
             let chosen = (0..<count).filter { mask & (1 << $0) != 0 }
             if chosen.isEmpty {
@@ -428,6 +434,8 @@ final class StaticChecker {
                 }
                 if decisions[opLabel] == nil { decisions[opLabel] = ("layer choice", n.location, names, locs) }
                 if decisions[inLabel] == nil { decisions[inLabel] = ("input choice", n.location, [:], [:]) }
+                domain[opLabel] = c.inputCandidates.isEmpty || c.inputCandidates.count == c.candidates.count ? c.candidates.count : nil
+                domain[inLabel] = preds + i
                 edges.append(simplify(alts))
             }
             var sum: [TypeAlternative] = []
@@ -491,15 +499,27 @@ final class StaticChecker {
             let labels = Set(alts.flatMap { $0.condition.keys }).sorted()
             work += alts.count * labels.count
             for l in labels {
-                var groups: [[String: Int]: Set<TensorType>] = [:]
+                // Label `l` can be dropped from the alternatives agreeing on everything else only when they cover
+                // every value of `l` with one type: otherwise the shorter condition would claim combinations that
+                // failed or do not exist, and an error would name an incomplete condition.
+                guard let size = domain[l] else { continue }
+                var groups: [[String: Int]: (types: Set<TensorType>, values: Set<Int>)] = [:]
                 for a in alts {
+                    guard let v = a.condition[l] else { continue }
                     var c = a.condition; c[l] = nil
-                    groups[c, default: []].insert(a.type)
+                    groups[c, default: ([], [])].types.insert(a.type)
+                    groups[c, default: ([], [])].values.insert(v)
                 }
-                if groups.values.allSatisfy({ $0.count == 1 }) {
-                    alts = dedupe(alts.map { var a = $0; a.condition[l] = nil; return a })
-                    changed = true
-                }
+                let complete = Set(groups.filter { $0.value.types.count == 1 && $0.value.values.count == size }.keys)
+                if complete.isEmpty { continue }
+                alts = dedupe(alts.map { a in
+                    guard a.condition[l] != nil else { return a }
+                    var c = a.condition; c[l] = nil
+                    guard complete.contains(c) else { return a }
+                    var b = a; b.condition = c
+                    return b
+                })
+                changed = true
             }
         }
         if alts.count > Self.maxAlternatives { alts = Array(alts.prefix(Self.maxAlternatives)) }

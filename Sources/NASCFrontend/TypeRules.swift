@@ -33,7 +33,12 @@ enum TypeRules {
         }
         func spatial(_ size: Int, kernel k: Int, stride s: Int, padding: Padding, dilation d: Int, what: String) throws -> Int {
             switch padding {
-            case .same: return (size + s - 1) / s
+            case .same:
+                guard Padding.sameAmount(size: size, kernel: k, stride: s, dilation: d) != nil else {
+                    throw Failure("\(what) with kernel \(k), stride \(s)\(d == 1 ? "" : ", dilation \(d)") and padding: same on a size-\(size) input needs more padding on one side than the other, which nasc does not support",
+                                  hint: "give the padding explicitly, e.g. padding: \(d * (k - 1) / 2)")
+                }
+                return (size + s - 1) / s
             case .explicit(let pe):
                 let p = try num(pe, "padding", min: 0)
                 let out = (size + 2 * p - d * (k - 1) - 1) / s + 1

@@ -1,4 +1,4 @@
-// Elementwise: same-shape binary ops (add, mul), their backward, and gradient accumulation.
+// Elementwise: same-shape binary ops (add, mul), scaling, their backward, and gradient accumulation.
 
 /// Binary elementwise ops over `count` contiguous floats (no broadcasting).
 public enum Elementwise {
@@ -15,6 +15,11 @@ public enum Elementwise {
     public static func mul(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                            count: Int) {
         Parallel.forEach(count, minChunk: chunk) { r in for i in r { output[i] = a[i] * b[i] } }
+    }
+
+    /// `output = factor * input` (`output` may be `input`).
+    public static func scale(_ input: UnsafePointer<Float>, by factor: Float, output: UnsafeMutablePointer<Float>, count: Int) {
+        Parallel.forEach(count, minChunk: chunk) { r in for i in r { output[i] = factor * input[i] } }
     }
 
     /// Backward of `add`: both input gradients equal `gradOutput` (each written if given; overwrite or add).

@@ -56,6 +56,8 @@ public final class ExternalStrategy: Strategy {
     let process = Process()
     let input: FileHandle
     let replies = LineQueue()
+    /// The process's stderr: copied to `log`, last line kept for error messages.
+    let diagnostics = LineQueue()
     static let location = SourceLocation(file: "--strategy-command")
 
     /// Starts the strategy process and sends it the search space.
@@ -69,14 +71,10 @@ public final class ExternalStrategy: Strategy {
         var env = ProcessInfo.processInfo.environment
         env["PYTHONUNBUFFERED"] = "1"
         process.environment = env
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
-        if let log = config.log, FileManager.default.createFile(atPath: log, contents: nil), let h = FileHandle(forWritingAtPath: log) {
-            process.standardError = h
-        } else {
-            process.standardError = FileHandle.nullDevice
-        }
+        process.standardError = stderr
         input = stdin.fileHandleForWriting
         do {
             try process.run()
@@ -85,7 +83,11 @@ public final class ExternalStrategy: Strategy {
         }
         try? stdin.fileHandleForReading.close()
         try? stdout.fileHandleForWriting.close()
+        try? stderr.fileHandleForWriting.close()
         replies.read(stdout.fileHandleForReading)
+        var log: FileHandle?
+        if let path = config.log, FileManager.default.createFile(atPath: path, contents: nil) { log = FileHandle(forWritingAtPath: path) }
+        diagnostics.read(stderr.fileHandleForReading, copyTo: log)
         _ = try request(.object(["type": .string("init"), "search_space": NNISpaceJSON.json(space), "seed": .int(Int(truncatingIfNeeded: seed))]),
                         expecting: "ready")
     }
@@ -198,7 +200,8 @@ public final class ExternalStrategy: Strategy {
         let deadline = Date().addingTimeInterval(1)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         var note = process.isRunning ? "" : " (exit status \(process.terminationStatus))"
-        if let log = config.log { note += "; its stderr is in \(log)" }
+        if let last = diagnostics.lastLine(waiting: 0.5) { note += "; its last stderr line: \(Self.preview(last))" }
+        if let log = config.log { note += "; see \(log)" }
         return note
     }
 
@@ -217,13 +220,15 @@ final class LineQueue: @unchecked Sendable {
     /// True once the pipe reached end of file.
     var closed: Bool { condition.lock(); defer { condition.unlock() }; return _closed }
 
-    /// Starts reading `handle` until end of file.
-    func read(_ handle: FileHandle) {
+    /// Starts reading `handle` until end of file; with `copyTo`, every byte is also written there.
+    func read(_ handle: FileHandle, copyTo copy: FileHandle? = nil) {
         Thread { [self] in
+            defer { try? copy?.close() }
             var buffer = [UInt8]()
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
+                copy?.write(chunk)
                 buffer.append(contentsOf: chunk)
                 while let nl = buffer.firstIndex(of: 0x0A) {
                     let line = String(decoding: buffer[..<nl], as: UTF8.self)
@@ -237,7 +242,22 @@ final class LineQueue: @unchecked Sendable {
     }
 
     private func push(_ line: String) {
-        condition.lock(); lines.append(line); condition.signal(); condition.unlock()
+        condition.lock()
+        lines.append(line)
+        if lines.count > 1000 { lines.removeFirst(lines.count - 100) }
+        last = line
+        condition.signal()
+        condition.unlock()
+    }
+    private var last: String?
+
+    /// The last line read, waiting up to `waiting` seconds for end of file first (so a dying process's last words are in).
+    func lastLine(waiting: Double) -> String? {
+        let deadline = Date().addingTimeInterval(waiting)
+        condition.lock()
+        defer { condition.unlock() }
+        while !_closed { if !condition.wait(until: deadline) { break } }
+        return last
     }
 
     /// The next line, or `nil` after `timeout` seconds or at end of file.

@@ -10,7 +10,10 @@ public enum ArchitectureFile {
             throw DiagnosticError(.error("no such file", at: SourceLocation(file: path)))
         }
         let searchSpace = try SearchSpace(space)
-        if let text = String(data: data, encoding: .utf8), text.drop(while: { $0.isWhitespace }).first == "{" {
+        // JSON of any shape goes to the JSON reader, which says what an architecture must look like ("[...]" is
+        // an array, not an object); only other bytes are read as protobuf.
+        if let text = String(data: data, encoding: .utf8), let first = text.drop(while: { $0.isWhitespace }).first,
+           first == "{" || first == "[" || first == "\"" {
             return try ArchitectureJSON.read(text, space: searchSpace, file: path)
         }
         guard case .architecture(let arch) = try ProtoIO.decodeFile([UInt8](data), file: path) else {

@@ -26,7 +26,10 @@ struct EngineOptions: ParsableArguments {
     var isEmpty: Bool { trialCommand == nil && strategyCommand == nil && engine == nil && rayAddress == nil && rayCPUs == nil }
 
     /// Checks the flags that need no file system or network.
-    func validate(strategy: String?) throws {
+    func validate(strategy: String?, evaluatorFlags: [String]) throws {
+        if trialCommand != nil, let flag = evaluatorFlags.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("--trial-command runs your own evaluation: \(flag) and the other evaluator flags do not apply")
+        }
         if let e = engine, TrialEngineKind(rawValue: e) == nil {
             throw ValidationError("--engine must be local or ray, got '\(e)'")
         }
@@ -36,9 +39,8 @@ struct EngineOptions: ParsableArguments {
         if strategy == "external" && strategyCommand == nil {
             throw ValidationError("--strategy external needs --strategy-command CMD")
         }
-        if let c = rayCPUs, !(c.isFinite && c > 0 && c <= 1024) {
-            throw ValidationError("--ray-cpus must be a number of CPUs in (0, 1024], got \(c)")
-        }
+        try checkFlag("--ray-cpus", rayCPUs, .positive)
+        if let c = rayCPUs, c > 1024 { throw ValidationError("--ray-cpus: error: must be at most 1024, got \(c)") }
     }
 
     /// The stored engine configuration (the trial command runs in the current directory).

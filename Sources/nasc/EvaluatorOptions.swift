@@ -73,6 +73,21 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(name: .customLong("fail-when"), help: ArgumentHelp("Test aid: architectures choosing LABEL=VALUE fail (repeatable).", visibility: .hidden))
     var failWhen: [String] = []
 
+    /// Rejects out-of-range numbers, naming the flag (see ``checkFlag(_:_:_:)``).
+    func validate() throws {
+        try checkFlag("--train-epochs", trainEpochs, .positive)
+        try checkFlag("--batch-size", batchSize, .positive)
+        try checkFlag("--lr", lr, .positive)
+        try checkFlag("--threads", threads, .between(1, maxThreads))
+        try checkFlag("--weight-decay", weightDecay, .nonNegative)
+        try checkFlag("--crop-padding", cropPadding, .between(0, 1 << 12))
+        try checkFlag("--epochs", epochs, .positive)
+        try checkFlag("--epoch-ms", epochMs, .between(0, 86_400_000))
+        for (name, v) in [("--crash-every", crashEvery), ("--nan-every", nanEvery), ("--garbage-every", garbageEvery), ("--hang-every", hangEvery)] {
+            try checkFlag(name, v, .positive)
+        }
+    }
+
     /// The library form; a malformed `--fail-when` is a validation (usage) error.
     func settings() throws -> EvaluatorSettings {
         var fail: [String: String] = [:]

@@ -41,7 +41,7 @@ struct ExperimentCommand: ParsableCommand {
         @Argument(help: "The experiment directory.") var directory: String
         @Option(name: .short, help: "How many.") var k = 5
         @Flag(help: "Print JSON.") var json = false
-        func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
+        func validate() throws { try checkFlag("-k", k, .positive) }
         func run() throws {
             let store = try ExperimentStore.open(directory: directory)
             print(json ? try ExperimentJSON.top(store, k: k) : try ExperimentReport.top(store, k: k), terminator: "")
@@ -56,7 +56,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .customLong("format"), help: "nni-v1, nni-v3 or tuner (repeatable; default nni-v1 and nni-v3).")
         var formats: [ArchitectureFormat] = []
         @Option(name: .shortAndLong, help: "Output directory (default DIR/export).") var output: String?
-        func validate() throws { if k < 1 { throw ValidationError("-k must be at least 1") } }
+        func validate() throws { try checkFlag("-k", k, .positive) }
         func run() throws {
             let store = try ExperimentStore.open(directory: directory)
             let paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats,

@@ -20,6 +20,11 @@ struct Inspect: ParsableCommand {
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 0
 
+    func validate() throws {
+        try checkFlag("--exhaustive-limit", exhaustiveLimit, .nonNegative)
+        try checkFlag("--samples", samples, .positive)
+    }
+
     func run() throws {
         let (file, space) = try loadSpace(input)
         var inspector = Inspector()

@@ -26,7 +26,7 @@ struct NASC: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((usageMessage(for: error) + "\n").utf8))
             Foundation.exit(2)
         }
         do {
@@ -48,6 +48,15 @@ struct NASC: ParsableCommand {
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(exitCode(for: error) == .validationFailure ? 2 : 1)
         }
+    }
+}
+
+extension NASC {
+    /// A usage error's text: one line `--flag: error: ...` for a flag's value (``checkFlag(_:_:_:)``), else
+    /// ArgumentParser's message with the usage.
+    static func usageMessage(for error: Error) -> String {
+        let m = message(for: error)
+        return m.hasPrefix("-") && m.contains(": error: ") && !m.contains("\n") ? m : fullMessage(for: error)
     }
 }
 

@@ -70,11 +70,13 @@ struct Run: ParsableCommand {
     @OptionGroup var engineOptions: EngineOptions
 
     func validate() throws {
+        try checkFlag("--concurrency", concurrency, .between(1, 256))
+        try checkFlag("--max-trials", maxTrials, .positive)
+        try checkFlag("--max-params", maxParams, .positive)
+        try checkFlag("--max-flops", maxFlops, .positive)
         _ = try evaluator.trainingEpochs   // --epochs and --train-epochs must agree
-        if let c = concurrency, c < 1 || c > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
-        if let m = maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1") }
         if let d = maxDuration, DurationParser.seconds(d) == nil {
-            throw ValidationError("--max-duration expects a positive duration such as 90, 30s, 10m or 2h, got '\(d)'")
+            throw ValidationError("--max-duration: error: expects a positive duration such as 90, 30s, 10m or 2h, got '\(d)'")
         }
         if let r = resume {
             if !paths.isEmpty || output != nil { throw ValidationError("--resume \(r) takes no SPACE, DIR or -o") }
@@ -85,7 +87,7 @@ struct Run: ParsableCommand {
             }
         } else {
             let strategy = self.strategy ?? Run.defaultStrategy
-            try engineOptions.validate(strategy: strategy)
+            try engineOptions.validate(strategy: strategy, evaluatorFlags: try evaluator.settings().arguments)
             if OneShotTool.isOneShot(strategy) && !engineOptions.isEmpty {
                 throw ValidationError("one-shot strategy \(strategy) trains one supernet in this process: --trial-command, --engine and --ray-address do not apply")
             }

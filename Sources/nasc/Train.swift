@@ -29,6 +29,12 @@ struct Train: ParsableCommand {
             let architecture = try arch.map { try ArchitectureFile.load($0, for: space) } ?? ArchitectureFile.none(for: space, file: input)
             let progress = ProgressPrinter(regression: flags.options.isRegression)
             let result = try ArchitectureTraining.train(space, architecture, options: flags.options, onEvent: progress.handle)
+            if let diverged = result.divergence {
+                // Like `nasc trial`: a `diverged` error, exit 1, and valid JSON (JSON has no NaN).
+                if json { print(TrainResult.divergedLine(diverged)) }
+                printError("\(input): error: diverged: \(diverged)")
+                throw ReportedFailure()
+            }
             if let save { try OutputFile.write(try ProtoIO.encode(result.checkpoint), to: save) }
             let last = result.epochs.last
             if flags.options.isRegression {

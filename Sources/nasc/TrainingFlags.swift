@@ -33,11 +33,15 @@ struct TrainingFlags: ParsableArguments {
     }
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard (0..<1).contains(validation) else { throw ValidationError("--validation must be in [0, 1)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard cropPadding >= 0 else { throw ValidationError("--crop-padding must not be negative") }
-        if let c = clipGradNorm { guard c > 0 && c.isFinite else { throw ValidationError("--clip-grad-norm must be positive") } }
+        try checkFlag("--epochs", epochs, .positive)
+        try checkFlag("--batch-size", batchSize, .positive)
+        try checkFlag("--lr", lr, .positive)
+        try checkFlag("--momentum", momentum, .nonNegative)
+        try checkFlag("--weight-decay", weightDecay, .nonNegative)
+        try checkFlag("--label-smoothing", labelSmoothing, .fraction)
+        try checkFlag("--validation", validation, .fraction)
+        try checkFlag("--threads", threads, .between(1, maxThreads))
+        try checkFlag("--clip-grad-norm", clipGradNorm, .positive)
+        try checkFlag("--crop-padding", cropPadding, .between(0, 1 << 12))
     }
 }

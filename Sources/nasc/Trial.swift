@@ -31,6 +31,12 @@ struct Trial: ParsableCommand {
 
     @OptionGroup var evaluator: EvaluatorOptions
 
+    func validate() throws {
+        try checkFlag("--trial-id", trialID, .nonNegative)
+        try checkFlag("--max-params", maxParams, .positive)
+        try checkFlag("--max-flops", maxFlops, .positive)
+    }
+
     func run() throws {
         let startedAt = Date().timeIntervalSince1970
         let code = ExperimentTool.trial(spacePath: space, architecturePath: architecture, trialID: trialID,

@@ -1,6 +1,6 @@
 // DigitsTests: the bundled digits set loads with the documented counts, class balance and checksums.
 import Foundation
-import NASCData
+@testable import NASCData
 import NASCIR
 import Testing
 
@@ -47,10 +47,29 @@ import Testing
         #expect(DataSpec.findRepositoryRoot(from: try makeTempDir()) == nil)
     }
 
-    @Test func digitsUnderAWrongRootNamesTheDirectory() throws {
+    /// Outside the repository `digits` is the copy compiled into the binary (issue 17: an installed nasc finds it).
+    @Test func digitsUnderAWrongRootAreTheCompiledInCopy() throws {
         let tmp = try makeTempDir()
-        let d = try #require(diagnostic { _ = try DataSpec.digits.load(repositoryRoot: tmp) })
-        #expect(d.location.file == tmp + "/examples/data/digits")
-        #expect(d.message == "no such directory")
+        let splits = try DataSpec.digits.load(repositoryRoot: tmp)
+        #expect(splits.train.count == 1437 && splits.test?.count == 360)
+    }
+}
+
+/// The digits set compiled into the binary equals the repository's files, and loads without the repository.
+@Suite struct EmbeddedDigitsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func embeddedBytesEqualTheFiles() throws {
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+            let file = try Data(contentsOf: Self.root.appendingPathComponent("examples/data/digits/\(name)"))
+            #expect(EmbeddedDigits.bytes(name) == [UInt8](file), "\(name) differs: run scripts/gen-digits.py")
+        }
+    }
+
+    @Test func digitsLoadOutsideTheRepository() throws {
+        let embedded = try DataSpec.parse("digits").load(repositoryRoot: "/nonexistent")
+        let files = try DataSpec.parse("digits").load(repositoryRoot: Self.root.path)
+        #expect(embedded.train.count == files.train.count && embedded.test?.count == files.test?.count)
+        #expect(embedded.train.features == files.train.features && embedded.train.labels == files.train.labels)
     }
 }

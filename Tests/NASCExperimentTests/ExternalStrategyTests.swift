@@ -29,6 +29,7 @@ for line in sys.stdin:
         if MODE == "unknown-label": props[0]["colour"] = "red"
         if MODE == "outside": props[0]["width"] = 12
         out = {"type": "propose", "architectures": props}
+        if MODE == "exhaust" and nxt >= 2: out["exhausted"] = True
     elif t == "tell":
         if MODE == "crash" and len(told) == 2: sys.exit(3)
         told.append(("ok %s" % m["metric"]) if "metric" in m else ("fail %s" % m["failure"]["kind"]))
@@ -79,6 +80,13 @@ struct ToldState: Decodable { var next: Int; var told: [String] }
         // The checkpoint is the strategy's own state string, after every outcome.
         let state = try JSONDecoder().decode(ToldState.self, from: Data(try #require(try runner.store.latestCheckpoint())))
         #expect(state.next == 5 && state.told.sorted() == ["ok 0.1", "ok 0.2", "ok 0.3", "ok 0.4", "ok 0.5"])
+    }
+
+    @Test func anExhaustedStrategyEndsTheExperiment() throws {
+        let dir = try Fixtures.tempDir()
+        let runner = try externalRunner(dir, try writeStrategy(dir, mode: "exhaust"), Fixtures.config(maxTrials: 5))
+        let summary = try runner.run()
+        #expect(summary.endReason == "exhausted" && summary.total == 2 && summary.succeeded == 2)
     }
 
     @Test(arguments: [

@@ -11,11 +11,11 @@ import NASCIR
 
     @Test func inputTypeAndOpAttributes() throws {
         let (_, g) = try root("""
-        input x: [1, 28, 28]
+        input x: [1, 27, 27]
         h = x -> conv2d(out: 8, kernel: 3, stride: 2, padding: same, dilation: 1, groups: 1, bias: false)
         return h
         """)
-        #expect(g.inputs == [GraphInput(name: "x", type: .batched(1, 28, 28), location: SourceLocation(file: "t.nas", line: 1, column: 7))])
+        #expect(g.inputs == [GraphInput(name: "x", type: .batched(1, 27, 27), location: SourceLocation(file: "t.nas", line: 1, column: 7))])
         let n = try #require(g.nodes.first)
         #expect(n.op == .conv2d(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2), padding: .same, bias: false)))
         #expect(n.name == "h")

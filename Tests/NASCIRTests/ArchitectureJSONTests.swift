@@ -74,10 +74,13 @@ import Testing
         #expect(try ArchitectureJSON.read(floats, space: s) == good)
     }
 
-    @Test func v3InputListsInAnyOrderAreSorted() throws {
+    /// The chosen inputs are a set joined in ascending order: an unsorted list is refused, never reordered
+    /// (reordering silently changed what a `concat` produces against NNI, which joins in the given order).
+    @Test func v3InputListsMustBeAscending() throws {
         let t = SearchSpace(decisions: [Decision(label: "in", kind: .inputChoice(nCandidates: 4, nChosen: 2))])
-        #expect(try ArchitectureJSON.read(#"{"in": [3, 1]}"#, space: t) == Architecture(["in": .inputs([1, 3])]))
-        #expect(try ArchitectureJSON.detectFormat(#"{"in": [3, 1]}"#, space: t) == .nniV3)
+        #expect(try ArchitectureJSON.read(#"{"in": [1, 3]}"#, space: t) == Architecture(["in": .inputs([1, 3])]))
+        let e = #expect(throws: DiagnosticError.self) { try ArchitectureJSON.read(#"{"in": [3, 1]}"#, space: t) }
+        #expect(e?.description == "<architecture>:1:2: error: inputs of input choice 'in' must be in ascending order, got [3, 1]")
     }
 
     @Test func tunerAnswersMayMixPlainValues() throws {
@@ -107,6 +110,13 @@ import Testing
                 ["arch.json:1:2: error: label 'conv1': a one-hot list must have exactly one true entry; got [true, true]"])
         #expect(try readError("{\"conv1\": {\"_value\": \"a\", \"_idx\": 1}," + rest) ==
                 ["arch.json:1:2: error: label 'conv1': _value 'a' does not match _idx 1, which is 'b'"])
+        // Tuner form: `_value` is checked against `_idx` for every kind of decision, not only layer choices.
+        #expect(try readError("{\"conv1\": \"a\", \"width\": {\"_value\": 8, \"_idx\": 1}, \"act\": \"tanh\", \"skip\": [1], \"depth\": 2, \"blk0op\": \"id\"}") ==
+                ["arch.json:1:16: error: label 'width': _value 8 does not match _idx 1, which is 16"])
+        #expect(try readError("{\"conv1\": \"a\", \"width\": 8, \"act\": \"tanh\", \"skip\": {\"_value\": [0], \"_idx\": [1]}, \"depth\": 2, \"blk0op\": \"id\"}") ==
+                ["arch.json:1:43: error: label 'skip': _value [0] does not match _idx [1]"])
+        #expect(try readError("{\"conv1\": \"a\", \"width\": 8, \"act\": \"tanh\", \"skip\": [1], \"depth\": {\"_value\": 1, \"_idx\": 1}, \"blk0op\": \"id\"}") ==
+                ["arch.json:1:56: error: label 'depth': _value 1 does not match _idx 1, which is 2"])
         #expect(try readError("{\"conv1\": {\"value\": \"a\"}," + rest) ==
                 ["arch.json:1:2: error: label 'conv1': a tuner parameter must be {\"_value\": ..., \"_idx\": ...}, got {\"value\": \"a\"}"])
         #expect(try readError("{\"conv1\": \"a\", \"width\": \"16\", \"act\": \"tanh\", \"skip\": [1], \"depth\": 2, \"blk0op\": \"id\"}") ==
@@ -120,10 +130,13 @@ import Testing
     }
 
     @Test func validationErrorsPointAtTheLabelInTheFile() throws {
-        #expect(try readError("{\"conv1\": \"c\",\n  \"width\": 16, \"act\": \"tanh\", \"skip\": [1, 0], \"depth\": 2, \"blk0op\": \"id\"}") == [
+        #expect(try readError("{\"conv1\": \"c\",\n  \"width\": 16, \"act\": \"tanh\", \"skip\": [0, 1], \"depth\": 2, \"blk0op\": \"id\"}") == [
             "arch.json:1:2: error: 'c' is not a candidate of layer choice 'conv1' (candidates: a, b)",
             "arch.json:2:31: error: input choice 'skip' must choose exactly 1 of its 2 inputs, got 2",
         ])
+        // Unsorted input lists are rejected, never silently reordered (a concat joins its inputs in ascending order).
+        #expect(try readError("{\"conv1\": \"a\", \"width\": 16, \"act\": \"tanh\", \"skip\": [1, 0], \"depth\": 2, \"blk0op\": \"id\"}") ==
+                ["arch.json:1:44: error: inputs of input choice 'skip' must be in ascending order, got [1, 0]"])
         #expect(try readError("{\"conv1\": \"a\", \"conv2\": \"a\", \"width\": 16, \"act\": \"tanh\", \"skip\": [1], \"depth\": 2, \"blk0op\": \"id\"}") ==
                 ["arch.json:1:16: error: architecture has unknown label 'conv2'"])
         #expect(try readError("{\"conv1\": \"a\", \"width\": 16, \"skip\": [1], \"depth\": 2, \"blk0op\": \"id\"}") ==

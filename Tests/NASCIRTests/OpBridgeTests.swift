@@ -11,7 +11,7 @@ import Testing
             .linear(LinearAttrs(outFeatures: .int(10))), .linear(LinearAttrs(outFeatures: .int(128), inFeatures: .int(9216))), .batchNorm(BatchNormAttrs(eps: 1e-3)), .layerNorm(LayerNormAttrs()),
             .activation(.gelu), .maxPool2d(Pool2DAttrs(kernel: .int(2))),
             .avgPool2d(Pool2DAttrs(kernel: .int(3), stride: .int(1), padding: .explicit(.int(1)), countIncludePad: false)),
-            .globalAvgPool, .flatten, .dropout(p: .float(0.5)), .add, .mul, .concat(axis: 1), .identity, .zero(stride: .int(2)),
+            .globalAvgPool, .flatten, .dropout(p: .float(0.5)), .add, .mul, .scale(factor: 0.5), .concat(axis: 1), .identity, .zero(stride: .int(2)),
             .softmax(axis: -1), .logSoftmax(axis: 1), .call(graph: "blk"),
             .layerChoice(LayerChoiceOp(label: "c", candidates: [NamedGraph(name: "a", graph: "g0")])),
             .inputChoice(InputChoiceOp(label: "i", nChosen: nil, reduction: .concat)),

@@ -32,7 +32,7 @@ enum ProtoSamples {
             .maxPool2d(Pool2DAttrs(kernel: .int(2))),
             .maxPool2d(Pool2DAttrs(kernel: .int(3), stride: .int(2), padding: .same)),
             .avgPool2d(Pool2DAttrs(kernel: .int(3), stride: .int(1), padding: .explicit(.int(1)), countIncludePad: false)),
-            .globalAvgPool, .flatten, .dropout(p: .float(0.5)), .dropout(p: .choice("drop")), .add, .mul,
+            .globalAvgPool, .flatten, .dropout(p: .float(0.5)), .dropout(p: .choice("drop")), .add, .mul, .scale(factor: 1.0 / 3),
             .concat(axis: 1), .identity, .zero(stride: .int(2)), .softmax(axis: -1), .logSoftmax(axis: 1),
             .call(graph: "blk"),
             .layerChoice(LayerChoiceOp(label: "conv1", candidates: [NamedGraph(name: "conv3", graph: "c3"),

@@ -62,6 +62,7 @@ import Testing
         .fusedConv2d(FusedConv2DAttrs(conv: Conv2DAttrs(outChannels: .int(8), kernel: .int(3)), batchNorm: BatchNormAttrs(),
                                       activation: .gelu)),
         .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),
+        .scale(factor: 1.0 / 3),
     ]
 
     /// A space using every op, with all locations known.

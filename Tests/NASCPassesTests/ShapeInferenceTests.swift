@@ -38,7 +38,10 @@ graph @head(%x: f32[N,128]) {
 @Suite struct ShapeInferenceTests {
     @Test func perOpRules() {
         let img = TensorType.batched(3, 32, 32)
-        #expect(type(.conv2d(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2), padding: .same)), img) == .batched(8, 16, 16))
+        #expect(type(.conv2d(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2), padding: .same)), .batched(3, 31, 31)) == .batched(8, 16, 16))
+        // `same` that needs one more pixel on one side is refused here, as the lowering (symmetric padding) would.
+        #expect(failure(.conv2d(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2), padding: .same)), img)
+                == "padding = same with kernel 3, stride 2 on a 32x32 input needs asymmetric padding, which is not supported")
         #expect(type(.conv2d(Conv2DAttrs(outChannels: .int(8), kernel: .int(4), stride: .int(2), padding: .explicit(.int(1)))), img)
                 == .batched(8, 16, 16))
         #expect(type(.avgPool2d(Pool2DAttrs(kernel: .int(3))), img) == .batched(3, 10, 10))

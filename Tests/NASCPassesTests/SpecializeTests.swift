@@ -116,8 +116,8 @@ func render(_ g: Graph) -> [String] {
         #expect(try lowered(2, .concat, [1, 2]) == ["%ic = concat(%i1, %i2) axis=1", "%out = relu(%ic)", "return %out"])
         #expect(try lowered(1, .mean, [1]) == ["%out = relu(%i1)", "return %out"])
         #expect(try lowered(1, .concat, [2]) == ["%out = relu(%i2)", "return %out"])
-        // No op computes a mean of several tensors: a fixed one-point input choice remains.
-        #expect(try lowered(nil, .mean, [0, 1, 2]) == ["%ic = input_choice(%i0, %i1, %i2) label=\"pick\" n_chosen=3 reduction=mean", "%out = relu(%ic)", "return %out"])
+        // The mean of k is the sum scaled by 1/k (both ops differentiable and lowered like any other).
+        #expect(try lowered(nil, .mean, [0, 1, 2]) == ["%ic.sum = add(%i0, %i1, %i2)", "%ic = scale(%ic.sum) factor=\(1.0 / 3)", "%out = relu(%ic)", "return %out"])
         // The empty sum is zeros shaped like the first candidate.
         #expect(try lowered(nil, .sum, []) == ["%ic = zero(%i0)", "%out = relu(%ic)", "return %out"])
         let s = try specialize(F.inputChoice(nChosen: nil, reduction: .sum), Architecture(["pick": .inputs([])]))

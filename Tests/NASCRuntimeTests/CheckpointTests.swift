@@ -1,6 +1,6 @@
 // CheckpointTests: protobuf round trips of plans and checkpoints, and resumed training equal to uninterrupted training.
 import Testing
-import NASCIR
+@testable import NASCIR
 import NASCPasses
 @testable import NASCRuntime
 
@@ -80,7 +80,9 @@ import NASCPasses
     @Test func corruptPlanFilesAreDiagnosed() throws {
         var plan = try trainingPlan()
         plan.steps[0] = PlanStep(.copy(CopyStep(source: 0, destination: 12345)))
-        let bytes = try ProtoIO.encode(plan)
+        // nasc never writes such a plan (encode validates first); the bytes are made without validation.
+        #expect(throws: DiagnosticError.self) { try ProtoIO.encode(plan) }
+        let bytes = try ProtoIO.encodePlanFile(plan.toProto())
         let e = #expect(throws: DiagnosticError.self) { try ProtoIO.decodeFile(bytes, file: "bad.pb") }
         #expect(e?.description.hasPrefix("bad.pb: error: ") == true)
         #expect(e?.description.contains("does not exist") == true)

@@ -149,6 +149,37 @@ nasc_report.report_final_result(score)
         #expect(FileManager.default.fileExists(atPath: dir + "/strategy.log"))
     }
 
+    @Test(arguments: [("unknown", "architecture has unknown label 'colour'"), ("outside", "width")])
+    func aStrategyProposingOutsideTheSpaceIsOneLineAndNothingIsLost(mode: String, detail: String) throws {
+        // A strategy that proposes two good architectures, then (on its third ask) a bad one.
+        let tmp = try NascProcess.tempDir()
+        let script = tmp.appendingPathComponent("strategy.py").path
+        try """
+        import json, sys
+        asks = 0
+        for line in sys.stdin:
+            m = json.loads(line); t = m["type"]
+            if t == "ask":
+                asks += 1
+                a = {"activation": "relu", "depth": 1, "width": 64 * asks}
+                if asks == 3:
+                    if "\(mode)" == "unknown": a["colour"] = "red"
+                    else: a["width"] = 100
+                out = {"type": "propose", "architectures": [a]}
+            elif t == "save": out = {"type": "state", "state": str(asks)}
+            elif t == "restore": asks = int(m["state"]); out = {"type": "ok"}
+            else: out = {"type": "ready" if t == "init" else "ok"}
+            print(json.dumps(out), flush=True)
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let dir = tmp.appendingPathComponent("exp").path
+        let r = try NascProcess.run(["run", mlp, dir, "--strategy", "external", "--strategy-command", "python3 \(script)",
+                                     "--benchmark", "synthetic:1", "--max-trials", "5", "--no-live"])
+        expectOneLine(r, "--strategy-command: error: the strategy proposed an architecture outside the space (architecture 1 of 1): ")
+        #expect(r.stderr.contains(detail), "\(r.stderr)")
+        let rows = listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout)
+        #expect(rows.count == 2 && rows.allSatisfy { $0.status == "succeeded" })
+    }
+
     @Test func strategyFlagsAreChecked() throws {
         let dir = try NascProcess.tempDir().appendingPathComponent("exp").path
         let a = try NascProcess.run(["run", mlp, dir, "--strategy", "external", "--benchmark", "synthetic:1"])
@@ -157,6 +188,11 @@ nasc_report.report_final_result(score)
         #expect(b.code == 2 && b.stderr.contains("--strategy-command needs --strategy external"))
         let c = try NascProcess.run(["run", mlp, dir, "--engine", "slurm", "--benchmark", "synthetic:1"])
         #expect(c.code == 2 && c.stderr.contains("--engine must be local or ray, got 'slurm'"))
+        let d = try NascProcess.run(["run", mlp, dir, "--trial-command", "python3 train.py", "--data", "digits"])
+        #expect(d.code == 2 && d.stderr.contains("--trial-command runs your own evaluation: --data and the other evaluator flags do not apply"))
+        let e = try NascProcess.run(["run", mlp, dir, "--engine", "ray", "--ray-address", "127.0.0.1:8265", "--benchmark", "synthetic:1"])
+        #expect(e.code == 1 && e.stderr.hasPrefix("--ray-address: error: expected the Ray dashboard address as http://HOST:PORT"), "\(e.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir))
     }
 }
 

@@ -71,32 +71,42 @@ class DigitsNet(nn.Module):
 
 
 def exported_model():
-    """The model from `nasc export --format pytorch`, or None when that export is not available."""
+    """The model from nasc's PyTorch export of this architecture (`nasc export --format pytorch`: model.py with an
+    nn.Module and model.safetensors), or None when this nasc has no PyTorch export. The export needs weights, so nasc
+    first trains the architecture for one epoch (`nasc train --save`); PyTorch starts from those weights."""
     nasc = os.environ.get("NASC_BIN")
     if not nasc:
         return None
-    out = os.path.join(nasc_report.get_trial_dir(), "export")
-    cmd = [nasc, "export", os.environ["NASC_SPACE_FILE"], "--arch", os.environ["NASC_ARCH_FILE"],
-           "--format", "pytorch", "-o", out]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    candidates = [os.path.join(out, "model.py"), out + ".py", out] if r.returncode == 0 else []
-    path = next((p for p in candidates if os.path.isfile(p) and p.endswith(".py")), None)
-    if path is None:
-        print("no PyTorch export (%s); building the model from the architecture JSON" % (r.stderr.strip()[:200] or "none"),
-              file=sys.stderr)
+    probe = subprocess.run([nasc, "export", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if probe.returncode != 0 or "pytorch" not in probe.stdout:
+        print("this nasc has no PyTorch export; building the model from the architecture JSON", file=sys.stderr)
         return None
+    trial_dir = nasc_report.get_trial_dir()
+    space, arch = os.environ["NASC_SPACE_FILE"], os.environ["NASC_ARCH_FILE"]
+    weights, out = os.path.join(trial_dir, "init.pb"), os.path.join(trial_dir, "export")
+    for cmd in ([nasc, "train", space, "--arch", arch, "--data", "digits", "--epochs", "1", "--save", weights],
+                [nasc, "export", space, "--arch", arch, "--weights", weights, "--format", "pytorch", "-o", out]):
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=os.path.join(HERE, "..", ".."))
+        if r.returncode != 0:
+            nasc_report.report_error("export", "%s failed: %s" % (" ".join(cmd[:2]), r.stderr.strip()[:300]))
+    path = os.path.join(out, "model.py")
     spec = importlib.util.spec_from_file_location("nasc_exported_model", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for _, cls in inspect.getmembers(module, inspect.isclass):
-        if issubclass(cls, nn.Module) and cls.__module__ == module.__name__:
-            try:
-                model = cls()
-            except TypeError:
-                continue
-            print("model from the PyTorch export %s (%s)" % (path, cls.__name__), file=sys.stderr)
-            return model
-    return None
+    # The model is the last nn.Module class of the file (block classes come before it).
+    classes = sorted((c for _, c in inspect.getmembers(module, inspect.isclass)
+                      if issubclass(c, nn.Module) and c.__module__ == module.__name__),
+                     key=lambda c: inspect.getsourcelines(c)[1])
+    if not classes:
+        nasc_report.report_error("export", "no nn.Module class in %s" % path)
+    model = classes[-1]()
+    try:
+        from safetensors.torch import load_file
+        model.load_state_dict(load_file(os.path.join(out, "model.safetensors")), strict=True)
+    except ImportError:
+        pass
+    print("model: %s from the PyTorch export %s" % (classes[-1].__name__, path), file=sys.stderr)
+    return model
 
 
 def accuracy(model, x, y):

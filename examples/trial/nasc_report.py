@@ -2,7 +2,8 @@
 nni.report_intermediate_result / nni.report_final_result. No dependencies (standard library only).
 
     import nasc_report
-    arch = nasc_report.get_architecture()        # {label: value} from NASC_ARCH_FILE (NNI v3 form)
+    arch = nasc_report.get_architecture()        # {label: value} from NASC_ARCH_FILE (NNI v3 form);
+                                                 # also nasc_report.get_next_parameter(), as in NNI
     for epoch in range(1, epochs + 1):
         ...
         nasc_report.report_intermediate_result(accuracy)   # epoch numbers are counted for you
@@ -111,5 +112,8 @@ def report_final_result(metric, params=None, flops=None):
     _send(message)
     _final_sent = True
 
+
+# NNI's names, for trials ported from `nni.get_next_parameter()` / `nni.report_*_result()`.
+get_next_parameter = get_architecture
 
 _send({"type": "overhead", "started_at": _started_at})

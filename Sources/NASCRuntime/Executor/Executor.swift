@@ -1,4 +1,5 @@
 // Executor: runs a Plan — seeded parameter init, forward (train/eval), train steps, parameter access.
+import Foundation
 import NASCIR
 import NASCKernels
 import NASCData
@@ -58,6 +59,17 @@ public final class Executor {
     /// Throws a ``DiagnosticError`` if the plan is inconsistent.
     public init(plan: Plan, seed: UInt64 = 0) throws {
         try plan.validate()
+        // Parameters and state are allocated here: refuse a plan whose persistent memory the machine cannot hold.
+        var persistentBytes = 0
+        for s in plan.slots where s.role.isPersistent {
+            let (b, o1) = s.size.fixed.multipliedReportingOverflow(by: 4)
+            let (t, o2) = persistentBytes.addingReportingOverflow(b)
+            if o1 || o2 { persistentBytes = Int.max; break }
+            persistentBytes = t
+        }
+        guard UInt64(persistentBytes) <= ProcessInfo.processInfo.physicalMemory else {
+            throw ExecutorError.error("plan '\(plan.name)' needs \(String(format: "%.1f", Double(persistentBytes) / 1e9)) GB of parameters and state, more than this machine has")
+        }
         self.plan = plan
         self.seed = seed
         self.learningRate = plan.optimizer?.learningRate ?? 0
@@ -125,6 +137,14 @@ public final class Executor {
     public func bind(batch n: Int) throws {
         guard n > 0 else { throw ExecutorError.error("batch size must be positive, got \(n)") }
         if n == memory.batch { return }
+        // Refuse an allocation the machine cannot hold, with one line, before allocating anything.
+        let available = ProcessInfo.processInfo.physicalMemory
+        let needed = plan.checkedActivationBytes(batch: n)
+        guard let needed, UInt64(needed) <= available else {
+            let gb = { (b: Double) in String(format: "%.1f GB", b / 1e9) }
+            throw ExecutorError.error("a batch of \(n) samples needs \(needed.map { gb(Double($0)) } ?? "more than 9e9 GB") of activation memory, "
+                                      + "more than the \(gb(Double(available))) this machine has; use a smaller --batch-size")
+        }
         memory.bind(batch: n)
         partPointers = plan.steps.map { step in
             switch step.kernel {

@@ -138,6 +138,8 @@ extension Executor {
             let count = m.counts[s.output]
             Elementwise.mul(m.f32(s.inputs[0]), m.f32(s.inputs[1]), output: m.f32(s.output), count: count)
             for k in 2..<max(2, s.inputs.count) { Elementwise.mul(m.f32(s.output), m.f32(s.inputs[k]), output: m.f32(s.output), count: count) }
+        case .scale(let s):
+            Elementwise.scale(m.f32(s.input), by: Float(s.factor), output: m.f32(s.output), count: m.counts[s.output])
         case .mulBackward(let s):
             Elementwise.mulBackward(m.f32(s.a), m.f32(s.b), gradOutput: m.f32(s.gradOutput), gradA: s.gradA.map { m.f32($0) },
                                     gradB: s.gradB.map { m.f32($0) }, count: m.counts[s.gradOutput])

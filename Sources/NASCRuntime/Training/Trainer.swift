@@ -78,6 +78,9 @@ public final class Trainer {
             guard d.count > 0 else { throw ExecutorError.error("\(name) data set '\(d.source)' is empty") }
         }
         self.executor = executor
+        var config = config
+        // A batch larger than the data is the whole data: size every buffer by min(batch, data size).
+        config.batchSize = max(1, min(config.batchSize, max(training.count, validation?.count ?? 0)))
         self.config = config
         self.training = training
         self.validation = validation
