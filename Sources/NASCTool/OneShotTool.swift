@@ -40,6 +40,10 @@ public enum OneShotTool {
         public var epochs: [OneShotEpochLog]
         /// Files written to the experiment directory.
         public var files: [String]
+        /// The validation accuracy of every epoch (restored ones included).
+        public var validAccuracy: [Double] = []
+        /// The run's metric: the exported subnet's validation accuracy (SPOS, ENAS) or the last epoch's.
+        public var metric: Double = 0
     }
 
     /// Runs a one-shot search (`darts`, `gumbel`, `enas`, `spos`, `proxyless`) on the options' data set with every
@@ -58,9 +62,11 @@ public enum OneShotTool {
     /// weight-training settings come from `weights` where given and are otherwise the strategy's defaults. The first
     /// line logged is the effective settings (``OneShotEffectiveSettings/line``).
     /// `batchProgress`, when given, receives the supernet training's progress after every batch (a terminal bar).
+    /// With a `directory`, the search's state is saved after every epoch (``OneShotExperiment``); `resume` continues
+    /// from the saved state, rewriting `oneshot.jsonl` to the epochs it holds.
     public static func run(_ space: ModelSpace, strategy: String, options: TrainOptions, weights: OneShotWeightOverrides = OneShotWeightOverrides(),
-                           strategyOptions: [String: String], directory: String?, batchProgress: ((TrainingProgress) -> Void)? = nil,
-                           log: (String) -> Void) throws -> Outcome {
+                           strategyOptions: [String: String], directory: String?, resume: Bool = false,
+                           batchProgress: ((TrainingProgress) -> Void)? = nil, log: (String) -> Void) throws -> Outcome {
         let meter = batchProgress.map(OneShotProgress.init)
         guard isOneShot(strategy) else {
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
@@ -69,6 +75,10 @@ public enum OneShotTool {
         var opts = OneShotOptions(strategyOptions)
         let searchSpace = try SearchSpace(space)
         var epochs: [OneShotEpochLog] = []
+        // The log lines and validation accuracies of every epoch, restored ones included.
+        var lines: [String] = [], accuracies: [Double] = []
+        let restored = try resume ? directory.flatMap(OneShotExperiment.loadCheckpoint) : nil
+        if let restored { lines = restored.log; accuracies = restored.validAccuracy }
         var extraLines: [String] = []
         var settings: OneShotEffectiveSettings?
         // Written as the search goes: the epoch log (one JSON line per epoch) and the TensorBoard log.
@@ -83,6 +93,7 @@ public enum OneShotTool {
         func epochLog(_ e: OneShotEpochLog) { epochLog(e, summary: e.summary) }
         func epochLog(_ e: OneShotEpochLog, summary: String) {
             epochs.append(e)
+            lines.append(e.jsonLine); accuracies.append(e.validAccuracy)
             liveLog?.write(Data((e.jsonLine + "\n").utf8))
             if let b = board {
                 do { try b.write(e) } catch {
@@ -104,8 +115,9 @@ public enum OneShotTool {
                 try makeDirectory(directory)
                 if let settings { try OutputFile.write(settings.json, to: join(directory, "settings.json")) }
                 let logPath = join(directory, "oneshot.jsonl")
-                try OutputFile.write("", to: logPath)
+                try OutputFile.write(lines.map { $0 + "\n" }.joined(), to: logPath)
                 liveLog = FileHandle(forWritingAtPath: logPath)
+                liveLog?.seekToEndOfFile()
                 board = try OneShotBoard(directory: directory, space: searchSpace)
                 // The space itself, so `nasc experiment report` can draw the supernet.
                 try OutputFile.write(try ProtoIO.encode(space), to: join(directory, "space.pb"))
@@ -114,6 +126,18 @@ public enum OneShotTool {
             if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
             return (data.train, data.validation)
         }
+        /// Restores a resumed search and saves its state after every epoch.
+        func attach(_ search: OneShotResumable) throws {
+            guard let directory else { return }
+            if let restored {
+                try search.restore(restored.state)
+                log("resumed after epoch \(restored.state.epochsDone - 1) from \(OneShotExperiment.checkpointPath(directory))")
+            }
+            search.epochEnded = { [unowned search] _ in
+                try OneShotExperiment.saveCheckpoint(.init(state: try search.saveState(), log: lines, validAccuracy: accuracies), directory)
+            }
+        }
+        var metric: Double?
         let arch: Architecture
         var extraFiles: [String] = []
         switch strategy {
@@ -138,6 +162,7 @@ public enum OneShotTool {
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let darts = try DartsSearch(space: space, config: c, mode: strategy == "gumbel" ? .gumbel : .darts)
             darts.progress = meter
+            try attach(darts)
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
         case "proxyless":
@@ -163,6 +188,7 @@ public enum OneShotTool {
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let search = try ProxylessSearch(space: space, config: c)
             search.progress = meter
+            try attach(search)
             if let file = latencySource {
                 try search.setLatencyTable(try ProxylessLatencyTable.read(file: file, candidates: search.candidateNames))
             }
@@ -185,6 +211,7 @@ public enum OneShotTool {
             let data = try prepare()
             let spos = try SPOSSearch(space: space, config: c)
             spos.progress = meter
+            try attach(spos)
             let valid = data.validation ?? data.train
             try spos.train(data.train, valid: valid) { e in
                 var e = e
@@ -204,6 +231,7 @@ public enum OneShotTool {
             }
             log("evolution: \(spos.evaluated.count) subnets evaluated, best validation accuracy \(acc)")
             arch = best
+            metric = acc
         case "enas":
             let (c0, given) = try configured(ENASConfig(), options, weights, &opts)
             var c = c0
@@ -226,6 +254,7 @@ public enum OneShotTool {
             let data = try prepare()
             let enas = try ENASSearch(space: space, config: c)
             enas.progress = meter
+            try attach(enas)
             let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
                 var o = e.oneShot
                 o.extra["reward"] = e.meanReward
@@ -235,6 +264,7 @@ public enum OneShotTool {
             }
             log("export: best of the controller's argmax and \(c.exportSamples) samples, validation accuracy \(acc)")
             arch = best
+            metric = acc
         default:
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
                                                    at: SourceLocation(file: "--strategy")))
@@ -244,12 +274,13 @@ public enum OneShotTool {
         if let directory {
             let logPath = join(directory, "oneshot.jsonl"), v3 = join(directory, "best_architecture.json")
             let v1 = join(directory, "best_architecture.nni-v1.json")
-            try OutputFile.write((epochs.map(\.jsonLine) + extraLines).map { $0 + "\n" }.joined(), to: logPath)
+            try OutputFile.write((lines + extraLines).map { $0 + "\n" }.joined(), to: logPath)
             try OutputFile.write(json, to: v3)
             try OutputFile.write(try ArchitectureJSON.write(arch, space: searchSpace, format: .nniV1), to: v1)
             files = [logPath, v3, v1, join(directory, "settings.json")] + extraFiles + (board.map { [$0.path] } ?? [])
         }
-        return Outcome(architectureJSON: json, epochs: epochs, files: files)
+        return Outcome(architectureJSON: json, epochs: epochs, files: files, validAccuracy: accuracies,
+                       metric: metric ?? accuracies.last ?? 0)
     }
 
     /// `config` with the given weight-training settings (the others stay the strategy's defaults), the options' seed

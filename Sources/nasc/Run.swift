@@ -109,6 +109,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
+        if let dir = resume, OneShotExperiment.isOneShot(directory: dir) { return try resumeOneShot(dir) }
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds))
         let runner: ExperimentRunner
         if let dir = resume {
@@ -144,45 +145,13 @@ struct Run: ParsableCommand {
         let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
         runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
+        InterruptNote.install("interrupted; continue with: nasc run --resume \(runner.store.directory)")
         display.note("stored in \(runner.store.directory); if interrupted (Ctrl-C, kill -9), continue with: nasc run --resume \(runner.store.directory)")
         let summary = try runner.run(limits, resuming: resume != nil)
         withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
         if let failure = try ExperimentTool.engineFailure(summary, runner.store) {
             printError(failure)
-            throw ReportedFailure()
-        }
-    }
-
-    /// A one-shot search: the supernet is trained in this process; results go to DIR.
-    func runOneShot(_ strategy: String) throws {
-        var options: [String: String] = [:]
-        for o in strategyOptions {
-            let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--strategy-option expects KEY=VALUE, got '\(o)'") }
-            options[kv[0]] = kv[1]
-        }
-        var train = TrainOptions()
-        train.data = evaluator.data ?? "digits"
-        train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
-        // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
-        let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
-                                             learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
-        let directory = output ?? paths[1]
-        let (file, space) = try loadSpace(paths[0])
-        do {
-            // On a terminal: a per-batch bar on stderr (images/s, epoch k/K, ETA); otherwise the epoch lines only.
-            let bar = ProgressPrinter()
-            let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: strategy, options: train, weights: weights,
-                                              strategyOptions: options, directory: directory,
-                                              batchProgress: bar.isTerminal ? { bar.handle(.batch($0)) } : nil) { line in
-                if bar.isTerminal { bar.clearLine() }
-                ExperimentTool.writeLine(line)   // unbuffered: each epoch shows (and is kept) as it happens
-            }
-            for f in outcome.files { print("wrote \(f)") }
-            print(outcome.architectureJSON)
-        } catch let error as DiagnosticError {
-            printError(error.diagnostics.allSatisfy { $0.location.file == file.path } ? file.render(error) : error.description)
             throw ReportedFailure()
         }
     }
