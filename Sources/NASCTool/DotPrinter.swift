@@ -49,10 +49,16 @@ public enum DotPrinter {
             for input in graph.inputs {
                 out += "    \(id(input.name)) [shape=ellipse, label=\(quote("%\(input.name)\n\(input.type)"))];\n"
             }
+            // Cells sharing a label share their decisions: the first is drawn inside, the others refer to it.
+            var cellCount: [String: Int] = [:], cellSeen: [String: Int] = [:]
+            for node in graph.nodes { if case .cell(let c) = node.op { cellCount[c.label, default: 0] += 1 } }
             for (ni, node) in graph.nodes.enumerated() {
                 let typeText = node.types.map(\.description).joined(separator: ", ")
                 let candidates = candidateLabels(node)
-                if candidates.isEmpty {
+                if case .cell(let c) = node.op {
+                    cellSeen[c.label, default: 0] += 1
+                    out += cell(c, node, graph: graph.name, cluster: "cluster_g\(gi)_n\(ni)", index: cellSeen[c.label]!, of: cellCount[c.label]!)
+                } else if candidates.isEmpty {
                     out += "    \(id(node.name)) [label=\(quote("%\(node.name) = \(node.op.kind.rawValue)\(attrText(node.op))\n\(typeText)"))];\n"
                     for r in node.inputs { out += "    \(id(r.node)) -> \(id(node.name));\n" }
                 } else {
@@ -85,6 +91,42 @@ public enum DotPrinter {
             out += "  \(drawn[k - columns].last) -> \(drawn[k].first) [style=invis];\n"
         }
         return out + "}\n"
+    }
+
+    /// A cell node: the first of its label drawn as one cluster with the count of cells sharing it (its inputs, each
+    /// intermediate node fed by every earlier node, the merge), the others as one box referring to it.
+    static func cell(_ c: CellOp, _ node: Node, graph: String, cluster: String, index: Int, of count: Int) -> String {
+        func id(_ name: String) -> String { quote("\(graph)/\(name)") }
+        let base = "\(graph)/\(node.name)"
+        var out = "    subgraph \(quote(cluster)) {\n      style=dashed; color=blue;\n"
+        let ops = c.candidates.map(\.name)
+        if index > 1 {
+            out += "      label=\(quote("cell \"\(c.label)\" (\(index) of \(count))"));\n"
+            out += "      \(quote(base + "/0")) [style=rounded, label=\(quote("as cell \"\(c.label)\" 1 of \(count): same decisions"))];\n"
+            out += "      \(id(node.name)) [shape=point];\n    }\n"
+            for r in node.inputs { out += "    \(id(r.node)) -> \(quote(base + "/0"));\n" }
+            return out + "    \(quote(base + "/0")) -> \(id(node.name));\n"
+        }
+        let title = count > 1 ? "cell \"\(c.label)\" ×\(count) (all share these decisions)" : "cell \"\(c.label)\""
+        out += "      label=\(quote(title + "\neach node sums \(c.opsPerNode) of its inputs, each through one of:\n" + ops.joined(separator: ", ")));\n"
+        var preds: [String] = []
+        for k in node.inputs.indices {
+            let p = quote("\(base)/in\(k)")
+            out += "      \(p) [shape=ellipse, label=\(quote("input \(k)"))];\n"
+            preds.append(p)
+        }
+        for i in 0..<c.numNodes {
+            let n = quote("\(base)/node\(i)")
+            out += "      \(n) [style=rounded, label=\(quote("node \(i)"))];\n"
+            for p in preds { out += "      \(p) -> \(n) [style=dashed];\n" }
+            preds.append(n)
+        }
+        let merge = quote("\(base)/merge")
+        out += "      \(merge) [label=\(quote(c.merge == .all ? "concat(all nodes)" : "concat(loose ends)"))];\n"
+        for i in 0..<c.numNodes { out += "      \(quote("\(base)/node\(i)")) -> \(merge);\n" }
+        out += "      \(id(node.name)) [shape=point];\n    }\n"
+        for (k, r) in node.inputs.enumerated() { out += "    \(id(r.node)) -> \(quote("\(base)/in\(k)"));\n" }
+        return out + "    \(merge) -> \(id(node.name));\n"
     }
 
     /// The structure of a graph: its input count and each node's op, attributes (but output widths) and input

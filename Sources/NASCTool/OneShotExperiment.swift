@@ -54,6 +54,14 @@ public enum OneShotExperiment {
         return (store, config, try store.space())
     }
 
+    /// Removes the store of a new run that failed before its first epoch ended (bad options found late, a missing
+    /// data set), so the same command can run again once fixed. A run with a checkpoint is kept for `--resume`.
+    public static func discardIfNotStarted(_ directory: String) {
+        guard !FileManager.default.fileExists(atPath: checkpointPath(directory)) else { return }
+        let store = Experiment.storePath(directory)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+    }
+
     /// The checkpoint of a run, or nil before its first epoch ended.
     static func loadCheckpoint(_ directory: String) throws -> CheckpointFile? {
         let path = checkpointPath(directory)

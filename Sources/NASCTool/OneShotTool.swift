@@ -63,9 +63,10 @@ public enum OneShotTool {
     /// line logged is the effective settings (``OneShotEffectiveSettings/line``).
     /// `batchProgress`, when given, receives the supernet training's progress after every batch (a terminal bar).
     /// With a `directory`, the search's state is saved after every epoch (``OneShotExperiment``); `resume` continues
-    /// from the saved state, rewriting `oneshot.jsonl` to the epochs it holds.
+    /// from the saved state, rewriting `oneshot.jsonl` to the epochs it holds. `willStart` runs once the options are
+    /// checked, before anything is written (`nasc run` creates the store there).
     public static func run(_ space: ModelSpace, strategy: String, options: TrainOptions, weights: OneShotWeightOverrides = OneShotWeightOverrides(),
-                           strategyOptions: [String: String], directory: String?, resume: Bool = false,
+                           strategyOptions: [String: String], directory: String?, resume: Bool = false, willStart: () throws -> Void = {},
                            batchProgress: ((TrainingProgress) -> Void)? = nil, log: (String) -> Void) throws -> Outcome {
         let meter = batchProgress.map(OneShotProgress.init)
         guard isOneShot(strategy) else {
@@ -111,6 +112,7 @@ public enum OneShotTool {
         }
         func prepare() throws -> (train: Dataset, validation: Dataset?) {
             try opts.finish()
+            try willStart()
             if let directory {
                 try makeDirectory(directory)
                 if let settings { try OutputFile.write(settings.json, to: join(directory, "settings.json")) }

@@ -13,7 +13,8 @@ struct Run: ParsableCommand {
         one-shot strategies (darts, gumbel, enas, spos, proxyless) train one supernet on --data and write DIR/settings.json \
         (the effective settings: --train-epochs, --batch-size, --lr and --weight-decay where given, else the strategy's \
         defaults), DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
-        nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
+        nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried; \
+        a one-shot run continues from the checkpoint of its last epoch). \
         Only --concurrency, --max-trials and --max-duration may change on resume.
         """
     )

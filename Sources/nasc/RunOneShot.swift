@@ -23,15 +23,13 @@ extension Run {
         if let wd = evaluator.weightDecay { flags += ["--weight-decay", "\(wd)"] }
         let directory = output ?? paths[1]
         let (file, space) = try loadSpace(paths[0])
-        let store: ExperimentStore
-        do {
-            store = try OneShotExperiment.create(directory: directory, spaceFile: file, strategy: strategy, strategyOptions: options,
-                                                 seed: seed ?? evaluator.trainSeed, flags: flags)
-        } catch let error as DiagnosticError {
-            printError(error.description)
-            throw ReportedFailure()
+        // The store is created once the options are checked, so a mistyped option leaves nothing behind.
+        try searchOneShot(space: space, file: file, directory: directory, resuming: false,
+                          config: ExperimentConfig(spacePath: file.path, spaceHash: "", strategy: strategy, strategyOptions: options,
+                                                   seed: seed ?? evaluator.trainSeed, maxTrials: 1, evaluatorArguments: flags)) {
+            try OneShotExperiment.create(directory: directory, spaceFile: file, strategy: strategy, strategyOptions: options,
+                                         seed: seed ?? evaluator.trainSeed, flags: flags)
         }
-        try searchOneShot(store: store, space: space, file: file, resuming: false)
     }
 
     /// Continues the one-shot search stored in `directory`.
@@ -50,35 +48,41 @@ extension Run {
         run.evaluator = try EvaluatorOptions.parse(config.evaluatorArguments)
         run.strategy = config.strategy
         run.seed = config.seed
-        try run.searchOneShot(store: store, space: space, file: nil, resuming: true)
+        try run.searchOneShot(space: space, file: nil, directory: directory, resuming: true, config: config) { store }
     }
 
-    /// Runs the search with this command's settings and records its end in `store`.
-    func searchOneShot(store: ExperimentStore, space: ModelSpace, file: InputFile?, resuming: Bool) throws {
-        let config = try store.config()
+    /// Runs the search with this command's settings; `openStore` gives the store once the options are checked, and
+    /// the run's end is recorded in it.
+    func searchOneShot(space: ModelSpace, file: InputFile?, directory: String, resuming: Bool, config: ExperimentConfig,
+                       openStore: () throws -> ExperimentStore) throws {
         var train = TrainOptions()
         train.data = evaluator.data ?? "digits"
         train.seed = config.seed; train.threads = evaluator.threads
         // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
         let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
-        let directory = store.directory
-        InterruptNote.install("interrupted; continue with: nasc run --resume \(directory)")
+        var opened: ExperimentStore?
         let started = Date()
         do {
             // On a terminal: a per-batch bar on stderr (images/s, epoch k/K, ETA); otherwise the epoch lines only.
             let bar = ProgressPrinter()
             let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: config.strategy, options: train, weights: weights,
                                               strategyOptions: config.strategyOptions, directory: directory, resume: resuming,
+                                              willStart: {
+                                                  opened = try openStore()
+                                                  InterruptNote.install("interrupted; continue with: nasc run --resume \(directory)")
+                                              },
                                               batchProgress: bar.isTerminal ? { bar.handle(.batch($0)) } : nil) { line in
                 if bar.isTerminal { bar.clearLine() }
                 ExperimentTool.writeLine(line)   // unbuffered: each epoch shows (and is kept) as it happens
             }
+            guard let store = opened else { return }
             let before = try store.state().elapsed
             try OneShotExperiment.finish(store, outcome: outcome, space: space, elapsed: before + Date().timeIntervalSince(started))
             for f in outcome.files { print("wrote \(f)") }
             print(outcome.architectureJSON)
         } catch let error as DiagnosticError {
+            if !resuming, opened != nil { OneShotExperiment.discardIfNotStarted(directory) }
             if let file, error.diagnostics.allSatisfy({ $0.location.file == file.path }) { printError(file.render(error)) } else { printError(error.description) }
             throw ReportedFailure()
         }

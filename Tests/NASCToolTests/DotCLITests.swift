@@ -25,6 +25,11 @@ func renderedPNGWidth(_ dotText: String) throws -> Int {
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("@normal_sep_conv_3x3 ×8\\nsame structure as\\n@normal_sep_conv_3x3_1"), "repeated candidate graphs are collapsed with a count")
         #expect(!r.stdout.contains("@normal_sep_conv_3x3_1 ×"), "drawn once")
+        // The six normal cells share their decisions: drawn once (nodes 0..3 fed by every earlier node), five references.
+        #expect(r.stdout.components(separatedBy: "label=\"cell \\\"normal\\\" ×6 (all share these decisions)").count - 1 == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("label=\"cell \\\"reduce\\\" ×2 (all share these decisions)"))
+        for k in 2...6 { #expect(r.stdout.contains("label=\"cell \\\"normal\\\" (\(k) of 6)\""), "cell \(k)") }
+        #expect(r.stdout.components(separatedBy: "label=\"node 3\"").count - 1 == 2, "one drawn cell per label")
         let width = try renderedPNGWidth(r.stdout)
         #expect(width > 500 && width < 4000, "width \(width) px")
     }

@@ -52,9 +52,9 @@ import Testing
             let p = try start(sessions == 0 ? runArgs(strategy, space, dir, options) : ["run", "--resume", dir], log: log)
             sessions += 1
             if sessions == 1 {
-                // Once the store exists (the settings line comes after it).
+                // Once the store exists (settings.json is written after it): before, there is nothing to resume.
                 let deadline = Date().addingTimeInterval(60)
-                while Date() < deadline, !file(tmp.path, "run.log").contains("settings: "), p.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+                while Date() < deadline, !FileManager.default.fileExists(atPath: dir + "/settings.json"), p.isRunning { Thread.sleep(forTimeInterval: 0.005) }
             }
             Thread.sleep(forTimeInterval: Double.random(in: 0...(duration * (sessions == 1 ? 0.3 : 0.6)), using: &rng))
             if p.isRunning, kills < 6 {
