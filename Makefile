@@ -4,7 +4,7 @@ NASC_DEBUG := .build/debug/nasc
 NASC_RELEASE := .build/release/nasc
 RELEASE_FLAGS := -c release
 
-.PHONY: deps build release test test-ray demo e2e bench check-proto interop clean
+.PHONY: deps build release test test-ray demo e2e bench fuzz fuzz-smoke check-proto interop clean
 
 ## Install missing system packages (OpenBLAS, protoc, protobuf-c, python protobuf).
 deps:
@@ -42,5 +42,13 @@ e2e: release
 bench: deps
 	bash scripts/bench.sh
 
+## Fuzzing (docs/fuzzing.md): libFuzzer + ASan build in .build-fuzz, each target 1M executions (capped at 600 s).
+fuzz: deps
+	bash scripts/fuzz.sh
+
+## A short fuzz of every target (CI): 20 s each.
+fuzz-smoke: deps
+	bash scripts/fuzz.sh --smoke 20
+
 clean:
-	rm -rf .build .build-tools
+	rm -rf .build .build-tools .build-fuzz

@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "nasc", targets: ["nasc"]),
         .library(name: "NASCIR", targets: ["NASCIR"]),
         .library(name: "NASCPasses", targets: ["NASCPasses"]),
+        // For the libFuzzer package in Tests/Fuzz (`make fuzz`).
+        .library(name: "NASCFuzzTargets", targets: ["NASCFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
@@ -88,6 +90,9 @@ let package = Package(
             dependencies: ["NASCTool", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/nasc"
         ),
+        // The entry functions of the fuzz targets (driven by libFuzzer in Tests/Fuzz, replayed by NASCToolTests).
+        .target(name: "NASCFuzzTargets", dependencies: ["NASCIR", "NASCPasses", "NASCFrontend", "NASCData"],
+                path: "Sources/NASCFuzzTargets"),
         // The benchmark harness (`make bench`): times nasc against ../shared/bench/torch_ref.py.
         .executableTarget(
             name: "nasc-bench",
@@ -106,6 +111,6 @@ let package = Package(
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCBoard"], path: "Tests/NASCToolTests"),
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCBoard", "NASCFuzzTargets"], path: "Tests/NASCToolTests"),
     ]
 )

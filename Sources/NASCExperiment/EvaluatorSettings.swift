@@ -38,6 +38,7 @@ public struct EvaluatorSettings: Sendable, Equatable {
         if let n = faults.nanEvery { out += ["--nan-every", String(n)] }
         if let n = faults.garbageEvery { out += ["--garbage-every", String(n)] }
         if let n = faults.hangEvery { out += ["--hang-every", String(n)] }
+        if let n = faults.lingerEvery { out += ["--linger-every", String(n)] }
         for (k, v) in faults.failWhen.sorted(by: { $0.key < $1.key }) { out += ["--fail-when", "\(k)=\(v)"] }
         return out
     }
@@ -63,7 +64,8 @@ public struct EvaluatorSettings: Sendable, Equatable {
             throw DiagnosticError(.error("--epoch-ms must be between 0 and 3600000, got \(epochMs)", at: SourceLocation(file: "--epoch-ms")))
         }
         for (flag, v) in [("--crash-every", faults.crashEvery), ("--nan-every", faults.nanEvery),
-                          ("--garbage-every", faults.garbageEvery), ("--hang-every", faults.hangEvery)] {
+                          ("--garbage-every", faults.garbageEvery), ("--hang-every", faults.hangEvery),
+                          ("--linger-every", faults.lingerEvery)] {
             if let v, v < 1 { throw DiagnosticError(.error("\(flag) must be at least 1, got \(v)", at: SourceLocation(file: flag))) }
         }
     }

@@ -25,17 +25,31 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var maxFlops: Int?
     /// Evaluator flags passed verbatim to every `nasc trial` process (e.g. `--benchmark synthetic:1`).
     public var evaluatorArguments: [String]
+    /// A trial still running this many seconds after it started is killed and fails (`nil`: no limit).
+    public var trialTimeout: Double?
+    /// A trial that sends no message (start-up report, epoch, result) for this many seconds is killed and fails
+    /// as stalled (`nil`: no limit).
+    public var stallTimeout: Double?
+
+    /// `--trial-timeout` when not given: 6 hours (a long training trial, far beyond any benchmark one).
+    public static let defaultTrialTimeout: Double = 6 * 3600
+    /// `--stall-timeout` when not given: 30 minutes without a message (trials report after compiling and after
+    /// every epoch, so only an epoch longer than this needs a larger value).
+    public static let defaultStallTimeout: Double = 30 * 60
     /// What runs each trial and where (local `nasc trial` processes by default).
     public var engine = TrialEngineConfig()
 
     /// Creates a configuration.
     public init(spacePath: String, spaceHash: String, strategy: String, strategyOptions: [String: String] = [:],
                 seed: UInt64 = 0, concurrency: Int = 1, maxTrials: Int? = nil, maxDuration: Double? = nil,
-                maxParams: Int? = nil, maxFlops: Int? = nil, evaluatorArguments: [String] = []) {
+                maxParams: Int? = nil, maxFlops: Int? = nil, evaluatorArguments: [String] = [],
+                trialTimeout: Double? = ExperimentConfig.defaultTrialTimeout,
+                stallTimeout: Double? = ExperimentConfig.defaultStallTimeout) {
         self.spacePath = spacePath; self.spaceHash = spaceHash; self.strategy = strategy
         self.strategyOptions = strategyOptions; self.seed = seed; self.concurrency = concurrency
         self.maxTrials = maxTrials; self.maxDuration = maxDuration; self.maxParams = maxParams
         self.maxFlops = maxFlops; self.evaluatorArguments = evaluatorArguments
+        self.trialTimeout = trialTimeout; self.stallTimeout = stallTimeout
     }
 
     /// The budget the runner checks before starting a trial.
@@ -47,8 +61,14 @@ public struct LimitOverrides: Sendable, Equatable {
     public var concurrency: Int?
     public var maxTrials: Int?
     public var maxDuration: Double?
+    /// A new `--trial-timeout` (`.some(nil)`: none).
+    public var trialTimeout: Double??
+    /// A new `--stall-timeout` (`.some(nil)`: none).
+    public var stallTimeout: Double??
     /// No overrides.
-    public init(concurrency: Int? = nil, maxTrials: Int? = nil, maxDuration: Double? = nil) {
+    public init(concurrency: Int? = nil, maxTrials: Int? = nil, maxDuration: Double? = nil,
+                trialTimeout: Double?? = nil, stallTimeout: Double?? = nil) {
         self.concurrency = concurrency; self.maxTrials = maxTrials; self.maxDuration = maxDuration
+        self.trialTimeout = trialTimeout; self.stallTimeout = stallTimeout
     }
 }

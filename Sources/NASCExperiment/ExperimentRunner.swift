@@ -17,6 +17,13 @@ public struct ExperimentSummary: Sendable {
     public var best: TrialRecord?
     /// Wall-clock seconds over all sessions.
     public var elapsed: Double
+    /// Times a trial process could not be started (descriptors, processes or memory ran out, executable missing):
+    /// infrastructure errors, never the trial's failure. The trial stays queued and is retried.
+    public var infrastructureErrors: Int = 0
+    /// The last such error.
+    public var lastInfrastructureError: String?
+    /// The signal that interrupted the session (SIGINT, SIGTERM, SIGHUP), if any.
+    public var interruptedBy: Int32?
 }
 
 /// Builds the strategy named in a configuration (the CLI passes `Strategies.make`).
@@ -34,6 +41,17 @@ public typealias StrategyFactory = (_ config: ExperimentConfig, _ space: ModelSp
 /// running trials are sent SIGTERM, then SIGKILL after `killGrace` seconds, and put back in the queue as
 /// unfinished ("interrupted: max-duration reached"): they are not results, the strategy is not told, and
 /// `nasc run --resume` retries them. The loop never waits longer than `killGrace + exitWait` after that.
+///
+/// **Hung trials.** A trial running longer than `trialTimeout`, or silent (no message) for `stallTimeout`, is
+/// sent SIGTERM, then SIGKILL after `killGrace`, and fails with the reason; one that reported its result and does
+/// not exit is killed after `lingerLimit` and keeps its result.
+///
+/// **Interruption.** ``stopRequest`` (set by SIGINT, SIGTERM or SIGHUP in `nasc run`) ends the session like the
+/// duration limit: every trial process is stopped and left unfinished for `--resume`.
+///
+/// **Infrastructure errors.** A trial process that cannot be started stays queued and is retried after a delay
+/// (resource limits), and the session ends early, leaving it unfinished, when starts keep failing with nothing
+/// running or the failure is not a resource limit (a missing executable).
 public final class ExperimentRunner {
     public let store: ExperimentStore
     public private(set) var config: ExperimentConfig
@@ -48,6 +66,12 @@ public final class ExperimentRunner {
     public var exitWait: Double = 3.0
     /// Seconds a trial process may linger after reporting its result before it is killed (its slot is needed).
     public var lingerLimit: Double = 10.0
+    /// Seconds before retrying a start that failed for lack of resources (doubled for each further failure, up to 8x).
+    public var startRetryDelay: Double = 0.5
+    /// Consecutive failed starts, with no trial running, after which the session gives up.
+    public var maxStartFailures = 6
+    /// Set from a signal handler to end the session (see ``StopRequest``).
+    public let stopRequest = StopRequest()
     /// Progress display.
     public weak var observer: (any ExperimentObserver)?
     let lock: ExperimentLock
@@ -66,17 +90,31 @@ public final class ExperimentRunner {
         var finishedAt: Date?
         /// When the process was first seen ended without its exit being reported.
         var endedSeen: Date?
+        /// When it started, and when it last sent a message (timeouts).
+        var startedAt = Date()
+        var lastMessageAt = Date()
+        /// When it was sent SIGTERM for a timeout (SIGKILL follows after `killGrace`).
+        var terminatedAt: Date?
     }
     var running: [Int: Running] = [:]
     var pending: [Int] = []
+    var infrastructureErrors = 0
+    var lastInfrastructureError: String?
+    var consecutiveStartFailures = 0
+    var startBlockedUntil = Date.distantPast
+    /// Set when starting trials is pointless (the error is not a resource limit): the session ends once running trials end.
+    var startsHalted = false
+    /// The signal that ended the session, if any.
+    var interruptedBy: Int32?
     /// Starts trials (local `nasc trial`, a trial command, or Ray jobs: see ``TrialLaunchers``), made per session.
     var launcher: (any TrialLauncher)?
     /// Outcomes seen in this session, for the trial-command check (``TrialEngineConfig/failFastCount``).
     var sessionOutcomes = (succeeded: 0, failed: 0)
 
     /// Opens a runner on a stored experiment (new or resumed), taking the directory's lock and restoring the strategy.
-    public init(store: ExperimentStore, makeStrategy: StrategyFactory, trialExecutable: String) throws {
-        self.lock = try ExperimentLock(directory: store.directory)
+    /// `lock` is the directory's lock when the caller already holds it (it took it before creating the store).
+    public init(store: ExperimentStore, makeStrategy: StrategyFactory, trialExecutable: String, lock: ExperimentLock? = nil) throws {
+        self.lock = try lock ?? ExperimentLock(directory: store.directory)
         self.store = store
         self.config = try store.config()
         self.space = try store.space()
@@ -142,13 +180,18 @@ public final class ExperimentRunner {
         var lastTick = Date.distantPast
 
         while true {
+            if let signal = stopRequest.signal {
+                interruptedBy = signal
+                try stopAll(reason: "interrupted: \(Self.signalName(signal) ?? "signal \(signal)") received")
+                break
+            }
             if let deadline, Date() >= deadline {
                 endReason = "max-duration"
                 try stopAll(reason: "interrupted: max-duration (\(DurationParser.describe(config.maxDuration ?? 0))) reached")
                 break
             }
             // Fill free slots: retries first, then new proposals.
-            while running.count < config.concurrency {
+            while running.count < config.concurrency && !startsHalted && Date() >= startBlockedUntil {
                 if !pending.isEmpty {
                     try start(pending.removeFirst())
                     continue
@@ -161,6 +204,10 @@ public final class ExperimentRunner {
                 pending += try store.addTrials(texts, checkpoint: try strategy.saveState())
                 total += archs.count
             }
+            if running.isEmpty && (startsHalted || consecutiveStartFailures >= maxStartFailures) {
+                endReason = "infrastructure-error"
+                break
+            }
             if running.isEmpty && pending.isEmpty {
                 if let m = config.maxTrials, total >= m { endReason = "max-trials" }
                 else { endReason = "exhausted" }  // exhausted, or it proposed nothing with nothing pending
@@ -169,6 +216,7 @@ public final class ExperimentRunner {
             var wake = Date().addingTimeInterval(0.25)
             if let deadline, deadline < wake { wake = deadline }
             for e in events.drain(waitingUntil: wake) { try handle(e) }
+            enforceTimeouts()
             try reapStragglers()
             if let n = TrialEngineConfig.failFastCount(config.engine), sessionOutcomes.succeeded == 0, sessionOutcomes.failed >= n {
                 endReason = "failing"
@@ -181,13 +229,22 @@ public final class ExperimentRunner {
                 if let observer { observer.tick(try snapshot(elapsed: elapsed())) }
             }
         }
-        let reason = endReason ?? "exhausted"
-        try store.finish(reason: reason, elapsed: elapsed())
+        let reason = endReason ?? (interruptedBy != nil ? "interrupted" : "exhausted")
+        if interruptedBy != nil {
+            // Left running (as after kill -9), so `--resume` continues it.
+            try store.setElapsed(elapsed())
+        } else {
+            try store.finish(reason: reason, elapsed: elapsed())
+        }
         let trials = try store.trials()
-        return ExperimentSummary(endReason: reason, succeeded: trials.filter { $0.status == .succeeded }.count,
-                                 failed: trials.filter { $0.status == .failed }.count,
-                                 unfinished: trials.filter { !$0.status.isFinished }.count, total: trials.count,
-                                 best: try store.top(1).first, elapsed: elapsed())
+        var summary = ExperimentSummary(endReason: reason, succeeded: trials.filter { $0.status == .succeeded }.count,
+                                        failed: trials.filter { $0.status == .failed }.count,
+                                        unfinished: trials.filter { !$0.status.isFinished }.count, total: trials.count,
+                                        best: try store.top(1).first, elapsed: elapsed())
+        summary.infrastructureErrors = infrastructureErrors
+        summary.lastInfrastructureError = lastInfrastructureError
+        summary.interruptedBy = interruptedBy
+        return summary
     }
 
     // MARK: - Trials
@@ -208,7 +265,12 @@ public final class ExperimentRunner {
                 return
             }
         }
-        try Experiment.writeAtomically(Array(record.architectureJSON.utf8), to: archPath)
+        do {
+            try Data(record.architectureJSON.utf8).write(to: URL(fileURLWithPath: archPath), options: .atomic)
+        } catch {
+            try startFailed(id, TrialStartError(what: "cannot write \(archPath)", error: error))
+            return
+        }
         let launch = TrialLaunch(trial: id, attempt: entry.attempt, directory: absoluteDirectory,
                                  spacePath: Experiment.spacePath(absoluteDirectory),
                                  architecturePath: Experiment.architecturePath(absoluteDirectory, trial: id),
@@ -220,14 +282,58 @@ public final class ExperimentRunner {
             process = try launcher.makeTrial(launch)
             try process.start(events: events)
         } catch {
-            try store.markRunning(id, pid: nil)
-            try finish(id, entry, .failed(reason: "cannot start the trial process: \(error.localizedDescription)"))
+            try startFailed(id, error as? TrialStartError ?? TrialStartError(what: "cannot start the trial process", errno: 0,
+                                                                                  detail: "\(error)"))
             return
         }
+        consecutiveStartFailures = 0
         entry.process = process
         running[id] = entry
         try store.markRunning(id, pid: process.processID.map(Int.init), at: process.spawnedAt)
         observer?.trialStarted(id, attempt: entry.attempt, pid: process.processID ?? 0)
+    }
+
+    /// A trial process could not be started: an infrastructure error, not the trial's. The trial stays queued
+    /// (first in line) and is retried after a growing delay; a failure other than a resource limit stops new starts.
+    func startFailed(_ id: Int, _ error: TrialStartError) throws {
+        infrastructureErrors += 1
+        consecutiveStartFailures += 1
+        lastInfrastructureError = error.description
+        pending.insert(id, at: 0)
+        try store.markInterrupted(id, reason: "not started (infrastructure error, retried): \(error.description)")
+        if error.isResourceLimit {
+            let factor = Double(1 << min(3, consecutiveStartFailures - 1))
+            startBlockedUntil = Date().addingTimeInterval(startRetryDelay * factor)
+            observer?.note("trial \(id) could not start: \(error.description); retrying")
+        } else {
+            startsHalted = true
+            observer?.note("trial \(id) could not start: \(error.description); no further trials are started")
+        }
+    }
+
+    /// Stops trials past `--trial-timeout` or silent for `--stall-timeout` (SIGTERM, then SIGKILL after `killGrace`);
+    /// their exit is then recorded as a failure with the reason.
+    func enforceTimeouts() {
+        let now = Date()
+        for id in running.keys.sorted() {
+            guard var entry = running[id], let process = entry.process, !entry.finished else { continue }
+            if let t = entry.terminatedAt {
+                if now.timeIntervalSince(t) > killGrace { process.signal(SIGKILL) }
+                continue
+            }
+            var reason: String?
+            if let limit = config.trialTimeout, now.timeIntervalSince(entry.startedAt) > limit {
+                reason = "timed out: still running after \(DurationParser.describe(limit)) (--trial-timeout)"
+            } else if let limit = config.stallTimeout, now.timeIntervalSince(entry.lastMessageAt) > limit {
+                reason = "stalled: no message for \(DurationParser.describe(limit)) (--stall-timeout)"
+            }
+            guard let reason else { continue }
+            entry.killedReason = reason
+            entry.terminatedAt = now
+            running[id] = entry
+            process.signal(SIGTERM)
+            observer?.note("trial \(id) \(reason); stopping it")
+        }
     }
 
     /// Records the outcome, tells the strategy, and stores both with the checkpoint in one transaction.
@@ -256,6 +362,7 @@ public final class ExperimentRunner {
         case .line(let id, let text):
             guard var entry = running[id] else { return }
             defer { running[id] = entry }
+            entry.lastMessageAt = Date()
             let message: TrialMessage
             do {
                 message = try TrialMessage.parse(text)
@@ -285,6 +392,11 @@ public final class ExperimentRunner {
             }
         case .exited(let id, let status, let signal):
             guard let entry = running.removeValue(forKey: id), !entry.finished else { return }
+            if let stop = stopRequest.signal, entry.killedReason == nil {
+                // Ended by the same interruption (a terminal's Ctrl-C reaches the whole process group): not a result.
+                try interrupt(id, reason: "interrupted: \(Self.signalName(stop) ?? "signal \(stop)") received")
+                return
+            }
             if let lost = entry.process?.lostReason {
                 // The engine lost the trial: not a result. It stays unfinished and the experiment stops here.
                 try interrupt(id, reason: "interrupted: \(lost)")
@@ -327,7 +439,7 @@ public final class ExperimentRunner {
 
     static func signalName(_ s: Int32) -> String? {
         [SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV", SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGBUS: "SIGBUS",
-         SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGINT: "SIGINT", SIGTRAP: "SIGTRAP"][s]
+         SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGINT: "SIGINT", SIGTRAP: "SIGTRAP", SIGHUP: "SIGHUP"][s]
     }
 
     /// Stops every running trial at the duration limit: SIGTERM, SIGKILL after the grace period. A trial that

@@ -17,9 +17,12 @@ public final class ExperimentStore: Sendable {
     public let directory: String
     /// `DIR/experiment.sqlite`.
     public let path: String
-    let db: DatabasePool
+    let db: any DatabaseWriter
+    /// True when opened with ``open(directory:readOnly:)`` for reading only.
+    public let isReadOnly: Bool
 
-    private init(directory: String, db: DatabasePool) {
+    private init(directory: String, db: any DatabaseWriter, readOnly: Bool = false) {
+        self.isReadOnly = readOnly
         self.directory = directory
         self.path = Experiment.storePath(directory)
         self.db = db
@@ -28,39 +31,86 @@ public final class ExperimentStore: Sendable {
     // MARK: - Opening
 
     /// Creates a new experiment in `directory` (created if needed). Fails if the directory already has a store.
+    ///
+    /// **Atomic.** The store is built complete (schema and experiment row) in a temporary file of the directory
+    /// and then linked into place under its final name, which fails if a store appeared meanwhile: a process
+    /// killed at any moment leaves either no store (a fresh run starts over; the leftover temporary file is
+    /// removed by the next creation) or a complete one (`--resume` continues it). Callers hold the directory's
+    /// ``ExperimentLock`` so two creations never race.
     public static func create(directory: String, config: ExperimentConfig, space: ModelSpace, now: Double = Experiment.now()) throws -> ExperimentStore {
         let path = Experiment.storePath(directory)
-        if FileManager.default.fileExists(atPath: path) {
-            throw DiagnosticError(.error("an experiment already exists here; use `nasc run --resume \(directory)` to continue it",
-                                         at: SourceLocation(file: directory)))
+        func exists() -> DiagnosticError {
+            DiagnosticError(.error("an experiment already exists here; use `nasc run --resume \(directory)` to continue it",
+                                   at: SourceLocation(file: directory)))
         }
+        if FileManager.default.fileExists(atPath: path) { throw exists() }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), !isDir.boolValue {
             throw DiagnosticError(.error("not a directory", at: SourceLocation(file: directory)))
         }
         try Experiment.makeDirectory(directory)
+        removeLeftoverTemporaryStores(directory)
+        let temp = Experiment.join(directory, "\(temporaryPrefix)\(getpid())")
         let spaceBytes = try ProtoIO.encode(space)
-        let store = ExperimentStore(directory: directory, db: try openPool(path))
-        try store.migrate()
-        try store.guarded {
-            try store.db.write { db in
+        do {
+            // A rollback-journal database, so the finished file is self-contained; the pool turns on WAL when it opens it.
+            let queue = try DatabaseQueue(path: temp)
+            try StoreSchema.migrator.migrate(queue)
+            try queue.write { db in
                 try db.execute(sql: """
                     INSERT INTO experiment (id, space_path, space_hash, space, strategy, strategy_options, seed, concurrency,
-                      max_trials, max_duration, max_params, max_flops, evaluator_arguments, status, started_at)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
+                      max_trials, max_duration, max_params, max_flops, evaluator_arguments, status, started_at,
+                      trial_timeout, stall_timeout)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
                     """, arguments: [config.spacePath, config.spaceHash, Data(spaceBytes), config.strategy,
                                      encodeJSON(config.strategyOptions), Int64(bitPattern: config.seed), config.concurrency,
                                      config.maxTrials, config.maxDuration, config.maxParams, config.maxFlops,
-                                     encodeJSON(config.evaluatorArguments), now])
+                                     encodeJSON(config.evaluatorArguments), now, config.trialTimeout, config.stallTimeout])
                 try db.execute(sql: "UPDATE experiment SET engine = ? WHERE id = 1", arguments: [encodeJSON(config.engine)])
             }
+            try queue.close()
+        } catch {
+            unlink(temp)
+            throw storeError(error, path: path)
         }
+        // link(2) never replaces an existing store, unlike rename(2).
+        guard link(temp, path) == 0 else {
+            let code = errno
+            unlink(temp)
+            if code == EEXIST { throw exists() }
+            throw DiagnosticError(.error("cannot create the store: \(String(cString: strerror(code)))", at: SourceLocation(file: path)))
+        }
+        unlink(temp)
+        let store = ExperimentStore(directory: directory, db: try openPool(path))
+        try store.migrate()
         return store
+    }
+
+    /// Creates an experiment directory (and parents), refusing a path that is a file.
+    public static func makeExperimentDirectory(_ directory: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), !isDir.boolValue {
+            throw DiagnosticError(.error("not a directory", at: SourceLocation(file: directory)))
+        }
+        try Experiment.makeDirectory(directory)
+    }
+
+    /// The name prefix of a store being built by ``create(directory:config:space:now:)``.
+    static let temporaryPrefix = ".experiment.sqlite.creating-"
+
+    /// Removes stores whose creation was interrupted (the caller holds the directory's lock).
+    static func removeLeftoverTemporaryStores(_ directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            unlink(Experiment.join(directory, name))
+        }
     }
 
     /// Opens the experiment in `directory`. A missing directory or store, a file that is not a database, a store
     /// written by a newer nasc, or one without an experiment row is a one-line error located at the path.
-    public static func open(directory: String) throws -> ExperimentStore {
+    /// With `readOnly` (the `nasc experiment` verbs) nothing is written, not even a schema upgrade, so a finished
+    /// experiment on a read-only file system, or one owned by another user, can be read.
+    public static func open(directory: String, readOnly: Bool = false) throws -> ExperimentStore {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else {
             throw DiagnosticError(.error("no such experiment directory", at: SourceLocation(file: directory)))
@@ -70,10 +120,38 @@ public final class ExperimentStore: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw DiagnosticError(.error("not an experiment directory (no \(Experiment.storeFileName))", at: SourceLocation(file: directory)))
         }
+        if readOnly {
+            let store = ExperimentStore(directory: directory, db: try openReadOnly(path), readOnly: true)
+            try store.checkSchema()
+            _ = try store.config()
+            return store
+        }
         let store = ExperimentStore(directory: directory, db: try openPool(path))
         try store.migrate()
         _ = try store.config()
         return store
+    }
+
+    /// A read-only connection. A WAL database whose `-shm` file is missing and cannot be created (a read-only
+    /// directory) is opened as immutable, which is exact for a finished experiment that nothing writes.
+    static func openReadOnly(_ path: String) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            return queue
+        } catch let first {
+            let uri = "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+            do {
+                let queue = try DatabaseQueue(path: uri, configuration: config)
+                _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
+                return queue
+            } catch {
+                throw storeError(first, path: path)
+            }
+        }
     }
 
     /// Opens (creating if needed) and migrates the store without requiring an experiment row (tests, repair).
@@ -106,6 +184,13 @@ public final class ExperimentStore: Sendable {
 
     /// Applies missing migrations; refuses a store that has migrations this build does not know.
     func migrate() throws {
+        try checkSchema()
+        try guarded { try StoreSchema.migrator.migrate(db) }
+    }
+
+    /// Refuses a store with migrations this build does not know (an older store is read as it is: columns added
+    /// later read as absent).
+    func checkSchema() throws {
         try guarded {
             let applied = try db.read { db -> Set<String> in
                 guard try db.tableExists("grdb_migrations") else { return [] }
@@ -116,7 +201,6 @@ public final class ExperimentStore: Sendable {
                 throw DiagnosticError(.error("the store was written by a newer nasc (unknown schema \(unknown.sorted().joined(separator: ", ")))",
                                              at: SourceLocation(file: path)))
             }
-            try StoreSchema.migrator.migrate(db)
         }
     }
 
@@ -166,8 +250,9 @@ public final class ExperimentStore: Sendable {
                     strategyOptions: Self.decodeJSON(try c.get("strategy_options")) ?? [:], seed: UInt64(bitPattern: seed),
                     concurrency: try c.get("concurrency"), maxTrials: try c.opt("max_trials"), maxDuration: try c.opt("max_duration"),
                     maxParams: try c.opt("max_params"), maxFlops: try c.opt("max_flops"),
-                    evaluatorArguments: Self.decodeJSON(try c.get("evaluator_arguments")) ?? [])
-                config.engine = try Self.decodeEngine(try c.get("engine"), path: path)
+                    evaluatorArguments: Self.decodeJSON(try c.get("evaluator_arguments")) ?? [],
+                    trialTimeout: try c.opt("trial_timeout"), stallTimeout: try c.opt("stall_timeout"))
+                config.engine = try Self.decodeEngine(try c.opt("engine") ?? "{}", path: path)
                 return config
             }
         }
@@ -220,6 +305,8 @@ public final class ExperimentStore: Sendable {
                 if let c = overrides.concurrency { try db.execute(sql: "UPDATE experiment SET concurrency = ? WHERE id = 1", arguments: [c]) }
                 if let t = overrides.maxTrials { try db.execute(sql: "UPDATE experiment SET max_trials = ? WHERE id = 1", arguments: [t]) }
                 if let d = overrides.maxDuration { try db.execute(sql: "UPDATE experiment SET max_duration = ? WHERE id = 1", arguments: [d]) }
+                if let t = overrides.trialTimeout { try db.execute(sql: "UPDATE experiment SET trial_timeout = ? WHERE id = 1", arguments: [t]) }
+                if let t = overrides.stallTimeout { try db.execute(sql: "UPDATE experiment SET stall_timeout = ? WHERE id = 1", arguments: [t]) }
             }
         }
     }

@@ -13,18 +13,28 @@ public struct FaultInjection: Sendable, Equatable {
     public var garbageEvery: Int?
     /// Trials whose id is a multiple of this stop responding (sleep for an hour) after epoch 1.
     public var hangEvery: Int?
+    /// Trials whose id is a multiple of this report their final result and then do not exit (sleep for an hour).
+    public var lingerEvery: Int?
     /// Architectures choosing any of these `label=value` pairs fail with an evaluator error.
     public var failWhen: [String: String]
 
     /// No faults.
     public init(crashEvery: Int? = nil, nanEvery: Int? = nil, garbageEvery: Int? = nil, hangEvery: Int? = nil,
-                failWhen: [String: String] = [:]) {
+                failWhen: [String: String] = [:], lingerEvery: Int? = nil) {
         self.crashEvery = crashEvery; self.nanEvery = nanEvery; self.garbageEvery = garbageEvery
-        self.hangEvery = hangEvery; self.failWhen = failWhen
+        self.hangEvery = hangEvery; self.failWhen = failWhen; self.lingerEvery = lingerEvery
     }
 
     /// True when nothing is injected.
-    public var isEmpty: Bool { crashEvery == nil && nanEvery == nil && garbageEvery == nil && hangEvery == nil && failWhen.isEmpty }
+    public var isEmpty: Bool {
+        crashEvery == nil && nanEvery == nil && garbageEvery == nil && hangEvery == nil && lingerEvery == nil && failWhen.isEmpty
+    }
+
+    /// True when trial `trialID` must linger after reporting its result (`lingerEvery`).
+    public func lingers(trialID: Int?) -> Bool {
+        guard let every = lingerEvery, every > 0, let id = trialID else { return false }
+        return id % every == 0
+    }
 
     /// What happens to one trial.
     public enum Fault: Sendable, Equatable { case crash, nan, garbage, hang, fail(String) }

@@ -79,6 +79,11 @@ enum StoreSchema {
             // The trial engine (TrialEngineConfig as JSON); '{}' reads as local `nasc trial` processes.
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN engine TEXT NOT NULL DEFAULT '{}'")
         }
+        m.registerMigration("v3-trial-timeouts") { db in
+            // NULL: no limit. Stores created before this migration get the defaults.
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN trial_timeout REAL DEFAULT \(ExperimentConfig.defaultTrialTimeout)")
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN stall_timeout REAL DEFAULT \(ExperimentConfig.defaultStallTimeout)")
+        }
         return m
     }
 }

@@ -107,6 +107,12 @@ public enum ArchitectureTraining {
         }
         let root = DataSpec.findRepositoryRoot(from: FileManager.default.currentDirectoryPath) ?? "."
         let splits = try spec.load(repositoryRoot: root)
+        // Every split must hold samples of one shape: a test set of another image size is a located error, never a result.
+        if let test = splits.test, test.sampleShape != splits.train.sampleShape {
+            throw DiagnosticError(.error("data set '\(options.data)': the test split (\(test.source)) has samples of shape "
+                                         + "\(Dataset.format(test.sampleShape)), the training split (\(splits.train.source)) "
+                                         + "\(Dataset.format(splits.train.sampleShape))", at: SourceLocation(file: "--data")))
+        }
         if options.isRegression && splits.train.isClassification {
             throw DiagnosticError(.error("--task regression needs float targets, but data set '\(options.data)' has class labels "
                                          + "(use csv:PATH?target=COLUMN or synthetic:regression)", at: SourceLocation(file: "--task")))

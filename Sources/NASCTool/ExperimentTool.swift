@@ -1,5 +1,6 @@
 // ExperimentTool: the library side of `nasc run`, `nasc trial` and `nasc experiment` (loading, setup, trial output).
 import Foundation
+import NASCData
 import NASCExperiment
 import NASCIR
 import NASCStrategies
@@ -65,6 +66,15 @@ public enum ExperimentTool {
         let (space, hash) = try loadSpace(spaceFile)
         var config = config
         config.spaceHash = hash
+        // Every path is resolved now and stored absolute: trials, and any later `--resume`, may run elsewhere.
+        let cwd = FileManager.default.currentDirectoryPath
+        var evaluator = evaluator
+        if var training = evaluator.training {
+            training.data = DataSpec.absolutized(training.data, against: cwd)
+            evaluator.training = training
+            config.evaluatorArguments = evaluator.arguments
+        }
+        config.spacePath = DataSpec.standardized(config.spacePath, against: cwd)
         let searchSpace = try SearchSpace(space)
         if config.engine.engine == .ray { _ = try RayJobsClient(address: config.engine.rayAddress ?? "").version() }
         _ = try makeStrategy(config, space, searchSpace)
@@ -74,14 +84,27 @@ public enum ExperimentTool {
             let data = try ArchitectureTraining.loadData(TrainingEvaluator(settings: training).options)
             if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
         }
+        // The lock comes first: of two runs started at once on a new directory, the second is told another run
+        // works there, whichever step it had reached.
+        try ExperimentStore.makeExperimentDirectory(directory)
+        let lock = try ExperimentLock(directory: directory)
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
-        return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable())
+        return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable(), lock: lock)
     }
 
-    /// Opens a stored experiment for `nasc run --resume`.
+    /// Opens a stored experiment for `nasc run --resume`. The files its trials read (the data set) must still be
+    /// where the experiment recorded them, or every remaining trial would fail.
     public static func resume(directory: String) throws -> ExperimentRunner {
         let store = try ExperimentStore.open(directory: directory)
-        return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable())
+        let runner = try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable())
+        let arguments = runner.config.evaluatorArguments
+        if let i = arguments.firstIndex(of: "--data"), i + 1 < arguments.count {
+            for path in DataSpec.paths(arguments[i + 1]) where !FileManager.default.fileExists(atPath: path) {
+                throw DiagnosticError(.error("the experiment's data set is no longer there (it was started with --data \(arguments[i + 1]))",
+                                             at: SourceLocation(file: path)))
+            }
+        }
+        return runner
     }
 
     /// A note when the experiment's space file changed since it started (the stored copy is used regardless).
@@ -97,6 +120,10 @@ public enum ExperimentTool {
         var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded, \(s.failed) failed, "
             + (s.unfinished > 0 ? "\(s.unfinished) unfinished (retried by --resume), " : "")
             + "\(ExperimentReport.seconds(s.elapsed)) elapsed\n"
+        if s.infrastructureErrors > 0 {
+            out += "note: \(s.infrastructureErrors) trial starts failed for lack of resources or a missing executable "
+                + "(retried, never counted as trial failures); last: \(s.lastInfrastructureError ?? "unknown")\n"
+        }
         if let b = s.best, let m = b.finalMetric {
             out += "best: trial \(b.id), metric \(ExperimentReport.metric(m))\n" + b.architectureJSON
         } else {
@@ -143,7 +170,25 @@ public enum ExperimentTool {
         if case .failed(_, _, let diagnostic?) = outcome {
             FileHandle.standardError.write(Data((diagnostic + "\n").utf8))
         }
+        if outcome.exitCode == 0 && settings.faults.lingers(trialID: trialID) { Thread.sleep(forTimeInterval: 3600) }
         return outcome.exitCode
+    }
+
+    /// Prepares a trial process started by `nasc run`: it leaves the terminal's process group (a Ctrl-C reaches
+    /// only `nasc run`, which then stops its trials in order), and it exits when its parent is gone (a `nasc run`
+    /// killed by SIGKILL, which no handler sees), so no trial outlives the experiment loop.
+    public static func superviseTrialProcess() {
+        setpgid(0, 0)
+        // SIGTERM from `nasc run` must end the trial even when a parent handed down a mask that blocks it.
+        StopRequest.unblockCatchableSignals()
+        let parent = getppid()
+        let watcher = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: 0.5)
+                if getppid() != parent { _exit(1) }
+            }
+        }
+        watcher.start()
     }
 }
 

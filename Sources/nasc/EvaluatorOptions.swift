@@ -70,6 +70,9 @@ struct EvaluatorOptions: ParsableArguments {
     @Option(name: .customLong("hang-every"), help: ArgumentHelp("Test aid: trials whose id is a multiple of N stop responding after epoch 1.", visibility: .hidden))
     var hangEvery: Int?
 
+    @Option(name: .customLong("linger-every"), help: ArgumentHelp("Test aid: trials whose id is a multiple of N report their result, then do not exit.", visibility: .hidden))
+    var lingerEvery: Int?
+
     @Option(name: .customLong("fail-when"), help: ArgumentHelp("Test aid: architectures choosing LABEL=VALUE fail (repeatable).", visibility: .hidden))
     var failWhen: [String] = []
 
@@ -99,7 +102,7 @@ struct EvaluatorOptions: ParsableArguments {
         let trainingEpochs = try self.trainingEpochs
         return EvaluatorSettings(benchmark: benchmark, epochs: epochs ?? 3, epochMs: epochMs,
                                  faults: FaultInjection(crashEvery: crashEvery, nanEvery: nanEvery, garbageEvery: garbageEvery,
-                                                        hangEvery: hangEvery, failWhen: fail),
+                                                        hangEvery: hangEvery, failWhen: fail, lingerEvery: lingerEvery),
                                  training: data.map {
                                      var t = TrainingSettings(data: $0, epochs: trainingEpochs ?? Self.defaults.epochs,
                                                               batchSize: batchSize ?? Self.defaults.batchSize,

@@ -19,7 +19,7 @@ struct ExperimentCommand: ParsableCommand {
         @Argument(help: "The experiment directory.") var directory: String
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let store = try ExperimentStore.open(directory: directory)
+            let store = try ExperimentStore.open(directory: directory, readOnly: true)
             print(json ? try ExperimentJSON.list(store) : try ExperimentReport.list(store), terminator: "")
         }
     }
@@ -30,7 +30,7 @@ struct ExperimentCommand: ParsableCommand {
         @Argument(help: "The trial id (default: the best succeeded trial).") var trial: Int?
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let store = try ExperimentStore.open(directory: directory)
+            let store = try ExperimentStore.open(directory: directory, readOnly: true)
             let id = try trial ?? ExperimentJSON.bestTrialID(store)
             print(json ? try ExperimentJSON.show(store, trial: id) : try ExperimentReport.show(store, trial: id), terminator: "")
         }
@@ -43,7 +43,7 @@ struct ExperimentCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         func validate() throws { try checkFlag("-k", k, .positive) }
         func run() throws {
-            let store = try ExperimentStore.open(directory: directory)
+            let store = try ExperimentStore.open(directory: directory, readOnly: true)
             print(json ? try ExperimentJSON.top(store, k: k) : try ExperimentReport.top(store, k: k), terminator: "")
         }
     }
@@ -58,7 +58,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Output directory (default DIR/export).") var output: String?
         func validate() throws { try checkFlag("-k", k, .positive) }
         func run() throws {
-            let store = try ExperimentStore.open(directory: directory)
+            let store = try ExperimentStore.open(directory: directory, readOnly: true)
             let paths = try ExperimentReport.export(store, k: k, formats: formats.isEmpty ? [.nniV1, .nniV3] : formats,
                                                     to: output ?? (directory + "/export"))
             if paths.isEmpty { print("no succeeded trials to export") }

@@ -57,6 +57,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-duration"), help: "Stop after this long (e.g. 90s, 10m, 2h), killing running trials.")
     var maxDuration: String?
 
+    @Option(name: .customLong("trial-timeout"),
+            help: "Kill and fail a trial still running after this long (e.g. 90s, 10m, 2h; none = no limit; default 6h).")
+    var trialTimeout: String?
+
+    @Option(name: .customLong("stall-timeout"),
+            help: "Kill and fail a trial that sends no message (start-up, epoch, result) for this long (none = no limit; default 30m).")
+    var stallTimeout: String?
+
     @Option(name: .customLong("max-params"), help: "Reject architectures with more parameters, before evaluating them.")
     var maxParams: Int?
 
@@ -79,12 +87,17 @@ struct Run: ParsableCommand {
         if let d = maxDuration, DurationParser.seconds(d) == nil {
             throw ValidationError("--max-duration: error: expects a positive duration such as 90, 30s, 10m or 2h, got '\(d)'")
         }
+        for (flag, value) in [("--trial-timeout", trialTimeout), ("--stall-timeout", stallTimeout)] {
+            if let value, Run.timeout(value) == nil {
+                throw ValidationError("\(flag) expects a positive duration such as 90s, 10m or 2h, or none, got '\(value)'")
+            }
+        }
         if let r = resume {
             if !paths.isEmpty || output != nil { throw ValidationError("--resume \(r) takes no SPACE, DIR or -o") }
             let evaluatorFlags = try evaluator.settings().arguments
             if strategy != nil || seed != nil || !strategyOptions.isEmpty || maxParams != nil || maxFlops != nil
                 || !evaluatorFlags.isEmpty || !engineOptions.isEmpty {
-                throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials and --max-duration may change")
+                throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials, --max-duration, --trial-timeout and --stall-timeout may change")
             }
         } else {
             let strategy = self.strategy ?? Run.defaultStrategy
@@ -111,7 +124,10 @@ struct Run: ParsableCommand {
     func run() throws {
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
         if let dir = resume, OneShotExperiment.isOneShot(directory: dir) { return try resumeOneShot(dir) }
-        let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds))
+        // From here on SIGINT, SIGTERM and SIGHUP stop the trials first, then end the run (128 + signal).
+        StopRequest.installSignalHandlers()
+        let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
+                                    trialTimeout: trialTimeout.flatMap(Run.timeout), stallTimeout: stallTimeout.flatMap(Run.timeout))
         let runner: ExperimentRunner
         if let dir = resume {
             runner = try ExperimentTool.resume(directory: dir)
@@ -127,7 +143,9 @@ struct Run: ParsableCommand {
             var config = ExperimentConfig(
                 spacePath: paths[0], spaceHash: "", strategy: strategy ?? Run.defaultStrategy, strategyOptions: options, seed: seed ?? 0,
                 concurrency: limits.concurrency ?? 1, maxTrials: limits.maxTrials, maxDuration: limits.maxDuration,
-                maxParams: maxParams, maxFlops: maxFlops, evaluatorArguments: settings.arguments)
+                maxParams: maxParams, maxFlops: maxFlops, evaluatorArguments: settings.arguments,
+                trialTimeout: limits.trialTimeout ?? ExperimentConfig.defaultTrialTimeout,
+                stallTimeout: limits.stallTimeout ?? ExperimentConfig.defaultStallTimeout)
             config.engine = engineOptions.config()
             let file = try InputFile(path: paths[0])
             do {
@@ -146,14 +164,28 @@ struct Run: ParsableCommand {
         let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
         runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
-        InterruptNote.install("interrupted; continue with: nasc run --resume \(runner.store.directory)")
-        display.note("stored in \(runner.store.directory); if interrupted (Ctrl-C, kill -9), continue with: nasc run --resume \(runner.store.directory)")
         let summary = try runner.run(limits, resuming: resume != nil)
         withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
+        let directory = resume ?? output ?? paths[1]
+        if let signal = summary.interruptedBy {
+            printError("nasc run: interrupted by signal \(signal); \(summary.unfinished) unfinished trials are retried by `nasc run --resume \(directory)`")
+            throw ReportedFailure(code: 128 + signal)
+        }
+        if summary.endReason == "infrastructure-error" {
+            printError("\(directory): error: \(summary.infrastructureErrors) trial starts failed (last: \(summary.lastInfrastructureError ?? "unknown")); "
+                       + "\(summary.unfinished) unfinished trials are retried by `nasc run --resume \(directory)`")
+            throw ReportedFailure()
+        }
         if let failure = try ExperimentTool.engineFailure(summary, runner.store) {
             printError(failure)
             throw ReportedFailure()
         }
+    }
+
+    /// A `--trial-timeout` or `--stall-timeout` value: seconds, or `.some(nil)` for `none`; `nil` if malformed.
+    static func timeout(_ text: String) -> Double?? {
+        if text == "none" || text == "0" { return .some(nil) }
+        return DurationParser.seconds(text).map { .some($0) }
     }
 }

@@ -39,6 +39,7 @@ struct Trial: ParsableCommand {
 
     func run() throws {
         let startedAt = Date().timeIntervalSince1970
+        if trialID != nil { ExperimentTool.superviseTrialProcess() }
         let code = ExperimentTool.trial(spacePath: space, architecturePath: architecture, trialID: trialID,
                                         budget: Budget(maxParams: maxParams, maxFlops: maxFlops),
                                         evaluator: try evaluator.settings(), startedAt: startedAt)

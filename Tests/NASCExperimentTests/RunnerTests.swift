@@ -266,3 +266,28 @@ struct FailingTellStrategy: Strategy {
         #expect(Date().timeIntervalSince(start) < 12)
     }
 }
+
+@Suite struct StartFailureTests {
+    /// A trial process that cannot be started is an infrastructure error: the trial stays unfinished (never failed,
+    /// never told to the strategy), the session ends instead of spinning, and a later session completes it.
+    @Test func aMissingTrialExecutableLeavesTrialsUnfinished() throws {
+        let dir = try Fixtures.tempDir()
+        let store = try ExperimentStore.create(directory: dir + "/exp", config: Fixtures.config(maxTrials: 3), space: try Fixtures.space())
+        let summary: ExperimentSummary
+        do {
+            let runner = try ExperimentRunner(store: store, makeStrategy: sequentialFactory, trialExecutable: dir + "/missing-nasc")
+            summary = try runner.run()
+            #expect(try strategyState(store).told.isEmpty)
+        }
+        #expect(summary.endReason == "infrastructure-error")
+        #expect(summary.failed == 0 && summary.succeeded == 0 && summary.unfinished == summary.total && summary.total >= 1)
+        #expect(summary.infrastructureErrors == 1)
+        #expect(summary.lastInfrastructureError == "cannot start \(dir)/missing-nasc: No such file or directory")
+        #expect(try store.trials().allSatisfy { $0.status == .queued && $0.error?.hasPrefix("not started (infrastructure error") == true })
+
+        let exe = try fakeTrial(dir, goodTrial)
+        let runner = try ExperimentRunner(store: store, makeStrategy: sequentialFactory, trialExecutable: exe)
+        let resumed = try runner.run(resuming: true)
+        #expect(resumed.succeeded == 3 && resumed.failed == 0 && resumed.infrastructureErrors == 0)
+    }
+}

@@ -137,28 +137,4 @@ import Testing
         kill(resumed.processIdentifier, SIGKILL)
         resumed.waitUntilExit()
     }
-
-    @Test func multiTrialCtrlCSaysHowToResume() throws {
-        let tmp = try NascProcess.tempDir()
-        let dir = tmp.appendingPathComponent("exp").path
-        let err = tmp.appendingPathComponent("err.log").path
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: NascProcess.binary)
-        p.currentDirectoryURL = NascProcess.root
-        p.arguments = ["run", "--strategy", "random", "examples/mlp.nas", dir, "--benchmark", "synthetic:2", "--max-trials", "200",
-                       "--epoch-ms", "200", "--no-live"]
-        let out = tmp.appendingPathComponent("out.log").path
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        p.standardOutput = FileHandle(forWritingAtPath: out)
-        p.standardError = FileHandle(forWritingAtPath: err)
-        try p.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, !file(tmp.path, "out.log").contains("stored in"), p.isRunning { Thread.sleep(forTimeInterval: 0.02) }
-        kill(p.processIdentifier, SIGINT)
-        p.waitUntilExit()
-        #expect(p.terminationReason == .exit && p.terminationStatus == 130)
-        #expect(file(tmp.path, "err.log").trimmingCharacters(in: .whitespacesAndNewlines) == "interrupted; continue with: nasc run --resume \(dir)",
-                "\(file(tmp.path, "err.log"))")
-    }
 }

@@ -52,7 +52,7 @@ struct ReportData {
     static func join(_ a: String, _ b: String) -> String { a.hasSuffix("/") ? a + b : a + "/" + b }
 
     static func multiTrial(_ directory: String) throws -> ReportData {
-        let store = try ExperimentStore.open(directory: directory)
+        let store = try ExperimentStore.open(directory: directory, readOnly: true)
         let config = try store.config(), state = try store.state()
         let space = try store.space()
         let searchSpace = try SearchSpace(space)

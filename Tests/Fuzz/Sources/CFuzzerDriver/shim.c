@@ -1,0 +1,1 @@
+// Empty: the target only declares LLVMFuzzerRunDriver (see include/CFuzzerDriver.h).
