@@ -9,7 +9,7 @@ import Testing
 /// `// ERROR: file:line:col: error: message`, `// NOTE: ...` for notes, `// HINT: ...` for hints.
 /// An optional `// ARCH: {json}` line (one line, any form ``ArchitectureJSON`` reads) puts an architecture in the
 /// pass context, for `specialize`; problems reading it are reported as `ARCH:1:col: error: ...`.
-/// An optional `// OPTIONS: k=v k2=v2` line sets pass options (e.g. `supernet=sampled`).
+/// Pass options are part of the pipeline spec (`supernet-space{mode=sampled}`).
 /// Set `NASC_UPDATE_GOLDEN=1` to rewrite the expected sections from the current output.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     static let separator = "// -----// EXPECTED //----- //"
@@ -29,7 +29,6 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     struct Parts {
         var pipeline: String?
         var architecture: String?
-        var options: [String: String] = [:]
         var input: String
         var expected: String?
     }
@@ -40,14 +39,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         let inputLines = Array(lines[..<(sep ?? lines.count)])
         var pipeline: String?
         var architecture: String?
-        var options: [String: String] = [:]
         for l in inputLines {
-            if l.hasPrefix("// OPTIONS:") {
-                for kv in l.dropFirst("// OPTIONS:".count).split(separator: " ") {
-                    let p = kv.split(separator: "=", maxSplits: 1)
-                    if p.count == 2 { options[String(p[0])] = String(p[1]) }
-                }
-            }
             if l.hasPrefix("// ARCH:") { architecture = String(l.dropFirst("// ARCH:".count)).trimmingCharacters(in: .whitespaces) }
             if l.hasPrefix("// PIPELINE:") { pipeline = String(l.dropFirst("// PIPELINE:".count)).trimmingCharacters(in: .whitespaces) }
             if l.hasPrefix("// RUN:"), let r = l.range(of: "--passes=") {
@@ -55,7 +47,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
             }
         }
         let expected = sep.map { lines[($0 + 1)...].joined(separator: "\n") }
-        return Parts(pipeline: pipeline, architecture: architecture, options: options, input: inputLines.joined(separator: "\n"), expected: expected)
+        return Parts(pipeline: pipeline, architecture: architecture, input: inputLines.joined(separator: "\n"), expected: expected)
     }
 
     /// Diagnostics in golden form.
@@ -70,8 +62,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     }
 
     /// Parses the input, runs the pipeline and renders the outcome.
-    static func actualOutput(input: String, pipeline: String, file: String, architecture: String? = nil,
-                             options: [String: String] = [:]) -> String {
+    static func actualOutput(input: String, pipeline: String, file: String, architecture: String? = nil) -> String {
         var space: ModelSpace
         do { space = try TextIR.parse(input, file: file) } catch let e as DiagnosticError {
             return render(e.diagnostics)
@@ -80,7 +71,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         do { manager = try PassManager(pipeline: pipeline) } catch let e as DiagnosticError {
             return render(e.diagnostics)
         } catch { return "// ERROR: \(error)" }
-        var context = PassContext(options: options)
+        var context = PassContext()
         if let json = architecture {
             do { context.architecture = try ArchitectureJSON.read(json, space: SearchSpace(space), file: "ARCH") }
             catch let e as DiagnosticError { return render(e.diagnostics) } catch { return "// ERROR: \(error)" }
@@ -105,7 +96,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         let parts = GoldenCase.split(text)
         let pipeline = try #require(parts.pipeline, "\(c.fileName) has no '// PIPELINE:' line")
         let actual = GoldenCase.normalized(GoldenCase.actualOutput(input: parts.input, pipeline: pipeline, file: c.fileName,
-                                                                       architecture: parts.architecture, options: parts.options))
+                                                                       architecture: parts.architecture))
         if ProcessInfo.processInfo.environment["NASC_UPDATE_GOLDEN"] == "1" {
             let updated = parts.input + "\n" + GoldenCase.separator + "\n" + actual + "\n"
             try updated.write(to: c.url, atomically: true, encoding: .utf8)
