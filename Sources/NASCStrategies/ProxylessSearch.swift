@@ -333,6 +333,8 @@ public final class ProxylessSearch: OneShotResumable {
         for (l, st) in archState { s.set("adam:" + l, st) }
         s.counters["arch_steps"] = UInt64(archSteps)
         s.counters["rng"] = rng.state
+        // A measured latency table: measured once, so a resumed run penalizes the same latencies.
+        if let t = latencyTable { s.blobs["latency_table"] = try JSONEncoder().encode(t.milliseconds.mapValues { $0.map(\.bitPattern) }) }
         return s
     }
 
@@ -349,6 +351,10 @@ public final class ProxylessSearch: OneShotResumable {
         }
         archSteps = try s.count("arch_steps")
         rng.state = try s.counter("rng")
+        if let t = s.blobs["latency_table"] {
+            guard let ms = try? JSONDecoder().decode([String: [UInt64]].self, from: t) else { throw OneShotSearchState.error("has an unreadable latency table") }
+            try setLatencyTable(ProxylessLatencyTable(ms.mapValues { $0.map(Double.init(bitPattern:)) }))
+        }
         startEpoch = s.epochsDone
     }
 
