@@ -136,6 +136,7 @@ public struct Autodiff: ConfigurablePass {
         for n in g.nodes.reversed() where needs.contains(n.name) {
             let y = ValueRef(n.name)
             guard let cs = contributions[y], !cs.isEmpty else { continue }
+            e.scope = n.scope
             let gy = cs.count == 1 ? cs[0] : e.emit("\(n.name).grad_sum", .add, cs, [types[y]!])
             func needsGrad(_ i: Int) -> Bool { i < n.inputs.count && needs.contains(n.inputs[i].node) }
             func give(_ i: Int, _ r: ValueRef) { contributions[n.inputs[i], default: []].append(r) }
@@ -223,11 +224,13 @@ public struct Autodiff: ConfigurablePass {
         /// Names in use (kept here so naming stays linear in big graphs, e.g. supernets).
         var taken: Set<String>
         init(graph: Graph) { self.graph = graph; taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name)) }
+        /// The scope of the forward node whose gradient is being emitted (the gradient runs in its candidates).
+        var scope: [CandidateCondition] = []
         mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
             var name = base, i = 1
             // One set operation per name: insert fails while the name is taken.
             while !taken.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
-            graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
+            graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types, scope: scope))
             return ValueRef(name)
         }
     }

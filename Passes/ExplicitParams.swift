@@ -38,7 +38,7 @@ public struct ExplicitParams: Pass {
                         // One set operation per name: insert fails while the name is taken.
                         while !taken.insert(name).inserted { name = "\(p.name)_\(k)"; k += 1 }
                         let pn = Node(name: name, op: .param(p), inputs: [],
-                                      types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location)
+                                      types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location, scope: n.scope)
                         out.append(pn)
                         node.inputs.append(ValueRef(name))
                     }

@@ -115,6 +115,7 @@ public struct Lower: ConfigurablePass {
         }
 
         var update: [PlanStep] = []
+        var updateScopes: [[CandidateCondition]] = []
         var optimizer: OptimizerSpec?
         if !b.gradients.isEmpty {
             let spec = try Self.validated(options.optimizer)
@@ -127,6 +128,7 @@ public struct Lower: ConfigurablePass {
                     : nil
                 update.append(PlanStep(.optimizerUpdate(OptimizerUpdateStep(param: pg.parameter, grad: pg.gradient, state: state)),
                                        node: pname))
+                updateScopes.append(b.parameterScopes[pg.parameter] ?? [])
             }
         }
         let f = b.forward.count, bw = b.backward.count
@@ -134,7 +136,7 @@ public struct Lower: ConfigurablePass {
                     forwardSteps: 0..<f, backwardSteps: f..<(f + bw), updateSteps: (f + bw)..<(f + bw + update.count),
                     dataInput: data, labelsInput: labels, logits: logits, loss: b.lossSlot, gradients: b.gradients,
                     optimizer: optimizer)
-        return try SupernetGuards.apply(to: plan, graph: g)
+        return try SupernetGuards.apply(to: plan, graph: g, scopes: b.forwardScopes + b.backwardScopes + updateScopes)
     }
 
     /// `spec` if every hyperparameter is a finite non-negative number (named as its spec key otherwise).

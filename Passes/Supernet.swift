@@ -154,7 +154,7 @@ struct SupernetBuilder {
         return name
     }
 
-    /// An exact name (candidate prefixes must be `<node>.<k>` for the guards); an error if it is taken.
+    /// An exact name (candidates are named `<node>.<k>`, as NNI names them); an error if it is taken.
     mutating func exact(_ name: String, _ at: Node) -> String {
         if taken.contains(name) { engine.error("supernet needs the node name '\(name)', which is already used", at: at.location) }
         taken.insert(name)
@@ -171,37 +171,50 @@ struct SupernetBuilder {
         return ValueRef(built.weights)
     }
 
-    /// Combines candidate values under `label` into a node named `name`.
-    mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
+    /// Combines candidate values under `label` into a node named `name` (in `scope`, by default the scope of `at`).
+    mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node,
+                          scope: [CandidateCondition]? = nil) {
+        let scope = scope ?? at.scope
         if values.count == 1 && mode.isWeighted {
-            nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location))
+            nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location, scope: scope))
             return
         }
         switch mode {
         case .darts, .gumbel, .proxyless:
             let w = weights(label, count: values.count, at)
-            nodes.append(Node(name: name, op: .weightedSum, inputs: values + [w], types: types, location: at.location))
+            nodes.append(Node(name: name, op: .weightedSum, inputs: values + [w], types: types, location: at.location, scope: scope))
         case .sampled:
             nodes.append(Node(name: name, op: .switchOp(SwitchAttrs(label: label, count: values.count)), inputs: values, types: types,
-                              location: at.location))
+                              location: at.location, scope: scope))
         }
+    }
+
+    /// A call of candidate `k` of the choice node `choice` (its steps run only when `choice` selects `k`, or any
+    /// candidate `>= k` with `atLeast`): the scope of `at` plus that condition.
+    func candidateCall(_ name: String, graph: String, inputs: [ValueRef], choice: String, _ k: Int, atLeast: Bool = false,
+                       _ at: Node, outer: [CandidateCondition] = []) -> Node {
+        Node(name: name, op: .call(graph: graph), inputs: inputs, location: at.location,
+             scope: at.scope + outer + [CandidateCondition(choice: choice, candidate: k, atLeast: atLeast)])
     }
 
     private mutating func rewrite(_ node: Node) {
         switch node.op {
         case .layerChoice(let c):
             guard !c.candidates.isEmpty else { engine.error("layer choice '\(c.label)' has no candidates", at: node.location); return }
+            let aux = auxSkip && (mode == .darts || mode == .gumbel) && node.inputs.count == 1 && c.candidates.count > 1
+                && c.candidates.contains(where: { SupernetParameterNames.isSkipCandidate($0.name) })
             var calls: [ValueRef] = []
+            let firstCall = nodes.count
             for (k, cand) in c.candidates.enumerated() {
-                let call = Node(name: exact("\(node.name).\(k)", node), op: .call(graph: cand.graph), inputs: node.inputs,
-                                location: node.location)
+                let call = candidateCall(exact("\(node.name).\(k)", node), graph: cand.graph, inputs: node.inputs, choice: node.name, k, node)
                 nodes.append(call)
                 calls.append(ValueRef(call.name))
             }
-            if auxSkip && (mode == .darts || mode == .gumbel) && node.inputs.count == 1 && c.candidates.count > 1
-                && c.candidates.contains(where: { SupernetParameterNames.isSkipCandidate($0.name) }) {
+            if aux {
                 // DARTS-: y = mixed + beta * x, as weighted_sum(mixed, x, [1, beta]) with one shared state tensor.
                 let mixed = fresh("\(node.name).mixed")
+                // The candidates are those of the mixed node.
+                for i in firstCall..<nodes.count { nodes[i].scope[nodes[i].scope.count - 1].choice = mixed }
                 combine(mixed, label: c.label, calls, types: node.types, node)
                 if auxWeights == nil {
                     let p = Node(name: fresh("aux_skip"), op: .param(ParamAttrs(name: SupernetParameterNames.auxSkip, shape: [2],
@@ -211,7 +224,7 @@ struct SupernetBuilder {
                     auxWeights = p.name
                 }
                 nodes.append(Node(name: node.name, op: .weightedSum, inputs: [ValueRef(mixed), node.inputs[0], ValueRef(auxWeights!)],
-                                  types: node.types, location: node.location))
+                                  types: node.types, location: node.location, scope: node.scope))
             } else {
                 combine(node.name, label: c.label, calls, types: node.types, node)
             }

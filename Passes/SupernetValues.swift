@@ -38,14 +38,18 @@ public struct SupernetValuesPass: ConfigurablePass {
         Self.shareAlphas(&root)
         space.update(root)
     }
-    /// Keeps one `param` node per control-parameter name (moved to the top of the graph) and rewires the others.
+    /// Keeps one `param` node per control-parameter name (moved to the top of the graph, in no candidate's scope) and
+    /// rewires the others.
     static func shareAlphas(_ g: inout Graph) {
         var first: [String: String] = [:]
         var kept: [Node] = [], rest: [Node] = []
         var alias: [String: String] = [:]
         for n in g.nodes {
             if case .param(let p) = n.op, SupernetPass.isControlParameter(p.name) {
-                if let f = first[p.name] { alias[n.name] = f } else { first[p.name] = n.name; kept.append(n) }
+                // Shared by every use of the label: in no candidate.
+                var shared = n
+                shared.scope = []
+                if let f = first[p.name] { alias[n.name] = f } else { first[p.name] = n.name; kept.append(shared) }
             } else {
                 rest.append(n)
             }

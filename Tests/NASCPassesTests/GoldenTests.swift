@@ -6,13 +6,15 @@ import Testing
 
 /// One golden file: `// PIPELINE: spec` (or `// RUN: --passes=spec`), input text IR, the separator line,
 /// then the expected printed IR (without locations) or expected diagnostics, one per line:
-/// `// ERROR: file:line:col: error: message`, `// NOTE: ...` for notes, `// HINT: ...` for hints.
+/// `// ERROR: file:line:col: error: message`, `// NOTE: ...` for notes, `// HINT: ...` for hints. When the pipeline
+/// lowers, the plan's listing (``Plan/listing``) follows the IR after `// -----// PLAN //----- //`.
 /// An optional `// ARCH: {json}` line (one line, any form ``ArchitectureJSON`` reads) puts an architecture in the
 /// pass context, for `specialize`; problems reading it are reported as `ARCH:1:col: error: ...`.
 /// Pass options are part of the pipeline spec (`supernet-space{mode=sampled}`).
 /// Set `NASC_UPDATE_GOLDEN=1` to rewrite the expected sections from the current output.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     static let separator = "// -----// EXPECTED //----- //"
+    static let planMarker = "// -----// PLAN //----- //"
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     let fileName: String
@@ -77,7 +79,9 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
             catch let e as DiagnosticError { return render(e.diagnostics) } catch { return "// ERROR: \(error)" }
         }
         let result = manager.run(on: &space, context: &context)
-        return result.succeeded ? TextIR.print(space, locations: false) : render(result.diagnostics)
+        guard result.succeeded else { return render(result.diagnostics) }
+        // After `lower` (and `memory-plan`), the plan's listing follows the IR.
+        return TextIR.print(space, locations: false) + (context.plan.map { "\n" + planMarker + "\n" + $0.listing } ?? "")
     }
 
     static func normalized(_ s: String) -> String {
@@ -104,6 +108,18 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         }
         let expected = try #require(parts.expected, "\(c.fileName) has no '\(GoldenCase.separator)' section")
         #expect(actual == GoldenCase.normalized(expected), "\(c.fileName)")
+    }
+
+    /// Every registered pass runs in some golden file (pipelines expanded).
+    @Test func everyPassHasAGoldenFile() throws {
+        var covered = Set<String>()
+        for c in GoldenCase.all() {
+            let parts = GoldenCase.split(try String(contentsOf: c.url, encoding: .utf8))
+            guard let spec = parts.pipeline, let m = try? PassManager(pipeline: spec) else { continue }
+            covered.formUnion(m.passes.map(\.name))
+        }
+        #expect(PassRegistry.all.count >= 14)
+        for p in PassRegistry.all { #expect(covered.contains(p.name), "no golden file runs pass '\(p.name)'") }
     }
 
     /// Every pass and every verifier error class has golden coverage.
