@@ -21,6 +21,7 @@ extension Run {
         if let b = evaluator.batchSize { flags += ["--batch-size", "\(b)"] }
         if let lr = evaluator.lr { flags += ["--lr", "\(lr)"] }
         if let wd = evaluator.weightDecay { flags += ["--weight-decay", "\(wd)"] }
+        if let v = evaluator.validation { flags += ["--validation", "\(v)"] }
         let directory = output ?? paths[1]
         let (file, space) = try loadSpace(paths[0])
         // The store is created once the options are checked, so a mistyped option leaves nothing behind.
@@ -58,6 +59,7 @@ extension Run {
         var train = TrainOptions()
         train.data = evaluator.data ?? "digits"
         train.seed = config.seed; train.threads = evaluator.threads
+        if let v = evaluator.validation { train.validationFraction = v }
         // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
         let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
