@@ -188,6 +188,7 @@ struct Run: ParsableCommand {
         let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
         runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
+        if resume == nil, let note = ExperimentTool.budgetNote(runner.store) { display.note(note) }
         let summary = try runner.run(limits, resuming: resume != nil)
         withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
