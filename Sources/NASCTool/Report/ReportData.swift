@@ -66,13 +66,17 @@ struct ReportData {
         }
         let succeeded = d.trials.filter { $0.metric != nil }
         let failed = d.trials.filter { $0.status == "failed" }.count
+        let stopped = d.trials.filter { $0.status == "stopped" }.count
         if let b = try store.top(1).first {
             d.best = try? ArchitectureJSON.read(b.architectureJSON, space: searchSpace)
             d.bestJSON = b.architectureJSON
-            d.facts.append(("best", "trial \(b.id), metric \(ExperimentReport.metric(b.finalMetric ?? .nan))"))
+            // The validation loss breaks ties; a benchmark table's held-out `test` is shown, never used to pick.
+            d.facts.append(("best", "trial \(b.id), metric \(ExperimentReport.metric(b.finalMetric ?? .nan))"
+                            + (b.finalLoss.map { ", validation loss \(ExperimentReport.metric($0))" } ?? "")
+                            + (b.testMetric.map { ", test \(ExperimentReport.metric($0))" } ?? "")))
         }
         d.facts += [("strategy", config.strategy), ("space", config.spacePath), ("seed", "\(config.seed)"),
-                    ("trials", "\(d.trials.count) (\(succeeded.count) succeeded, \(failed) failed)"),
+                    ("trials", "\(d.trials.count) (\(succeeded.count) succeeded\(stopped > 0 ? ", \(stopped) of them stopped early" : ""), \(failed) failed)"),
                     ("status", state.status + (state.endReason.map { " (\($0))" } ?? "")),
                     ("elapsed", ExperimentReport.seconds(state.elapsed))]
         return d
