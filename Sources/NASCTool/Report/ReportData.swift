@@ -42,8 +42,9 @@ struct ReportData {
             throw DiagnosticError(.error("no such experiment directory", at: SourceLocation(file: directory)))
         }
         guard isDir.boolValue else { throw DiagnosticError(.error("not a directory", at: SourceLocation(file: directory))) }
-        if FileManager.default.fileExists(atPath: Experiment.storePath(directory)) { return try multiTrial(directory) }
+        // A one-shot run has a store too (it records the run); its epoch log is what the report draws.
         if FileManager.default.fileExists(atPath: join(directory, "oneshot.jsonl")) { return try oneShot(directory) }
+        if FileManager.default.fileExists(atPath: Experiment.storePath(directory)) { return try multiTrial(directory) }
         throw DiagnosticError(.error("not an experiment directory (no \(Experiment.storeFileName) or oneshot.jsonl)",
                                      at: SourceLocation(file: directory)))
     }
