@@ -122,7 +122,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
-        // From here on SIGINT, SIGTERM and SIGHUP stop the trials first, then end the run (128 + signal).
+        // From here on SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the trials first, then end the run (128 + signal).
         StopRequest.installSignalHandlers()
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
                                     trialTimeout: trialTimeout.flatMap(Run.timeout), stallTimeout: stallTimeout.flatMap(Run.timeout))

@@ -64,21 +64,30 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
 @Suite(.serialized) struct RunnerFaultCLITests {
     let mlp = NascProcess.root.appendingPathComponent("examples/mlp.nas").path
 
-    /// SIGINT, SIGTERM and SIGHUP at random moments: the run ends with 128 + signal, no trial process survives it,
-    /// and `--resume` completes the experiment with every trial succeeded exactly once.
+    /// SIGINT, SIGTERM, SIGHUP and SIGQUIT at random moments, from the first milliseconds (before or while the store
+    /// is created; no early SIGQUIT, whose default action dumps core) to the middle of the run: the run ends with
+    /// 128 + signal (or, before its handlers are installed, by the signal itself, with no trial started), no trial
+    /// process survives it, and `--resume` (or a fresh run when no store was made) completes the experiment with
+    /// every trial succeeded exactly once.
     @Test func signalsEndEveryTrialAndResumeCompletes() throws {
         var rng = SystemRandomNumberGenerator()
-        for (round, sig) in [SIGINT, SIGTERM, SIGHUP, SIGINT, SIGTERM].enumerated() {
+        let rounds: [(Int32, early: Bool)] = [(SIGINT, true), (SIGTERM, true), (SIGHUP, true), (SIGHUP, false), (SIGQUIT, false),
+                                              (SIGINT, false), (SIGTERM, false)]
+        for (round, (sig, early)) in rounds.enumerated() {
             let tmp = try NascProcess.tempDir().path
             let dir = tmp + "/exp"
-            // Trial 3 hangs after epoch 1; the others take 0.15 s per epoch.
-            let p = try launch(["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:4", "--max-trials", "8",
-                                "--concurrency", "2", "--epoch-ms", "150", "--hang-every", "3", "--no-live"], logs: tmp)
-            // Once the store exists the handlers are installed (before it, a signal simply ends a run with no trials).
-            let created = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite") && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
-            Thread.sleep(forTimeInterval: Double.random(in: 0...1.8, using: &rng))
-            let running = processes(mentioning: dir)
+            // Trials 3 and 6 hang after epoch 1; the others take 0.15 s per epoch.
+            let args = ["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:4", "--max-trials", "8",
+                        "--concurrency", "2", "--epoch-ms", "150", "--hang-every", "3", "--no-live"]
+            let p = try launch(args, logs: tmp)
+            if early {
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.3, using: &rng))
+            } else {
+                let created = Date().addingTimeInterval(20)
+                while !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite") && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
+                Thread.sleep(forTimeInterval: Double.random(in: 0...1.8, using: &rng))
+            }
+            let running = processes(mentioning: dir + "/trials")
             kill(p.processIdentifier, sig)
             let deadline = Date().addingTimeInterval(30)
             while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -86,19 +95,47 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
             let err = contents(tmp + "/run.err")
-            #expect(p.terminationStatus == 128 + sig || p.terminationStatus == 0, "round \(round): \(p.terminationStatus) \(err)")
             #expect(survivors(mentioning: dir, within: 3).isEmpty, "round \(round): trial processes outlived nasc run (had \(running))")
-            if p.terminationStatus != 0 {
-                #expect(err.contains("interrupted by signal \(sig)") && err.contains("--resume"), "\(err)")
+            let hasStore = FileManager.default.fileExists(atPath: dir + "/experiment.sqlite")
+            if p.terminationReason == .uncaughtSignal {
+                // Only before the handlers exist: nothing was started, and nothing is left that a run would refuse.
+                #expect(early && p.terminationStatus == sig, "round \(round): killed by \(p.terminationStatus) \(err)")
+                #expect(running.isEmpty, "round \(round): trial processes ran before the handlers were installed")
+            } else {
+                #expect(p.terminationStatus == 128 + sig || p.terminationStatus == 0, "round \(round): \(p.terminationStatus) \(err)")
+                if p.terminationStatus != 0 {
+                    #expect(err.contains("interrupted by signal \(sig)") && err.contains("--resume"), "\(err)")
+                }
             }
-            // The hung trial is stopped by the stall timeout on resume.
-            let r = try NascProcess.run(["run", "--resume", dir, "--stall-timeout", "2s", "--no-live"])
-            #expect(r.code == 0, "round \(round): \(r.stderr)")
+            // The hung trials are stopped by the stall timeout on resume.
+            let r = hasStore ? try NascProcess.run(["run", "--resume", dir, "--stall-timeout", "2s", "--no-live"])
+                             : try NascProcess.run(args + ["--stall-timeout", "2s"])
+            #expect(r.code == 0, "round \(round), store \(hasStore): \(r.stderr)")
             #expect(r.stdout.contains("finished (max-trials): 8 trials, "), "\(r.stdout)")
             let rows = listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout)
             #expect(rows.count == 8 && rows.allSatisfy { $0.status == "succeeded" || $0.id % 3 == 0 }, "\(rows)")
             #expect(!rows.contains { $0.error.contains("signal") }, "an interruption was recorded as a trial failure: \(rows)")
         }
+    }
+
+    /// A signal its parent ignores stays ignored (`nohup`, or a script's `&` for SIGINT): a SIGHUP then leaves the run
+    /// going, and it finishes every trial.
+    @Test func anIgnoredSignalStaysIgnored() throws {
+        let tmp = try NascProcess.tempDir().path
+        let dir = tmp + "/exp"
+        let script = "trap '' HUP; exec \"$NASC\" run --strategy random '\(mlp)' '\(dir)' --benchmark synthetic:2 --max-trials 4 "
+            + "--concurrency 2 --epoch-ms 150 --no-live > '\(tmp)/run.out' 2> '\(tmp)/run.err'"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        p.environment = ProcessInfo.processInfo.environment.merging(["NASC": NascProcess.binary]) { $1 }
+        try p.run()
+        let created = Date().addingTimeInterval(20)
+        while processes(mentioning: dir + "/trials").isEmpty && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
+        kill(p.processIdentifier, SIGHUP)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0, "\(p.terminationStatus) \(contents(tmp + "/run.err"))")
+        #expect(contents(tmp + "/run.out").contains("finished (max-trials): 4 trials, 4 succeeded, 0 failed"), "\(contents(tmp + "/run.out"))")
     }
 
     /// A `nasc run` killed by SIGKILL (no handler runs): its trials notice and exit on their own.
@@ -188,12 +225,12 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
     /// (a fresh run starts) or holds a complete one (`--resume` continues it), never one both refuse.
     @Test func killDashNineDuringCreationLeavesAUsableDirectory() throws {
         var rng = SystemRandomNumberGenerator()
-        for round in 0..<8 {
+        for round in 0..<10 {
             let tmp = try NascProcess.tempDir().path
             let dir = tmp + "/exp"
             let p = try launch(["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:1", "--max-trials", "2", "--no-live"],
                                logs: tmp)
-            Thread.sleep(forTimeInterval: Double(round) * 0.02 + Double.random(in: 0...0.02, using: &rng))
+            Thread.sleep(forTimeInterval: Double(round) * 0.04 + Double.random(in: 0...0.04, using: &rng))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             _ = survivors(mentioning: dir)
