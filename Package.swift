@@ -1,6 +1,8 @@
 // swift-tools-version:6.1
 // nasc: a neural architecture search compiler and runtime.
-// Dependencies point one way: NASCIR <- NASCPasses <- (frontend, kernels, runtime, strategies) <- NASCTool <- nasc.
+// Dependencies point one way (docs/architecture.md; Tests/NASCToolTests/ArchitectureTests.swift checks the imports):
+// NASCIR <- NASCPasses <- (frontend, strategies, experiment) <- NASCTool <- nasc; the runtime (NASCIR, kernels, data)
+// only runs plans and never sees the passes; kernels see neither the IR nor the passes.
 import PackageDescription
 
 /// Kernels need a real vector ISA in release builds (see docs/build.md).
@@ -50,16 +52,17 @@ let package = Package(
         // Data sets: IDX, CIFAR-10 binary, CSV, synthetic; normalization, shuffling, batching, augmentation.
         .target(name: "NASCData", dependencies: ["NASCIR"], path: "Sources/NASCData"),
         // The executor: walks a plan and dispatches to kernels; optimizers, schedules, checkpoints, training loop.
+        // It only runs plans: plans come from the pipelines in NASCPasses (PlanCompiler, SupernetCompiler).
         .target(
             name: "NASCRuntime",
-            dependencies: ["NASCIR", "NASCPasses", "NASCKernels", "NASCData"],
+            dependencies: ["NASCIR", "NASCKernels", "NASCData"],
             path: "Sources/NASCRuntime",
             swiftSettings: kernelFlags
         ),
         // Multi-trial and one-shot search strategies (ask/tell), over the search space.
         .target(
             name: "NASCStrategies",
-            dependencies: ["NASCIR", "NASCPasses", "NASCRuntime", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["NASCIR", "NASCPasses", "NASCRuntime", "NASCData", .product(name: "BigInt", package: "BigInt")],
             path: "Sources/NASCStrategies"
         ),
         // Experiments: the on-disk store (SQLite via GRDB), trial processes, resume, limits and export.
@@ -79,7 +82,8 @@ let package = Package(
         .target(
             name: "NASCTool",
             dependencies: [
-                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCStrategies", "NASCExperiment", "NASCBoard",
+                "NASCIR", "NASCPasses", "NASCFrontend", "NASCRuntime", "NASCData", "NASCKernels", "NASCStrategies", "NASCExperiment",
+                "NASCBoard",
                 .product(name: "BigInt", package: "BigInt"),
             ],
             path: "Sources/NASCTool"
@@ -87,7 +91,8 @@ let package = Package(
         // The `nasc` command: one file per verb, a thin layer over NASCTool.
         .executableTarget(
             name: "nasc",
-            dependencies: ["NASCTool", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NASCTool", "NASCIR", "NASCPasses", "NASCExperiment",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/nasc"
         ),
         // The entry functions of the fuzz targets (driven by libFuzzer in Tests/Fuzz, replayed by NASCToolTests).
@@ -107,10 +112,12 @@ let package = Package(
         .testTarget(name: "NASCDataTests", dependencies: ["NASCData", "NASCIR"], path: "Tests/NASCDataTests"),
         .testTarget(name: "NASCRuntimeTests", dependencies: ["NASCRuntime", "NASCKernels", "NASCIR", "NASCPasses", "NASCData"],
                     path: "Tests/NASCRuntimeTests", exclude: ["Fixtures"]),
-        .testTarget(name: "NASCStrategiesTests", dependencies: ["NASCStrategies", "NASCIR", "NASCPasses"],
+        .testTarget(name: "NASCStrategiesTests", dependencies: ["NASCStrategies", "NASCIR", "NASCPasses", "NASCRuntime", "NASCData"],
                     path: "Tests/NASCStrategiesTests"),
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
-        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCBoard", "NASCFuzzTargets"], path: "Tests/NASCToolTests"),
+        .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCFrontend", "NASCExperiment", "NASCRuntime", "NASCBoard",
+                                                          "NASCFuzzTargets"],
+                    path: "Tests/NASCToolTests"),
     ]
 )

@@ -3,7 +3,7 @@ import NASCIR
 
 /// Appends a loss and the backward graph to the root graph.
 ///
-/// The root graph's first output is the model output. The pass makes parameters explicit, adds an `i64[N]`
+/// The root graph's first output is the model output; parameters must be explicit (`explicit-params`). The pass adds an `i64[N]`
 /// labels input, a loss node (`softmax_cross_entropy` on logits, or `nll_loss` when the output is a
 /// `log_softmax`; option `loss=cross_entropy|nll|mse`, `label_smoothing=0.1`; `mse` adds an `f32[N, D]` targets
 /// input instead of the labels, for regression), then walks the graph backwards
@@ -11,12 +11,44 @@ import NASCIR
 /// gradients of values used more than once with `add`. Every trainable parameter's gradient is marked by a
 /// `param_grad(%param, %grad)` node. The outputs become `[loss, model output, other outputs..., param_grad...]`.
 /// Gradients are only computed for values that depend on a trainable parameter.
-public struct Autodiff: Pass {
+public struct Autodiff: ConfigurablePass {
     public let name = "autodiff"
     public let summary = "append a loss and the reverse-mode backward graph (gradients of all trainable params)"
 
+    /// The loss autodiff attaches.
+    public enum Loss: String, Sendable, Hashable, CaseIterable {
+        /// `softmax_cross_entropy` on logits.
+        case crossEntropy = "cross_entropy"
+        /// `nll_loss` on log-probabilities.
+        case nll
+        /// Mean squared error against f32 targets (regression).
+        case mse
+    }
+
+    /// The pass's options (spec keys `loss`, `label_smoothing`).
+    public struct Options: Sendable, Hashable {
+        /// The loss; `nil` picks `nll` after a `log_softmax` output, else `cross_entropy`.
+        public var loss: Loss?
+        /// Label smoothing of the cross-entropy loss, in [0, 1).
+        public var labelSmoothing: Double
+        /// Creates options.
+        public init(loss: Loss? = nil, labelSmoothing: Double = 0) { self.loss = loss; self.labelSmoothing = labelSmoothing }
+    }
+
+    /// This run's options.
+    public var options: Options
+
     /// Creates the pass.
-    public init() {}
+    public init(options: Options = Options()) { self.options = options }
+
+    public static let optionKeys = ["loss", "label_smoothing"]
+
+    public func configured(_ reader: inout PassOptionReader) throws -> Autodiff {
+        var o = options
+        o.loss = try reader.choice("loss", Loss.self) ?? o.loss
+        o.labelSmoothing = try reader.number("label_smoothing") ?? o.labelSmoothing
+        return Autodiff(options: o)
+    }
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         if let root = space.rootGraph, let n = root.nodes.first(where: { $0.op.isChoice || $0.op.kind == .call }) {
@@ -24,14 +56,13 @@ public struct Autodiff: Pass {
                                       at: n.location)
             return
         }
-        try ExplicitParams().run(on: &space, context: &context)
-        if context.diagnostics.hasErrors { return }
+        guard ExplicitParams.requireExplicit(space, before: name, &context) else { return }
         guard var g = space.rootGraph else {
             context.diagnostics.error("model space '\(space.name)' has no root graph '@\(space.root)'", at: .unknown)
             return
         }
         do {
-            try Self.differentiate(&g, options: context.options)
+            try Self.differentiate(&g, options: options)
             space.update(g)
         } catch let d as Diagnostic {
             context.diagnostics.emit(d)
@@ -39,7 +70,7 @@ public struct Autodiff: Pass {
     }
 
     /// Differentiates a graph in place (parameters must already be explicit).
-    static func differentiate(_ g: inout Graph, options: [String: String]) throws {
+    static func differentiate(_ g: inout Graph, options: Options) throws {
         guard let outRef = g.outputs.first else { throw Diagnostic.error("graph '@\(g.name)' has no output to differentiate", at: g.location) }
         if g.nodes.contains(where: { $0.op.kind == .paramGrad || $0.op.kind == .softmaxCrossEntropy || $0.op.kind == .nllLoss
                                      || $0.op.kind == .mseLoss }) {
@@ -60,21 +91,19 @@ public struct Autodiff: Pass {
         }
 
         // Loss.
-        let smoothing: Double
-        if let s = options["label_smoothing"] {
-            guard let v = Double(s), v >= 0, v < 1 else { throw Diagnostic.error("label_smoothing=\(s) must be a number in [0, 1)") }
-            smoothing = v
-        } else { smoothing = 0 }
-        let lossName = options["loss"] ?? (g.node(named: outRef.node)?.op.kind == .logSoftmax ? "nll" : "cross_entropy")
+        let smoothing = options.labelSmoothing
+        guard smoothing.isFinite, smoothing >= 0, smoothing < 1 else {
+            throw Diagnostic.error("label_smoothing=\(smoothing) must be a number in [0, 1)")
+        }
+        let loss = options.loss ?? (g.node(named: outRef.node)?.op.kind == .logSoftmax ? .nll : .crossEntropy)
         let lossOp: Op, lossGradOp: Op
-        switch lossName {
-        case "cross_entropy": lossOp = .softmaxCrossEntropy(labelSmoothing: smoothing); lossGradOp = .softmaxCrossEntropyGrad(labelSmoothing: smoothing)
-        case "nll": lossOp = .nllLoss; lossGradOp = .nllLossGrad
-        case "mse": lossOp = .mseLoss; lossGradOp = .mseLossGrad
-        default: throw Diagnostic.error("unknown loss '\(lossName)' (expected cross_entropy, nll or mse)")
+        switch loss {
+        case .crossEntropy: lossOp = .softmaxCrossEntropy(labelSmoothing: smoothing); lossGradOp = .softmaxCrossEntropyGrad(labelSmoothing: smoothing)
+        case .nll: lossOp = .nllLoss; lossGradOp = .nllLossGrad
+        case .mse: lossOp = .mseLoss; lossGradOp = .mseLossGrad
         }
         let labels: ValueRef
-        if lossName == "mse" {
+        if loss == .mse {
             // Regression: f32 targets of the output's shape, a new graph input.
             let name = g.freshName("targets")
             g.inputs.append(GraphInput(name: name, type: TensorType(.f32, outType.shape)))
@@ -107,6 +136,7 @@ public struct Autodiff: Pass {
         for n in g.nodes.reversed() where needs.contains(n.name) {
             let y = ValueRef(n.name)
             guard let cs = contributions[y], !cs.isEmpty else { continue }
+            e.scope = n.scope
             let gy = cs.count == 1 ? cs[0] : e.emit("\(n.name).grad_sum", .add, cs, [types[y]!])
             func needsGrad(_ i: Int) -> Bool { i < n.inputs.count && needs.contains(n.inputs[i].node) }
             func give(_ i: Int, _ r: ValueRef) { contributions[n.inputs[i], default: []].append(r) }
@@ -194,11 +224,13 @@ public struct Autodiff: Pass {
         /// Names in use (kept here so naming stays linear in big graphs, e.g. supernets).
         var taken: Set<String>
         init(graph: Graph) { self.graph = graph; taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name)) }
+        /// The scope of the forward node whose gradient is being emitted (the gradient runs in its candidates).
+        var scope: [CandidateCondition] = []
         mutating func emit(_ base: String, _ op: Op, _ inputs: [ValueRef], _ types: [TensorType]) -> ValueRef {
             var name = base, i = 1
             // One set operation per name: insert fails while the name is taken.
             while !taken.insert(name).inserted { name = "\(base)_\(i)"; i += 1 }
-            graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types))
+            graph.nodes.append(Node(name: name, op: op, inputs: inputs, types: types, scope: scope))
             return ValueRef(name)
         }
     }

@@ -76,7 +76,7 @@ public struct Canonicalize: Pass {
                     taken.insert(name)
                 }
                 chain.append(Node(name: name, op: .call(graph: r.blocks[k]), inputs: [current],
-                                  types: last ? n.types : [], location: n.location))
+                                  types: last ? n.types : [], location: n.location, scope: n.scope))
                 current = ValueRef(name)
             }
             g.nodes.replaceSubrange(i...i, with: chain)
@@ -89,7 +89,8 @@ public struct Canonicalize: Pass {
             case .mean:
                 // mean = scale(add(inputs), 1/k); the new sum takes the node's location and types.
                 let n = g.nodes[i]
-                let sum = Node(name: g.freshName("\(n.name).sum"), op: .add, inputs: n.inputs, types: n.types, location: n.location)
+                let sum = Node(name: g.freshName("\(n.name).sum"), op: .add, inputs: n.inputs, types: n.types, location: n.location,
+                               scope: n.scope)
                 g.nodes[i].op = .scale(factor: 1 / Double(n.inputs.count))
                 g.nodes[i].inputs = [ValueRef(sum.name)]
                 g.nodes.insert(sum, at: i)

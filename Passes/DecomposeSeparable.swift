@@ -42,9 +42,9 @@ public struct DecomposeSeparable: Pass {
             mid.shape[1] = inType.shape[1]
             out.append(Node(name: dwName, op: .depthwiseConv2d(DepthwiseConv2DAttrs(kernel: a.kernel, stride: a.stride, padding: a.padding,
                                                                                     dilation: a.dilation, bias: false)),
-                            inputs: n.inputs, types: [mid], location: n.location))
+                            inputs: n.inputs, types: [mid], location: n.location, scope: n.scope))
             out.append(Node(name: n.name, op: .conv2d(Conv2DAttrs(outChannels: a.outChannels, kernel: .int(1), bias: a.bias)),
-                            inputs: [ValueRef(dwName)], types: n.types, location: n.location))
+                            inputs: [ValueRef(dwName)], types: n.types, location: n.location, scope: n.scope))
         }
         g.nodes = out
         return g

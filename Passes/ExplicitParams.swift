@@ -9,7 +9,7 @@ import NASCIR
 /// - `layer_norm(%x)` -> `layer_norm(%x[, %gamma, %beta])`
 ///
 /// Layers that already have their parameters are left alone, so the pass is idempotent. Typed
-/// `separable_conv2d` nodes are first split into depthwise + pointwise convolutions (``DecomposeSeparable``). Needs the layer input
+/// `separable_conv2d` nodes must be split first (`decompose-separable`; the `params` pipeline runs both). Needs the layer input
 /// types (run `shape-infer` first) and constant attributes (run `specialize` first).
 public struct ExplicitParams: Pass {
     public let name = "explicit-params"
@@ -20,7 +20,6 @@ public struct ExplicitParams: Pass {
 
     /// Reports problems (unknown input types, non-constant attributes) in `context.diagnostics`.
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
-        try DecomposeSeparable().run(on: &space, context: &context)
         for gi in space.graphs.indices {
             // Graphs whose layers all have their parameters (every run after the first) are left untouched.
             guard space.graphs[gi].nodes.contains(where: Self.mayNeedParameters) else { continue }
@@ -39,7 +38,7 @@ public struct ExplicitParams: Pass {
                         // One set operation per name: insert fails while the name is taken.
                         while !taken.insert(name).inserted { name = "\(p.name)_\(k)"; k += 1 }
                         let pn = Node(name: name, op: .param(p), inputs: [],
-                                      types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location)
+                                      types: [TensorType(.f32, p.shape.map { .fixed($0) })], location: n.location, scope: n.scope)
                         out.append(pn)
                         node.inputs.append(ValueRef(name))
                     }
@@ -54,6 +53,26 @@ public struct ExplicitParams: Pass {
             g.nodes = out
             space.graphs[gi] = g
         }
+    }
+
+    /// Reports, for pass `pass`, the first node of the root graph whose weights are still implicit (or that is a
+    /// separable convolution not yet split); true when there is none. Passes that need explicit parameters
+    /// (`autodiff`, `fuse`, `lower`) check this instead of running `explicit-params` themselves.
+    public static func requireExplicit(_ space: ModelSpace, before pass: String, _ context: inout PassContext) -> Bool {
+        guard let root = space.rootGraph else { return true }
+        for n in root.nodes {
+            if case .separableConv2d = n.op {
+                context.diagnostics.error("separable_conv2d '\(n.name)' must be split before \(pass) (run decompose-separable and explicit-params first)",
+                                          at: n.location)
+                return false
+            }
+            if mayNeedParameters(n) {
+                context.diagnostics.error("'\(n.op.kind.rawValue)' node '\(n.name)' has implicit parameters (run explicit-params before \(pass))",
+                                          at: n.location)
+                return false
+            }
+        }
+        return true
     }
 
     /// Whether ``parameters(for:typeOf:)`` can return parameters (or an error) for `n`: a layer with one input.

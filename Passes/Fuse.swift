@@ -5,7 +5,7 @@ import NASCIR
 /// `fused_conv2d` node: the convolution keeps its bias, a batchnorm is folded into the weights and bias using
 /// its running statistics (so the fused graph computes eval-mode batchnorm), and the activation is applied in
 /// place. A link is fused only when the intermediate value has exactly one user and is not a graph output.
-/// Parameters are made explicit first.
+/// Parameters must be explicit (`explicit-params`).
 ///
 /// Training graphs (with gradient ops) never fold batchnorm (batch statistics cannot be folded), but fuse
 /// `conv2d -> relu | relu6 | sigmoid | tanh` when the convolution's output is read only by the activation and by that
@@ -21,8 +21,7 @@ public struct Fuse: Pass {
     public init() {}
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
-        try ExplicitParams().run(on: &space, context: &context)
-        if context.diagnostics.hasErrors { return }
+        guard ExplicitParams.requireExplicit(space, before: name, &context) else { return }
         for gi in space.graphs.indices {
             if space.graphs[gi].nodes.contains(where: { $0.op.kind.isBackward }) {
                 Self.fuseTraining(&space.graphs[gi])

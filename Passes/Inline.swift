@@ -5,7 +5,8 @@ import NASCIR
 /// of `g` (itself inlined first). An inlined node `n` of a call node `c` is named `c.n` (so names stay
 /// unique and stable: nested calls give `c.d.n`; a clash with an existing name gets a `_1` suffix), and
 /// keeps its own location and types. The callee's inputs read the call's inputs; uses of the call's
-/// output `s` read the callee's output `s`. Graphs no longer reachable from the root are removed, so after
+/// output `s` read the callee's output `s`. An inlined node's supernet scope is the call's scope followed by its own
+/// (``CandidateCondition``). Graphs no longer reachable from the root are removed, so after
 /// `specialize` only the root remains. Choice nodes are left alone (their candidates stay subgraphs).
 public struct InlinePass: Pass {
     /// Creates the pass.
@@ -74,16 +75,26 @@ struct Inliner {
             }
             var map: [String: ValueRef] = [:]
             for (inp, arg) in zip(callee.inputs, node.inputs) { map[inp.name] = arg }
+            // Every inlined node's name first: a scope may name a choice node that comes later.
             var renamed: [String: String] = [:]
+            renamed.reserveCapacity(callee.nodes.count)
+            for inner in callee.nodes { renamed[inner.name] = fresh("\(node.name).\(inner.name)") }
             func mapped(_ r: ValueRef) -> ValueRef {
                 if let arg = map[r.node] { return arg }
                 return ValueRef(renamed[r.node] ?? r.node, slot: r.slot)
             }
             for inner in callee.nodes {
                 var n = inner
-                n.name = fresh("\(node.name).\(inner.name)")
+                n.name = renamed[inner.name]!
                 n.inputs = inner.inputs.map(mapped)
-                renamed[inner.name] = n.name
+                // Inside the call's candidates: the call's conditions first, then the node's own (renamed) ones.
+                if !node.scope.isEmpty || !inner.scope.isEmpty {
+                    n.scope = node.scope + inner.scope.map { c in
+                        var c = c
+                        c.choice = renamed[c.choice] ?? c.choice
+                        return c
+                    }
+                }
                 nodes.append(n)
             }
             for (s, o) in callee.outputs.enumerated() { alias[ValueRef(node.name, slot: s)] = mapped(o) }

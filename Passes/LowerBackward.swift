@@ -35,20 +35,20 @@ extension PlanBuilder {
             let t = try outputType(n)
             let fin = try dim(t, -1, n), fout = try dim(try type(n.inputs[0], of: n), -1, n)
             let gy = try slot(n.inputs[0], of: n), w = try slot(n.inputs[1], of: n), gx = try output(n)
-            emit(.linearBackwardInput(LinearStep(inFeatures: fin, outFeatures: fout, rowsPerSample: rowsPerSample(t, fin),
-                                                 input: gx, weight: w, bias: nil, output: gy)), n)
+            emit(.linearBackwardInput(LinearBackwardInputStep(inFeatures: fin, outFeatures: fout, rowsPerSample: rowsPerSample(t, fin),
+                                                              gradOutput: gy, weight: w, gradInput: gx)), n)
         case .linearGradWeight:
             let t = try type(n.inputs[0], of: n)
             let fin = try dim(t, -1, n), fout = try dim(try type(n.inputs[1], of: n), -1, n)
             let x = try slot(n.inputs[0], of: n), gy = try slot(n.inputs[1], of: n), gw = try output(n)
-            emit(.linearBackwardWeight(LinearStep(inFeatures: fin, outFeatures: fout, rowsPerSample: rowsPerSample(t, fin),
-                                                  input: x, weight: gw, bias: nil, output: gy)), n)
+            emit(.linearBackwardWeight(LinearBackwardWeightStep(inFeatures: fin, outFeatures: fout, rowsPerSample: rowsPerSample(t, fin),
+                                                                input: x, gradOutput: gy, gradWeight: gw)), n)
         case .linearGradBias:
             let t = try type(n.inputs[0], of: n)
             let fout = try dim(t, -1, n)
             let gy = try slot(n.inputs[0], of: n), gb = try output(n)
-            emit(.linearBackwardBias(LinearStep(inFeatures: fout, outFeatures: fout, rowsPerSample: rowsPerSample(t, fout),
-                                                input: gy, weight: gb, bias: gb, output: gy)), n)
+            emit(.linearBackwardBias(LinearBackwardBiasStep(features: fout, rowsPerSample: rowsPerSample(t, fout), gradOutput: gy,
+                                                            gradBias: gb)), n)
         case .batchNormGrad(let a):
             let t = try type(n.inputs[0], of: n)
             let c = try dim(t, 1, n), spatial = t.shape.dropFirst(2).reduce(1) { $0 * ($1.value ?? 1) }

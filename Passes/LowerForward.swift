@@ -61,6 +61,7 @@ extension PlanBuilder {
         case .param(let p):
             let s = newSlot(p.name, p.trainable ? .parameter : .state, .fixed(p.count), initializer: p.initializer,
                             shape: p.shape.map { .fixed($0) })
+            if !n.scope.isEmpty { parameterScopes[s] = n.scope }
             bind(n, to: s)
         case .conv2d(let a):
             let t = try type(n.inputs[0], of: n)

@@ -2,8 +2,8 @@
 import NASCIR
 
 extension PlanBuilder {
-    /// Lowers `weighted_sum` (one weighted-sum step) and `switch` (one copy per candidate, guarded by
-    /// ``SupernetGuards`` through the step name `<node>#<k>`).
+    /// Lowers `weighted_sum` (one weighted-sum step) and `switch` (one copy `<node>#<k>` per candidate, in the
+    /// switch's scope and `switch == k`).
     mutating func lowerSupernetForward(_ n: Node) throws {
         switch n.op {
         case .weightedSum:
@@ -16,7 +16,7 @@ extension PlanBuilder {
             let xs = try n.inputs.map { try slot($0, of: n) }
             let y = try output(n)
             for (k, x) in xs.enumerated() {
-                forward.append(PlanStep(.copy(CopyStep(source: x, destination: y)), node: "\(n.name)#\(k)"))
+                emit(.copy(CopyStep(source: x, destination: y)), n, name: "\(n.name)#\(k)", extra: [CandidateCondition(choice: n.name, candidate: k)])
             }
         default:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' is not a supernet op", at: n.location)
@@ -40,7 +40,7 @@ extension PlanBuilder {
             let gy = try slot(n.inputs[0], of: n)
             for k in 0..<a.count {
                 let gx = try output(n, k)
-                backward.append(PlanStep(.copy(CopyStep(source: gy, destination: gx)), node: "\(n.name)#\(k)"))
+                emit(.copy(CopyStep(source: gy, destination: gx)), n, name: "\(n.name)#\(k)", extra: [CandidateCondition(choice: n.name, candidate: k)])
             }
         default:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' is not a supernet gradient op", at: n.location)

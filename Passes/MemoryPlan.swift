@@ -12,14 +12,33 @@ import NASCIR
 /// selector (exact candidates `j != k`; sampled mode, where exactly one candidate is active per step) never hold
 /// live values in the same step, so they may share a region even when their step ranges overlap: the
 /// candidates of a sampled choice share their activation memory. Gated (proxyless) selectors may have several
-/// active candidates, so their slots are never aliased this way. Option `memory_alias=false` turns this off.
-/// Runs after `lower` (it edits ``PassContext/plan``).
-public struct MemoryPlan: Pass {
+/// active candidates, so their slots are never aliased this way. Option `exclusive_alias=false`
+/// (``Options/exclusiveAliasing``) turns this off. Runs after `lower` (it edits ``PassContext/plan``).
+public struct MemoryPlan: ConfigurablePass {
     public let name = "memory-plan"
     public let summary = "share plan buffers between values with disjoint lifetimes (and in place where safe)"
 
+    /// The pass's options.
+    public struct Options: Sendable, Hashable {
+        /// Let slots of mutually exclusive sampled candidates share memory (`exclusive_alias`, default true).
+        public var exclusiveAliasing = true
+        /// Creates options.
+        public init(exclusiveAliasing: Bool = true) { self.exclusiveAliasing = exclusiveAliasing }
+    }
+
+    /// This run's options.
+    public var options: Options
+
     /// Creates the pass.
-    public init() {}
+    public init(options: Options = Options()) { self.options = options }
+
+    public static let optionKeys = ["exclusive_alias"]
+
+    public func configured(_ reader: inout PassOptionReader) throws -> MemoryPlan {
+        var o = options
+        o.exclusiveAliasing = try reader.flag("exclusive_alias") ?? o.exclusiveAliasing
+        return MemoryPlan(options: o)
+    }
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         guard var plan = context.plan else {
@@ -27,7 +46,7 @@ public struct MemoryPlan: Pass {
             return
         }
         let before = plan.activationElements
-        Self.assignRegions(&plan, exclusive: context.options["memory_alias"] != "false")
+        Self.assignRegions(&plan, exclusive: options.exclusiveAliasing)
         context.diagnostics.emit(Diagnostic(.note, at: .unknown,
                                             "memory-plan: activation memory \(before) -> \(plan.activationElements) elements"))
         context.plan = plan

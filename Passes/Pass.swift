@@ -19,16 +19,13 @@ public protocol Pass: Sendable {
 public struct PassContext: Sendable {
     /// Diagnostics reported so far.
     public var diagnostics = DiagnosticEngine()
-    /// Options passed to the pipeline (`name=value`), for passes that take parameters.
-    public var options: [String: String] = [:]
     /// The architecture to apply, for passes that specialize a space (multi-trial).
     public var architecture: Architecture?
     /// The executable plan, once the `lower` pass has produced it (later plan passes such as `memory-plan` edit it).
     public var plan: Plan?
 
-    /// Creates a context.
-    public init(options: [String: String] = [:], architecture: Architecture? = nil) {
-        self.options = options
+    /// Creates a context. Pass options are typed fields of the passes (``ConfigurablePass``), not context entries.
+    public init(architecture: Architecture? = nil) {
         self.architecture = architecture
     }
 }

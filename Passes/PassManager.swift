@@ -1,4 +1,5 @@
 // PassManager: runs a pipeline of passes, verifying the IR before and after each one.
+import Foundation
 import NASCIR
 
 /// What a pipeline run produced.
@@ -35,8 +36,28 @@ public struct PassManager {
     /// Records each pass's wall time (and each verifier run's, as `verify`) when set (`--time-passes`).
     public var timer: PassTimer?
 
+    /// Whether the compile pipelines (``PlanCompiler``, ``SupernetCompiler``, the trial subnet) verify before and after
+    /// each pass: always in debug builds (tests), and in release builds when the environment sets `NASC_VERIFY_EACH=1`
+    /// (`0` turns it off in debug builds too).
+    public static let verifiesByDefault: Bool = {
+        if let v = ProcessInfo.processInfo.environment["NASC_VERIFY_EACH"] { return v == "1" }
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }()
+
     /// A manager for these passes.
     public init(passes: [any Pass]) { self.passes = passes }
+
+    /// A manager for these passes that verifies as ``verifiesByDefault`` says.
+    public init(compiling passes: [any Pass], timer: PassTimer? = nil) {
+        self.passes = passes
+        verifyInput = Self.verifiesByDefault
+        verifyEach = Self.verifiesByDefault
+        self.timer = timer
+    }
 
     /// A manager for a pipeline spec (`default`, `canonicalize,dce`, ...). Throws on unknown names.
     public init(pipeline: String) throws { self.passes = try Pipelines.resolve(pipeline) }

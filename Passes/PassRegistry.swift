@@ -12,6 +12,7 @@ public enum PassRegistry {
         SpecializePass(),
         InlinePass(),
         SupernetPass(),
+        SupernetValuesPass(),
         DecomposeSeparable(),
         ExplicitParams(),
         Autodiff(),

@@ -7,6 +7,11 @@ struct PlanBuilder {
     var slots: [PlanSlot] = []
     var forward: [PlanStep] = []
     var backward: [PlanStep] = []
+    /// The supernet scope of each step of ``forward`` and ``backward`` (``SupernetGuards`` makes them guards).
+    var forwardScopes: [[CandidateCondition]] = []
+    var backwardScopes: [[CandidateCondition]] = []
+    /// The scope of each parameter slot's `param` node (its optimizer update runs in it).
+    var parameterScopes: [SlotID: [CandidateCondition]] = [:]
     /// Slot of each IR value (flatten/identity outputs share their input's slot).
     var valueSlots: [ValueRef: SlotID] = [:]
     /// Slots a forward node saved for its backward step, by forward node name.
@@ -134,9 +139,16 @@ struct PlanBuilder {
         return s
     }
 
-    /// Appends a step on the node's side.
-    mutating func emit(_ k: KernelStep, _ n: Node) {
-        if backwardNodes.contains(n.name) { backward.append(PlanStep(k, node: n.name)) } else { forward.append(PlanStep(k, node: n.name)) }
+    /// Appends a step on the node's side, in the node's scope (plus `extra` conditions).
+    mutating func emit(_ k: KernelStep, _ n: Node, name: String? = nil, extra: [CandidateCondition] = []) {
+        let step = PlanStep(k, node: name ?? n.name)
+        if backwardNodes.contains(n.name) {
+            backward.append(step)
+            backwardScopes.append(n.scope + extra)
+        } else {
+            forward.append(step)
+            forwardScopes.append(n.scope + extra)
+        }
     }
 
     /// The forward node that produced `r` (for saved values).

@@ -22,7 +22,38 @@ public enum SupernetMode: String, Sendable, CaseIterable {
     public var isWeighted: Bool { self != .sampled }
 }
 
-/// Rewrites every choice of the space into supernet form, then inlines everything into the root graph:
+/// The options of the `supernet` and `supernet-values` passes (spec keys `mode`, `aux_skip`, `gumbel_hard`).
+public struct SupernetOptions: Sendable, Hashable {
+    /// How choices are combined.
+    public var mode: SupernetMode
+    /// DARTS-: layer choices with a skip candidate add `beta * input` (darts and gumbel modes).
+    public var auxSkip: Bool
+    /// Hard (straight-through) GumbelDARTS weights (gumbel mode).
+    public var gumbelHard: Bool
+
+    /// Creates options.
+    public init(mode: SupernetMode = .darts, auxSkip: Bool = false, gumbelHard: Bool = false) {
+        self.mode = mode; self.auxSkip = auxSkip; self.gumbelHard = gumbelHard
+    }
+
+    /// The spec keys.
+    public static let keys = ["mode", "aux_skip", "gumbel_hard"]
+
+    /// These options with the keys `reader` holds applied.
+    public func reading(_ reader: inout PassOptionReader) throws -> SupernetOptions {
+        var o = self
+        o.mode = try reader.choice("mode", SupernetMode.self) ?? o.mode
+        o.auxSkip = try reader.flag("aux_skip") ?? o.auxSkip
+        o.gumbelHard = try reader.flag("gumbel_hard") ?? o.gumbelHard
+        return o
+    }
+
+    /// Whether hard Gumbel weights apply (gumbel mode with `gumbelHard`).
+    var hard: Bool { mode == .gumbel && gumbelHard }
+}
+
+/// Rewrites every choice of the space into supernet form (the `supernet-space` pipeline then runs `inline` and
+/// `supernet-values`, which rewrites value choices and shares control parameters, on the flat root graph):
 ///
 /// - `layer_choice` -> one call per candidate `<node>.<k>` (each keeps its own weights), then
 ///   `weighted_sum(calls..., softmax(alpha))` (darts) or `switch {label, count}` (sampled), under the node's name.
@@ -36,12 +67,21 @@ public enum SupernetMode: String, Sendable, CaseIterable {
 ///
 /// Equal labels share one alpha (one `param` node in the inlined root graph). Nodes a rewrite creates take the
 /// location of the choice they replace. `n_chosen = any` is reported as an error (not supported yet).
-public struct SupernetPass: Pass {
+public struct SupernetPass: ConfigurablePass {
     public let name = "supernet"
-    public let summary = "fuse every choice into a one-shot supernet (option supernet=darts|gumbel|sampled|proxyless) and inline it"
+    public let summary = "rewrite every choice into one-shot supernet form (option mode=darts|gumbel|sampled|proxyless)"
+
+    /// This run's options.
+    public var options: SupernetOptions
 
     /// Creates the pass.
-    public init() {}
+    public init(options: SupernetOptions = SupernetOptions()) { self.options = options }
+
+    public static let optionKeys = SupernetOptions.keys
+
+    public func configured(_ reader: inout PassOptionReader) throws -> SupernetPass {
+        SupernetPass(options: try options.reading(&reader))
+    }
 
     /// The parameter name of a label's architecture weights.
     public static func alphaName(_ label: String) -> String { "arch:\(label)" }
@@ -54,55 +94,21 @@ public struct SupernetPass: Pass {
     public static func isControlParameter(_ name: String) -> Bool { controlPrefixes.contains { name.hasPrefix($0) } }
 
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
-        let modeName = context.options["supernet"] ?? "darts"
-        guard let mode = SupernetMode(rawValue: modeName) else {
-            context.diagnostics.error("unknown supernet mode '\(modeName)' (expected darts, gumbel, sampled or proxyless)",
-                                      at: space.rootGraph?.location ?? .unknown)
-            return
-        }
+        let mode = options.mode
         var engine = DiagnosticEngine()
         var out = space
         for name in space.reachableGraphs {
             guard let g = space.graph(named: name) else { continue }
-            var b = SupernetBuilder(graph: g, mode: mode, auxSkip: context.options["aux_skip"] == "true")
-            b.gumbelHard = mode == .gumbel && context.options["gumbel_hard"] == "true"
+            var b = SupernetBuilder(graph: g, mode: mode, auxSkip: options.auxSkip)
+            b.gumbelHard = options.hard
             out.update(b.run())
             for d in b.engine.diagnostics { engine.emit(d) }
         }
         for d in engine.diagnostics { context.diagnostics.emit(d) }
         if engine.hasErrors { return }
-        try InlinePass().run(on: &out, context: &context)
-        if context.diagnostics.hasErrors { return }
-        if var root = out.rootGraph {
-            var values = SupernetValueChoices(space: space, graph: root, mode: mode, hard: mode == .gumbel && context.options["gumbel_hard"] == "true")
-            root = values.run()
-            for d in values.engine.diagnostics { context.diagnostics.emit(d) }
-            if values.engine.hasErrors { return }
-            Self.shareAlphas(&root)
-            out.update(root)
-        }
         space = out
     }
 
-    /// Keeps one `param` node per control-parameter name (moved to the top of the graph) and rewires the others.
-    static func shareAlphas(_ g: inout Graph) {
-        var first: [String: String] = [:]
-        var kept: [Node] = [], rest: [Node] = []
-        var alias: [String: String] = [:]
-        for n in g.nodes {
-            if case .param(let p) = n.op, isControlParameter(p.name) {
-                if let f = first[p.name] { alias[n.name] = f } else { first[p.name] = n.name; kept.append(n) }
-            } else {
-                rest.append(n)
-            }
-        }
-        g.nodes = kept + rest
-        if alias.isEmpty { return }
-        for i in g.nodes.indices {
-            g.nodes[i].inputs = g.nodes[i].inputs.map { r in alias[r.node].map { ValueRef($0, slot: r.slot) } ?? r }
-        }
-        g.outputs = g.outputs.map { r in alias[r.node].map { ValueRef($0, slot: r.slot) } ?? r }
-    }
 }
 
 /// Rewrites the choices of one graph.
@@ -148,7 +154,7 @@ struct SupernetBuilder {
         return name
     }
 
-    /// An exact name (candidate prefixes must be `<node>.<k>` for the guards); an error if it is taken.
+    /// An exact name (candidates are named `<node>.<k>`, as NNI names them); an error if it is taken.
     mutating func exact(_ name: String, _ at: Node) -> String {
         if taken.contains(name) { engine.error("supernet needs the node name '\(name)', which is already used", at: at.location) }
         taken.insert(name)
@@ -165,37 +171,50 @@ struct SupernetBuilder {
         return ValueRef(built.weights)
     }
 
-    /// Combines candidate values under `label` into a node named `name`.
-    mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node) {
+    /// Combines candidate values under `label` into a node named `name` (in `scope`, by default the scope of `at`).
+    mutating func combine(_ name: String, label: String, _ values: [ValueRef], types: [TensorType], _ at: Node,
+                          scope: [CandidateCondition]? = nil) {
+        let scope = scope ?? at.scope
         if values.count == 1 && mode.isWeighted {
-            nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location))
+            nodes.append(Node(name: name, op: .identity, inputs: values, types: types, location: at.location, scope: scope))
             return
         }
         switch mode {
         case .darts, .gumbel, .proxyless:
             let w = weights(label, count: values.count, at)
-            nodes.append(Node(name: name, op: .weightedSum, inputs: values + [w], types: types, location: at.location))
+            nodes.append(Node(name: name, op: .weightedSum, inputs: values + [w], types: types, location: at.location, scope: scope))
         case .sampled:
             nodes.append(Node(name: name, op: .switchOp(SwitchAttrs(label: label, count: values.count)), inputs: values, types: types,
-                              location: at.location))
+                              location: at.location, scope: scope))
         }
+    }
+
+    /// A call of candidate `k` of the choice node `choice` (its steps run only when `choice` selects `k`, or any
+    /// candidate `>= k` with `atLeast`): the scope of `at` plus that condition.
+    func candidateCall(_ name: String, graph: String, inputs: [ValueRef], choice: String, _ k: Int, atLeast: Bool = false,
+                       _ at: Node, outer: [CandidateCondition] = []) -> Node {
+        Node(name: name, op: .call(graph: graph), inputs: inputs, location: at.location,
+             scope: at.scope + outer + [CandidateCondition(choice: choice, candidate: k, atLeast: atLeast)])
     }
 
     private mutating func rewrite(_ node: Node) {
         switch node.op {
         case .layerChoice(let c):
             guard !c.candidates.isEmpty else { engine.error("layer choice '\(c.label)' has no candidates", at: node.location); return }
+            let aux = auxSkip && (mode == .darts || mode == .gumbel) && node.inputs.count == 1 && c.candidates.count > 1
+                && c.candidates.contains(where: { SupernetParameterNames.isSkipCandidate($0.name) })
             var calls: [ValueRef] = []
+            let firstCall = nodes.count
             for (k, cand) in c.candidates.enumerated() {
-                let call = Node(name: exact("\(node.name).\(k)", node), op: .call(graph: cand.graph), inputs: node.inputs,
-                                location: node.location)
+                let call = candidateCall(exact("\(node.name).\(k)", node), graph: cand.graph, inputs: node.inputs, choice: node.name, k, node)
                 nodes.append(call)
                 calls.append(ValueRef(call.name))
             }
-            if auxSkip && (mode == .darts || mode == .gumbel) && node.inputs.count == 1 && c.candidates.count > 1
-                && c.candidates.contains(where: { SupernetParameterNames.isSkipCandidate($0.name) }) {
+            if aux {
                 // DARTS-: y = mixed + beta * x, as weighted_sum(mixed, x, [1, beta]) with one shared state tensor.
                 let mixed = fresh("\(node.name).mixed")
+                // The candidates are those of the mixed node.
+                for i in firstCall..<nodes.count { nodes[i].scope[nodes[i].scope.count - 1].choice = mixed }
                 combine(mixed, label: c.label, calls, types: node.types, node)
                 if auxWeights == nil {
                     let p = Node(name: fresh("aux_skip"), op: .param(ParamAttrs(name: SupernetParameterNames.auxSkip, shape: [2],
@@ -205,7 +224,7 @@ struct SupernetBuilder {
                     auxWeights = p.name
                 }
                 nodes.append(Node(name: node.name, op: .weightedSum, inputs: [ValueRef(mixed), node.inputs[0], ValueRef(auxWeights!)],
-                                  types: node.types, location: node.location))
+                                  types: node.types, location: node.location, scope: node.scope))
             } else {
                 combine(node.name, label: c.label, calls, types: node.types, node)
             }

@@ -24,7 +24,8 @@ extension SupernetBuilder {
         if states.count == 1 {
             alias[ValueRef(node.name)] = states[0]
         } else {
-            nodes.append(Node(name: node.name, op: .concat(axis: 1), inputs: states, types: node.types, location: node.location))
+            nodes.append(Node(name: node.name, op: .concat(axis: 1), inputs: states, types: node.types, location: node.location,
+                              scope: node.scope))
         }
     }
 
@@ -36,7 +37,7 @@ extension SupernetBuilder {
     /// Sums values into one (no node for a single value).
     private mutating func sum(_ values: [ValueRef], named name: String, _ at: Node) -> ValueRef {
         if values.count == 1 { return values[0] }
-        let n = Node(name: fresh(name), op: .add, inputs: values, location: at.location)
+        let n = Node(name: fresh(name), op: .add, inputs: values, location: at.location, scope: at.scope)
         nodes.append(n)
         return ValueRef(n.name)
     }
@@ -53,14 +54,16 @@ extension SupernetBuilder {
             var edges: [ValueRef] = []
             for j in 0..<i {
                 var calls: [ValueRef] = []
+                let firstCall = nodes.count
                 for o in c.candidates.indices {
-                    let call = Node(name: fresh("\(node.name).n\(i).e\(j).\(o)"),
-                                    op: .call(graph: candidateGraph(c, source: j, predecessors: preds, op: o)),
-                                    inputs: [states[j]], location: node.location)
+                    let call = candidateCall(fresh("\(node.name).n\(i).e\(j).\(o)"), graph: candidateGraph(c, source: j, predecessors: preds, op: o),
+                                             inputs: [states[j]], choice: "", o, node)
                     nodes.append(call)
                     calls.append(ValueRef(call.name))
                 }
                 let e = fresh("\(node.name).n\(i).e\(j)")
+                // The calls are candidates of the edge's mixed op.
+                for k in firstCall..<nodes.count { nodes[k].scope[nodes[k].scope.count - 1].choice = e }
                 combine(e, label: SupernetCellLabels.edge(c.label, node: i, source: j), calls, types: [], node)
                 edges.append(ValueRef(e))
             }
@@ -77,8 +80,8 @@ extension SupernetBuilder {
     /// the op switch `<cell>.n<i>_<k>`, so only the selected op runs. With `input_candidates` (reduction cells:
     /// predecessor edges have other ops and shapes) the op is applied per source: calls `<cell>.n<i>_<k>.<j>.<o>`
     /// (weights per slot, source and op), an op switch `<cell>.n<i>_<k>.<j>` per source and the input switch
-    /// `<cell>.n<i>_<k>` over them; ``SupernetGuards`` gives the steps of call `<j>.<o>` the conjunction
-    /// `input_i_k = j and op_i_k = o`, so only the selected op runs, and only on the selected source.
+    /// `<cell>.n<i>_<k>` over them; call `<j>.<o>` has the scope `input_i_k == j, op_i_k == o`, so only the
+    /// selected op runs, and only on the selected source.
     /// Returns the node states.
     private mutating func rewriteSampledCell(_ node: Node, _ c: CellOp) -> [ValueRef] {
         let preds = node.inputs.count
@@ -94,8 +97,8 @@ extension SupernetBuilder {
                     combine(source, label: inLabel, Array(states[0..<i]), types: [], node)
                     var calls: [ValueRef] = []
                     for o in c.candidates.indices {
-                        let call = Node(name: exact("\(slot).\(o)", node), op: .call(graph: c.candidates[o].graph),
-                                        inputs: [ValueRef(source)], location: node.location)
+                        let call = candidateCall(exact("\(slot).\(o)", node), graph: c.candidates[o].graph,
+                                                 inputs: [ValueRef(source)], choice: slot, o, node)
                         nodes.append(call)
                         calls.append(ValueRef(call.name))
                     }
@@ -105,14 +108,15 @@ extension SupernetBuilder {
                     for j in 0..<i {
                         let edge = exact("\(slot).\(j)", node)
                         var calls: [ValueRef] = []
+                        // Source j of the input switch `slot`, op o of the op switch `edge`.
+                        let onSource = [CandidateCondition(choice: slot, candidate: j)]
                         for o in c.candidates.indices {
-                            let call = Node(name: exact("\(edge).\(o)", node),
-                                            op: .call(graph: candidateGraph(c, source: j, predecessors: preds, op: o)),
-                                            inputs: [states[j]], location: node.location)
+                            let call = candidateCall(exact("\(edge).\(o)", node), graph: candidateGraph(c, source: j, predecessors: preds, op: o),
+                                                     inputs: [states[j]], choice: edge, o, node, outer: onSource)
                             nodes.append(call)
                             calls.append(ValueRef(call.name))
                         }
-                        combine(edge, label: opLabel, calls, types: [], node)
+                        combine(edge, label: opLabel, calls, types: [], node, scope: node.scope + onSource)
                         perSource.append(ValueRef(edge))
                     }
                     combine(exact(slot, node), label: inLabel, perSource, types: [], node)

@@ -2,18 +2,16 @@
 import NASCIR
 
 /// Turns the `switch` nodes (sampled mode) and the gated `weighted_sum` nodes (proxyless mode, weights = a
-/// `gate:<label>` param) of a lowered graph into plan selectors and step guards.
+/// `gate:<label>` param) of a lowered graph into plan selectors, and the typed scopes of the steps
+/// (``CandidateCondition``s, from their nodes) into step guards.
 ///
 /// - Selectors: one ``PlanSelector`` per distinct label (node order); its candidates are the indices `"0"`, `"1"`,
 ///   ... (a strategy maps them to the decision's candidate names). Gate selectors are ``PlanSelector/gated``.
 ///   At most 64 candidates per selector (the executor keeps a 64-bit set of active candidates).
-/// - The copies a `switch`/`switch_grad` lowers to (named `<node>#<k>`) run only for candidate `k`.
-/// - Every step lowered from a node named `<choice>.<k>.…` (the inlined candidate `k`: forward, backward and
-///   its parameters' optimizer updates) runs only for candidate `k`. Nested choices conjoin: a step gets one
-///   condition per enclosing candidate prefix, outermost first (a repeat inside a sampled candidate runs only
-///   for that candidate and the depth).
-/// - Steps lowered from `<choice>.from<k>.…` (the blocks of a sampled or gated `repeat`) run for every active
-///   candidate `>= k`.
+/// - A step runs only where every condition of its scope naming a switch or gated weighted sum holds, outermost
+///   first: the copies a `switch`/`switch_grad` lowers to (`switch == k`), and every step lowered from a
+///   candidate's nodes (forward, backward and its parameters' optimizer updates). Conditions on other choice
+///   nodes (DARTS weighted sums, where every candidate runs) are no guards. Repeat blocks have `>= k` conditions.
 /// - A value written only under a guard but read by steps that may run without it (a candidate's gradient
 ///   contribution to a shared input) is zero-filled under the complement first, so sums never read stale values:
 ///   one zero fill per condition the readers do not share, guarded by the earlier ones and that condition negated.
@@ -24,11 +22,12 @@ public enum SupernetGuards {
     public static let maxCandidates = 64
 
     /// Returns `plan` with guards, zero fills and selectors (unchanged when the graph has no switch or gate).
-    public static func apply(to plan: Plan, graph: Graph) throws -> Plan {
+    /// `scopes[i]` is the scope of `plan.steps[i]`.
+    public static func apply(to plan: Plan, graph: Graph, scopes: [[CandidateCondition]]) throws -> Plan {
+        precondition(scopes.count == plan.steps.count, "one scope per step")
         var labels: [String] = [], counts: [Int] = [], gated: [Bool] = []
         var labelIndex: [String: Int] = [:]
-        var choices: [String: (selector: Int, count: Int)] = [:]
-        var forwardChoices: [String] = []
+        var selectorOf: [String: Int] = [:]
         // Gate parameters by node name (only those: copying every node into a dictionary was a hot spot).
         var gateOf: [String: String] = [:]
         for n in graph.nodes {
@@ -37,13 +36,13 @@ public enum SupernetGuards {
         /// The gate label of a weighted sum's weights input (`param "gate:<label>"`), if it is one.
         func gateLabel(_ r: ValueRef) -> String? { gateOf[r.node] }
         for n in graph.nodes {
-            let label: String, count: Int, isGate: Bool, forward: Bool
+            let label: String, count: Int, isGate: Bool
             switch n.op {
-            case .switchOp(let a): label = a.label; count = a.count; isGate = false; forward = true
-            case .switchGrad(let a): label = a.label; count = a.count; isGate = false; forward = false
+            case .switchOp(let a): label = a.label; count = a.count; isGate = false
+            case .switchGrad(let a): label = a.label; count = a.count; isGate = false
             case .weightedSum:
                 guard n.inputs.count >= 2, let l = gateLabel(n.inputs[n.inputs.count - 1]) else { continue }
-                label = l; count = n.inputs.count - 1; isGate = true; forward = true
+                label = l; count = n.inputs.count - 1; isGate = true
             default: continue
             }
             let sel: Int
@@ -61,44 +60,14 @@ public enum SupernetGuards {
                 labels.append(label); counts.append(count); gated.append(isGate); sel = labels.count - 1
                 labelIndex[label] = sel
             }
-            choices[n.name] = (sel, count)
-            if forward { forwardChoices.append(n.name) }
+            selectorOf[n.name] = sel
         }
         if labels.isEmpty { return plan }
-        // Candidate prefixes `<choice>.<k>.` of forward choices; a step takes every one of its name's prefixes that
-        // end in a dot, outermost first (one dictionary lookup per dot).
-        var prefixes: [Substring: GuardCondition] = [:]
-        for name in forwardChoices {
-            guard let s = choices[name] else { continue }
-            for k in 0..<s.count {
-                prefixes[Substring("\(name).\(k).")] = GuardCondition(selector: s.selector, candidate: k)
-                // Blocks of a repeat (`<choice>.from<k>.<i>`) run for every depth choice >= k.
-                prefixes[Substring("\(name).from\(k).")] = GuardCondition(selector: s.selector, candidate: k, atLeast: true)
-            }
-        }
-        // Scans UTF-8 bytes: a Character search (grapheme breaking) dominated compile time on large cell spaces.
-        let dotByte = UInt8(ascii: "."), hashByte = UInt8(ascii: "#")
-        func candidateConditions(_ name: Substring) -> [GuardCondition] {
-            var out: [GuardCondition] = []
-            let bytes = name.utf8
-            var i = bytes.startIndex
-            while let dot = bytes[i...].firstIndex(of: dotByte) {
-                if let c = prefixes[name[...dot]] { out.append(c) }
-                i = bytes.index(after: dot)
-            }
-            return out
-        }
 
         var steps = plan.steps
-        for i in steps.indices {
-            let name = steps[i].node
-            var conds: [GuardCondition]
-            if let hash = name.utf8.lastIndex(of: hashByte), let s = choices[String(name[..<hash])],
-               let k = Int(name[name.index(after: hash)...]) {
-                // `<switch>.` so that a switch that is itself a candidate (`<outer>.<j>`) gets the outer condition.
-                conds = candidateConditions(Substring(name[..<hash] + ".")) + [GuardCondition(selector: s.selector, candidate: k)]
-            } else {
-                conds = candidateConditions(name[...])
+        for i in steps.indices where !scopes[i].isEmpty {
+            let conds = scopes[i].compactMap { c in
+                selectorOf[c.choice].map { GuardCondition(selector: $0, candidate: c.candidate, atLeast: c.atLeast) }
             }
             if !conds.isEmpty { steps[i].guardedBy = StepGuard(conds) }
         }

@@ -2,9 +2,8 @@
 import NASCIR
 
 extension SupernetBuilder {
-    /// The name prefix of repeat block calls that only run for depth choices `>= k` in a sampled supernet:
-    /// block `i` of repeat node `r` is the call `r.from<k>.<i>`, where `k` is the index of the first allowed depth
-    /// `>= i`. ``SupernetGuards`` guards its steps with `StepGuard(selector, k, atLeast: true)`.
+    /// The name of block `i` of repeat node `r`: the call `r.from<k>.<i>`, where `k` is the index of the first
+    /// allowed depth `>= i`; its scope is `r >= k` (its steps run only for depth choices `>= k` in a sampled supernet).
     static func repeatBlockName(_ node: String, first k: Int, block i: Int) -> String { "\(node).from\(k).\(i)" }
 
     /// Rewrites `repeat(%x) {label, depths, blocks}`: block `i` (1-based) is a call of `blocks[i-1]` on the
@@ -28,14 +27,15 @@ extension SupernetBuilder {
         var outputs: [ValueRef] = [node.inputs[0]]
         for i in 1...max(maxDepth, 1) where i <= maxDepth {
             let first = r.depths.firstIndex { $0 >= i } ?? 0
-            let call = Node(name: exact(Self.repeatBlockName(node.name, first: first, block: i), node), op: .call(graph: r.blocks[i - 1]),
-                            inputs: [outputs[i - 1]], location: node.location)
+            let call = candidateCall(exact(Self.repeatBlockName(node.name, first: first, block: i), node), graph: r.blocks[i - 1],
+                                     inputs: [outputs[i - 1]], choice: node.name, first, atLeast: true, node)
             nodes.append(call)
             outputs.append(ValueRef(call.name))
         }
         if r.depths.count == 1 {
             // A fixed depth is no decision: the chain's end is the output.
-            nodes.append(Node(name: node.name, op: .identity, inputs: [outputs[maxDepth]], types: node.types, location: node.location))
+            nodes.append(Node(name: node.name, op: .identity, inputs: [outputs[maxDepth]], types: node.types, location: node.location,
+                              scope: node.scope))
             return
         }
         combine(node.name, label: r.label, r.depths.map { outputs[$0] }, types: node.types, node)

@@ -39,6 +39,8 @@ struct SupernetValueChoices {
 
     /// Straight-through Gumbel weights (gumbel mode, pass option `gumbel_hard=true`).
     let hard: Bool
+    /// The scope of the node being rewritten: the nodes its rewrite creates take it (a label's shared weights do not).
+    private var scope: [CandidateCondition] = []
 
     init(space: ModelSpace, graph: Graph, mode: SupernetMode, hard: Bool = false) {
         self.mode = mode; self.graph = graph; self.hard = hard
@@ -72,6 +74,7 @@ struct SupernetValueChoices {
 
     private mutating func append(_ n: Node) {
         var node = n
+        if node.scope.isEmpty { node.scope = scope }
         if let t = try? OpShapeRules.outputType(n.op, n.inputs.compactMap { type($0) }), n.inputs.allSatisfy({ type($0) != nil }) {
             types[n.name] = t
             node.types = [t]
@@ -127,7 +130,11 @@ struct SupernetValueChoices {
     private mutating func weights(_ label: String, count: Int, _ at: Node) -> ValueRef {
         if let w = weightNodes[label] { return w }
         let built = SupernetWeights(mode: mode, hard: hard).build(label, count: count, at: at.location) { fresh($0) }
+        // One chain per label, shared by every use: in no candidate.
+        let outer = scope
+        scope = []
         for n in built.nodes { append(n) }
+        scope = outer
         weightNodes[label] = ValueRef(built.weights)
         return ValueRef(built.weights)
     }
@@ -158,7 +165,12 @@ struct SupernetValueChoices {
         var subs: [ValueRef] = []
         for i in 0..<n {
             let slice = Array(parts[(i * inner)..<((i + 1) * inner)])
-            subs.append(labels.count == 1 ? slice[0] : mix(Array(labels.dropFirst()), slice, name: fresh("\(name).\(i).mixed"), at))
+            if labels.count == 1 { subs.append(slice[0]); continue }
+            // The inner mix is candidate i of this one.
+            let outer = scope
+            scope = outer + [CandidateCondition(choice: name, candidate: i)]
+            subs.append(mix(Array(labels.dropFirst()), slice, name: fresh("\(name).\(i).mixed"), at))
+            scope = outer
         }
         let node: Node
         switch mode {
@@ -214,6 +226,7 @@ struct SupernetValueChoices {
     // MARK: - Rewrites
 
     private mutating func rewrite(_ n: Node) {
+        scope = n.scope
         let inMask = n.inputs.first.flatMap { $0.slot == 0 ? channelMasks[$0.node] : nil }
         switch n.op {
         case .conv2d(let a) where !n.op.valueLabels.isEmpty:

@@ -26,10 +26,14 @@ public struct Node: Hashable, Sendable {
     public var types: [TensorType]
     /// Where the node came from. Passes that replace a node keep its location.
     public var location: SourceLocation
+    /// The supernet candidates the node belongs to, outermost first (empty outside one-shot supernets). Passes that
+    /// replace a node, or derive one from it, keep its scope.
+    public var scope: [CandidateCondition]
 
     /// Creates a node.
-    public init(name: String, op: Op, inputs: [ValueRef], types: [TensorType] = [], location: SourceLocation = .unknown) {
-        self.name = name; self.op = op; self.inputs = inputs; self.types = types; self.location = location
+    public init(name: String, op: Op, inputs: [ValueRef], types: [TensorType] = [], location: SourceLocation = .unknown,
+                scope: [CandidateCondition] = []) {
+        self.name = name; self.op = op; self.inputs = inputs; self.types = types; self.location = location; self.scope = scope
     }
 
     /// The type of output 0, if known.

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "f34aa6fce5b6c27dea13ac0c4defc2ec8c5f1202089252e5dfef617afabf268f"
+    public static let sha256 = "e8aa41b549c7f36323edc0e8b308f5f784d5b09ba6da092ad05ee18c7e9db152"
 }

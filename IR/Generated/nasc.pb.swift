@@ -828,11 +828,31 @@ public nonisolated struct Nasc_Ir_Node: Sendable {
   /// Clears the value of `location`. Subsequent reads from it will return its default value.
   public mutating func clearLocation() {self._location = nil}
 
+  /// supernet candidates the node runs under, outermost first
+  public var scope: [Nasc_Ir_CandidateCondition] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _location: Nasc_Ir_SourceLocation? = nil
+}
+
+/// A supernet candidate condition: choice node `choice` selects `candidate` (or any >= it when at_least).
+public nonisolated struct Nasc_Ir_CandidateCondition: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var choice: String = String()
+
+  public var candidate: Int64 = 0
+
+  public var atLeast: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Nasc_Ir_GraphInput: Sendable {
@@ -3078,7 +3098,7 @@ nonisolated extension Nasc_Ir_ValueRef: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Nasc_Ir_Node: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Node"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}op\0\u{1}inputs\0\u{1}attributes\0\u{1}types\0\u{1}location\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}op\0\u{1}inputs\0\u{1}attributes\0\u{1}types\0\u{1}location\0\u{1}scope\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3092,6 +3112,7 @@ nonisolated extension Nasc_Ir_Node: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.attributes) }()
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.types) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._location) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.scope) }()
       default: break
       }
     }
@@ -3120,6 +3141,9 @@ nonisolated extension Nasc_Ir_Node: SwiftProtobuf.Message, SwiftProtobuf._Messag
     try { if let v = self._location {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     } }()
+    if !self.scope.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.scope, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3130,6 +3154,47 @@ nonisolated extension Nasc_Ir_Node: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.attributes != rhs.attributes {return false}
     if lhs.types != rhs.types {return false}
     if lhs._location != rhs._location {return false}
+    if lhs.scope != rhs.scope {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_CandidateCondition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CandidateCondition"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}choice\0\u{1}candidate\0\u{3}at_least\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.choice) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.candidate) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.atLeast) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.choice.isEmpty {
+      try visitor.visitSingularStringField(value: self.choice, fieldNumber: 1)
+    }
+    if self.candidate != 0 {
+      try visitor.visitSingularInt64Field(value: self.candidate, fieldNumber: 2)
+    }
+    if self.atLeast != false {
+      try visitor.visitSingularBoolField(value: self.atLeast, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_CandidateCondition, rhs: Nasc_Ir_CandidateCondition) -> Bool {
+    if lhs.choice != rhs.choice {return false}
+    if lhs.candidate != rhs.candidate {return false}
+    if lhs.atLeast != rhs.atLeast {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -9,8 +9,9 @@ extension Plan {
         case .convBackwardWeight(let s): return [s.gradWeight]
         case .convBackwardBias(let s): return [s.gradBias]
         case .linearForward(let s): return [s.output]
-        case .linearBackwardInput(let s): return [s.input]
-        case .linearBackwardWeight(let s), .linearBackwardBias(let s): return [s.weight]
+        case .linearBackwardInput(let s): return [s.gradInput]
+        case .linearBackwardWeight(let s): return [s.gradWeight]
+        case .linearBackwardBias(let s): return [s.gradBias]
         case .batchNormForward(let s): return [s.output, s.savedMean, s.savedInvStd]
         case .batchNormBackward(let s): return [s.gradInput, s.gradGamma, s.gradBeta].compactMap { $0 }
         case .batchNormFold(let s): return [s.output]

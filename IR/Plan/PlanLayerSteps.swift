@@ -44,17 +44,44 @@ public struct ConvBackwardBiasStep: Hashable, Sendable {
     }
 }
 
-/// Linear layer over the last dimension; `rowsPerSample` rows of `inFeatures` per batch sample.
+/// Linear layer forward over the last dimension (`output = input * weight^T + bias`); `rowsPerSample` rows of
+/// `inFeatures` per batch sample.
 public struct LinearStep: Hashable, Sendable {
     public var inFeatures: Int, outFeatures: Int, rowsPerSample: Int
-    /// Forward: input, weight, bias, output. Backward-input: gradOutput (in `output`), weight, gradInput (in `input`).
-    /// Backward-weight: input, gradOutput (in `output`), gradWeight (in `weight`). Backward-bias: gradOutput (in
-    /// `output`), gradBias (in `bias`).
     public var input: SlotID, weight: SlotID, bias: SlotID?, output: SlotID
     public init(inFeatures: Int, outFeatures: Int, rowsPerSample: Int = 1, input: SlotID, weight: SlotID, bias: SlotID?,
                 output: SlotID) {
         self.inFeatures = inFeatures; self.outFeatures = outFeatures; self.rowsPerSample = rowsPerSample
         self.input = input; self.weight = weight; self.bias = bias; self.output = output
+    }
+}
+
+/// Linear layer backward to the input: `gradInput = gradOutput * weight`.
+public struct LinearBackwardInputStep: Hashable, Sendable {
+    public var inFeatures: Int, outFeatures: Int, rowsPerSample: Int
+    public var gradOutput: SlotID, weight: SlotID, gradInput: SlotID
+    public init(inFeatures: Int, outFeatures: Int, rowsPerSample: Int = 1, gradOutput: SlotID, weight: SlotID, gradInput: SlotID) {
+        self.inFeatures = inFeatures; self.outFeatures = outFeatures; self.rowsPerSample = rowsPerSample
+        self.gradOutput = gradOutput; self.weight = weight; self.gradInput = gradInput
+    }
+}
+
+/// Linear layer backward to the weight: `gradWeight = gradOutput^T * input` (summed over every row of the batch).
+public struct LinearBackwardWeightStep: Hashable, Sendable {
+    public var inFeatures: Int, outFeatures: Int, rowsPerSample: Int
+    public var input: SlotID, gradOutput: SlotID, gradWeight: SlotID
+    public init(inFeatures: Int, outFeatures: Int, rowsPerSample: Int = 1, input: SlotID, gradOutput: SlotID, gradWeight: SlotID) {
+        self.inFeatures = inFeatures; self.outFeatures = outFeatures; self.rowsPerSample = rowsPerSample
+        self.input = input; self.gradOutput = gradOutput; self.gradWeight = gradWeight
+    }
+}
+
+/// Linear layer backward to the bias: `gradBias = sum of gradOutput's rows` (`features` = the layer's outputs).
+public struct LinearBackwardBiasStep: Hashable, Sendable {
+    public var features: Int, rowsPerSample: Int
+    public var gradOutput: SlotID, gradBias: SlotID
+    public init(features: Int, rowsPerSample: Int = 1, gradOutput: SlotID, gradBias: SlotID) {
+        self.features = features; self.rowsPerSample = rowsPerSample; self.gradOutput = gradOutput; self.gradBias = gradBias
     }
 }
 

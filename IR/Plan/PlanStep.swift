@@ -7,9 +7,9 @@ public enum KernelStep: Hashable, Sendable {
     case convBackwardWeight(ConvBackwardWeightStep)
     case convBackwardBias(ConvBackwardBiasStep)
     case linearForward(LinearStep)
-    case linearBackwardInput(LinearStep)
-    case linearBackwardWeight(LinearStep)
-    case linearBackwardBias(LinearStep)
+    case linearBackwardInput(LinearBackwardInputStep)
+    case linearBackwardWeight(LinearBackwardWeightStep)
+    case linearBackwardBias(LinearBackwardBiasStep)
     case batchNormForward(BatchNormStep)
     case batchNormBackward(BatchNormStep)
     /// Inference batchnorm over a parameter tensor (batch 1): folds a batchnorm into conv weights and bias.

@@ -128,6 +128,12 @@ extension Plan {
     /// with them without overflow or division by zero.
     static func geometryProblem(_ k: KernelStep) -> String? {
         let dim = 1...maxDimension
+        func linearProblem(_ inFeatures: Int, _ outFeatures: Int, _ rows: Int) -> String? {
+            guard dim.contains(inFeatures), dim.contains(outFeatures), dim.contains(rows),
+                  boundedProduct(rows, inFeatures) != nil, boundedProduct(rows, outFeatures) != nil,
+                  boundedProduct(inFeatures, outFeatures) != nil else { return "invalid linear sizes" }
+            return nil
+        }
         func conv(_ g: ConvGeometry) -> String? {
             guard [g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernel, g.stride, g.dilation, g.groups].allSatisfy(dim.contains),
                   (0...maxDimension).contains(g.padding) else { return "invalid convolution geometry \(g)" }
@@ -157,10 +163,15 @@ extension Plan {
         case .convBackwardWeight(let s): return conv(s.geometry)
         case .convBackwardBias(let s): return conv(s.geometry)
         case .maxPoolForward(let s), .maxPoolBackward(let s), .avgPoolForward(let s), .avgPoolBackward(let s): return pool(s.geometry)
-        case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s), .linearBackwardBias(let s):
-            guard dim.contains(s.inFeatures), dim.contains(s.outFeatures), dim.contains(s.rowsPerSample),
-                  boundedProduct(s.rowsPerSample, s.inFeatures) != nil, boundedProduct(s.rowsPerSample, s.outFeatures) != nil,
-                  boundedProduct(s.inFeatures, s.outFeatures) != nil else { return "invalid linear sizes" }
+        case .linearForward(let s):
+            return linearProblem(s.inFeatures, s.outFeatures, s.rowsPerSample)
+        case .linearBackwardInput(let s):
+            return linearProblem(s.inFeatures, s.outFeatures, s.rowsPerSample)
+        case .linearBackwardWeight(let s):
+            return linearProblem(s.inFeatures, s.outFeatures, s.rowsPerSample)
+        case .linearBackwardBias(let s):
+            guard dim.contains(s.features), dim.contains(s.rowsPerSample),
+                  boundedProduct(s.rowsPerSample, s.features) != nil else { return "invalid linear sizes" }
             return nil
         case .batchNormForward(let s), .batchNormBackward(let s), .batchNormFold(let s):
             return s.channels > 0 && s.spatial > 0 && boundedProduct(s.channels, s.spatial) != nil ? nil : "invalid batchnorm sizes"
@@ -217,11 +228,17 @@ extension Plan {
         case .convBackwardBias(let s):
             let g = s.geometry
             return [f(s.gradOutput, ps(g.outChannels * g.outHeight * g.outWidth)), f(s.gradBias, .fixed(g.outChannels))]
-        case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s):
+        case .linearForward(let s):
             return [f(s.input, ps(s.rowsPerSample * s.inFeatures)), f(s.weight, .fixed(s.inFeatures * s.outFeatures)),
                     f(s.output, ps(s.rowsPerSample * s.outFeatures))] + opt(s.bias, .fixed(s.outFeatures))
+        case .linearBackwardInput(let s):
+            return [f(s.gradInput, ps(s.rowsPerSample * s.inFeatures)), f(s.weight, .fixed(s.inFeatures * s.outFeatures)),
+                    f(s.gradOutput, ps(s.rowsPerSample * s.outFeatures))]
+        case .linearBackwardWeight(let s):
+            return [f(s.input, ps(s.rowsPerSample * s.inFeatures)), f(s.gradWeight, .fixed(s.inFeatures * s.outFeatures)),
+                    f(s.gradOutput, ps(s.rowsPerSample * s.outFeatures))]
         case .linearBackwardBias(let s):
-            return [f(s.output, ps(s.rowsPerSample * s.outFeatures)), f(s.weight, .fixed(s.outFeatures))]
+            return [f(s.gradOutput, ps(s.rowsPerSample * s.features)), f(s.gradBias, .fixed(s.features))]
         case .batchNormForward(let s), .batchNormBackward(let s):
             let x = ps(s.channels * s.spatial), c = SymbolicSize.fixed(s.channels)
             return [f(s.input, x), f(s.output, x), f(s.runningMean, c), f(s.runningVar, c), f(s.savedMean, c), f(s.savedInvStd, c)]

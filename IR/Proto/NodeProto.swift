@@ -27,6 +27,13 @@ extension Node {
             p.attributes = op.attributes.map(\.proto)
             p.types = try types.map { try $0.toProto() }
             if location != .unknown { p.location = location.proto }
+            p.scope = scope.map { c in
+                var q = Nasc_Ir_CandidateCondition()
+                q.choice = c.choice
+                q.candidate = Int64(c.candidate)
+                q.atLeast = c.atLeast
+                return q
+            }
             return p
         }
     }
@@ -39,8 +46,14 @@ extension Node {
             let attributes = try p.attributes.map { try NamedAttribute(proto: $0) }
             let op = try Op(kind: kind, attributes: attributes)
             let types = try p.types.map { try TensorType(proto: $0) }
+            let scope = try p.scope.map { q in
+                guard !q.choice.isEmpty, q.candidate >= 0, q.candidate <= Int64(Int32.max) else {
+                    throw ProtoFormatError("bad candidate condition '\(q.choice)' \(q.candidate)")
+                }
+                return CandidateCondition(choice: q.choice, candidate: Int(q.candidate), atLeast: q.atLeast)
+            }
             return Node(name: p.name, op: op, inputs: p.inputs.map { ValueRef(proto: $0) }, types: types,
-                        location: p.hasLocation ? SourceLocation(proto: p.location) : .unknown)
+                        location: p.hasLocation ? SourceLocation(proto: p.location) : .unknown, scope: scope)
         }
     }
 }

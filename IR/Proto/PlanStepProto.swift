@@ -21,6 +21,32 @@ extension Plan {
                    weight: i(p.weight), bias: opt(p.bias), output: i(p.output))
     }
 
+    // The three linear backward steps share the forward's message (fields in the same roles as before they had their
+    // own Swift types: gradients in `input`/`weight`, the output gradient in `output`), so plan files are unchanged.
+    static func linear(_ s: LinearBackwardInputStep) -> Nasc_Ir_LinearStep {
+        linear(LinearStep(inFeatures: s.inFeatures, outFeatures: s.outFeatures, rowsPerSample: s.rowsPerSample, input: s.gradInput,
+                          weight: s.weight, bias: nil, output: s.gradOutput))
+    }
+    static func linearBackwardInput(_ p: Nasc_Ir_LinearStep) -> LinearBackwardInputStep {
+        LinearBackwardInputStep(inFeatures: i(p.inFeatures), outFeatures: i(p.outFeatures), rowsPerSample: i(p.rowsPerSample),
+                                gradOutput: i(p.output), weight: i(p.weight), gradInput: i(p.input))
+    }
+    static func linear(_ s: LinearBackwardWeightStep) -> Nasc_Ir_LinearStep {
+        linear(LinearStep(inFeatures: s.inFeatures, outFeatures: s.outFeatures, rowsPerSample: s.rowsPerSample, input: s.input,
+                          weight: s.gradWeight, bias: nil, output: s.gradOutput))
+    }
+    static func linearBackwardWeight(_ p: Nasc_Ir_LinearStep) -> LinearBackwardWeightStep {
+        LinearBackwardWeightStep(inFeatures: i(p.inFeatures), outFeatures: i(p.outFeatures), rowsPerSample: i(p.rowsPerSample),
+                                 input: i(p.input), gradOutput: i(p.output), gradWeight: i(p.weight))
+    }
+    static func linear(_ s: LinearBackwardBiasStep) -> Nasc_Ir_LinearStep {
+        linear(LinearStep(inFeatures: s.features, outFeatures: s.features, rowsPerSample: s.rowsPerSample, input: s.gradOutput,
+                          weight: s.gradBias, bias: s.gradBias, output: s.gradOutput))
+    }
+    static func linearBackwardBias(_ p: Nasc_Ir_LinearStep) -> LinearBackwardBiasStep {
+        LinearBackwardBiasStep(features: i(p.outFeatures), rowsPerSample: i(p.rowsPerSample), gradOutput: i(p.output), gradBias: i(p.weight))
+    }
+
     static func batchNorm(_ s: BatchNormStep) -> Nasc_Ir_NormStep {
         var p = Nasc_Ir_NormStep()
         p.channels = Int64(s.channels); p.spatial = Int64(s.spatial); p.eps = s.eps; p.momentum = s.momentum
@@ -229,9 +255,9 @@ extension Plan {
             k = .convBackwardBias(ConvBackwardBiasStep(geometry: ConvGeometry(proto: c.geometry), gradOutput: i(c.gradOutput),
                                                        gradBias: try req(c.gradBias, "bias gradient")))
         case .linearForward(let s)?: k = .linearForward(linear(s))
-        case .linearBackwardInput(let s)?: k = .linearBackwardInput(linear(s))
-        case .linearBackwardWeight(let s)?: k = .linearBackwardWeight(linear(s))
-        case .linearBackwardBias(let s)?: k = .linearBackwardBias(linear(s))
+        case .linearBackwardInput(let s)?: k = .linearBackwardInput(linearBackwardInput(s))
+        case .linearBackwardWeight(let s)?: k = .linearBackwardWeight(linearBackwardWeight(s))
+        case .linearBackwardBias(let s)?: k = .linearBackwardBias(linearBackwardBias(s))
         case .batchNormForward(let s)?: k = .batchNormForward(batchNorm(s))
         case .batchNormBackward(let s)?: k = .batchNormBackward(batchNorm(s))
         case .batchNormFold(let s)?: k = .batchNormFold(batchNorm(s))

@@ -223,7 +223,7 @@ final class TextParser {
 
     // MARK: Nodes
 
-    /// `%name = kind(%a, %b#1) {attrs}? (: type, ...)? loc(...)?`; nil when the op could not be built
+    /// `%name = kind(%a, %b#1) {attrs}? (: type, ...)? when(...)? loc(...)?`; nil when the op could not be built
     /// (the error is recorded and the rest of the line was still checked).
     func node() throws -> Node? {
         let nameTok = bump()
@@ -246,10 +246,30 @@ final class TextParser {
         if accept(":") {
             repeat { types.append(try tensorType()) } while accept(",")
         }
+        let scope = try optionalScope()
         let l = try optionalLocation() ?? location(nameTok)
         try expectEndOfLine()
         guard let kind, let op = buildOp(kind, attrs, kindTok) else { return nil }
-        return Node(name: nameTok.text, op: op, inputs: inputs, types: types, location: l)
+        return Node(name: nameTok.text, op: op, inputs: inputs, types: types, location: l, scope: scope)
+    }
+
+    /// `when(%sw == 0, %depth >= 1)` (a node's supernet candidate conditions), if present.
+    func optionalScope() throws -> [CandidateCondition] {
+        guard isKeyword("when"), peekToken(1).kind == .punct, peekToken(1).text == "(" else { return [] }
+        bump(); bump()
+        var out: [CandidateCondition] = []
+        repeat {
+            let choice = try expect(.valueName, "a choice '%name' in when(...)")
+            let atLeast: Bool
+            if accept("==") { atLeast = false } else if accept(">=") { atLeast = true } else {
+                throw fail("expected '==' or '>=' after the choice in when(...), found \(tok.display)", at: tok)
+            }
+            let k = try expect(.number, "a candidate index in when(...)")
+            guard !k.isFloatLiteral, let candidate = Int(k.text), candidate >= 0 else { throw fail("bad candidate index '\(k.text)'", at: k) }
+            out.append(CandidateCondition(choice: choice.text, candidate: candidate, atLeast: atLeast))
+        } while accept(",")
+        try expect(")", "to close when(...)")
+        return out
     }
 
     /// `%name` or `%name#slot`.

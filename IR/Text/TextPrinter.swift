@@ -30,7 +30,7 @@ struct TextPrinter {
         return out
     }
 
-    /// `%name = kind(%a, %b#1) {attr = value, ...} : type, ... loc(...)`.
+    /// `%name = kind(%a, %b#1) {attr = value, ...} : type, ... when(%sw == 0, ...) loc(...)`.
     func node(_ n: Node) -> String {
         var s = "\(valueName(n.name)) = \(n.op.kind.rawValue)(\(n.inputs.map(ref).joined(separator: ", ")))"
         let attrs = n.op.attributes
@@ -38,6 +38,9 @@ struct TextPrinter {
             s += " {" + attrs.map { "\($0.name) = \(attribute($0.value))" }.joined(separator: ", ") + "}"
         }
         if !n.types.isEmpty { s += " : " + n.types.map(\.description).joined(separator: ", ") }
+        if !n.scope.isEmpty {
+            s += " when(" + n.scope.map { "\(valueName($0.choice)) \($0.atLeast ? ">=" : "==") \($0.candidate)" }.joined(separator: ", ") + ")"
+        }
         return s + loc(n.location)
     }
 

@@ -5,8 +5,10 @@ import NASCPasses
 
 /// Runs one trial and reports it as ``TrialMessage`` lines.
 ///
-/// Steps (each timed for the overhead report): load the space, read the architecture, specialize the space
-/// to it, compile the subnet (`inline,dce,default`), check the ``Budget``, then evaluate. Every failure —
+/// Steps (each timed for the overhead report): load the space, read the architecture, build the typed subnet once
+/// (the `subnet-typed` pipeline: `specialize` is reported as the specialize time, the rest as the compile time),
+/// cost it for the ``Budget``, then evaluate: the evaluator gets that subnet (`TrialSubject/subnet`) and compiles its
+/// plan from it, so nothing is specialized or shape-inferred twice. Every failure —
 /// bad input, a budget rejection, an evaluator error, a diverging metric — ends with an `error` line.
 public struct TrialRunner {
     /// The evaluator (possibly wrapped in fault injection).
@@ -49,13 +51,13 @@ public struct TrialRunner {
             space = try loadSpace()
             loadMs = clock.lap()
             arch = try ArchitectureJSON.read(architectureText, space: try SearchSpace(space), file: architecturePath)
-            let fixed = try SpecializePass.specialize(space, with: arch)
-            specializeMs = clock.lap()
-            var compiled = fixed
-            var context = PassContext(architecture: arch)
-            try PassManager(pipeline: "inline,dce,default").runOrThrow(on: &compiled, context: &context)
-            subnet = compiled
-            compileMs = clock.lap()
+            let readMs = clock.lap()
+            let timer = PassTimer()
+            subnet = try PlanCompiler.subnet(space, arch, timer: timer)
+            let pipelineMs = clock.lap()
+            let specialize = 1000 * timer.entries.filter { $0.name == "specialize" && $0.depth == 0 }.reduce(0) { $0 + $1.seconds }
+            specializeMs = readMs + specialize
+            compileMs = max(0, pipelineMs - specialize)
         } catch let e as DiagnosticError {
             return fail("input", e.diagnostics.first.map(\.description) ?? "invalid input", diagnostic: e.description)
         } catch {

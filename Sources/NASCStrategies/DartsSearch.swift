@@ -76,7 +76,7 @@ public final class DartsSearch {
         temperature = config.temperatureInit
         searchSpace = try SearchSpace(space)
         executor = try Executor(plan: try SupernetCompiler.compile(space, mode: mode, options: config.weightOptimizerOptions,
-                                                                   passes: [MemoryPlan()], auxSkip: config.auxSkipBeta > 0,
+                                                                   memoryPlan: MemoryPlan(), auxSkip: config.auxSkipBeta > 0,
                                                                    gumbelHard: mode == .gumbel && config.hard),
                                 seed: config.seed)
         archOptimizer = try config.architectureOptimizer()

@@ -101,8 +101,8 @@ public final class ENASSearch {
         self.space = space
         self.config = config
         searchSpace = try SearchSpace(space)
-        let options = ["optimizer": "sgd", "lr": "\(config.lr)", "momentum": "\(config.momentum)", "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options, passes: [MemoryPlan()]), seed: config.seed)
+        let options = PlanOptions.sgd(lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options, memoryPlan: MemoryPlan()), seed: config.seed)
         let counts = executor.plan.selectors.map(\.candidates.count)
         controller = try LSTMController(counts: counts.isEmpty ? [1] : counts, config: config.controller, seed: config.seed &+ 1)
         rng = SplitMix64(seed: config.seed &+ 2)

@@ -72,11 +72,8 @@ public final class LSTMController {
         graph = ControllerGraph(counts: counts, hidden: config.hidden, tanhConstant: config.tanhConstant)
         var space = graph.space()
         var context = PassContext()
-        try ShapeInference().run(on: &space, context: &context)
-        try context.diagnostics.throwIfErrors()
-        let plan = try PlanCompiler.compile(space, training: true, options: [
-            "loss": "nll", "optimizer": "adam", "lr": "\(config.learningRate)", "beta1": "0.9", "beta2": "0.999",
-        ])
+        try PassManager(compiling: [ShapeInference()]).runOrThrow(on: &space, context: &context)
+        let plan = try PlanCompiler.compile(space, training: true, options: PlanOptions.adam(lr: config.learningRate).with(loss: .nll))
         executor = try Executor(plan: plan, seed: seed)
         executor.gradientClipNorm = config.gradClip
         guard let p = plan.slots.firstIndex(where: { $0.name == "%\(ControllerGraph.probabilities)" }) else {

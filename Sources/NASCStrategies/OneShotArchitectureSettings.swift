@@ -1,5 +1,6 @@
 // OneShotArchitectureSettings: what the DARTS/GumbelDARTS and Proxyless configurations share beyond the weight
 // training — the architecture optimizer (Adam) and the alpha initialization — and the weight optimizer's plan options.
+import NASCPasses
 import NASCRuntime
 
 /// The architecture-weight settings of the gradient-based one-shot strategies (``DartsConfig``,
@@ -23,8 +24,8 @@ extension OneShotArchitectureSettings {
 
 extension OneShotTrainingSettings {
     /// Plan options of the supernet weights' optimizer: SGD with the learning rate, momentum and weight decay.
-    public var weightOptimizerOptions: [String: String] {
-        ["optimizer": "sgd", "lr": "\(weightLearningRate)", "momentum": "\(momentum)", "weight_decay": "\(weightDecay)"]
+    public var weightOptimizerOptions: PlanOptions {
+        .sgd(lr: weightLearningRate, momentum: momentum, weightDecay: weightDecay)
     }
 }
 

@@ -90,7 +90,7 @@ public final class ProxylessSearch {
             }
         }
         executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .proxyless, options: config.weightOptimizerOptions,
-                                                                   passes: [MemoryPlan()]),
+                                                                   memoryPlan: MemoryPlan()),
                                 seed: config.seed)
         archOptimizer = try config.architectureOptimizer()
         rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))

@@ -59,8 +59,8 @@ public final class SPOSSearch {
         self.space = space
         self.config = config
         searchSpace = try SearchSpace(space)
-        let options = ["optimizer": "sgd", "lr": "\(config.lr)", "momentum": "\(config.momentum)", "weight_decay": "\(config.weightDecay)"]
-        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options, passes: [MemoryPlan()]), seed: config.seed)
+        let options = PlanOptions.sgd(lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay)
+        executor = try Executor(plan: try SupernetCompiler.compile(space, mode: .sampled, options: options, memoryPlan: MemoryPlan()), seed: config.seed)
         rng = SplitMix64(seed: config.seed)
     }
 

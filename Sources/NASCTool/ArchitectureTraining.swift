@@ -41,15 +41,18 @@ public struct TrainOptions: Sendable, Hashable {
     /// Default options.
     public init() {}
 
-    /// The pipeline options the autodiff and lowering passes read.
-    public var planOptions: [String: String] {
-        var o: [String: String] = ["optimizer": optimizer, "lr": String(learningRate), "weight_decay": String(weightDecay)]
-        if optimizer == "sgd" {
-            o["momentum"] = String(momentum)
-            if nesterov { o["nesterov"] = "true" }
+    /// The typed options of the plan pipeline (the `autodiff` loss and the `lower` optimizer). Throws for an unknown
+    /// optimizer name (`--optimizer`).
+    public func planOptions() throws -> PlanOptions {
+        var o: PlanOptions
+        switch optimizer {
+        case "sgd": o = .sgd(lr: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+        case "adam", "adamw": o = .adam(lr: learningRate, weightDecay: weightDecay, decoupled: optimizer == "adamw")
+        default:
+            throw DiagnosticError(.error("unknown optimizer '\(optimizer)' (expected sgd, adam or adamw)", at: SourceLocation(file: "--optimizer")))
         }
-        if labelSmoothing > 0 { o["label_smoothing"] = String(labelSmoothing) }
-        if isRegression { o["loss"] = "mse" }
+        o.autodiff.labelSmoothing = labelSmoothing
+        if isRegression { o.autodiff.loss = .mse }
         return o
     }
 }
@@ -75,23 +78,22 @@ public struct TrainResult: Sendable {
 
 /// The fixed-architecture path: space + architecture -> subnet -> plan -> trained weights.
 public enum ArchitectureTraining {
-    /// The flat, typed subnet of `space` chosen by `arch` (specialize, inline, dce, shape-infer).
+    /// The flat, typed subnet of `space` chosen by `arch` (the `subnet-typed` pipeline).
     /// `timer` records each pass's wall time (`--time-passes`).
     public static func subnet(_ space: ModelSpace, _ arch: Architecture, timer: PassTimer? = nil) throws -> ModelSpace {
-        var context = PassContext(architecture: arch)
-        var fixed = space
-        var manager = try PassManager(pipeline: "subnet,canonicalize,dce,shape-infer")
-        manager.timer = timer
-        try manager.runOrThrow(on: &fixed, context: &context)
-        return fixed
+        try PlanCompiler.subnet(space, arch, timer: timer)
     }
 
     /// The memory-planned executable plan of the subnet chosen by `arch` (training or inference).
     /// `timer` records each stage's wall time (`--time-passes`).
     public static func plan(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions, training: Bool,
                             timer: PassTimer? = nil) throws -> Plan {
-        try PlanCompiler.compile(try subnet(space, arch, timer: timer), training: training, options: options.planOptions,
-                                 passes: [MemoryPlan()], timer: timer)
+        try plan(subnet: try subnet(space, arch, timer: timer), options: options, training: training, timer: timer)
+    }
+
+    /// The memory-planned executable plan of a typed subnet (``subnet(_:_:timer:)``; a trial's `TrialSubject/subnet`).
+    public static func plan(subnet: ModelSpace, options: TrainOptions, training: Bool, timer: PassTimer? = nil) throws -> Plan {
+        try PlanCompiler.compile(subnet, training: training, options: try options.planOptions(), memoryPlan: MemoryPlan(), timer: timer)
     }
 
     /// Loads the data set named by `options.data`, relative to the repository root found from the current directory.
@@ -148,12 +150,20 @@ public enum ArchitectureTraining {
     /// Trains the subnet of `space` chosen by `arch`; `onEvent` receives per-batch progress and epoch summaries.
     public static func train(_ space: ModelSpace, _ arch: Architecture, options: TrainOptions,
                              onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainResult {
-        Kernels.setThreads(options.threads)
         let start = Date()
-        let plan = try Self.plan(space, arch, options: options, training: true)
+        let fixed = try subnet(space, arch)
+        return try train(subnet: fixed, options: options, since: start, onEvent: onEvent)
+    }
+
+    /// Trains a typed subnet (``subnet(_:_:timer:)``, or the one a trial already built); `start` is when its compile
+    /// began (for ``TrainResult/compileSeconds``).
+    public static func train(subnet: ModelSpace, options: TrainOptions, since start: Date = Date(),
+                             onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainResult {
+        Kernels.setThreads(options.threads)
+        let plan = try Self.plan(subnet: subnet, options: options, training: true)
         let compileSeconds = Date().timeIntervalSince(start)
         let data = try loadData(options)
-        if let input = space.rootGraph?.inputs.first {
+        if let input = subnet.rootGraph?.inputs.first {
             try data.train.check(matches: input.type, at: input.location)
         }
         let schedule: LRSchedule

@@ -28,8 +28,8 @@ public enum OneShotTool {
     /// `timer` records each stage's wall time (`--time-passes`).
     public static func plan(_ space: ModelSpace, mode: String, options: TrainOptions, training: Bool,
                             timer: PassTimer? = nil) throws -> Plan {
-        try SupernetCompiler.compile(space, mode: try Self.mode(mode), training: training, options: options.planOptions,
-                                     passes: [MemoryPlan()], timer: timer)
+        try SupernetCompiler.compile(space, mode: try Self.mode(mode), training: training, options: try options.planOptions(),
+                                     memoryPlan: MemoryPlan(), timer: timer)
     }
 
     /// What a one-shot search produced.

@@ -30,7 +30,8 @@ public struct TrainingEvaluator: TrialEvaluator {
         var intermediate: [Double] = []
         var failure: Error?
         let options = self.options
-        let result = try ArchitectureTraining.train(subject.space, subject.architecture, options: options) { event in
+        // The subnet the trial built once (and costed for the budget) is compiled and trained as is.
+        let result = try ArchitectureTraining.train(subnet: subject.subnet, options: options) { event in
             guard failure == nil, case .epoch(let s) = event else { return }
             let metric = options.isRegression ? -(s.validationLoss ?? s.trainLoss) : s.validationAccuracy ?? s.trainAccuracy
             guard s.trainLoss.isFinite, metric.isFinite else {

@@ -33,10 +33,10 @@ struct BenchOptions {
 /// Runs one benchmark and returns its result as a JSON-ready dictionary (same keys as torch_ref.py where they overlap).
 enum BenchRunner {
     /// The model space, its input shape `[C, H, W]` and its pipeline options (torch_ref.py's optimizer settings).
-    static func model(_ name: String) -> (space: ModelSpace, input: [Int], options: [String: String])? {
+    static func model(_ name: String) -> (space: ModelSpace, input: [Int], options: PlanOptions)? {
         switch name {
-        case "a": return (BenchModels.mnist(), [1, 28, 28], ["optimizer": "sgd", "lr": "0.01", "momentum": "0.9"])
-        case "c": return (BenchModels.subnet(), [3, 32, 32], ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"])
+        case "a": return (BenchModels.mnist(), [1, 28, 28], .sgd(lr: 0.01, momentum: 0.9))
+        case "c": return (BenchModels.subnet(), [3, 32, 32], .sgd(lr: 0.025, momentum: 0.9))
         default: return nil
         }
     }
@@ -50,8 +50,9 @@ enum BenchRunner {
             case .convForward(let s): total += convFlops(s.geometry, batch: n)
             case .convBackwardInput(let s): total += convFlops(s.geometry, batch: n)
             case .convBackwardWeight(let s): total += convFlops(s.geometry, batch: n)
-            case .linearForward(let s), .linearBackwardInput(let s), .linearBackwardWeight(let s):
-                total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
+            case .linearForward(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
+            case .linearBackwardInput(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
+            case .linearBackwardWeight(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
             default: break
             }
         }
@@ -77,12 +78,11 @@ enum BenchRunner {
         if let path = o.supernetPath {
             // torch_ref.py: weights SGD(lr .025, momentum .9), alphas Adam(lr 3e-4), one joint step. A DARTS step
             // (torch_darts_step.py) adds DARTS' weight decays: SGD 3e-4, Adam(3e-4, betas (.5, .999), wd 1e-3).
-            var options = ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"]
-            if darts { options["weight_decay"] = "3e-4" }
+            let options = PlanOptions.sgd(lr: 0.025, momentum: 0.9, weightDecay: darts ? 3e-4 : 0)
             plan = try BenchSupernet.compile(path, training: training, options: options)
             input = BenchSupernet.input
         } else if let m = model(o.model), !darts {
-            plan = try PlanCompiler.compile(m.space, training: training, options: m.options, passes: [MemoryPlan()])
+            plan = try PlanCompiler.compile(m.space, training: training, options: m.options, memoryPlan: MemoryPlan())
             input = m.input
         } else {
             result["available"] = false

@@ -11,10 +11,10 @@ enum BenchSupernet {
     static let input = [3, 32, 32]
 
     /// Parses the space and compiles its DARTS supernet plan (memory-planned).
-    static func compile(_ path: String, training: Bool, options: [String: String]) throws -> Plan {
+    static func compile(_ path: String, training: Bool, options: PlanOptions) throws -> Plan {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let space = try TextIR.parse(text, file: path)
-        return try SupernetCompiler.compile(space, mode: .darts, training: training, options: options, passes: [MemoryPlan()])
+        return try SupernetCompiler.compile(space, mode: .darts, training: training, options: options, memoryPlan: MemoryPlan())
     }
 
     /// Adam(lr 3e-4, PyTorch defaults) on the `arch:` parameters, with its state held here; the weights keep the

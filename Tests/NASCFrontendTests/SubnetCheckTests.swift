@@ -2,6 +2,7 @@
 // shape errors the passes find, naming the architecture.
 import Testing
 @testable import NASCFrontend
+import NASCPasses
 import NASCIR
 
 @Suite struct SubnetCheckTests {

@@ -6,13 +6,15 @@ import Testing
 
 /// One golden file: `// PIPELINE: spec` (or `// RUN: --passes=spec`), input text IR, the separator line,
 /// then the expected printed IR (without locations) or expected diagnostics, one per line:
-/// `// ERROR: file:line:col: error: message`, `// NOTE: ...` for notes, `// HINT: ...` for hints.
+/// `// ERROR: file:line:col: error: message`, `// NOTE: ...` for notes, `// HINT: ...` for hints. When the pipeline
+/// lowers, the plan's listing (``Plan/listing``) follows the IR after `// -----// PLAN //----- //`.
 /// An optional `// ARCH: {json}` line (one line, any form ``ArchitectureJSON`` reads) puts an architecture in the
 /// pass context, for `specialize`; problems reading it are reported as `ARCH:1:col: error: ...`.
-/// An optional `// OPTIONS: k=v k2=v2` line sets pass options (e.g. `supernet=sampled`).
+/// Pass options are part of the pipeline spec (`supernet-space{mode=sampled}`).
 /// Set `NASC_UPDATE_GOLDEN=1` to rewrite the expected sections from the current output.
 struct GoldenCase: CustomTestStringConvertible, Sendable {
     static let separator = "// -----// EXPECTED //----- //"
+    static let planMarker = "// -----// PLAN //----- //"
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     let fileName: String
@@ -29,7 +31,6 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     struct Parts {
         var pipeline: String?
         var architecture: String?
-        var options: [String: String] = [:]
         var input: String
         var expected: String?
     }
@@ -40,14 +41,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         let inputLines = Array(lines[..<(sep ?? lines.count)])
         var pipeline: String?
         var architecture: String?
-        var options: [String: String] = [:]
         for l in inputLines {
-            if l.hasPrefix("// OPTIONS:") {
-                for kv in l.dropFirst("// OPTIONS:".count).split(separator: " ") {
-                    let p = kv.split(separator: "=", maxSplits: 1)
-                    if p.count == 2 { options[String(p[0])] = String(p[1]) }
-                }
-            }
             if l.hasPrefix("// ARCH:") { architecture = String(l.dropFirst("// ARCH:".count)).trimmingCharacters(in: .whitespaces) }
             if l.hasPrefix("// PIPELINE:") { pipeline = String(l.dropFirst("// PIPELINE:".count)).trimmingCharacters(in: .whitespaces) }
             if l.hasPrefix("// RUN:"), let r = l.range(of: "--passes=") {
@@ -55,7 +49,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
             }
         }
         let expected = sep.map { lines[($0 + 1)...].joined(separator: "\n") }
-        return Parts(pipeline: pipeline, architecture: architecture, options: options, input: inputLines.joined(separator: "\n"), expected: expected)
+        return Parts(pipeline: pipeline, architecture: architecture, input: inputLines.joined(separator: "\n"), expected: expected)
     }
 
     /// Diagnostics in golden form.
@@ -70,8 +64,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     }
 
     /// Parses the input, runs the pipeline and renders the outcome.
-    static func actualOutput(input: String, pipeline: String, file: String, architecture: String? = nil,
-                             options: [String: String] = [:]) -> String {
+    static func actualOutput(input: String, pipeline: String, file: String, architecture: String? = nil) -> String {
         var space: ModelSpace
         do { space = try TextIR.parse(input, file: file) } catch let e as DiagnosticError {
             return render(e.diagnostics)
@@ -80,13 +73,15 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         do { manager = try PassManager(pipeline: pipeline) } catch let e as DiagnosticError {
             return render(e.diagnostics)
         } catch { return "// ERROR: \(error)" }
-        var context = PassContext(options: options)
+        var context = PassContext()
         if let json = architecture {
             do { context.architecture = try ArchitectureJSON.read(json, space: SearchSpace(space), file: "ARCH") }
             catch let e as DiagnosticError { return render(e.diagnostics) } catch { return "// ERROR: \(error)" }
         }
         let result = manager.run(on: &space, context: &context)
-        return result.succeeded ? TextIR.print(space, locations: false) : render(result.diagnostics)
+        guard result.succeeded else { return render(result.diagnostics) }
+        // After `lower` (and `memory-plan`), the plan's listing follows the IR.
+        return TextIR.print(space, locations: false) + (context.plan.map { "\n" + planMarker + "\n" + $0.listing } ?? "")
     }
 
     static func normalized(_ s: String) -> String {
@@ -105,7 +100,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         let parts = GoldenCase.split(text)
         let pipeline = try #require(parts.pipeline, "\(c.fileName) has no '// PIPELINE:' line")
         let actual = GoldenCase.normalized(GoldenCase.actualOutput(input: parts.input, pipeline: pipeline, file: c.fileName,
-                                                                       architecture: parts.architecture, options: parts.options))
+                                                                       architecture: parts.architecture))
         if ProcessInfo.processInfo.environment["NASC_UPDATE_GOLDEN"] == "1" {
             let updated = parts.input + "\n" + GoldenCase.separator + "\n" + actual + "\n"
             try updated.write(to: c.url, atomically: true, encoding: .utf8)
@@ -113,6 +108,18 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         }
         let expected = try #require(parts.expected, "\(c.fileName) has no '\(GoldenCase.separator)' section")
         #expect(actual == GoldenCase.normalized(expected), "\(c.fileName)")
+    }
+
+    /// Every registered pass runs in some golden file (pipelines expanded).
+    @Test func everyPassHasAGoldenFile() throws {
+        var covered = Set<String>()
+        for c in GoldenCase.all() {
+            let parts = GoldenCase.split(try String(contentsOf: c.url, encoding: .utf8))
+            guard let spec = parts.pipeline, let m = try? PassManager(pipeline: spec) else { continue }
+            covered.formUnion(m.passes.map(\.name))
+        }
+        #expect(PassRegistry.all.count >= 14)
+        for p in PassRegistry.all { #expect(covered.contains(p.name), "no golden file runs pass '\(p.name)'") }
     }
 
     /// Every pass and every verifier error class has golden coverage.

@@ -16,7 +16,7 @@ import NASCPasses
     func plan(training: Bool, path: String = Self.path) throws -> Plan {
         let space = try TextIR.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
         return try SupernetCompiler.compile(space, mode: .darts, training: training,
-                                            options: ["optimizer": "sgd", "lr": "0.025", "momentum": "0.9"], passes: [MemoryPlan()])
+                                            options: PlanOptions.sgd(lr: 0.025, momentum: 0.9), memoryPlan: MemoryPlan())
     }
 
     @Test func parameterCountsMatchTorchRefSupernet() throws {

@@ -6,8 +6,9 @@ import NASCPasses
 
 @Suite struct CheckpointTests {
     func trainingPlan(optimizer: String = "sgd") throws -> Plan {
-        try PlanCompiler.compile(TrainingTests().convNet(), training: true,
-                                 options: ["optimizer": optimizer, "lr": "0.05", "momentum": "0.9", "label_smoothing": "0.1"])
+        var options: PlanOptions = optimizer == "adam" ? .adam(lr: 0.05) : .sgd(lr: 0.05, momentum: 0.9)
+        options.autodiff.labelSmoothing = 0.1
+        return try PlanCompiler.compile(TrainingTests().convNet(), training: true, options: options)
     }
 
     func batch(_ s: Int) -> ([Float], [Int64]) {

@@ -38,9 +38,9 @@ import NASCPasses
     }
     """
 
-    func compile(_ arch: Architecture, pipeline: String, options: [String: String] = [:]) throws -> (Plan, ModelSpace) {
+    func compile(_ arch: Architecture, pipeline: String) throws -> (Plan, ModelSpace) {
         var space = try TextIR.parse(Self.spaceText, file: "tiny.nir")
-        var context = PassContext(options: options, architecture: arch)
+        var context = PassContext(architecture: arch)
         try PassManager(pipeline: pipeline).runOrThrow(on: &space, context: &context)
         return (try #require(context.plan), space)
     }
@@ -48,8 +48,7 @@ import NASCPasses
     let arch = Architecture(["conv1": .candidate("conv5"), "skip": .inputs([1]), "hidden": .value(.int(16))])
 
     @Test func subnetTrainsThroughThePassManager() throws {
-        let (plan, space) = try compile(arch, pipeline: "subnet,shape-infer,autodiff,lower,memory-plan",
-                                        options: ["optimizer": "sgd", "lr": "0.1", "momentum": "0.9"])
+        let (plan, space) = try compile(arch, pipeline: "subnet,shape-infer,params,autodiff,lower{optimizer=sgd,lr=0.1,momentum=0.9},memory-plan")
         #expect(space.graphs.count == 1)
         let names = plan.slots.filter { $0.role == .parameter }.map(\.name)
         #expect(names.contains { $0.hasSuffix(".weight") } && plan.slots.contains { $0.shape == [.fixed(4), .fixed(1), .fixed(5), .fixed(5)] })
@@ -70,10 +69,10 @@ import NASCPasses
     }
 
     @Test func inferencePipelineWithFusion() throws {
-        let (plan, _) = try compile(arch, pipeline: "subnet,shape-infer,fuse,lower,memory-plan")
+        let (plan, _) = try compile(arch, pipeline: "subnet,shape-infer,params,fuse,lower,memory-plan")
         #expect(!plan.isTraining)
         #expect(plan.steps.contains { $0.kernel.name == "batch_norm_fold" })
-        let (unfused, _) = try compile(arch, pipeline: "subnet,shape-infer,lower")
+        let (unfused, _) = try compile(arch, pipeline: "subnet,shape-infer,params,lower")
         let a = try Executor(plan: plan, seed: 2), b = try Executor(plan: unfused, seed: 2)
         let x = randomFloats(3 * 64, seed: 4)
         try a.forward(data: x, batch: 3)

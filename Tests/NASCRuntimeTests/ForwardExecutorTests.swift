@@ -5,6 +5,13 @@ import NASCPasses
 @testable import NASCRuntime
 
 @Suite struct ForwardExecutorTests {
+    /// The unfused inference plan of `space`: the `params` pipeline (leaving `space` with explicit parameters), then `lower`.
+    func lowered(_ space: inout ModelSpace) throws -> Plan {
+        var context = PassContext()
+        try PassManager(pipeline: "params").runOrThrow(on: &space, context: &context)
+        return try Lower.plan(for: space)
+    }
+
     /// x[N,1,4,4] -> conv 1->2 k3 -> relu -> maxpool 2 -> flatten -> linear 2->3.
     func smallNet() -> ModelSpace {
         var b = GraphBuilder(input: .f(1, 4, 4))
@@ -18,7 +25,7 @@ import NASCPasses
 
     @Test func lowersToForwardSteps() throws {
         var space = smallNet()
-        let plan = try Lower.plan(for: &space)
+        let plan = try lowered(&space)
         #expect(plan.steps.map(\.kernel.name) == ["conv_forward", "relu_forward", "max_pool_forward", "linear_forward"])
         #expect(!plan.isTraining)
         #expect(plan.loss == nil)
@@ -35,7 +42,7 @@ import NASCPasses
 
     @Test func forwardMatchesHandComputation() throws {
         var space = smallNet()
-        let exec = try Executor(plan: try Lower.plan(for: &space), seed: 7)
+        let exec = try Executor(plan: try lowered(&space), seed: 7)
         let n = 2
         let x = randomFloats(n * 16, seed: 1)
         let cw = try #require(exec.parameter("conv.weight")), cb = try #require(exec.parameter("conv.bias"))
@@ -60,7 +67,7 @@ import NASCPasses
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2))), ["x"], .f(2))
         b.add("sm", .softmax(axis: -1), ["fc"], .f(2))
         var space = b.space(outputs: ["sm"])
-        let exec = try Executor(plan: try Lower.plan(for: &space))
+        let exec = try Executor(plan: try lowered(&space))
         try exec.setParameter("fc.weight", [1, 0, 0, 1])
         try exec.setParameter("fc.bias", [0, 1])
         try exec.forward(data: [1, 1, 0, 0], batch: 2)
@@ -72,7 +79,7 @@ import NASCPasses
 
     @Test func batchSizeCanChange() throws {
         var space = smallNet()
-        let exec = try Executor(plan: try Lower.plan(for: &space), seed: 3)
+        let exec = try Executor(plan: try lowered(&space), seed: 3)
         let x = randomFloats(3 * 16, seed: 9)
         try exec.forward(data: x, batch: 3)
         let three = exec.output
@@ -83,7 +90,7 @@ import NASCPasses
 
     @Test func badInputsAreDiagnostics() throws {
         var space = smallNet()
-        let exec = try Executor(plan: try Lower.plan(for: &space))
+        let exec = try Executor(plan: try lowered(&space))
         #expect(throws: DiagnosticError.self) { try exec.forward(data: [1, 2, 3], batch: 1) }
         #expect(throws: DiagnosticError.self) { try exec.forward(data: [], batch: 0) }
         #expect(throws: DiagnosticError.self) { try exec.setParameter("nope", []) }
@@ -93,14 +100,14 @@ import NASCPasses
     @Test func choicesAndMissingTypesAreRejected() throws {
         var b = GraphBuilder(input: .f(4))
         b.add("c", .layerChoice(LayerChoiceOp(label: "l", candidates: [NamedGraph(name: "a", graph: "g")])), ["x"], .f(4))
-        var space = b.space(outputs: ["c"])
-        let e = #expect(throws: DiagnosticError.self) { try Lower.plan(for: &space) }
+        let space = b.space(outputs: ["c"])
+        let e = #expect(throws: DiagnosticError.self) { try Lower.plan(for: space) }
         #expect(e?.description.contains("run specialize and inline first") == true)
 
         var u = GraphBuilder(input: .f(4))
         u.graph.nodes.append(Node(name: "r", op: .activation(.relu), inputs: [ValueRef("x")]))
-        var untyped = u.space(outputs: ["r"])
-        let e2 = #expect(throws: DiagnosticError.self) { try Lower.plan(for: &untyped) }
+        let untyped = u.space(outputs: ["r"])
+        let e2 = #expect(throws: DiagnosticError.self) { try Lower.plan(for: untyped) }
         #expect(e2?.description.contains("shape-infer") == true)
     }
 
@@ -110,7 +117,7 @@ import NASCPasses
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2), bias: false)), ["x"], .f(2))
         b.add("act", .activation(.relu), ["fc"], .f(2))
         var space = b.space(outputs: ["fc"])
-        var plan = try Lower.plan(for: &space)
+        var plan = try lowered(&space)
         plan.selectors = [PlanSelector(label: "switch", candidates: ["plain", "relu"])]
         plan.steps.append(PlanStep(.activationForward(ActivationStep(function: .relu, input: plan.logits, output: plan.logits)),
                                    node: "act", guardedBy: StepGuard(selector: 0, candidate: 1)))
@@ -131,10 +138,10 @@ import NASCPasses
 
     @Test func corruptPlansAreRejected() throws {
         var space = smallNet()
-        var plan = try Lower.plan(for: &space)
+        var plan = try lowered(&space)
         plan.slots[0].size = SymbolicSize(perSample: 3)
         #expect(throws: DiagnosticError.self) { try Executor(plan: plan) }
-        var plan2 = try Lower.plan(for: &space)
+        var plan2 = try lowered(&space)
         plan2.steps.append(PlanStep(.copy(CopyStep(source: 99, destination: 0))))
         #expect(throws: DiagnosticError.self) { try plan2.validate() }
     }

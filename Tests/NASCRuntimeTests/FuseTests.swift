@@ -23,7 +23,7 @@ import NASCPasses
         let plain = try PlanCompiler.compile(net(), training: false)
         var space = net()
         var ctx = PassContext()
-        for p in [ShapeInference(), Fuse(), Lower(), MemoryPlan()] as [any Pass] { try p.run(on: &space, context: &ctx) }
+        _ = try PassManager(pipeline: "shape-infer,params,fuse,lower,memory-plan").run(on: &space, context: &ctx)
         #expect(!ctx.diagnostics.hasErrors)
         let plan = try #require(ctx.plan)
         let kinds = plan.steps.map(\.kernel.name)

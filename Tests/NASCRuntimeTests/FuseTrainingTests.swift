@@ -25,12 +25,11 @@ import NASCKernels
         return b.space(outputs: ["fc"])
     }
 
-    let options = ["optimizer": "sgd", "lr": "0.1", "momentum": "0.9"]
+    let options = PlanOptions.sgd(lr: 0.1, momentum: 0.9)
 
     @Test func fusedTrainingPlanTrainsExactlyAsTheUnfusedOne() throws {
-        let fused = try PlanCompiler.compile(net(), training: true, options: options, passes: [MemoryPlan()])
-        let plain = try PlanCompiler.compile(net(), training: true, options: options.merging(["fuse": "false"]) { $1 },
-                                             passes: [MemoryPlan()])
+        let fused = try PlanCompiler.compile(net(), training: true, options: options, memoryPlan: MemoryPlan())
+        let plain = try PlanCompiler.compile(net(), training: true, options: options.with(fuse: false), memoryPlan: MemoryPlan())
         let activations = fused.steps.compactMap { step -> NASCIR.Activation? in
             if case .convForward(let c) = step.kernel { return c.activation } else { return nil }
         }
@@ -53,7 +52,7 @@ import NASCKernels
 
     @Test func fusedInferencePlanMatchesEvalModeOfTheUnfusedOne() throws {
         let fused = try PlanCompiler.compile(net(), training: false)
-        let plain = try PlanCompiler.compile(net(), training: false, options: ["fuse": "false"])
+        let plain = try PlanCompiler.compile(net(), training: false, options: PlanOptions().with(fuse: false))
         #expect(fused.steps.contains { $0.kernel.name == "batch_norm_fold" })
         #expect(!fused.steps.contains { $0.kernel.name == "batch_norm_forward" })
         let a = try Executor(plan: fused, seed: 3), b = try Executor(plan: plain, seed: 3)
@@ -69,7 +68,7 @@ import NASCKernels
     }
 
     @Test func fusedTrainingIsTheSameOnTwoWorkers() throws {
-        let plan = try PlanCompiler.compile(net(), training: true, options: options, passes: [MemoryPlan()])
+        let plan = try PlanCompiler.compile(net(), training: true, options: options, memoryPlan: MemoryPlan())
         func train(_ threads: Int) throws -> [Float] {
             try Kernels.withThreads(threads, smallChunks: true) {
                 let e = try Executor(plan: plan, seed: 1)

@@ -10,7 +10,7 @@ import NASCPasses
         b.add("fc1", .linear(LinearAttrs(outFeatures: .int(4))), ["x"], .f(4))
         b.add("act", .activation(.tanh), ["fc1"], .f(4))
         b.add("fc2", .linear(LinearAttrs(outFeatures: .int(2))), ["act"], .f(2))
-        return try PlanCompiler.compile(b.space(outputs: ["fc2"]), training: true, options: ["lr": "1.0"])
+        return try PlanCompiler.compile(b.space(outputs: ["fc2"]), training: true, options: PlanOptions.sgd(lr: 1.0))
     }
 
     @Test func clippedStepEqualsScaledGradientStep() throws {

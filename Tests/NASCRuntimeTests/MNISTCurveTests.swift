@@ -62,7 +62,7 @@ func expectChecksum(_ v: [Float], _ c: MNISTCurveFixture.Checksum, _ what: Strin
 @Suite struct MNISTCurveTests {
     @Test func sgdLossCurveMatchesPyTorch() throws {
         let fx = try MNISTCurveFixture.load()
-        let plan = try PlanCompiler.compile(mnistNet(dropout: 0), training: true, options: ["lr": String(fx.lr)])
+        let plan = try PlanCompiler.compile(mnistNet(dropout: 0), training: true, options: PlanOptions.sgd(lr: fx.lr))
         let usesNLL = plan.steps.contains { step in
             if case .lossForward(let l) = step.kernel { return l.kind == .nll }
             return false

@@ -50,7 +50,7 @@ import NASCIR
                 for training in [true, false] {
                     out.append(("\(name) \(mode) training=\(training)",
                                 try SupernetCompiler.compile(space, mode: mode, training: training,
-                                                             options: ["optimizer": "adam"])))
+                                                             options: PlanOptions.adam())))
                 }
             }
         }

@@ -31,8 +31,8 @@ func expectGoldenListing(_ plan: Plan, _ name: String) throws {
     @Test func sharedBuffersGiveBitIdenticalTraining() throws {
         let t = TrainingTests()
         for (space, inputs, classes) in [(t.convNet(), 50, 4), (t.mixedNet(), 32, 3), (TrainerTests().net(), 32, 3)] {
-            let plain = try PlanCompiler.compile(space, training: true, options: ["momentum": "0.9"])
-            let planned = try PlanCompiler.compile(space, training: true, options: ["momentum": "0.9"], passes: [MemoryPlan()])
+            let plain = try PlanCompiler.compile(space, training: true, options: PlanOptions.sgd(momentum: 0.9))
+            let planned = try PlanCompiler.compile(space, training: true, options: PlanOptions.sgd(momentum: 0.9), memoryPlan: MemoryPlan())
             #expect(planned.activationElements.perSample < plain.activationElements.perSample)
             try planned.validate()
             let a = try run(plain, steps: 3, inputCount: inputs, classes: classes)
@@ -43,13 +43,12 @@ func expectGoldenListing(_ plan: Plan, _ name: String) throws {
 
     @Test func mnistTrainingMemoryShrinks() throws {
         let plain = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: true)
-        let planned = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: true, passes: [MemoryPlan()])
+        let planned = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: true, memoryPlan: MemoryPlan())
         // Forward activations must survive for the backward pass, so training saves less than inference.
         #expect(planned.activationBytes(batch: 64) < plain.activationBytes(batch: 64) * 3 / 4)
         // Unfused, so the comparison is about buffer sharing alone (fusion already drops the relu buffers).
-        let inferencePlain = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: false, options: ["fuse": "false"])
-        let inference = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: false, options: ["fuse": "false"],
-                                                 passes: [MemoryPlan()])
+        let inferencePlain = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: false, options: PlanOptions().with(fuse: false))
+        let inference = try PlanCompiler.compile(mnistNet(dropout: 0.25), training: false, options: PlanOptions().with(fuse: false), memoryPlan: MemoryPlan())
         #expect(inference.activationBytes(batch: 64) < inferencePlain.activationBytes(batch: 64) / 2)
         let x = randomFloats(2 * 784, seed: 1)
         let e1 = try Executor(plan: inferencePlain, seed: 1), e2 = try Executor(plan: inference, seed: 1)
@@ -64,7 +63,7 @@ func expectGoldenListing(_ plan: Plan, _ name: String) throws {
         b.add("a1", .activation(.tanh), ["fc"], .f(8))
         b.add("a2", .activation(.sigmoid), ["a1"], .f(8))
         b.add("out", .linear(LinearAttrs(outFeatures: .int(2))), ["a2"], .f(2))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["out"]), training: false, passes: [MemoryPlan()])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["out"]), training: false, memoryPlan: MemoryPlan())
         let acts = plan.steps.compactMap { s -> ActivationStep? in if case .activationForward(let a) = s.kernel { return a } else { return nil } }
         #expect(acts.count == 2)
         for a in acts { #expect(plan.slots[a.input].region == plan.slots[a.output].region) }
@@ -77,7 +76,7 @@ func expectGoldenListing(_ plan: Plan, _ name: String) throws {
         b.add("act", .activation(.relu), ["conv"], .f(2, 2, 2))
         b.add("flat", .flatten, ["act"], .f(8))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(3))), ["flat"], .f(3))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["momentum": "0.9"], passes: [MemoryPlan()])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: PlanOptions.sgd(momentum: 0.9), memoryPlan: MemoryPlan())
         try expectGoldenListing(plan, "memory-plan-training")
     }
 

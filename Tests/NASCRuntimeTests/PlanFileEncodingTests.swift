@@ -14,8 +14,7 @@ import NASCRuntime
     func fieldByFieldBytesEqualWholeMessageBytes(mode: SupernetMode) throws {
         let space = try TextIR.parse(try String(contentsOfFile: Self.path, encoding: .utf8), file: Self.path)
         for training in [true, false] {
-            let plan = try SupernetCompiler.compile(space, mode: mode, training: training, options: ["optimizer": "adam"],
-                                                    passes: [MemoryPlan()])
+            let plan = try SupernetCompiler.compile(space, mode: mode, training: training, options: PlanOptions.adam(), memoryPlan: MemoryPlan())
             let fast = try ProtoIO.encode(plan)
             let whole = try ProtoIO.serialize(.plan(plan.toProto()))
             #expect(fast == whole, "\(mode) training=\(training): \(fast.count) vs \(whole.count) bytes")

@@ -11,9 +11,8 @@ import NASCPasses
         var b = GraphBuilder(input: .f(3))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2))), ["x"], .f(2))
         var space = b.space(outputs: ["fc"])
-        var ctx = PassContext(options: ["loss": "mse"])
-        try Autodiff().run(on: &space, context: &ctx)
-        try ctx.diagnostics.throwIfErrors()
+        var ctx = PassContext()
+        try PassManager(pipeline: "params,autodiff{loss=mse}").runOrThrow(on: &space, context: &ctx)
         let g = try #require(space.rootGraph)
         let targets = try #require(g.inputs.first { $0.name.hasPrefix("targets") })
         #expect(targets.type == TensorType.f(2))
@@ -29,7 +28,7 @@ import NASCPasses
     @Test func regressionPlanHasF32TargetsAndRoundTripsThroughProtobuf() throws {
         var b = GraphBuilder(input: .f(3))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2))), ["x"], .f(2))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["loss": "mse"])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: PlanOptions().with(loss: .mse))
         let labels = try #require(plan.labelsInput)
         #expect(plan.slots[labels].type == .f32 && plan.slots[labels].size.perSample == 2)
         let kinds = plan.steps.compactMap { step -> LossKind? in
@@ -49,7 +48,7 @@ import NASCPasses
     @Test func oneSGDStepMatchesHandComputation() throws {
         var b = GraphBuilder(input: .f(2))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(1), bias: false)), ["x"], .f(1))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["loss": "mse", "lr": "0.1"])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: PlanOptions.sgd(lr: 0.1).with(loss: .mse))
         let exec = try Executor(plan: plan)
         try exec.setParameter("fc.weight", [0.5, -1])
         let x: [Float] = [1, 2, 3, 0], t: [Float] = [1, 2]
@@ -72,7 +71,7 @@ import NASCPasses
         b.add("act", .activation(.tanh), ["bn"], .f(3, 4, 4))
         b.add("gap", .globalAvgPool, ["act"], .f(3))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2))), ["gap"], .f(2))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["loss": "mse"])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: PlanOptions().with(loss: .mse))
         let exec = try Executor(plan: plan, seed: 3)
         let n = 3
         let x = randomFloats(n * 32, seed: 9), t = randomFloats(n * 2, seed: 10)
@@ -105,7 +104,7 @@ import NASCPasses
         b.add("h", .linear(LinearAttrs(outFeatures: .int(8))), ["x"], .f(8))
         b.add("a", .activation(.tanh), ["h"], .f(8))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(1))), ["a"], .f(1))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["loss": "mse", "lr": "0.05"])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: PlanOptions.sgd(lr: 0.05).with(loss: .mse))
         let trainer = try Trainer(executor: try Executor(plan: plan, seed: 2), training: data, validation: data,
                                   config: TrainerConfig(epochs: 8, batchSize: 32, seed: 4))
         #expect(trainer.isRegression)

@@ -203,7 +203,7 @@ import NASCPasses
     }
 
     @Test func sampledStepSkipsUnselectedCellOps() throws {
-        let opts = ["optimizer": "sgd", "lr": "0.1", "momentum": "0.9", "weight_decay": "0.01"]
+        let opts = PlanOptions.sgd(lr: 0.1, momentum: 0.9, weightDecay: 0.01)
         let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled, options: opts), seed: 7)
         // Slot (2, 0) runs skip; every other slot runs conv.
         var sel: [String: Int] = [:]

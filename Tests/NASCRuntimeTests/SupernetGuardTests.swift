@@ -79,7 +79,7 @@ import Testing
     func nestedSampledSelectionMatchesTheSubnet(op: String, depth: Int) throws {
         let ops = ["plain", "deep", "skip"], depths = [1, 2]
         let k = try #require(ops.firstIndex(of: op)), j = try #require(depths.firstIndex(of: depth))
-        let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled, passes: [MemoryPlan()]), seed: 7)
+        let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled, memoryPlan: MemoryPlan()), seed: 7)
         let sub = try Executor(plan: try subnet(op, depth: depth), seed: 3)
         // Subnet `c.<name>` is supernet `c.<k>.<name>`; the subnet's repeat block `c.r.<i>` is `c.1.r.from<j>.<i+1>`.
         func target(_ name: String) -> String {
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func proxylessStepLeavesInactiveCandidatesUntouched() throws {
-        let opts = ["optimizer": "sgd", "lr": "0.1", "momentum": "0.9", "weight_decay": "0.01"]
+        let opts = PlanOptions.sgd(lr: 0.1, momentum: 0.9, weightDecay: 0.01)
         let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .proxyless, options: opts), seed: 7)
         try sup.setParameter("gate:op", [1, 0, 0])
         try sup.activate(["op": [0]])

@@ -22,8 +22,8 @@ import NASCData
     }
 
     static func planned(_ space: ModelSpace, _ mode: SupernetMode, alias: Bool = true) throws -> Plan {
-        try SupernetCompiler.compile(space, mode: mode, options: ["optimizer": "sgd", "lr": "0.05", "momentum": "0.9",
-                                                                  "memory_alias": alias ? "true" : "false"], passes: [MemoryPlan()])
+        try SupernetCompiler.compile(space, mode: mode, options: .sgd(lr: 0.05, momentum: 0.9),
+                                     memoryPlan: MemoryPlan(options: .init(exclusiveAliasing: alias)))
     }
 
     @Test func sampledMemoryDoesNotGrowWithCandidates() throws {
@@ -75,7 +75,7 @@ import NASCData
         for space in [try Self.space(candidates: 5), try TextIR.parse(SupernetCellTests.reductionText, file: "cellr.nir")] {
             let aliased = try Self.planned(space, .sampled)
             let separate = try Self.planned(space, .sampled, alias: false)
-            let plain = try SupernetCompiler.compile(space, mode: .sampled, options: ["optimizer": "sgd", "lr": "0.05", "momentum": "0.9"])
+            let plain = try SupernetCompiler.compile(space, mode: .sampled, options: PlanOptions.sgd(lr: 0.05, momentum: 0.9))
             #expect(aliased.activationElements.perSample < separate.activationElements.perSample)
             let execs = try [aliased, separate, plain].map { try Executor(plan: $0, seed: 11) }
             let inputCount = aliased.slots[aliased.dataInput].size.perSample

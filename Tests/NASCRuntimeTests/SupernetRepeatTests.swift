@@ -110,7 +110,7 @@ import NASCIR
     /// Output slots of the steps lowered from blocks deeper than the selected depth are never written during a
     /// sampled training step (poisoned with NaN before, still NaN after), and those blocks' weights do not change.
     @Test func sampledStepSkipsBlocksBeyondTheSelectedDepth() throws {
-        let plan = try SupernetCompiler.compile(try space(), mode: .sampled, options: ["optimizer": "sgd", "lr": "0.1"])
+        let plan = try SupernetCompiler.compile(try space(), mode: .sampled, options: PlanOptions.sgd(lr: 0.1))
         let sup = try Executor(plan: plan, seed: 7)
         #expect(plan.selectors.map(\.candidates) == [["0", "1", "3"]])
         #expect(plan.listing.contains("[r.from2.3.y] slots") && plan.listing.contains("if d >= 3"))

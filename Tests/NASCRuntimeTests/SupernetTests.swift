@@ -44,9 +44,9 @@ import NASCPasses
     func space() throws -> ModelSpace { try TextIR.parse(Self.spaceText, file: "tiny.nir") }
 
     /// The subnet of (op k, input j), trained with the given options.
-    func subnet(op k: Int, input j: Int, options: [String: String] = [:]) throws -> Plan {
+    func subnet(op k: Int, input j: Int, options: PlanOptions = PlanOptions()) throws -> Plan {
         var s = try space()
-        var ctx = PassContext(options: options, architecture: Architecture(["op": .candidate(Self.ops[k]), "in": .inputs([j])]))
+        var ctx = PassContext(architecture: Architecture(["op": .candidate(Self.ops[k]), "in": .inputs([j])]))
         try PassManager(pipeline: "subnet,shape-infer").runOrThrow(on: &s, context: &ctx)
         return try PlanCompiler.compile(s, training: true, options: options)
     }
@@ -101,7 +101,7 @@ import NASCPasses
     }
 
     @Test func sampledStepLeavesUnselectedWeightsAndOptimizerStateUnchanged() throws {
-        let opts = ["optimizer": "sgd", "lr": "0.1", "momentum": "0.9", "weight_decay": "0.01"]
+        let opts = PlanOptions.sgd(lr: 0.1, momentum: 0.9, weightDecay: 0.01)
         let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled, options: opts), seed: 7)
         try sup.select(["op": 1, "in": 0])
         let before = Dictionary(uniqueKeysWithValues: sup.plan.slots.filter { $0.role.isPersistent }.map { ($0.name, sup.parameter($0.name)!) })
@@ -120,7 +120,7 @@ import NASCPasses
     @Test func memoryPlannedSupernetsComputeTheSame() throws {
         for mode in [SupernetMode.sampled, .darts] {
             let plain = try Executor(plan: try SupernetCompiler.compile(try space(), mode: mode), seed: 7)
-            let planned = try Executor(plan: try SupernetCompiler.compile(try space(), mode: mode, passes: [MemoryPlan()]), seed: 7)
+            let planned = try Executor(plan: try SupernetCompiler.compile(try space(), mode: mode, memoryPlan: MemoryPlan()), seed: 7)
             for k in 0..<3 {
                 if mode == .sampled { try plain.select(["op": k, "in": k % 2]); try planned.select(["op": k, "in": k % 2]) }
                 let l1 = try plain.computeGradients(data: x, labels: labels, batch: 4)
@@ -180,9 +180,7 @@ import NASCPasses
         do { _ = try SupernetCompiler.compile(s, mode: .darts) } catch let e as DiagnosticError {
             #expect(e.diagnostics.contains { $0.message.contains("attribute 'p'") && $0.message.contains("$p") && $0.location.line == 3 })
         }
-        var ctx = PassContext(options: ["supernet": "bogus"])
-        var t = try space()
-        try SupernetPass().run(on: &t, context: &ctx)
-        #expect(ctx.diagnostics.diagnostics.contains { $0.message.contains("unknown supernet mode 'bogus'") })
+        let bogus = #expect(throws: DiagnosticError.self) { try Pipelines.resolve("supernet-space{mode=bogus}") }
+        #expect(bogus?.diagnostics.first?.message == "option mode=bogus of 'supernet-space' must be one of darts, gumbel, sampled, proxyless")
     }
 }

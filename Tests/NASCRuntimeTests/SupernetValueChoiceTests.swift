@@ -240,7 +240,7 @@ enum SupernetCheck {
     }
 
     @Test func sampledStepTrainsOnlyTheSelectedSlice() throws {
-        let opts = ["optimizer": "sgd", "lr": "0.1"]
+        let opts = PlanOptions.sgd(lr: 0.1)
         let sup = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .sampled, options: opts), seed: 7)
         try sup.select(["w": 0, "k": 0])
         let before = try #require(sup.parameter("a.weight"))

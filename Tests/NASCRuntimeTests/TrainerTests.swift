@@ -23,7 +23,7 @@ import NASCData
     }
 
     @Test func learnsSeparableBlobsAndReportsProgress() throws {
-        let plan = try PlanCompiler.compile(net(), training: true, options: ["optimizer": "adam", "lr": "0.02"])
+        let plan = try PlanCompiler.compile(net(), training: true, options: PlanOptions.adam(lr: 0.02))
         let exec = try Executor(plan: plan, seed: 1)
         let train = try data(90, seed: 4)
         let trainer = try Trainer(executor: exec, training: train, validation: train,
@@ -49,7 +49,7 @@ import NASCData
     }
 
     @Test func resumeMidEpochEqualsUninterruptedRun() throws {
-        let plan = try PlanCompiler.compile(net(), training: true, options: ["lr": "0.1", "momentum": "0.9"])
+        let plan = try PlanCompiler.compile(net(), training: true, options: PlanOptions.sgd(lr: 0.1, momentum: 0.9))
         let train = try data(40, seed: 7)
         let config = TrainerConfig(epochs: 3, batchSize: 8, seed: 5)
 

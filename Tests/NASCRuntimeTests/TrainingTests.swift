@@ -11,7 +11,7 @@ import NASCPasses
     @Test func oneSGDStepMatchesHandComputation() throws {
         var b = GraphBuilder(input: .f(2))
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(2), bias: false)), ["x"], .f(2))
-        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: ["lr": "0.5"])
+        let plan = try PlanCompiler.compile(b.space(outputs: ["fc"]), training: true, options: PlanOptions.sgd(lr: 0.5))
         #expect(plan.steps.map(\.kernel.name) == ["linear_forward", "loss_forward", "loss_backward", "linear_backward_weight", "optimizer_update"])
         let exec = try Executor(plan: plan)
         try exec.setParameter("fc.weight", [1, 0, 0, 1])
@@ -63,7 +63,7 @@ import NASCPasses
     }
 
     /// Central finite differences of the loss w.r.t. a few entries of every parameter.
-    func checkGradients(_ space: ModelSpace, inputCount: Int, classes: Int, options: [String: String] = [:]) throws {
+    func checkGradients(_ space: ModelSpace, inputCount: Int, classes: Int, options: PlanOptions = PlanOptions()) throws {
         let plan = try PlanCompiler.compile(space, training: true, options: options)
         let exec = try Executor(plan: plan, seed: 11)
         let n = 3
@@ -94,7 +94,7 @@ import NASCPasses
     }
 
     @Test func convNetGradientsMatchFiniteDifferences() throws {
-        try checkGradients(convNet(), inputCount: 50, classes: 4, options: ["label_smoothing": "0.1"])
+        try checkGradients(convNet(), inputCount: 50, classes: 4, options: PlanOptions(labelSmoothing: 0.1))
     }
 
     @Test func mixedNetGradientsMatchFiniteDifferences() throws {
@@ -112,7 +112,7 @@ import NASCPasses
     }
 
     @Test func trainingIsBitwiseDeterministic() throws {
-        let plan = try PlanCompiler.compile(convNet(), training: true, options: ["lr": "0.1", "momentum": "0.9"])
+        let plan = try PlanCompiler.compile(convNet(), training: true, options: PlanOptions.sgd(lr: 0.1, momentum: 0.9))
         func run(seed: UInt64) throws -> ([Float], [Float]) {
             let exec = try Executor(plan: plan, seed: seed)
             var losses: [Float] = []
@@ -129,7 +129,7 @@ import NASCPasses
     }
 
     @Test func lossDecreasesOnAFixedBatch() throws {
-        let plan = try PlanCompiler.compile(mixedNet(), training: true, options: ["optimizer": "adam", "lr": "0.05"])
+        let plan = try PlanCompiler.compile(mixedNet(), training: true, options: PlanOptions.adam(lr: 0.05))
         let exec = try Executor(plan: plan, seed: 3)
         let x = randomFloats(6 * 32, seed: 8)
         let labels: [Int64] = [0, 1, 2, 0, 1, 2]
@@ -161,8 +161,11 @@ import NASCPasses
 
         var c = GraphBuilder(input: .f(4))
         c.add("fc", .linear(LinearAttrs(outFeatures: .int(2))), ["x"], .f(2))
-        #expect(throws: DiagnosticError.self) { try PlanCompiler.compile(c.space(outputs: ["fc"]), training: true, options: ["loss": "hinge"]) }
-        #expect(throws: DiagnosticError.self) { try PlanCompiler.compile(c.space(outputs: ["fc"]), training: true, options: ["lr": "-1"]) }
+        // An unknown loss or a negative learning rate in a spec is a located error before anything runs.
+        #expect(throws: DiagnosticError.self) { try Pipelines.resolve("autodiff{loss=hinge}") }
+        #expect(throws: DiagnosticError.self) { try Pipelines.resolve("lower{lr=-1}") }
+        #expect(throws: DiagnosticError.self) { try PlanCompiler.compile(c.space(outputs: ["fc"]), training: true, options: PlanOptions(labelSmoothing: 1)) }
+        #expect(throws: DiagnosticError.self) { try PlanCompiler.compile(c.space(outputs: ["fc"]), training: true, options: PlanOptions.sgd(lr: -1)) }
         let exec = try Executor(plan: try PlanCompiler.compile(c.space(outputs: ["fc"]), training: true))
         let bad = #expect(throws: DiagnosticError.self) { try exec.trainStep(data: [0, 0, 0, 0], labels: [5], batch: 1) }
         #expect(bad?.description.contains("label 5 of sample 0 is out of range 0..<2") == true)

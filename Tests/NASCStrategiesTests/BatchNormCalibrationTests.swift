@@ -3,6 +3,7 @@
 import Testing
 import NASCIR
 import NASCData
+import NASCPasses
 import NASCRuntime
 @testable import NASCStrategies
 

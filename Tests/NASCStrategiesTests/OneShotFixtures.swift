@@ -106,7 +106,7 @@ extension TinyThreeWaySupernet {
     /// The training plan of the subnet with candidate `k` of `op` and input `j` of `in`.
     func subnet(op k: Int, input j: Int) throws -> Plan {
         var s = try space()
-        var ctx = PassContext(options: [:], architecture: Architecture(["op": .candidate(Self.ops[k]), "in": .inputs([j])]))
+        var ctx = PassContext(architecture: Architecture(["op": .candidate(Self.ops[k]), "in": .inputs([j])]))
         try PassManager(pipeline: "subnet,shape-infer").runOrThrow(on: &s, context: &ctx)
         return try PlanCompiler.compile(s, training: true)
     }

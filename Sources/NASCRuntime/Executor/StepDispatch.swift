@@ -52,13 +52,13 @@ extension Executor {
                            output: m.f32(s.output))
         case .linearBackwardInput(let s):
             Linear.backwardInput(shape: LinearShape(batch: n * s.rowsPerSample, inFeatures: s.inFeatures, outFeatures: s.outFeatures),
-                                 gradOutput: m.f32(s.output), weight: m.f32(s.weight), gradInput: m.f32(s.input))
+                                 gradOutput: m.f32(s.gradOutput), weight: m.f32(s.weight), gradInput: m.f32(s.gradInput))
         case .linearBackwardWeight(let s):
             Linear.backwardWeight(shape: LinearShape(batch: n * s.rowsPerSample, inFeatures: s.inFeatures, outFeatures: s.outFeatures),
-                                  input: m.f32(s.input), gradOutput: m.f32(s.output), gradWeight: m.f32(s.weight))
+                                  input: m.f32(s.input), gradOutput: m.f32(s.gradOutput), gradWeight: m.f32(s.gradWeight))
         case .linearBackwardBias(let s):
-            Linear.backwardBias(shape: LinearShape(batch: n * s.rowsPerSample, inFeatures: s.inFeatures, outFeatures: s.outFeatures),
-                                gradOutput: m.f32(s.output), gradBias: m.f32(s.weight))
+            Linear.backwardBias(shape: LinearShape(batch: n * s.rowsPerSample, inFeatures: s.features, outFeatures: s.features),
+                                gradOutput: m.f32(s.gradOutput), gradBias: m.f32(s.gradBias))
         case .batchNormForward(let s):
             let shape = BatchNormShape(batch: n, channels: s.channels, spatial: s.spatial)
             if training {

@@ -1,19 +1,20 @@
-// SubnetCheck: for small spaces, builds every subnet with the passes (specialize, inline, dce) and infers its
-// shapes with the passes' own rules, as a cross-check of the static checker.
+// SubnetCheck: for small spaces, builds every subnet with the `subnet-shapes` pipeline, as a cross-check of the front
+// end's static checker with the passes' own shape rules.
 import Foundation
 import NASCIR
-import NASCPasses
 
-/// Enumeration fallback for small spaces: each architecture is specialized into its fixed model and
-/// shape-inferred by `shape-infer`. Errors are reported at the offending node with a note naming the
+/// Enumeration fallback for small spaces (the front end runs it after its static checker): each architecture goes
+/// through the `subnet-shapes` pipeline (specialize, inline, dce, shape-infer). Errors are reported at the offending node with a note naming the
 /// architecture. Spaces larger than ``maxArchitectures`` are left to the set-based ``StaticChecker``.
-enum SubnetCheck {
+public enum SubnetCheck {
     /// The largest space checked by enumeration.
-    static let maxArchitectures = 64
+    public static let maxArchitectures = 64
 
-    static func run(_ space: ModelSpace, searchSpace: SearchSpace) -> [Diagnostic] {
+    /// The errors of every subnet of a space with at most ``maxArchitectures`` architectures (at most 10, each with a
+    /// note naming the architecture); none for larger spaces.
+    public static func run(_ space: ModelSpace, searchSpace: SearchSpace) -> [Diagnostic] {
         guard searchSpace.log10Size <= log10(Double(maxArchitectures)) + 1e-9,
-              var manager = try? PassManager(pipeline: "subnet,shape-infer") else { return [] }
+              var manager = try? PassManager(pipeline: "subnet-shapes") else { return [] }
         manager.verifyInput = false
         manager.verifyEach = false
         var out: [Diagnostic] = []
