@@ -3,10 +3,10 @@
 import Foundation
 import Testing
 
-/// Runs a shell script (for `ulimit` and `setpriv`), with `$NASC` set to the debug binary.
+/// Runs a bash script (for `ulimit` and `setpriv`), with `$NASC` set to the debug binary.
 func shell(_ script: String, cwd: URL? = nil) throws -> NascProcess.Result {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.executableURL = URL(fileURLWithPath: "/bin/bash")
     p.arguments = ["-c", script]
     p.environment = ProcessInfo.processInfo.environment.merging(["NASC": NascProcess.binary]) { $1 }
     p.currentDirectoryURL = cwd ?? NascProcess.root
@@ -58,6 +58,11 @@ func launch(_ args: [String], logs dir: String, name: String = "run") throws -> 
     try p.run()
     return p
 }
+
+/// Bash that closes every descriptor above 2 the test process handed down: under a lowered `ulimit -n`, an inherited
+/// descriptor numbered above the limit makes every process start fail with EBADF (a fault of the test's parent, not
+/// of the run).
+let closeInheritedDescriptors = "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done 2>/dev/null; "
 
 func contents(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
@@ -166,7 +171,7 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
     @Test func aLowOpenFileLimitDoesNotFailTrials() throws {
         let tmp = try NascProcess.tempDir().path
         try Self.wideSpace.write(toFile: tmp + "/wide.nas", atomically: true, encoding: .utf8)
-        let r = try shell("ulimit -n 48 && exec \"$NASC\" run --strategy random \(tmp)/wide.nas \(tmp)/exp --benchmark synthetic:1 --max-trials 80 --concurrency 2 --no-live")
+        let r = try shell(closeInheritedDescriptors + "ulimit -n 48 && exec \"$NASC\" run --strategy random \(tmp)/wide.nas \(tmp)/exp --benchmark synthetic:1 --max-trials 80 --concurrency 2 --no-live")
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished (max-trials): 80 trials, 80 succeeded, 0 failed"), "\(r.stdout.suffix(400))")
     }
