@@ -89,6 +89,22 @@ def schedule_case(name, base_lr, decay, warmup=None, steps=15):
     write(name, {"base_lr": base_lr, "decay": decay, "warmup": warmup, "lrs": lrs, "torch": torch.__version__})
 
 
+def per_iteration_case(name, base_lr, epochs, samples, batch_size):
+    # PyTorch's per-iteration cosine: T_max = epochs * len(loader), scheduler.step() after every batch.
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=base_lr)
+    loader = torch.utils.data.DataLoader(torch.zeros(samples, 1), batch_size=batch_size)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * len(loader))
+    lrs = []
+    for _ in range(epochs):
+        for _ in loader:
+            lrs.append(opt.param_groups[0]["lr"])  # the rate this batch trains with
+            opt.step()
+            sched.step()
+    write(name, {"base_lr": base_lr, "epochs": epochs, "samples": samples, "batch_size": batch_size,
+                 "lrs": lrs, "torch": torch.__version__})
+
+
 def clip_case(name, max_norm, scale, seed):
     g = torch.Generator().manual_seed(seed)
     params = [torch.nn.Parameter(torch.zeros(n)) for n in [4, 7, 3]]
@@ -129,6 +145,7 @@ def main():
     schedule_case("warmup_step", 0.2, {"kind": "step", "step_size": 2, "gamma": 0.1},
                   warmup={"steps": 4, "start_factor": 0.25}, steps=10)
     schedule_case("warmup_constant", 0.05, {"kind": "constant"}, warmup={"steps": 5, "start_factor": 0.2}, steps=8)
+    per_iteration_case("cosine_per_iteration", 0.05, epochs=3, samples=10, batch_size=4)
     clip_case("clip_large", 1.0, 2.0, seed=10)
     clip_case("clip_small", 100.0, 0.1, seed=11)
 

@@ -6,10 +6,18 @@ import NASCIR
 public protocol BenchmarkTable: Sendable {
     /// The final metric of `architecture` (in [0, 1], higher is better); throws for an architecture not in the table.
     func score(_ architecture: Architecture) throws -> Double
+    /// Everything the table knows about `architecture` (by default only its metric).
+    func entry(_ architecture: Architecture) throws -> BenchmarkEntry
 }
 
-/// Evaluates by table lookup. Epoch `e` of `E` reports `final * (1 - 2^-e) / (1 - 2^-E)`, a rising curve that
-/// ends exactly at the table's value; `epochDelay` seconds pass per epoch (to simulate training time).
+extension BenchmarkTable {
+    public func entry(_ architecture: Architecture) throws -> BenchmarkEntry { BenchmarkEntry(metric: try score(architecture)) }
+}
+
+/// Evaluates by table lookup. A table entry with a `curve` reports it epoch by epoch (then the final metric);
+/// otherwise epoch `e` of `E` reports `final * (1 - 2^-e) / (1 - 2^-E)`, a rising curve that ends exactly at the
+/// table's value. `epochDelay` seconds pass per epoch (to simulate training time). The entry's `test` is passed on
+/// with the final metric (shown by `top-k`, never told to the strategy).
 public struct BenchmarkEvaluator: TrialEvaluator {
     public var table: any BenchmarkTable
     /// Epochs reported (at least 1).
@@ -29,15 +37,20 @@ public struct BenchmarkEvaluator: TrialEvaluator {
     }
 
     public func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
-        let final = try table.score(subject.architecture)
+        let entry = try table.entry(subject.architecture)
+        let final = entry.metric
         guard final.isFinite else { throw TrialFailure(kind: "diverged", message: "the benchmark table gives a non-finite metric") }
         var curve: [Double] = []
-        for e in 1...epochs {
+        let given = entry.curve ?? []
+        let count = given.isEmpty ? epochs : given.count
+        for e in 1...count {
             if epochDelay > 0 { Thread.sleep(forTimeInterval: epochDelay) }
-            let m = e == epochs ? final : Self.curve(final: final, epoch: e, epochs: epochs)
+            let m = given.isEmpty ? (e == epochs ? final : Self.curve(final: final, epoch: e, epochs: epochs)) : given[e - 1]
             curve.append(m)
             try progress(e, m)
         }
-        return TrialMetrics(final: final, intermediate: curve)
+        var metrics = TrialMetrics(final: final, intermediate: curve)
+        metrics.test = entry.test
+        return metrics
     }
 }

@@ -1,26 +1,42 @@
-// BenchmarkTables: the benchmark tables `--benchmark NAME:SEED` names (today: `synthetic`, the strategies' SyntheticLandscape).
+// BenchmarkTables: the benchmark tables `--benchmark` names: `synthetic:SEED` (the strategies' SyntheticLandscape) or `table:PATH`.
+import Foundation
 import NASCIR
 import NASCStrategies
 
 /// The registry of benchmark tables.
 public enum BenchmarkTables {
-    /// Known table names.
-    public static let names = ["synthetic"]
+    /// Known table kinds.
+    public static let names = ["synthetic", "table"]
 
-    /// Splits `NAME:SEED`; a bad spec is an error located at the flag.
-    public static func parse(_ spec: String) throws -> (name: String, seed: UInt64) {
-        let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2, names.contains(parts[0]), let seed = UInt64(parts[1]) else {
-            throw DiagnosticError(.error("bad benchmark '\(spec)': expected synthetic:SEED with SEED a non-negative integer",
-                                         at: SourceLocation(file: "--benchmark")))
-        }
-        return (parts[0], seed)
+    /// A parsed `--benchmark` value.
+    public enum Spec: Sendable, Equatable {
+        /// `synthetic:SEED`: a ``SyntheticLandscape`` with this seed.
+        case synthetic(seed: UInt64)
+        /// `table:PATH`: a JSON-lines ``TableBenchmark``.
+        case table(path: String)
     }
 
-    /// The table `spec` names, over `space`.
-    public static func make(_ spec: String, space: SearchSpace) throws -> any BenchmarkTable {
-        let (_, seed) = try parse(spec)
-        return SyntheticTable(landscape: try SyntheticLandscape(space: space, seed: seed))
+    /// Parses `synthetic:SEED` or `table:PATH`; a bad spec is an error located at the flag.
+    public static func spec(_ text: String) throws -> Spec {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2, parts[0] == "synthetic", let seed = UInt64(parts[1]) { return .synthetic(seed: seed) }
+        if parts.count == 2, parts[0] == "table", !parts[1].isEmpty { return .table(path: parts[1]) }
+        throw DiagnosticError(.error("bad benchmark '\(text)': expected synthetic:SEED (SEED a non-negative integer) or table:PATH (a JSON-lines table)",
+                                     at: SourceLocation(file: "--benchmark")))
+    }
+
+    /// The spec with a table's path made absolute (trial processes may run elsewhere).
+    public static func absolute(_ text: String) -> String {
+        guard case .table(let path)? = try? spec(text), !path.hasPrefix("/") else { return text }
+        return "table:" + URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The table `text` names, over `space`.
+    public static func make(_ text: String, space: SearchSpace) throws -> any BenchmarkTable {
+        switch try spec(text) {
+        case .synthetic(let seed): return SyntheticTable(landscape: try SyntheticLandscape(space: space, seed: seed))
+        case .table(let path): return try TableBenchmark.load(path: path, space: space)
+        }
     }
 }
 

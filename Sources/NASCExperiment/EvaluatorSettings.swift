@@ -5,7 +5,8 @@ import NASCIR
 /// them to every `nasc trial` process, which parses them back with the same option group.
 ///
 /// Evaluator kinds:
-/// - `--benchmark synthetic:SEED`: table lookup in the strategies' ``SyntheticLandscape`` (see ``BenchmarkTables``).
+/// - `--benchmark synthetic:SEED`: table lookup in the strategies' ``SyntheticLandscape`` (see ``BenchmarkTables``);
+///   `--benchmark table:PATH`: a JSON-lines ``TableBenchmark``.
 /// - `--data SPEC`: train the subnet on a data set with the runtime and report validation accuracy per epoch
 ///   (``training``; the evaluator itself lives with the runtime, in NASCTool's `TrainingEvaluator`).
 public struct EvaluatorSettings: Sendable, Equatable {
@@ -52,10 +53,10 @@ public struct EvaluatorSettings: Sendable, Equatable {
             try training.validate()
         } else {
             guard let benchmark else {
-                throw DiagnosticError(.error("no evaluator: give --data SPEC to train trials (e.g. --data digits) or --benchmark synthetic:SEED",
+                throw DiagnosticError(.error("no evaluator: give --data SPEC to train trials (e.g. --data digits) or --benchmark synthetic:SEED or table:PATH",
                                              at: SourceLocation(file: "--data")))
             }
-            _ = try BenchmarkTables.parse(benchmark)
+            _ = try BenchmarkTables.spec(benchmark)
         }
         guard epochs >= 1 && epochs <= 10_000 else {
             throw DiagnosticError(.error("--epochs must be between 1 and 10000, got \(epochs)", at: SourceLocation(file: "--epochs")))

@@ -38,6 +38,8 @@ public struct ExperimentConfig: Sendable, Equatable {
     public static let defaultStallTimeout: Double = 30 * 60
     /// What runs each trial and where (local `nasc trial` processes by default).
     public var engine = TrialEngineConfig()
+    /// The early-stopping rule (`--early-stop median|asha`, resolved options), if any (see ``EarlyStopping``).
+    public var earlyStop: EarlyStopSpec?
 
     /// Creates a configuration.
     public init(spacePath: String, spaceHash: String, strategy: String, strategyOptions: [String: String] = [:],
@@ -54,6 +56,14 @@ public struct ExperimentConfig: Sendable, Equatable {
 
     /// The budget the runner checks before starting a trial.
     public var budget: Budget { Budget(maxParams: maxParams, maxFlops: maxFlops) }
+}
+
+/// An early-stopping rule as stored: its name and every option (defaults resolved at creation).
+public struct EarlyStopSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var options: [String: String]
+    /// Creates a spec.
+    public init(name: String, options: [String: String] = [:]) { self.name = name; self.options = options }
 }
 
 /// Changes to the limits allowed when resuming (`nasc run --resume DIR --max-trials 50`).

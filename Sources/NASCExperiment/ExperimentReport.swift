@@ -17,8 +17,13 @@ public enum ExperimentReport {
     /// A header line about the experiment.
     public static func header(_ store: ExperimentStore) throws -> String {
         let c = try store.config(), s = try store.state()
-        var out = "experiment \(store.directory): \(c.strategy) over \(c.spacePath), seed \(c.seed), concurrency \(c.concurrency)"
+        let options = c.strategyOptions.filter { $0.key != "log" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let strategy = options.isEmpty ? c.strategy : "\(c.strategy) (\(options.joined(separator: " ")))"
+        var out = "experiment \(store.directory): \(strategy) over \(c.spacePath), seed \(c.seed), concurrency \(c.concurrency)"
         if let m = c.maxTrials { out += ", max \(m) trials" }
+        if let e = c.earlyStop {
+            out += ", early stop \(e.name) (" + e.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")"
+        }
         if let d = c.maxDuration { out += ", max \(DurationParser.describe(d))" }
         out += "\nstatus: \(s.status)" + (s.endReason.map { " (\($0))" } ?? "") + ", \(seconds(s.elapsed)) over \(s.sessions) session(s)\n"
         return out
@@ -50,6 +55,9 @@ public enum ExperimentReport {
         }
         var out = "trial \(t.id): \(t.status.rawValue)\n"
         if let m = t.finalMetric { out += "final metric: \(metric(m))\n" }
+        if let l = t.finalLoss { out += "final validation loss: \(metric(l))\n" }
+        if let e = t.stoppedEpoch { out += "stopped early at epoch \(e) (--early-stop); its last metric is its result\n" }
+        if let x = t.testMetric { out += "test (benchmark table, not seen by the strategy): \(metric(x))\n" }
         if let e = t.error { out += "error: \(e)\n" }
         if let p = t.params { out += "params: \(Budget.group(p))\n" }
         if let f = t.flops { out += "FLOPs: \(Budget.group(f))\n" }
@@ -74,28 +82,21 @@ public enum ExperimentReport {
     /// The `nasc train` flags that train an architecture exactly as this experiment's trials did (same data, schedule,
     /// optimizer and seed, so the validation accuracy is reproduced), or `nil` when trials did not train.
     public static func retrainFlags(_ evaluatorArguments: [String]) -> [String]? {
-        let rename = ["--train-epochs": "--epochs", "--train-seed": "--seed"]
-        let kept: Set<String> = ["--data", "--batch-size", "--optimizer", "--lr", "--threads", "--weight-decay", "--schedule",
-                                 "--crop-padding", "--task"]
-        var out: [String] = []
-        var i = 0
-        var trains = false
-        while i + 1 < evaluatorArguments.count {
-            let flag = evaluatorArguments[i], value = evaluatorArguments[i + 1]
-            if flag == "--data" { trains = true }
-            if let r = rename[flag] { out += [r, value] } else if kept.contains(flag) { out += [flag, value] }
-            i += 2
-        }
-        return trains ? out : nil
+        TrainingSettings.trainArguments(evaluatorArguments)
     }
 
-    /// `nasc experiment top-k`: the best `k` succeeded trials.
+    /// `nasc experiment top-k`: the best `k` succeeded trials, ranked by metric, then validation loss (`val_loss`,
+    /// `-` when the evaluator reports none), then id.
     public static func top(_ store: ExperimentStore, k: Int) throws -> String {
         let best = try store.top(k)
         if best.isEmpty { return "no succeeded trials\n" }
-        var rows = [["rank", "id", "metric", "params", "architecture"]]
+        // A benchmark table's held-out `test` column appears when some trial has one.
+        let hasTest = best.contains { $0.testMetric != nil }
+        var rows = [["rank", "id", "metric", "val_loss"] + (hasTest ? ["test"] : []) + ["params", "architecture"]]
         for (i, t) in best.enumerated() {
-            rows.append([String(i + 1), String(t.id), t.finalMetric.map(metric) ?? "-", t.params.map(Budget.group) ?? "-",
+            rows.append([String(i + 1), String(t.id), t.finalMetric.map(metric) ?? "-", t.finalLoss.map(metric) ?? "-"]
+                        + (hasTest ? [t.testMetric.map(metric) ?? "-"] : []) + [
+                         t.params.map(Budget.group) ?? "-",
                          compactJSON(t.architectureJSON)])
         }
         return table(rows)

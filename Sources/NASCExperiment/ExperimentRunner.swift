@@ -24,6 +24,9 @@ public struct ExperimentSummary: Sendable {
     public var lastInfrastructureError: String?
     /// The signal that interrupted the session (SIGINT, SIGTERM, SIGHUP, SIGQUIT), if any.
     public var interruptedBy: Int32?
+    /// Trials stopped early (`--early-stop`; they count as results), and the epochs all finished trials ran.
+    public var stopped = 0
+    public var epochsRun = 0
 }
 
 /// Builds the strategy named in a configuration (the CLI passes `Strategies.make`).
@@ -88,6 +91,9 @@ public final class ExperimentRunner {
         var killedReason: String?
         var progress: (epoch: Int, metric: Double)?
         var finishedAt: Date?
+        /// The metrics reported so far, and the epoch at which the early-stopping rule stopped the trial.
+        var curve: [Double] = []
+        var stoppedAt: Int?
         /// When the process was first seen ended without its exit being reported.
         var endedSeen: Date?
         /// When it started, and when it last sent a message (timeouts).
@@ -110,6 +116,8 @@ public final class ExperimentRunner {
     var launcher: (any TrialLauncher)?
     /// Outcomes seen in this session, for the trial-command check (``TrialEngineConfig/failFastCount``).
     var sessionOutcomes = (succeeded: 0, failed: 0)
+    /// The early-stopping rule (`config.earlyStop`), rebuilt from the store at each session.
+    var earlyStopping: EarlyStopping?
 
     /// Opens a runner on a stored experiment (new or resumed), taking the directory's lock and restoring the strategy.
     /// `lock` is the directory's lock when the caller already holds it (it took it before creating the store).
@@ -136,7 +144,7 @@ public final class ExperimentRunner {
     }
 
     static func outcome(_ t: TrialRecord) -> TrialOutcome {
-        if t.status == .succeeded, let m = t.finalMetric { return .succeeded(metric: m) }
+        if t.status.hasResult, let m = t.finalMetric { return .succeeded(metric: m) }
         return .failed(reason: t.error ?? "failed")
     }
 
@@ -171,6 +179,14 @@ public final class ExperimentRunner {
         try Experiment.writeAtomically(Array(NNISpaceJSON.write(searchSpace).utf8), to: Experiment.searchSpacePath(store.directory))
         killOrphans()
         pending = try store.requeueUnfinished()
+        earlyStopping = try config.earlyStop.map { try EarlyStopping.parse($0.name, options: $0.options, epochs: 1) }
+        if earlyStopping != nil {
+            // The rule's history: completed curves (median) and rung metrics (ASHA) of the finished trials.
+            for t in try store.trials() where t.status.hasResult {
+                let curve = try store.intermediates(t.id).map(\.metric)
+                earlyStopping?.replay(trial: t.id, curve: curve, completed: t.status == .succeeded)
+            }
+        }
         var total = try store.trialCount()
         if resumed {
             let done = total - pending.count
@@ -237,13 +253,17 @@ public final class ExperimentRunner {
             try store.finish(reason: reason, elapsed: elapsed())
         }
         let trials = try store.trials()
-        var summary = ExperimentSummary(endReason: reason, succeeded: trials.filter { $0.status == .succeeded }.count,
+        var summary = ExperimentSummary(endReason: reason, succeeded: trials.filter { $0.status.hasResult }.count,
                                         failed: trials.filter { $0.status == .failed }.count,
                                         unfinished: trials.filter { !$0.status.isFinished }.count, total: trials.count,
                                         best: try store.top(1).first, elapsed: elapsed())
         summary.infrastructureErrors = infrastructureErrors
         summary.lastInfrastructureError = lastInfrastructureError
         summary.interruptedBy = interruptedBy
+        summary.stopped = trials.filter { $0.status == .stopped }.count
+        if config.earlyStop != nil {
+            summary.epochsRun = try trials.filter { $0.status.isFinished }.reduce(0) { $0 + (try store.intermediates($1.id).count) }
+        }
         return summary
     }
 
@@ -340,7 +360,7 @@ public final class ExperimentRunner {
     func finish(_ id: Int, _ entry: Running, _ result: TrialResult) throws {
         let outcome: TrialOutcome
         switch result {
-        case .succeeded(let m, _, _): outcome = .succeeded(metric: m)
+        case .succeeded(let m, _, _, _, _, _): outcome = .succeeded(metric: m)
         case .failed(let r): outcome = .failed(reason: r)
         }
         let checkpoint: [UInt8]
@@ -374,6 +394,9 @@ public final class ExperimentRunner {
                 return
             }
             guard !entry.finished else { return }
+            // Once stopped early, whatever the process still says (later epochs already in the pipe, even a final
+            // metric) is ignored: the trial's result is its metric at the epoch it was stopped.
+            if entry.stoppedAt != nil { return }
             switch message {
             case .overhead(let startedAt, let load, let spec, let comp, let params, let flops):
                 let startMs = entry.process.map { max(0, (startedAt - $0.spawnedAt) * 1000) }
@@ -382,11 +405,20 @@ public final class ExperimentRunner {
             case .intermediate(let epoch, let metric):
                 try store.recordIntermediate(id, epoch: epoch, metric: metric)
                 entry.progress = (epoch, metric)
+                entry.curve.append(metric)
                 observer?.trialProgress(id, epoch: epoch, metric: metric)
-            case .final(let metric, let params, let flops):
+                if entry.stoppedAt == nil, entry.killedReason == nil, earlyStopping?.shouldStop(trial: id, curve: entry.curve) == true {
+                    // Its last metric becomes its result once the process has exited (see `.exited`).
+                    entry.stoppedAt = epoch
+                    entry.terminatedAt = Date()
+                    entry.process?.signal(SIGTERM)
+                }
+            case .final(let metric, let params, let flops, let loss, let test):
                 entry.finished = true
                 entry.finishedAt = Date()
-                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops))
+                // A trial that completed (even one the rule stopped a moment too late) is a completed curve.
+                earlyStopping?.completed(trial: id, curve: entry.curve)
+                try finish(id, entry, .succeeded(metric: metric, params: params, flops: flops, loss: loss, test: test))
             case .error(let kind, let msg):
                 entry.error = kind == "error" ? msg : "\(kind): \(msg)"
             }
@@ -395,6 +427,11 @@ public final class ExperimentRunner {
             if let stop = stopRequest.signal, entry.killedReason == nil {
                 // Ended by the same interruption (a terminal's Ctrl-C reaches the whole process group): not a result.
                 try interrupt(id, reason: "interrupted: \(Self.signalName(stop) ?? "signal \(stop)") received")
+                return
+            }
+            if let epoch = entry.stoppedAt, let metric = entry.curve.last {
+                // Stopped early: a result, with the epoch it reached.
+                try finish(id, entry, .succeeded(metric: metric, params: nil, flops: nil, stoppedEpoch: epoch))
                 return
             }
             if let lost = entry.process?.lostReason {
@@ -492,8 +529,9 @@ public final class ExperimentRunner {
     func snapshot(elapsed: Double) throws -> ExperimentSnapshot {
         let trials = try store.trials()
         var best: (Int, Double)?
-        for t in trials where t.status == .succeeded {
-            if let m = t.finalMetric, best == nil || m > best!.1 { best = (t.id, m) }
+        if let t = trials.filter({ $0.status.hasResult && $0.finalMetric != nil }).min(by: { $0.ranks(before: $1) }),
+           let m = t.finalMetric {
+            best = (t.id, m)
         }
         return ExperimentSnapshot(
             running: running.mapValues { $0.progress }, succeeded: trials.filter { $0.status == .succeeded }.count,

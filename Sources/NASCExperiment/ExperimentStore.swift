@@ -67,6 +67,9 @@ public final class ExperimentStore: Sendable {
                                      config.maxTrials, config.maxDuration, config.maxParams, config.maxFlops,
                                      encodeJSON(config.evaluatorArguments), now, config.trialTimeout, config.stallTimeout])
                 try db.execute(sql: "UPDATE experiment SET engine = ? WHERE id = 1", arguments: [encodeJSON(config.engine)])
+                if let e = config.earlyStop {
+                    try db.execute(sql: "UPDATE experiment SET early_stop = ? WHERE id = 1", arguments: [encodeJSON(e)])
+                }
             }
             try queue.close()
         } catch {
@@ -253,6 +256,10 @@ public final class ExperimentStore: Sendable {
                     evaluatorArguments: Self.decodeJSON(try c.get("evaluator_arguments")) ?? [],
                     trialTimeout: try c.opt("trial_timeout"), stallTimeout: try c.opt("stall_timeout"))
                 config.engine = try Self.decodeEngine(try c.opt("engine") ?? "{}", path: path)
+                if let text: String = try c.opt("early_stop") {
+                    guard let e: EarlyStopSpec = Self.decodeJSON(text) else { throw c.bad("early_stop", "is not an early-stopping rule") }
+                    config.earlyStop = e
+                }
                 return config
             }
         }
@@ -389,11 +396,11 @@ public final class ExperimentStore: Sendable {
             try db.write { db in
                 let told = checkpoint != nil
                 switch result {
-                case .succeeded(let metric, let params, let flops):
+                case .succeeded(let metric, let params, let flops, let loss, let test, let stopped):
                     try db.execute(sql: """
-                        UPDATE trial SET status = 'succeeded', final_metric = ?, params = COALESCE(?, params),
-                          flops = COALESCE(?, flops), error = NULL, ended_at = ?, told = ? WHERE id = ?
-                        """, arguments: [metric, params, flops, time, told, id])
+                        UPDATE trial SET status = 'succeeded', final_metric = ?, final_loss = ?, test_metric = ?, params = COALESCE(?, params),
+                          flops = COALESCE(?, flops), error = NULL, ended_at = ?, told = ?, stopped_epoch = ? WHERE id = ?
+                        """, arguments: [metric, loss, test, params, flops, time, told, stopped, id])
                 case .failed(let reason):
                     try db.execute(sql: """
                         UPDATE trial SET status = 'failed', final_metric = NULL, error = ?, ended_at = ?, told = ? WHERE id = ?
@@ -485,11 +492,15 @@ public final class ExperimentStore: Sendable {
         }
     }
 
-    /// The succeeded trials with the best final metrics, best first (ties: lower id first).
+    /// The succeeded trials with the best final metrics, best first. Ties go to the lower validation loss (trials
+    /// without one after those with one), then to the lower id: see ``TrialRecord/ranks(before:)``.
     public func top(_ k: Int) throws -> [TrialRecord] {
         try guarded {
             try db.read {
-                try Row.fetchAll($0, sql: "SELECT * FROM trial WHERE status = 'succeeded' ORDER BY final_metric DESC, id ASC LIMIT ?",
+                try Row.fetchAll($0, sql: """
+                    SELECT * FROM trial WHERE status = 'succeeded'
+                    ORDER BY final_metric DESC, final_loss IS NULL, final_loss ASC, id ASC LIMIT ?
+                    """,
                                  arguments: [max(0, k)]).map(record)
             }
         }
@@ -498,10 +509,13 @@ public final class ExperimentStore: Sendable {
     func record(_ r: Row) throws -> TrialRecord {
         let c = StoreRow(row: r, path: path, what: "trial")
         let statusText: String = try c.get("status")
-        guard let status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
+        guard var status = TrialStatus(rawValue: statusText) else { throw c.bad("status", "is '\(statusText)'") }
+        // An early-stopped trial is stored as succeeded (its last metric is its result) with the epoch it reached.
+        let stoppedEpoch: Int? = try c.opt("stopped_epoch")
+        if status == .succeeded, stoppedEpoch != nil { status = .stopped }
         return TrialRecord(
             id: try c.get("id"), architectureJSON: try c.get("architecture"), status: status,
-            finalMetric: try c.opt("final_metric"), params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
+            finalMetric: try c.opt("final_metric"), finalLoss: try c.opt("final_loss"), testMetric: try c.opt("test_metric"), stoppedEpoch: stoppedEpoch, params: try c.opt("params"), flops: try c.opt("flops"), error: try c.opt("error"),
             attempts: try c.get("attempts"), pid: try c.opt("pid"), queuedAt: try c.get("queued_at"), startedAt: try c.opt("started_at"),
             endedAt: try c.opt("ended_at"),
             overhead: TrialOverhead(processStartMs: try c.opt("process_start_ms"), loadMs: try c.opt("load_ms"),

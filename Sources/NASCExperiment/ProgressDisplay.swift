@@ -50,6 +50,7 @@ public final class ProgressDisplay: ExperimentObserver {
         switch r.status {
         case .succeeded: log("trial \(r.id) succeeded: \(r.finalMetric.map(ExperimentReport.metric) ?? "-")\(time)"
                              + (lastSnapshot.flatMap { Self.eta($0, finishedNow: 1) }.map { ", ETA " + DurationParser.describe($0.rounded()) } ?? ""))
+        case .stopped: log("trial \(r.id) stopped early at epoch \(r.stoppedEpoch ?? 0): \(r.finalMetric.map(ExperimentReport.metric) ?? "-")\(time)")
         default: log("trial \(r.id) failed: \(r.error ?? "unknown reason")")
         }
     }

@@ -84,6 +84,20 @@ enum StoreSchema {
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN trial_timeout REAL DEFAULT \(ExperimentConfig.defaultTrialTimeout)")
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN stall_timeout REAL DEFAULT \(ExperimentConfig.defaultStallTimeout)")
         }
+        m.registerMigration("v4-trial-final-loss") { db in
+            // The final validation loss of a succeeded trial (breaks ties in the metric); NULL when not reported.
+            try db.execute(sql: "ALTER TABLE trial ADD COLUMN final_loss REAL")
+        }
+        m.registerMigration("v5-trial-test-metric") { db in
+            // A benchmark table's held-out `test` value of the trial's architecture; NULL when the evaluator has none.
+            try db.execute(sql: "ALTER TABLE trial ADD COLUMN test_metric REAL")
+        }
+        m.registerMigration("v6-early-stop") { db in
+            // The early-stopping rule (EarlyStopSpec as JSON), NULL for none; the epoch an early-stopped trial reached
+            // (its row stays 'succeeded': its last metric is its result).
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN early_stop TEXT")
+            try db.execute(sql: "ALTER TABLE trial ADD COLUMN stopped_epoch INTEGER")
+        }
         return m
     }
 }

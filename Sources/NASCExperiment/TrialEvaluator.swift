@@ -24,8 +24,14 @@ public struct TrialMetrics: Sendable, Equatable {
     public var final: Double
     /// Per-epoch metrics reported along the way, in order.
     public var intermediate: [Double]
+    /// The final validation loss, when the evaluator has one (training does): it breaks ties in the metric.
+    public var loss: Double?
+    /// A held-out metric from a benchmark table (`test`): recorded and shown, never told to the strategy.
+    public var test: Double?
     /// Creates metrics.
-    public init(final: Double, intermediate: [Double] = []) { self.final = final; self.intermediate = intermediate }
+    public init(final: Double, intermediate: [Double] = [], loss: Double? = nil) {
+        self.final = final; self.intermediate = intermediate; self.loss = loss
+    }
 }
 
 /// A failed evaluation (the trial reports it as an `error` line and exits non-zero).

@@ -6,7 +6,7 @@ import Foundation
 /// ```
 /// {"type":"overhead","started_at":1763800000.12,"load_ms":3.1,"specialize_ms":0.8,"compile_ms":2.4,"params":1234,"flops":5678}
 /// {"type":"intermediate","epoch":1,"metric":0.91}
-/// {"type":"final","metric":0.97,"params":1234,"flops":5678}
+/// {"type":"final","metric":0.97,"params":1234,"flops":5678,"loss":0.11}
 /// {"type":"error","kind":"diverged","message":"loss is NaN at epoch 2"}
 /// ```
 ///
@@ -17,8 +17,9 @@ public enum TrialMessage: Sendable, Equatable {
     case overhead(startedAt: Double, loadMs: Double, specializeMs: Double, compileMs: Double, params: Int?, flops: Int?)
     /// A metric after an epoch (1-based).
     case intermediate(epoch: Int, metric: Double)
-    /// The final metric and the subnet's size.
-    case final(metric: Double, params: Int?, flops: Int?)
+    /// The final metric, the subnet's size and, when known, the final validation loss (`loss`).
+    /// `test` is a benchmark table's held-out metric, recorded but never told to the strategy.
+    case final(metric: Double, params: Int?, flops: Int?, loss: Double? = nil, test: Double? = nil)
     /// Why the trial failed; `kind` is a short tag (`diverged`, `budget`, `input`, `evaluator`).
     case error(kind: String, message: String)
 
@@ -30,6 +31,8 @@ public enum TrialMessage: Sendable, Equatable {
         var flops: Int?
         var kind: String?
         var message: String?
+        var loss: Double?
+        var test: Double?
         var started_at: Double?
         var load_ms: Double?
         var specialize_ms: Double?
@@ -43,7 +46,7 @@ public enum TrialMessage: Sendable, Equatable {
         case .overhead(let s, let l, let sp, let c, let p, let f):
             w.type = "overhead"; w.started_at = s; w.load_ms = l; w.specialize_ms = sp; w.compile_ms = c; w.params = p; w.flops = f
         case .intermediate(let e, let m): w.type = "intermediate"; w.epoch = e; w.metric = m
-        case .final(let m, let p, let f): w.type = "final"; w.metric = m; w.params = p; w.flops = f
+        case .final(let m, let p, let f, let l, let t): w.type = "final"; w.metric = m; w.params = p; w.flops = f; w.loss = l; w.test = t
         case .error(let k, let m): w.type = "error"; w.kind = k; w.message = m
         }
         let e = JSONEncoder()
@@ -81,7 +84,8 @@ public enum TrialMessage: Sendable, Equatable {
             guard e >= 0 else { throw Malformed(reason: "negative epoch: \(preview(line))") }
             return .intermediate(epoch: e, metric: try finite(try need(w.metric, "metric")))
         case "final":
-            return .final(metric: try finite(try need(w.metric, "metric")), params: w.params, flops: w.flops)
+            return .final(metric: try finite(try need(w.metric, "metric")), params: w.params, flops: w.flops,
+                          loss: try w.loss.map(finite), test: try w.test.map(finite))
         case "error":
             return .error(kind: w.kind ?? "error", message: w.message ?? "trial reported an error")
         default:

@@ -10,9 +10,14 @@ public enum TrialStatus: String, Sendable, CaseIterable {
     case succeeded
     /// Finished without a metric (crash, divergence, bad output, budget, killed at a limit).
     case failed
+    /// Stopped early by `--early-stop`: its last intermediate metric is its result (stored as `succeeded` with
+    /// ``TrialRecord/stoppedEpoch``).
+    case stopped
 
     /// True for succeeded and failed.
-    public var isFinished: Bool { self == .succeeded || self == .failed }
+    public var isFinished: Bool { self == .succeeded || self == .failed || self == .stopped }
+    /// True for succeeded and stopped: the trial has a metric the strategy was told.
+    public var hasResult: Bool { self == .succeeded || self == .stopped }
 }
 
 /// The fixed per-trial costs, in milliseconds, as measured by the runner and the trial process.
@@ -47,6 +52,12 @@ public struct TrialRecord: Sendable, Equatable {
     public var status: TrialStatus
     /// The final metric of a succeeded trial (higher is better).
     public var finalMetric: Double?
+    /// The final validation loss of a succeeded trial, when its evaluator reported one (training does).
+    public var finalLoss: Double?
+    /// The held-out `test` metric a benchmark table gave (never shown to the strategy).
+    public var testMetric: Double?
+    /// The epoch an early-stopped trial reached (status ``TrialStatus/stopped``).
+    public var stoppedEpoch: Int?
     /// Trainable parameters and FLOPs per sample of the subnet, when known.
     public var params: Int?
     public var flops: Int?
@@ -66,12 +77,26 @@ public struct TrialRecord: Sendable, Equatable {
 
     /// Creates a record.
     public init(id: Int, architectureJSON: String, status: TrialStatus = .queued, finalMetric: Double? = nil,
-                params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
+                finalLoss: Double? = nil, testMetric: Double? = nil, stoppedEpoch: Int? = nil, params: Int? = nil, flops: Int? = nil, error: String? = nil, attempts: Int = 0, pid: Int? = nil,
                 queuedAt: Double = 0, startedAt: Double? = nil, endedAt: Double? = nil,
                 overhead: TrialOverhead = TrialOverhead(), told: Bool = false) {
         self.id = id; self.architectureJSON = architectureJSON; self.status = status; self.finalMetric = finalMetric
-        self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
+        self.finalLoss = finalLoss; self.testMetric = testMetric; self.stoppedEpoch = stoppedEpoch; self.params = params; self.flops = flops; self.error = error; self.attempts = attempts; self.pid = pid
         self.queuedAt = queuedAt; self.startedAt = startedAt; self.endedAt = endedAt; self.overhead = overhead; self.told = told
+    }
+
+    /// True when this trial ranks before `other`: a higher metric; on a tie, a lower validation loss (a trial with a
+    /// loss before one without); then the lower id. Validation accuracy on a small split saturates (many trials
+    /// at 100%), and the loss still tells them apart. ``ExperimentStore/top(_:)`` sorts the same way.
+    public func ranks(before other: TrialRecord) -> Bool {
+        let (a, b) = (finalMetric ?? -.infinity, other.finalMetric ?? -.infinity)
+        if a != b { return a > b }
+        switch (finalLoss, other.finalLoss) {
+        case let (x?, y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return id < other.id
+        }
     }
 
     /// Wall-clock seconds of the latest attempt, when it finished.
@@ -95,6 +120,9 @@ public struct IntermediateMetric: Sendable, Equatable {
 
 /// How a trial ended, as recorded.
 public enum TrialResult: Sendable, Equatable {
-    case succeeded(metric: Double, params: Int?, flops: Int?)
+    /// `loss`: the final validation loss, when the evaluator reports one (it breaks ties in the metric).
+    /// `test`: a benchmark table's held-out metric, never told to the strategy.
+    /// `stoppedEpoch`: the trial was stopped early at this epoch and `metric` is its last intermediate metric.
+    case succeeded(metric: Double, params: Int?, flops: Int?, loss: Double? = nil, test: Double? = nil, stoppedEpoch: Int? = nil)
     case failed(reason: String)
 }

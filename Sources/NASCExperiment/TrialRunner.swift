@@ -76,7 +76,7 @@ public struct TrialRunner {
                 emit(.intermediate(epoch: epoch, metric: metric))
             }
             guard metrics.final.isFinite else { return fail("diverged", "final metric is \(metrics.final)") }
-            emit(.final(metric: metrics.final, params: cost?.params, flops: cost?.flops))
+            emit(.final(metric: metrics.final, params: cost?.params, flops: cost?.flops, loss: metrics.loss, test: metrics.test))
             return .succeeded(metrics)
         } catch let f as TrialFailure {
             return fail(f.kind, f.message)

@@ -20,8 +20,12 @@ public enum Strategies {
     ///
     /// Throws a ``DiagnosticError`` for an unknown name (with the known names and the closest one), an
     /// unknown option (with the strategy's options), or a value of the wrong type or out of range.
+    ///
+    /// With a `budget` (the trial budget, `--max-trials`), options the strategy's defaults scale with are filled
+    /// in by ``BudgetDefaults`` where `options` does not give them.
     public static func make(name: String, space: SearchSpace, seed: UInt64,
-                            options: [String: String] = [:]) throws -> any Strategy {
+                            options: [String: String] = [:], budget: Int? = nil) throws -> any Strategy {
+        let options = BudgetDefaults.resolve(strategy: name, budget: budget, given: options)
         switch name {
         case "random":
             return try RandomSearch(space: space, seed: seed, config: RandomSearch.Config(options: options))

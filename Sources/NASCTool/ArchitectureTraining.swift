@@ -1,45 +1,19 @@
 // ArchitectureTraining: apply a fixed architecture to a space, compile the subnet to a plan, and train it on data.
 import Foundation
 import NASCData
+import NASCExperiment
 import NASCIR
 import NASCKernels
 import NASCPasses
 import NASCRuntime
 
-/// Hyper-parameters of one training run (`nasc train`, and trials of `nasc run`).
-public struct TrainOptions: Sendable, Hashable {
-    /// Data set spec: `digits`, `idx:DIR`, `cifar10:DIR`, `csv:PATH?...`, `synthetic?...` (see NASCData.DataSpec).
-    public var data = "digits"
-    public var epochs = 10
-    public var batchSize = 64
-    /// `sgd`, `adam` or `adamw`.
-    public var optimizer = "sgd"
-    public var learningRate = 0.05
-    public var momentum = 0.9
-    public var weightDecay = 0.0
-    public var nesterov = false
-    public var labelSmoothing = 0.0
-    /// `cosine`, `step` or `constant`.
-    public var schedule = "cosine"
-    /// Fraction of the training split held out for validation (0 = none).
-    public var validationFraction = 0.1
-    public var seed: UInt64 = 0
-    /// OpenBLAS threads.
-    public var threads = 1
-    /// Normalize inputs per channel with statistics of the training split.
-    public var normalize = true
-    /// Clip the global gradient norm to this value each step (`nil` = no clipping).
-    public var gradientClipNorm: Double?
-    /// Random-crop augmentation of training images: zero padding on each side (0 = none).
-    public var cropPadding = 0
-    /// `classification` (cross-entropy, accuracy) or `regression` (mean squared error on float targets).
-    public var task = "classification"
+/// Hyper-parameters of one training run (`nasc train`, and trials of `nasc run`): the same type as the trials'
+/// ``TrainingSettings``, so the two cannot drift apart.
+public typealias TrainOptions = TrainingSettings
 
-    /// True for `--task regression`.
-    public var isRegression: Bool { task == "regression" }
-
-    /// Default options.
-    public init() {}
+extension TrainingSettings {
+    /// The defaults of `nasc train` (digits, 10 epochs).
+    public init() { self.init(data: "digits", epochs: 10) }
 
     /// The typed options of the plan pipeline (the `autodiff` loss and the `lower` optimizer). Throws for an unknown
     /// optimizer name (`--optimizer`).
@@ -140,9 +114,29 @@ public enum ArchitectureTraining {
         return (train, validation, test)
     }
 
+    /// The learning-rate schedule of `options` over `trainingSamples` samples. Per epoch, cosine anneals over the
+    /// epochs and step decays by 0.1 every third of them; per iteration (`--schedule-step iteration`) the same
+    /// curves are laid over every batch: horizon `epochs * ceil(samples / batch size)` (PyTorch's
+    /// `CosineAnnealingLR(T_max=epochs * len(loader))` stepped after each batch).
+    public static func schedule(_ options: TrainOptions, trainingSamples: Int) throws -> LRSchedule {
+        let perEpoch = options.scheduleStep == "iteration" ? max(1, (trainingSamples + options.batchSize - 1) / max(1, options.batchSize)) : 1
+        switch options.schedule {
+        case "cosine":
+            return try LRSchedule(baseLearningRate: options.learningRate, decay: .cosine(tMax: options.epochs * perEpoch, etaMin: 0))
+        case "step":
+            return try LRSchedule(baseLearningRate: options.learningRate, decay: .step(stepSize: max(1, options.epochs / 3) * perEpoch, gamma: 0.1))
+        case "constant":
+            return try LRSchedule(baseLearningRate: options.learningRate)
+        default:
+            throw DiagnosticError(.error("unknown schedule '\(options.schedule)' (use cosine, step or constant)",
+                                         at: SourceLocation(file: "--schedule")))
+        }
+    }
+
     /// The trainer settings for `options`.
     static func trainerConfig(_ options: TrainOptions, schedule: LRSchedule) -> TrainerConfig {
-        var c = TrainerConfig(epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, schedule: schedule)
+        var c = TrainerConfig(epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, schedule: schedule,
+                              scheduleUnit: options.scheduleStep == "iteration" ? .batch : .epoch)
         c.augmentation = Augmentation(cropPadding: options.cropPadding)
         return c
     }
@@ -166,16 +160,7 @@ public enum ArchitectureTraining {
         if let input = subnet.rootGraph?.inputs.first {
             try data.train.check(matches: input.type, at: input.location)
         }
-        let schedule: LRSchedule
-        switch options.schedule {
-        case "cosine": schedule = try LRSchedule(baseLearningRate: options.learningRate, decay: .cosine(tMax: options.epochs, etaMin: 0))
-        case "step": schedule = try LRSchedule(baseLearningRate: options.learningRate,
-                                               decay: .step(stepSize: max(1, options.epochs / 3), gamma: 0.1))
-        case "constant": schedule = try LRSchedule(baseLearningRate: options.learningRate)
-        default:
-            throw DiagnosticError(.error("unknown schedule '\(options.schedule)' (use cosine, step or constant)",
-                                         at: SourceLocation(file: "--schedule")))
-        }
+        let schedule = try Self.schedule(options, trainingSamples: data.train.count)
         let executor = try Executor(plan: plan, seed: options.seed)
         executor.gradientClipNorm = options.gradientClipNorm
         let trainer = try Trainer(executor: executor, training: data.train, validation: data.validation,

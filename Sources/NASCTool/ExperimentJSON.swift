@@ -5,11 +5,13 @@ import NASCIR
 
 /// Machine-readable experiment listings.
 public enum ExperimentJSON {
-    /// A trial as a JSON object: id, status, metric, params, flops, epochs (intermediate metrics), attempts, times,
+    /// A trial as a JSON object: id, status, metric, val_loss (when reported), params, flops, epochs (intermediate metrics), attempts, times,
     /// error, and the architecture as an object.
     static func trial(_ t: TrialRecord, _ store: ExperimentStore, curve: Bool) throws -> [String: Any] {
         var o: [String: Any] = ["id": t.id, "status": t.status.rawValue, "attempts": t.attempts]
         if let m = t.finalMetric { o["metric"] = m }
+        if let l = t.finalLoss { o["val_loss"] = l }
+        if let x = t.testMetric { o["test"] = x }
         if let p = t.params { o["params"] = p }
         if let f = t.flops { o["flops"] = f }
         if let e = t.error { o["error"] = e }

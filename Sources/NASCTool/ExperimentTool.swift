@@ -74,11 +74,27 @@ public enum ExperimentTool {
             evaluator.training = training
             config.evaluatorArguments = evaluator.arguments
         }
+        if let benchmark = evaluator.benchmark, BenchmarkTables.absolute(benchmark) != benchmark {
+            evaluator.benchmark = BenchmarkTables.absolute(benchmark)
+            config.evaluatorArguments = evaluator.arguments
+        }
         config.spacePath = DataSpec.standardized(config.spacePath, against: cwd)
+        // Budget-scaled defaults are fixed at creation (stored as options), so a resume with another
+        // --max-trials continues the same strategy.
+        config.strategyOptions = BudgetDefaults.resolve(strategy: config.strategy, budget: config.maxTrials, given: config.strategyOptions)
         let searchSpace = try SearchSpace(space)
         if config.engine.engine == .ray { _ = try RayJobsClient(address: config.engine.rayAddress ?? "").version() }
         _ = try makeStrategy(config, space, searchSpace)
-        if let benchmark = evaluator.benchmark { _ = try BenchmarkTables.make(benchmark, space: searchSpace) }
+        var curveLength: Int?
+        if let benchmark = evaluator.benchmark {
+            let table = try BenchmarkTables.make(benchmark, space: searchSpace)
+            curveLength = (table as? TableBenchmark)?.entries.values.compactMap { $0.curve?.count }.max()
+        }
+        if let spec = config.earlyStop {
+            // Options resolved and stored (ASHA's max_epochs: the trials' epochs, or the table's longest curve).
+            let epochs = evaluator.training?.epochs ?? curveLength ?? evaluator.epochs
+            config.earlyStop = try EarlyStopping.parse(spec.name, options: spec.options, epochs: epochs).spec
+        }
         if let training = evaluator.training {
             // Fail before the first trial when the data set is missing or does not fit the space's input.
             let data = try ArchitectureTraining.loadData(TrainingEvaluator(settings: training).options)
@@ -117,7 +133,8 @@ public enum ExperimentTool {
 
     /// The closing text of `nasc run`: how it ended and the best architecture.
     public static func summary(_ s: ExperimentSummary) -> String {
-        var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded, \(s.failed) failed, "
+        var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded"
+            + (s.stopped > 0 || s.epochsRun > 0 ? " (\(s.stopped) stopped early; \(s.epochsRun) epochs run)" : "") + ", \(s.failed) failed, "
             + (s.unfinished > 0 ? "\(s.unfinished) unfinished (retried by --resume), " : "")
             + "\(ExperimentReport.seconds(s.elapsed)) elapsed\n"
         if s.infrastructureErrors > 0 {

@@ -4,7 +4,8 @@ import NASCIR
 import NASCRuntime
 
 /// Trains one architecture with the runtime (the same path as `nasc train`, so an exported architecture retrained
-/// with the same settings and seed reproduces the trial exactly) and reports validation accuracy per epoch.
+/// with the same settings and seed reproduces the trial exactly) and reports validation accuracy per epoch, and the
+/// final validation loss (which breaks ties in accuracy).
 /// A non-finite loss fails the trial as `diverged`.
 ///
 /// For `--task regression` the metric is the **negative** validation mean squared error (`-MSE`): strategies and
@@ -15,19 +16,12 @@ public struct TrainingEvaluator: TrialEvaluator {
     /// Creates the evaluator.
     public init(settings: TrainingSettings) { self.settings = settings }
 
-    /// The `nasc train` options equivalent to these settings.
-    public var options: TrainOptions {
-        var o = TrainOptions()
-        o.data = settings.data; o.epochs = settings.epochs; o.batchSize = settings.batchSize
-        o.optimizer = settings.optimizer; o.learningRate = settings.learningRate; o.seed = settings.seed
-        o.threads = settings.threads
-        o.weightDecay = settings.weightDecay; o.schedule = settings.schedule; o.cropPadding = settings.cropPadding
-        o.task = settings.task
-        return o
-    }
+    /// The `nasc train` options: the settings themselves (one type).
+    public var options: TrainOptions { settings }
 
     public func evaluate(_ subject: TrialSubject, progress: (Int, Double) throws -> Void) throws -> TrialMetrics {
         var intermediate: [Double] = []
+        var loss: Double?
         var failure: Error?
         let options = self.options
         // The subnet the trial built once (and costed for the budget) is compiled and trained as is.
@@ -39,6 +33,7 @@ public struct TrainingEvaluator: TrialEvaluator {
                 return
             }
             intermediate.append(metric)
+            loss = s.validationLoss
             do { try progress(s.epoch + 1, metric) } catch { failure = error }
         }
         if let failure { throw failure }
@@ -46,6 +41,6 @@ public struct TrainingEvaluator: TrialEvaluator {
             throw TrialFailure(kind: "evaluator", message: "training produced no epoch")
         }
         _ = result
-        return TrialMetrics(final: final, intermediate: intermediate)
+        return TrialMetrics(final: final, intermediate: intermediate, loss: loss)
     }
 }

@@ -4,7 +4,7 @@ import NASCExperiment
 
 /// Evaluator flags. The fault-injection flags are test aids for the experiment machinery, not for real searches.
 struct EvaluatorOptions: ParsableArguments {
-    @Option(help: "Score architectures from a benchmark table instead of training: synthetic:SEED.")
+    @Option(help: "Score architectures from a benchmark table instead of training: synthetic:SEED, or table:PATH (JSON lines: arch, metric, optional curve, test, params, flops, seconds).")
     var benchmark: String?
 
     @Option(help: "Train each trial on this data set (digits, idx:DIR, cifar10:DIR, csv:PATH?..., synthetic?...).")
@@ -38,6 +38,25 @@ struct EvaluatorOptions: ParsableArguments {
 
     @Option(name: .customLong("crop-padding"), help: "Augment training images by a random crop after this much zero padding.")
     var cropPadding = 0
+
+    // The rest of `nasc train`'s settings (TrainingFlags), so trials train with the retrain's recipe.
+    @Option(help: "SGD momentum of training trials (default: 0.9).")
+    var momentum: Double?
+
+    @Flag(help: "Nesterov momentum (SGD) for training trials.")
+    var nesterov = false
+
+    @Option(name: .customLong("label-smoothing"), help: "Label smoothing of training trials' cross-entropy (default: 0).")
+    var labelSmoothing: Double?
+
+    @Option(help: "Fraction of the training data held out for validation; its accuracy is the metric (default: 0.1).")
+    var validation: Double?
+
+    @Option(name: .customLong("schedule-step"), help: "When training trials' schedule advances: epoch (default) or iteration.")
+    var scheduleStep: String?
+
+    @Option(name: .customLong("clip-grad-norm"), help: "Clip training trials' global gradient norm to this value each step.")
+    var clipGradNorm: Double?
 
     @Option(help: "classification (metric: validation accuracy) or regression (metric: -MSE, higher is better).")
     var task = "classification"
@@ -84,6 +103,13 @@ struct EvaluatorOptions: ParsableArguments {
         try checkFlag("--threads", threads, .between(1, maxThreads))
         try checkFlag("--weight-decay", weightDecay, .nonNegative)
         try checkFlag("--crop-padding", cropPadding, .between(0, 1 << 12))
+        try checkFlag("--momentum", momentum, .nonNegative)
+        try checkFlag("--label-smoothing", labelSmoothing, .fraction)
+        try checkFlag("--validation", validation, .fraction)
+        try checkFlag("--clip-grad-norm", clipGradNorm, .positive)
+        if let s = scheduleStep, !["epoch", "iteration"].contains(s) {
+            throw ValidationError("--schedule-step: expects epoch or iteration, got '\(s)'")
+        }
         try checkFlag("--epochs", epochs, .positive)
         try checkFlag("--epoch-ms", epochMs, .between(0, 86_400_000))
         for (name, v) in [("--crash-every", crashEvery), ("--nan-every", nanEvery), ("--garbage-every", garbageEvery), ("--hang-every", hangEvery)] {
@@ -110,6 +136,10 @@ struct EvaluatorOptions: ParsableArguments {
                                                               learningRate: lr ?? Self.defaults.learningRate, seed: trainSeed, threads: threads)
                                      t.weightDecay = weightDecay ?? Self.defaults.weightDecay
                                      t.schedule = schedule ?? Self.defaults.schedule; t.cropPadding = cropPadding; t.task = task
+                                     t.momentum = momentum ?? t.momentum; t.nesterov = nesterov
+                                     t.scheduleStep = scheduleStep ?? t.scheduleStep
+                                     t.labelSmoothing = labelSmoothing ?? t.labelSmoothing
+                                     t.validationFraction = validation ?? t.validationFraction; t.gradientClipNorm = clipGradNorm
                                      return t
                                  })
     }

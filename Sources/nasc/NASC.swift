@@ -13,7 +13,7 @@ struct NASC: ParsableCommand {
         discussion: "Model spaces are read from .nas (space language), .nir (text IR) or protobuf files.",
         version: "nasc \(NASCVersion.string)",
         subcommands: [Compile.self, Dump.self, Inspect.self, Space.self, Train.self, Run.self, Trial.self,
-                      ExperimentCommand.self, OneShot.self, Passes.self]
+                      ExperimentCommand.self, OneShot.self, Passes.self, Compare.self]
     )
 
     static func main() {

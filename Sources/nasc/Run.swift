@@ -70,6 +70,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-flops"), help: "Reject architectures needing more FLOPs per sample, before evaluating them.")
     var maxFlops: Int?
 
+    @Option(name: .customLong("early-stop"), help: "Stop unpromising trials early: median (median stopping rule) or asha (asynchronous successive halving).")
+    var earlyStop: String?
+
+    @Option(name: .customLong("early-stop-option"), help: "Early-stopping option KEY=VALUE (repeatable): median start_step; asha grace, reduction_factor, max_epochs.")
+    var earlyStopOptions: [String] = []
+
     @Flag(name: .customLong("live"), inversion: .prefixedNo, help: "Refreshing trial table (default: when stdout is a terminal).")
     var live: Bool?
 
@@ -95,6 +101,7 @@ struct Run: ParsableCommand {
             if !paths.isEmpty || output != nil { throw ValidationError("--resume \(r) takes no SPACE, DIR or -o") }
             let evaluatorFlags = try evaluator.settings().arguments
             if strategy != nil || seed != nil || !strategyOptions.isEmpty || maxParams != nil || maxFlops != nil
+                || earlyStop != nil || !earlyStopOptions.isEmpty
                 || !evaluatorFlags.isEmpty || !engineOptions.isEmpty {
                 throw ValidationError("--resume continues with the stored strategy, budget and evaluator; only --concurrency, --max-trials, --max-duration, --trial-timeout and --stall-timeout may change")
             }
@@ -104,13 +111,21 @@ struct Run: ParsableCommand {
             if OneShotTool.isOneShot(strategy) && !engineOptions.isEmpty {
                 throw ValidationError("one-shot strategy \(strategy) trains one supernet in this process: --trial-command, --engine and --ray-address do not apply")
             }
+            if !earlyStopOptions.isEmpty && earlyStop == nil {
+                throw ValidationError("--early-stop-option needs --early-stop median or asha")
+            }
+            if OneShotTool.isOneShot(strategy) && earlyStop != nil {
+                throw ValidationError("one-shot strategy \(strategy) trains one supernet: --early-stop applies to multi-trial searches")
+            }
             if OneShotTool.isOneShot(strategy) {
                 guard evaluator.data != nil else { throw ValidationError("one-shot strategy \(strategy) trains a supernet: give --data") }
                 if evaluator.benchmark != nil || maxParams != nil || maxFlops != nil || maxTrials != nil || maxDuration != nil {
                     throw ValidationError("one-shot strategy \(strategy) takes no --benchmark, --max-params, --max-flops, --max-trials or --max-duration")
                 }
-                if evaluator.optimizer != nil || evaluator.schedule != nil || evaluator.cropPadding != 0 || evaluator.task != "classification" {
-                    throw ValidationError("one-shot strategy \(strategy) trains with SGD on classification: --optimizer, --schedule, --crop-padding and --task do not apply (see --strategy-option schedule=cosine|constant)")
+                if evaluator.optimizer != nil || evaluator.schedule != nil || evaluator.cropPadding != 0 || evaluator.task != "classification"
+                    || evaluator.momentum != nil || evaluator.nesterov || evaluator.labelSmoothing != nil || evaluator.clipGradNorm != nil
+                    || evaluator.scheduleStep != nil {
+                    throw ValidationError("one-shot strategy \(strategy) trains with SGD on classification: --optimizer, --schedule, --crop-padding, --task, --momentum, --nesterov, --label-smoothing, --clip-grad-norm and --schedule-step do not apply (see --strategy-option schedule=cosine|constant)")
                 }
             }
             let expected = output == nil ? 2 : 1
@@ -145,6 +160,15 @@ struct Run: ParsableCommand {
                 trialTimeout: limits.trialTimeout ?? ExperimentConfig.defaultTrialTimeout,
                 stallTimeout: limits.stallTimeout ?? ExperimentConfig.defaultStallTimeout)
             config.engine = engineOptions.config()
+            if let rule = earlyStop {
+                var options: [String: String] = [:]
+                for o in earlyStopOptions {
+                    let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--early-stop-option expects KEY=VALUE, got '\(o)'") }
+                    options[kv[0]] = kv[1]
+                }
+                config.earlyStop = EarlyStopSpec(name: rule, options: options)
+            }
             let file = try InputFile(path: paths[0])
             do {
                 runner = try ExperimentTool.create(spaceFile: file, directory: output ?? paths[1], config: config, evaluator: settings)
@@ -198,6 +222,7 @@ struct Run: ParsableCommand {
         var train = TrainOptions()
         train.data = evaluator.data ?? "digits"
         train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
+        if let v = evaluator.validation { train.validationFraction = v }
         // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
         let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)

@@ -54,6 +54,7 @@ struct Train: ParsableCommand {
                 var fields = ["\"parameters\":\(result.parameters)"]
                 if let a = last?.trainAccuracy { fields.append("\"train_accuracy\":\(a)") }
                 if let a = last?.validationAccuracy { fields.append("\"validation_accuracy\":\(a)") }
+                if let l = last?.validationLoss { fields.append("\"validation_loss\":\(l)") }
                 if let a = result.testAccuracy { fields.append("\"test_accuracy\":\(a)") }
                 print("{" + fields.joined(separator: ",") + "}")
             } else {

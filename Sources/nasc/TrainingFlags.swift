@@ -14,6 +14,8 @@ struct TrainingFlags: ParsableArguments {
     @Flag(help: "Nesterov momentum (SGD).") var nesterov = false
     @Option(help: "Label smoothing for cross-entropy.") var labelSmoothing = 0.0
     @Option(help: "Learning-rate schedule: cosine, step or constant.") var schedule = "cosine"
+    @Option(help: "When the schedule advances: epoch, or iteration (every batch, as PyTorch's per-iteration CosineAnnealingLR).")
+    var scheduleStep = "epoch"
     @Option(help: "Fraction of the training data held out for validation.") var validation = 0.1
     @Option(help: "Seed for initialization, shuffling and dropout.") var seed: UInt64 = 0
     @Option(help: "OpenBLAS threads.") var threads = 1
@@ -25,7 +27,7 @@ struct TrainingFlags: ParsableArguments {
         var o = TrainOptions()
         o.data = data; o.epochs = epochs; o.batchSize = batchSize; o.optimizer = optimizer; o.learningRate = lr
         o.momentum = momentum; o.weightDecay = weightDecay; o.nesterov = nesterov; o.labelSmoothing = labelSmoothing
-        o.schedule = schedule; o.validationFraction = validation; o.seed = seed; o.threads = threads
+        o.schedule = schedule; o.scheduleStep = scheduleStep; o.validationFraction = validation; o.seed = seed; o.threads = threads
         o.gradientClipNorm = clipGradNorm
         o.cropPadding = cropPadding
         o.task = task
@@ -43,5 +45,8 @@ struct TrainingFlags: ParsableArguments {
         try checkFlag("--threads", threads, .between(1, maxThreads))
         try checkFlag("--clip-grad-norm", clipGradNorm, .positive)
         try checkFlag("--crop-padding", cropPadding, .between(0, 1 << 12))
+        guard ["epoch", "iteration"].contains(scheduleStep) else {
+            throw ValidationError("--schedule-step: expects epoch or iteration, got '\(scheduleStep)'")
+        }
     }
 }

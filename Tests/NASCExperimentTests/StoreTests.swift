@@ -130,3 +130,29 @@ import Testing
         #expect(e2?.description == "\(dir)/experiment.sqlite: error: damaged store: experiment column 'concurrency' has a value of the wrong type")
     }
 }
+
+/// Ties in the metric go to the lower validation loss, then to the lower id.
+@Suite struct TieBreakTests {
+    @Test func topBreaksMetricTiesByValidationLossThenId() throws {
+        let dir = try Fixtures.tempDir()
+        let store = try ExperimentStore.create(directory: dir, config: Fixtures.config(), space: try Fixtures.space())
+        try store.addTrials(["{}", "{}", "{}", "{}", "{}", "{}"], checkpoint: nil)
+        // Trials 1-5 reach the same (saturated) accuracy; 6 is worse. 3 has the lowest loss; 1 and 5 tie on loss;
+        // 2 reported no loss (ranked after those with one).
+        let results: [(Int, Double, Double?)] = [(1, 1.0, 0.20), (2, 1.0, nil), (3, 1.0, 0.05), (4, 1.0, 0.30), (5, 1.0, 0.20), (6, 0.9, 0.01)]
+        for (id, metric, loss) in results {
+            try store.markRunning(id, pid: 1)
+            try store.finishTrial(id, .succeeded(metric: metric, params: nil, flops: nil, loss: loss), checkpoint: nil)
+        }
+        #expect(try store.top(6).map(\.id) == [3, 1, 5, 4, 2, 6])
+        #expect(try store.trial(3)?.finalLoss == 0.05 && store.trial(2)?.finalLoss == nil)
+        // The records' own order agrees with the store's.
+        let sorted = try store.trials().sorted { $0.ranks(before: $1) }
+        #expect(sorted.map(\.id) == [3, 1, 5, 4, 2, 6])
+        // top-k prints the loss, `-` where none was reported.
+        let text = try ExperimentReport.top(store, k: 6)
+        let rows = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.first?.prefix(4) == ["rank", "id", "metric", "val_loss"])
+        #expect(rows.dropFirst().map { $0[3] } == ["0.0500", "0.2000", "0.2000", "0.3000", "-", "0.0100"])
+    }
+}

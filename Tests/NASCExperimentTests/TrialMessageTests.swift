@@ -10,6 +10,7 @@ import Testing
             .overhead(startedAt: 1763800000.25, loadMs: 3.5, specializeMs: 0.75, compileMs: 2, params: 10, flops: nil),
             .intermediate(epoch: 1, metric: 0.91),
             .final(metric: 0.97, params: 1234, flops: 5678),
+            .final(metric: 1.0, params: 7, flops: nil, loss: 0.0625),
             .error(kind: "diverged", message: "loss is NaN at epoch 2"),
         ]
         for m in messages { #expect(try TrialMessage.parse(m.line) == m) }
@@ -24,6 +25,7 @@ import Testing
     @Test func malformedLinesAreRejectedWithAReason() {
         let bad = [
             ("garbage", "not a JSON trial message: garbage"),
+            (#"{"type":"final","metric":1,"loss":1e999}"#, #"not a JSON trial message: {"type":"final","metric":1,"loss":1e999}"#),
             (#"{"type":"final"}"#, #"'final' message without 'metric': {"type":"final"}"#),
             (#"{"type":"final","metric":NaN}"#, #"not a JSON trial message: {"type":"final","metric":NaN}"#),
             (#"{"type":"progress","epoch":1}"#, #"unknown message type 'progress': {"type":"progress","epoch":1}"#),
@@ -101,7 +103,7 @@ import Testing
         guard case .overhead(let started, _, _, _, let params, _) = lines.first else { Issue.record("no overhead line"); return }
         #expect(started == 5 && params == 58)
         #expect(Array(lines.dropFirst()) == [.intermediate(epoch: 1, metric: 0.7 * 0.5 / 0.75), .intermediate(epoch: 2, metric: 0.7),
-                                            .final(metric: 0.7, params: 58, flops: lines.last.flatMap { if case .final(_, _, let f) = $0 { f } else { nil } })])
+                                            .final(metric: 0.7, params: 58, flops: lines.last.flatMap { if case .final(_, _, let f, _, _) = $0 { f } else { nil } })])
     }
 
     @Test func trialRunnerFailsOnBadArchitectureBudgetAndNaN() throws {

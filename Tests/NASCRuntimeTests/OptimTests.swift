@@ -2,6 +2,7 @@
 // (fixtures written by scripts/torch_optim_fixtures.py into Fixtures/optim).
 import Foundation
 import NASCIR
+import NASCPasses
 import NASCRuntime
 import Testing
 
@@ -198,5 +199,38 @@ private struct ClipFixture: Decodable {
             == "cosine schedule needs a positive T_max, got 0")
         #expect(message { _ = try LRSchedule(baseLearningRate: 0.1, decay: .step(stepSize: 0, gamma: 0.1)) } != nil)
         #expect(message { _ = try LRSchedule(baseLearningRate: 0.1, warmupSteps: 2, warmupStartFactor: 0) } != nil)
+    }
+}
+
+private struct PerIterationFixture: Decodable {
+    var base_lr: Double
+    var epochs: Int
+    var samples: Int
+    var batch_size: Int
+    var lrs: [Double]
+}
+
+extension TrainerTests {
+    /// A Trainer stepping the cosine schedule per batch (horizon epochs x batches) trains every batch with the rate
+    /// PyTorch's per-iteration CosineAnnealingLR gives it, across epoch boundaries and a partial last batch.
+    @Test func perIterationCosineMatchesPyTorch() throws {
+        let f = try loadFixture("cosine_per_iteration", as: PerIterationFixture.self)
+        let batches = (f.samples + f.batch_size - 1) / f.batch_size
+        let plan = try PlanCompiler.compile(net(), training: true, options: PlanOptions.sgd(lr: f.base_lr))
+        let schedule = try LRSchedule(baseLearningRate: f.base_lr, decay: .cosine(tMax: f.epochs * batches, etaMin: 0))
+        let trainer = try Trainer(executor: try Executor(plan: plan, seed: 1), training: try data(f.samples, seed: 3),
+                                  config: TrainerConfig(epochs: f.epochs, batchSize: f.batch_size, seed: 2, schedule: schedule,
+                                                        scheduleUnit: .batch))
+        var lrs: [Double] = []
+        try trainer.run { e in if case .batch(let p) = e { lrs.append(p.learningRate) } }
+        #expect(lrs.count == f.lrs.count)
+        for (i, (a, b)) in zip(lrs, f.lrs).enumerated() { #expect(abs(a - b) <= 1e-9 * max(b, 1e-3), "batch \(i): \(a) vs \(b)") }
+        // Per epoch instead, the rate only changes between epochs.
+        let perEpoch = try Trainer(executor: try Executor(plan: plan, seed: 1), training: try data(f.samples, seed: 3),
+                                   config: TrainerConfig(epochs: f.epochs, batchSize: f.batch_size, seed: 2,
+                                                         schedule: try LRSchedule(baseLearningRate: f.base_lr, decay: .cosine(tMax: f.epochs, etaMin: 0))))
+        var epochLRs: [Double] = []
+        try perEpoch.run { e in if case .batch(let p) = e { epochLRs.append(p.learningRate) } }
+        #expect(Set(epochLRs).count == f.epochs)
     }
 }

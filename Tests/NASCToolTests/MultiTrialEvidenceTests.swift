@@ -63,6 +63,7 @@ return h -> linear(out: 10)
         let dir = try NascProcess.tempDir().appendingPathComponent("exp").path
         let r = try NascProcess.run(["run", "--strategy", "grid", "--seed", "2", space, dir, "--data", "digits", "--train-epochs", "2",
                                      "--train-seed", "7", "--lr", "0.1", "--weight-decay", "0.0005", "--crop-padding", "1",
+                                     "--momentum", "0.8", "--nesterov", "--label-smoothing", "0.05", "--validation", "0.2",
                                      "--max-trials", "2", "--concurrency", "2", "--no-live"])
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished (max-trials): 2 trials, 2 succeeded, 0 failed"))
@@ -81,11 +82,18 @@ return h -> linear(out: 10)
         let line = try #require(show.stdout.split(separator: "\n").first { $0.hasPrefix("retrain (same schedule and seed): nasc train ") })
         let flags = line.components(separatedBy: "--arch ARCH.json ").last?.split(separator: " ").map(String.init) ?? []
         #expect(flags.contains("--seed") && flags.contains("--epochs") && flags.contains("--crop-padding"), "\(flags)")
+        // `nasc run` takes every training setting of `nasc train`, and the retrain gets them back.
+        for flag in ["--momentum", "--nesterov", "--label-smoothing", "--validation"] { #expect(flags.contains(flag), "\(flag): \(flags)") }
         let train = try NascProcess.run(["train", space, "--arch", arch] + flags + ["--json"])
         #expect(train.code == 0, "\(train.stderr)")
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])
         // Bit-for-bit the same validation accuracy, and the same parameter count.
         #expect(obj["validation_accuracy"] as? Double == metric, "\(train.stdout) vs trial metric \(metric)")
+        // The trial's final validation loss (the tie-breaker) is the retrain's too, and top-k prints it.
+        let loss = try #require(best.finalLoss)
+        #expect(obj["validation_loss"] as? Double == loss)
+        let top = try NascProcess.run(["experiment", "top-k", dir, "-k", "1"])
+        #expect(top.stdout.contains("val_loss") && top.stdout.contains(String(format: "%.4f", loss)), "\(top.stdout)")
         #expect(obj["parameters"] as? Int == params)
         // A different seed gives a different run (the match above is not a coincidence of an easy task).
         var other = flags
@@ -101,6 +109,7 @@ return h -> linear(out: 10)
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished (max-trials): 3 trials, 3 succeeded"))
         let list = try NascProcess.run(["experiment", "list", dir])
-        #expect(list.stdout.hasPrefix("experiment \(dir): tpe over "))
+        // TPE, with its start-up scaled to the 3-trial budget (at least 5) and stored with the experiment.
+        #expect(list.stdout.hasPrefix("experiment \(dir): tpe (n_startup_jobs=5) over "), "\(list.stdout)")
     }
 }
