@@ -42,6 +42,21 @@ public enum BudgetDefaults {
         return out
     }
 
+    /// What a strategy that does not scale with the budget does within it (`nasc run` prints it), or `nil`.
+    public static func note(strategy name: String, budget: Int?, options: [String: String] = [:]) -> String? {
+        guard let budget else { return nil }
+        switch name {
+        case "grid":
+            return "grid does not learn from results: its \(budget) trials are \(budget) distinct architectures in a seeded random order (random search without repeats)"
+        case "rl", "policy":
+            let batch = options["batch_size"].flatMap { Int($0.trimmingWhitespace) } ?? PolicyBasedRL.Config().batchSize
+            return "rl updates its policy after every \(batch) successful trials: at most \(budget / max(1, batch)) updates within \(budget) trials, "
+                + "so its proposals stay close to uniform at small budgets (see nasc compare)"
+        default:
+            return nil
+        }
+    }
+
     /// `given` completed with the budget-derived options.
     public static func resolve(strategy name: String, budget: Int?, given: [String: String]) -> [String: String] {
         given.merging(options(strategy: name, budget: budget, given: given)) { g, _ in g }

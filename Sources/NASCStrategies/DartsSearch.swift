@@ -48,7 +48,12 @@ public struct DartsConfig: Sendable {
 /// training batch). With mode `gumbel` (GumbelDARTS) the candidates are weighted by `softmax((alpha + g) / tau)`
 /// with fresh Gumbel noise `g` before every step and the temperature annealed per epoch. ``export()`` picks the argmax
 /// candidate of each layer choice and the top `n_chosen` inputs of each input choice.
-public final class DartsSearch {
+public final class DartsSearch: OneShotResumable {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
+    public var epochEnded: ((Int) throws -> Void)?
+    /// Epochs already run (restored) and whether the search already stopped early.
+    private var startEpoch = 0, stopped = false
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: DartsConfig
@@ -190,8 +195,10 @@ public final class DartsSearch {
         var vb = try OneShotBatches(valid, batchSize: config.batchSize, seed: config.seed &+ 1)
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
         let xi = config.xi ?? config.weightLR
-        epochsRun = 0
-        for epoch in 0..<config.epochs {
+        epochsRun = startEpoch
+        // A restored search: the batch streams continue where the saved epochs left them.
+        for _ in 0..<(startEpoch * steps) { _ = vb.next(); _ = tb.next() }
+        for epoch in startEpoch..<config.epochs where !stopped {
             if mode == .gumbel {
                 temperature = Self.temperature(epoch: epoch, of: config.epochs, initial: config.temperatureInit, minimum: config.temperatureMin)
             }
@@ -202,7 +209,8 @@ public final class DartsSearch {
                 extra["aux_skip_beta"] = beta
             }
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let v = vb.next()
                 let t = tb.next()
                 let a = config.unrolled ? try unrolledGradient(train: t, valid: v, xi: xi) : try firstOrderGradient(v)
@@ -210,6 +218,8 @@ public final class DartsSearch {
                 vl += Double(a.loss) * Double(v.n); vh += a.hits; vn += v.n
                 let (lw, hw) = try weightStep(t)
                 tl += Double(lw) * Double(t.n); th += hw; tn += t.n
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: config.weightLR)
             }
             epochsRun = epoch + 1
             let probs = probabilities()
@@ -219,9 +229,34 @@ public final class DartsSearch {
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
                                 probabilities: probs, extra: extra))
-            if config.earlyStopSkips > 0 && skips >= config.earlyStopSkips { break }
+            stopped = config.earlyStopSkips > 0 && skips >= config.earlyStopSkips
+            try epochEnded?(epoch + 1)
         }
         return try export()
+    }
+
+    public func saveState() throws -> OneShotSearchState {
+        var s = try OneShotSearchState(strategy: mode.rawValue, epochsDone: epochsRun, executor: executor)
+        s.stopped = stopped
+        for (name, st) in archState { s.set(name, st) }
+        s.counters["arch_steps"] = UInt64(archSteps)
+        s.counters["noise_draws"] = UInt64(noiseDraws)
+        return s
+    }
+
+    public func restore(_ s: OneShotSearchState) throws {
+        try s.check(strategy: mode.rawValue, epochs: config.epochs)
+        try s.restoreExecutor(executor)
+        for name in archState.keys.sorted() {
+            let st = try s.floats(name)
+            guard st.count == archState[name]?.count else { throw OneShotSearchState.error("tensor '\(name)' has the wrong size") }
+            archState[name] = st
+        }
+        archSteps = try s.count("arch_steps")
+        noiseDraws = try s.count("noise_draws")
+        startEpoch = s.epochsDone
+        epochsRun = s.epochsDone
+        stopped = s.stopped
     }
 
     /// Each choice's candidate probabilities: softmax of its alpha, by label.

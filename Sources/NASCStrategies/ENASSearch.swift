@@ -76,7 +76,12 @@ public struct ENASEpochLog: Sendable, Hashable {
 /// entropy, with a moving-average baseline and `ctrlStepsAggregate` steps averaged per Adam update. The export
 /// scores the controller's argmax path and `exportSamples` sampled paths on the whole validation set and returns the
 /// best (NNI returns one sample).
-public final class ENASSearch {
+public final class ENASSearch: OneShotResumable {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
+    public var epochEnded: ((Int) throws -> Void)?
+    /// Epochs already run (a restored search continues after them).
+    private var startEpoch = 0
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: ENASConfig
@@ -128,18 +133,24 @@ public final class ENASSearch {
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
         executor.gradientClipNorm = config.gradClipNorm
         calibration = train
-        for epoch in 0..<config.epochs {
+        // A restored search: the batch streams continue where the saved epochs left them.
+        for _ in 0..<(startEpoch * steps) { _ = tb.next() }
+        for _ in 0..<(startEpoch * config.ctrlSteps) { _ = vb.next() }
+        for epoch in startEpoch..<config.epochs {
             executor.learningRate = try OneShotSchedule.learningRate(epoch: epoch, epochs: config.epochs, base: config.lr,
                                                                      cosine: config.cosineSchedule, minimum: config.minLR)
             // Shared weights on controller-sampled paths.
             var tl = 0.0, th = 0, tn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let t = tb.next()
                 for _ in 0..<pathsPerBatch {
                     select(try controller.sample(count: 1, using: &rng)[0].actions)
                     let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
                     tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
                 }
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: executor.learningRate)
             }
             // The controller, by REINFORCE on validation accuracy.
             var vl = 0.0, vh = 0, vn = 0, rewards = 0.0
@@ -163,8 +174,39 @@ public final class ENASSearch {
                                                       probabilities: try probabilities()),
                              meanReward: config.ctrlSteps > 0 ? rewards / Double(config.ctrlSteps) : 0,
                              baseline: baseline ?? 0, controllerUpdates: controllerUpdates))
+            startEpoch = epoch + 1
+            try epochEnded?(epoch + 1)
         }
         return try export(valid: valid)
+    }
+
+    /// REINFORCE steps collected but not yet applied, in saved form.
+    private struct PendingSteps: Codable { var actions: [[Int]]; var advantages: [UInt64] }
+
+    public func saveState() throws -> OneShotSearchState {
+        var s = try OneShotSearchState(strategy: "enas", epochsDone: startEpoch, executor: executor)
+        s.counters["rng"] = rng.state
+        s.counters["controller_updates"] = UInt64(controllerUpdates)
+        if let b = baseline { s.set("baseline", b) }
+        s.blobs["controller"] = try JSONEncoder().encode(controller.saved())
+        s.blobs["pending"] = try JSONEncoder().encode(PendingSteps(actions: pending.map(\.actions), advantages: pending.map(\.advantage.bitPattern)))
+        return s
+    }
+
+    public func restore(_ s: OneShotSearchState) throws {
+        try s.check(strategy: "enas", epochs: config.epochs)
+        try s.restoreExecutor(executor)
+        guard let c = s.blobs["controller"], let p = s.blobs["pending"],
+              let saved = try? JSONDecoder().decode(LSTMController.Saved.self, from: c),
+              let steps = try? JSONDecoder().decode(PendingSteps.self, from: p), steps.actions.count == steps.advantages.count else {
+            throw OneShotSearchState.error("has no readable ENAS controller state")
+        }
+        try controller.restore(saved, strategy: "enas")
+        pending = zip(steps.actions, steps.advantages).map { ($0, Double(bitPattern: $1)) }
+        rng.state = try s.counter("rng")
+        controllerUpdates = try s.count("controller_updates")
+        baseline = s.counters["baseline"].map(Double.init(bitPattern:))
+        startEpoch = s.epochsDone
     }
 
 

@@ -55,7 +55,12 @@ public struct ProxylessConfig: Sendable {
 /// (``Executor/activate(_:)``): the sampled path in the weight step, the sampled pair (paths = 2) or every
 /// candidate (paths = all) in the architecture step; inactive candidates are neither computed nor updated, as
 /// PyTorch skips parameters without a gradient.
-public final class ProxylessSearch {
+public final class ProxylessSearch: OneShotResumable {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
+    public var epochEnded: ((Int) throws -> Void)?
+    /// Epochs already run (a restored search continues after them).
+    private var startEpoch = 0
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: ProxylessConfig
@@ -295,15 +300,20 @@ public final class ProxylessSearch {
             throw DiagnosticError(.error("the latency penalty needs a positive reference latency (the table's expected latency is \(latencyReference) ms); set latency_ref",
                                          at: SourceLocation(file: "--strategy-option")))
         }
-        for epoch in 0..<config.epochs {
+        // A restored search: the batch streams continue where the saved epochs left them.
+        for _ in 0..<(startEpoch * steps) { _ = vb.next(); _ = tb.next() }
+        for epoch in startEpoch..<config.epochs {
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let v = vb.next()
                 let (la, ha) = try archStep(v)
                 vl += Double(la) * Double(v.n); vh += ha; vn += v.n
                 let t = tb.next()
                 let (lw, hw) = try weightStep(t)
                 tl += Double(lw) * Double(t.n); th += hw; tn += t.n
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: executor.learningRate)
             }
             var extra: [String: Double] = [:]
             if config.flopsPenalty != 0 { extra["expected_mflops"] = expectedFlops / 1e6 }
@@ -311,8 +321,41 @@ public final class ProxylessSearch {
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
                                 probabilities: probabilities(), extra: extra))
+            startEpoch = epoch + 1
+            try epochEnded?(epoch + 1)
         }
         return try export()
+    }
+
+    public func saveState() throws -> OneShotSearchState {
+        var s = try OneShotSearchState(strategy: "proxyless", epochsDone: startEpoch, executor: executor)
+        for (l, a) in alpha { s.set("alpha:" + l, a) }
+        for (l, st) in archState { s.set("adam:" + l, st) }
+        s.counters["arch_steps"] = UInt64(archSteps)
+        s.counters["rng"] = rng.state
+        // A measured latency table: measured once, so a resumed run penalizes the same latencies.
+        if let t = latencyTable { s.blobs["latency_table"] = try JSONEncoder().encode(t.milliseconds.mapValues { $0.map(\.bitPattern) }) }
+        return s
+    }
+
+    public func restore(_ s: OneShotSearchState) throws {
+        try s.check(strategy: "proxyless", epochs: config.epochs)
+        try s.restoreExecutor(executor)
+        for l in alpha.keys.sorted() {
+            let a = try s.floats("alpha:" + l), st = try s.floats("adam:" + l)
+            guard a.count == alpha[l]?.count, st.count == archState[l]?.count else {
+                throw OneShotSearchState.error("architecture weights of '\(l)' have the wrong size")
+            }
+            alpha[l] = a
+            archState[l] = st
+        }
+        archSteps = try s.count("arch_steps")
+        rng.state = try s.counter("rng")
+        if let t = s.blobs["latency_table"] {
+            guard let ms = try? JSONDecoder().decode([String: [UInt64]].self, from: t) else { throw OneShotSearchState.error("has an unreadable latency table") }
+            try setLatencyTable(ProxylessLatencyTable(ms.mapValues { $0.map(Double.init(bitPattern:)) }))
+        }
+        startEpoch = s.epochsDone
     }
 
     /// Each choice's candidate probabilities (softmax of its alpha), by label.

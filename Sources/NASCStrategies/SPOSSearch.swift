@@ -45,7 +45,12 @@ public struct SPOSConfig: Sendable {
 /// Trains a sampled (single-path) supernet with uniformly sampled paths, then searches it with evolution: each
 /// candidate subnet inherits the supernet weights, gets its batchnorm statistics recalibrated on training batches,
 /// and is scored by validation accuracy. The best architecture found is exported.
-public final class SPOSSearch {
+public final class SPOSSearch: OneShotResumable {
+    /// Receives per-batch progress of the supernet training, when set.
+    public var progress: OneShotProgress?
+    public var epochEnded: ((Int) throws -> Void)?
+    /// Epochs already run (a restored search continues after them).
+    private var startEpoch = 0
     public let space: ModelSpace
     public let searchSpace: SearchSpace
     public let config: SPOSConfig
@@ -84,17 +89,22 @@ public final class SPOSSearch {
         var tb = try OneShotBatches(train, batchSize: config.batchSize, seed: config.seed)
         let steps = config.maxBatchesPerEpoch > 0 ? min(config.maxBatchesPerEpoch, tb.batchesPerEpoch) : tb.batchesPerEpoch
         executor.gradientClipNorm = config.gradClipNorm
-        for epoch in 0..<config.epochs {
+        // A restored search: the batch stream continues where the saved epochs left it.
+        for _ in 0..<(startEpoch * steps) { _ = tb.next() }
+        for epoch in startEpoch..<config.epochs {
             executor.learningRate = try OneShotSchedule.learningRate(epoch: epoch, epochs: config.epochs, base: config.lr,
                                                                      cosine: config.cosineSchedule, minimum: config.minLR)
             var tl = 0.0, th = 0, tn = 0
-            for _ in 0..<steps {
+            progress?.epochStarted()
+            for step in 0..<steps {
                 let t = tb.next()
                 for path in config.strictFairness ? fairPaths() : [sample()] {
                     executor.selection = path
                     let l = try executor.trainStep(data: t.x, labels: t.y, batch: t.n)
                     tl += Double(l) * Double(t.n); th += OneShotMetrics.correct(executor, t.y); tn += t.n
                 }
+                progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl, hits: th,
+                                learningRate: executor.learningRate)
             }
             let saved = BatchNormCalibration.saveState(executor)
             var accuracies: [Double] = [], losses: [Double] = []
@@ -110,7 +120,22 @@ public final class SPOSSearch {
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: losses.reduce(0, +) / k, validAccuracy: accuracies.reduce(0, +) / k, probabilities: [:],
                                 extra: ["valid_best": accuracies.max() ?? 0, "lr": executor.learningRate]))
+            startEpoch = epoch + 1
+            try epochEnded?(epoch + 1)
         }
+    }
+
+    public func saveState() throws -> OneShotSearchState {
+        var s = try OneShotSearchState(strategy: "spos", epochsDone: startEpoch, executor: executor)
+        s.counters["rng"] = rng.state
+        return s
+    }
+
+    public func restore(_ s: OneShotSearchState) throws {
+        try s.check(strategy: "spos", epochs: config.epochs)
+        try s.restoreExecutor(executor)
+        rng.state = try s.counter("rng")
+        startEpoch = s.epochsDone
     }
 
 

@@ -19,6 +19,9 @@ public enum DumpFormat: String, CaseIterable, Sendable {
             case .json: return try ProtoIO.json(space) + "\n"
             case .dot: return DotPrinter.print(space)
             }
+        case .architecture where self == .dot, .plan where self == .dot, .checkpoint where self == .dot:
+            throw DiagnosticError(.error("--format dot draws model spaces only; print this \(file.kindName) as text (--format text)",
+                                         at: SourceLocation(file: "--format")))
         case .architecture(let arch):
             return arch.labels.map { "\($0) = \(describe(arch[$0]!))" }.joined(separator: "\n") + "\n"
         case .plan(let plan):
@@ -36,6 +39,18 @@ public enum DumpFormat: String, CaseIterable, Sendable {
         case .candidate(let c): return ValueExpr.quote(c)
         case .inputs(let i): return "[" + i.map(String.init).joined(separator: ", ") + "]"
         case .value(let s): return s.description
+        }
+    }
+}
+
+extension LoadedFile {
+    /// `space`, `architecture`, `plan` or `checkpoint`, for messages.
+    var kindName: String {
+        switch self {
+        case .space: return "model space"
+        case .architecture: return "architecture"
+        case .plan: return "plan"
+        case .checkpoint: return "checkpoint"
         }
     }
 }

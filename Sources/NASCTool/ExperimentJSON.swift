@@ -12,6 +12,7 @@ public enum ExperimentJSON {
         if let m = t.finalMetric { o["metric"] = m }
         if let l = t.finalLoss { o["val_loss"] = l }
         if let x = t.testMetric { o["test"] = x }
+        if let e = t.stoppedEpoch { o["stopped_epoch"] = e }
         if let p = t.params { o["params"] = p }
         if let f = t.flops { o["flops"] = f }
         if let e = t.error { o["error"] = e }

@@ -131,6 +131,12 @@ public enum ExperimentTool {
         return "note: \(config.spacePath) changed since the experiment started; continuing with the stored copy of the space"
     }
 
+    /// What the experiment's strategy does within its trial budget, when it does not scale with it (grid, rl).
+    public static func budgetNote(_ store: ExperimentStore) -> String? {
+        guard let c = try? store.config() else { return nil }
+        return BudgetDefaults.note(strategy: c.strategy, budget: c.maxTrials, options: c.strategyOptions)
+    }
+
     /// The closing text of `nasc run`: how it ended and the best architecture.
     public static func summary(_ s: ExperimentSummary) -> String {
         var out = "finished (\(s.endReason)): \(s.total) trials, \(s.succeeded) succeeded"

@@ -40,6 +40,10 @@ public enum OneShotTool {
         public var epochs: [OneShotEpochLog]
         /// Files written to the experiment directory.
         public var files: [String]
+        /// The validation accuracy of every epoch (restored ones included).
+        public var validAccuracy: [Double] = []
+        /// The run's metric: the exported subnet's validation accuracy (SPOS, ENAS) or the last epoch's.
+        public var metric: Double = 0
     }
 
     /// Runs a one-shot search (`darts`, `gumbel`, `enas`, `spos`, `proxyless`) on the options' data set with every
@@ -57,8 +61,14 @@ public enum OneShotTool {
     /// `DIR/best_architecture.nni-v1.json` (NNI 1.x). From `options` it takes the data set, threads and seed; the
     /// weight-training settings come from `weights` where given and are otherwise the strategy's defaults. The first
     /// line logged is the effective settings (``OneShotEffectiveSettings/line``).
+    /// `batchProgress`, when given, receives the supernet training's progress after every batch (a terminal bar).
+    /// With a `directory`, the search's state is saved after every epoch (``OneShotExperiment``); `resume` continues
+    /// from the saved state, rewriting `oneshot.jsonl` to the epochs it holds. `willStart` runs once the options are
+    /// checked, before anything is written (`nasc run` creates the store there).
     public static func run(_ space: ModelSpace, strategy: String, options: TrainOptions, weights: OneShotWeightOverrides = OneShotWeightOverrides(),
-                           strategyOptions: [String: String], directory: String?, log: (String) -> Void) throws -> Outcome {
+                           strategyOptions: [String: String], directory: String?, resume: Bool = false, willStart: () throws -> Void = {},
+                           batchProgress: ((TrainingProgress) -> Void)? = nil, log: (String) -> Void) throws -> Outcome {
+        let meter = batchProgress.map(OneShotProgress.init)
         guard isOneShot(strategy) else {
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
                                                    at: SourceLocation(file: "--strategy")))
@@ -66,6 +76,10 @@ public enum OneShotTool {
         var opts = OneShotOptions(strategyOptions)
         let searchSpace = try SearchSpace(space)
         var epochs: [OneShotEpochLog] = []
+        // The log lines and validation accuracies of every epoch, restored ones included.
+        var lines: [String] = [], accuracies: [Double] = []
+        let restored = try resume ? directory.flatMap(OneShotExperiment.loadCheckpoint) : nil
+        if let restored { lines = restored.log; accuracies = restored.validAccuracy }
         var extraLines: [String] = []
         var settings: OneShotEffectiveSettings?
         // Written as the search goes: the epoch log (one JSON line per epoch) and the TensorBoard log.
@@ -80,6 +94,7 @@ public enum OneShotTool {
         func epochLog(_ e: OneShotEpochLog) { epochLog(e, summary: e.summary) }
         func epochLog(_ e: OneShotEpochLog, summary: String) {
             epochs.append(e)
+            lines.append(e.jsonLine); accuracies.append(e.validAccuracy)
             liveLog?.write(Data((e.jsonLine + "\n").utf8))
             if let b = board {
                 do { try b.write(e) } catch {
@@ -88,18 +103,23 @@ public enum OneShotTool {
                 }
             }
             log(summary)
+            // Each choice's candidates by name: `conv1: conv3x3 0.333, conv5x5 0.334, conv1x1 0.334`.
             for (label, p) in e.probabilities.sorted(by: { $0.key < $1.key }) {
-                log("  \(label): " + p.map { String(format: "%.3f", $0) }.joined(separator: " "))
+                let names = searchSpace.decision(label).map(DecisionNames.candidates) ?? []
+                log("  \(label): " + p.enumerated().map { k, v in (k < names.count ? names[k] + " " : "") + String(format: "%.3f", v) }
+                    .joined(separator: ", "))
             }
         }
         func prepare() throws -> (train: Dataset, validation: Dataset?) {
             try opts.finish()
+            try willStart()
             if let directory {
                 try makeDirectory(directory)
                 if let settings { try OutputFile.write(settings.json, to: join(directory, "settings.json")) }
                 let logPath = join(directory, "oneshot.jsonl")
-                try OutputFile.write("", to: logPath)
+                try OutputFile.write(lines.map { $0 + "\n" }.joined(), to: logPath)
                 liveLog = FileHandle(forWritingAtPath: logPath)
+                liveLog?.seekToEndOfFile()
                 board = try OneShotBoard(directory: directory, space: searchSpace)
                 // The space itself, so `nasc experiment report` can draw the supernet.
                 try OutputFile.write(try ProtoIO.encode(space), to: join(directory, "space.pb"))
@@ -108,6 +128,18 @@ public enum OneShotTool {
             if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
             return (data.train, data.validation)
         }
+        /// Restores a resumed search and saves its state after every epoch.
+        func attach(_ search: OneShotResumable) throws {
+            guard let directory else { return }
+            if let restored {
+                try search.restore(restored.state)
+                log("resumed after epoch \(restored.state.epochsDone - 1) from \(OneShotExperiment.checkpointPath(directory))")
+            }
+            search.epochEnded = { [unowned search] _ in
+                try OneShotExperiment.saveCheckpoint(.init(state: try search.saveState(), log: lines, validAccuracy: accuracies), directory)
+            }
+        }
+        var metric: Double?
         let arch: Architecture
         var extraFiles: [String] = []
         switch strategy {
@@ -131,6 +163,8 @@ public enum OneShotTool {
             // As in DARTS: half of the training split trains the weights, the other half the architecture.
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let darts = try DartsSearch(space: space, config: c, mode: strategy == "gumbel" ? .gumbel : .darts)
+            darts.progress = meter
+            try attach(darts)
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
         case "proxyless":
@@ -155,6 +189,8 @@ public enum OneShotTool {
             let data = try prepare()
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             let search = try ProxylessSearch(space: space, config: c)
+            search.progress = meter
+            try attach(search)
             if let file = latencySource {
                 try search.setLatencyTable(try ProxylessLatencyTable.read(file: file, candidates: search.candidateNames))
             }
@@ -176,6 +212,8 @@ public enum OneShotTool {
             announce(c, given: given)
             let data = try prepare()
             let spos = try SPOSSearch(space: space, config: c)
+            spos.progress = meter
+            try attach(spos)
             let valid = data.validation ?? data.train
             try spos.train(data.train, valid: valid) { e in
                 var e = e
@@ -195,6 +233,7 @@ public enum OneShotTool {
             }
             log("evolution: \(spos.evaluated.count) subnets evaluated, best validation accuracy \(acc)")
             arch = best
+            metric = acc
         case "enas":
             let (c0, given) = try configured(ENASConfig(), options, weights, &opts)
             var c = c0
@@ -216,6 +255,8 @@ public enum OneShotTool {
             announce(c, given: given)
             let data = try prepare()
             let enas = try ENASSearch(space: space, config: c)
+            enas.progress = meter
+            try attach(enas)
             let (best, acc) = try enas.run(train: data.train, valid: data.validation ?? data.train) { e in
                 var o = e.oneShot
                 o.extra["reward"] = e.meanReward
@@ -225,6 +266,7 @@ public enum OneShotTool {
             }
             log("export: best of the controller's argmax and \(c.exportSamples) samples, validation accuracy \(acc)")
             arch = best
+            metric = acc
         default:
             throw DiagnosticError(Diagnostic.error("unknown one-shot strategy '\(strategy)' (expected \(strategies.joined(separator: ", ")))",
                                                    at: SourceLocation(file: "--strategy")))
@@ -234,12 +276,13 @@ public enum OneShotTool {
         if let directory {
             let logPath = join(directory, "oneshot.jsonl"), v3 = join(directory, "best_architecture.json")
             let v1 = join(directory, "best_architecture.nni-v1.json")
-            try OutputFile.write((epochs.map(\.jsonLine) + extraLines).map { $0 + "\n" }.joined(), to: logPath)
+            try OutputFile.write((lines + extraLines).map { $0 + "\n" }.joined(), to: logPath)
             try OutputFile.write(json, to: v3)
             try OutputFile.write(try ArchitectureJSON.write(arch, space: searchSpace, format: .nniV1), to: v1)
             files = [logPath, v3, v1, join(directory, "settings.json")] + extraFiles + (board.map { [$0.path] } ?? [])
         }
-        return Outcome(architectureJSON: json, epochs: epochs, files: files)
+        return Outcome(architectureJSON: json, epochs: epochs, files: files, validAccuracy: accuracies,
+                       metric: metric ?? accuracies.last ?? 0)
     }
 
     /// `config` with the given weight-training settings (the others stay the strategy's defaults), the options' seed

@@ -57,6 +57,12 @@ public final class ProgressPrinter {
         }
     }
 
+    /// Whether the bar form is drawn (standard error is a terminal).
+    public var isTerminal: Bool { isTTY }
+
+    /// Erases a drawn bar so a log line can take its place.
+    public func clearLine() { if isTTY { write("\r\u{1B}[K") } }
+
     /// `1h02m`, `3m05s`, `12s`.
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }

@@ -22,6 +22,9 @@ struct Dump: ParsableCommand {
     @Option(name: .customLong("passes"), help: "Run this pass pipeline before printing (e.g. default).")
     var passes: String?
 
+    @Option(help: "Print the subnet this architecture (NNI JSON or protobuf) chooses, flattened, instead of the space.")
+    var arch: String?
+
     func run() throws {
         let file: InputFile
         let loaded: LoadedFile
@@ -35,9 +38,13 @@ struct Dump: ParsableCommand {
             var l = try file.load()
             if case .space(let space) = l {
                 try Verifier.verifyOrThrow(space)
-                if let passes { l = .space(try Compiler(pipeline: passes).run(space)) }
+                if let arch { l = .space(try ArchitectureTraining.subnet(space, try ArchitectureFile.load(arch, for: space))) }
+                if let passes, case .space(let s) = l { l = .space(try Compiler(pipeline: passes).run(s)) }
             }
             loaded = l
+            if arch != nil, case .space = l {} else if arch != nil {
+                throw DiagnosticError(.error("--arch needs a model space to specialize", at: SourceLocation(file: input)))
+            }
             print(try format.render(loaded, locations: locations), terminator: "")
         } catch let error as DiagnosticError {
             printError(file.render(error))

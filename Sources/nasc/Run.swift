@@ -13,7 +13,8 @@ struct Run: ParsableCommand {
         one-shot strategies (darts, gumbel, enas, spos, proxyless) train one supernet on --data and write DIR/settings.json \
         (the effective settings: --train-epochs, --batch-size, --lr and --weight-decay where given, else the strategy's \
         defaults), DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
-        nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried). \
+        nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried; \
+        a one-shot run continues from the checkpoint of its last epoch). \
         Only --concurrency, --max-trials and --max-duration may change on resume.
         """
     )
@@ -137,6 +138,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
+        if let dir = resume, OneShotExperiment.isOneShot(directory: dir) { return try resumeOneShot(dir) }
         // From here on SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the trials first, then end the run (128 + signal).
         StopRequest.installSignalHandlers()
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
@@ -186,6 +188,7 @@ struct Run: ParsableCommand {
         let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
         runner.observer = board   // weak: `board` keeps it alive until the run ends
         if resume != nil, let note = ExperimentTool.spaceChangeNote(runner.store) { display.note(note) }
+        if resume == nil, let note = ExperimentTool.budgetNote(runner.store) { display.note(note) }
         let summary = try runner.run(limits, resuming: resume != nil)
         withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
@@ -209,33 +212,5 @@ struct Run: ParsableCommand {
     static func timeout(_ text: String) -> Double?? {
         if text == "none" || text == "0" { return .some(nil) }
         return DurationParser.seconds(text).map { .some($0) }
-    }
-
-    /// A one-shot search: the supernet is trained in this process; results go to DIR.
-    func runOneShot(_ strategy: String) throws {
-        var options: [String: String] = [:]
-        for o in strategyOptions {
-            let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--strategy-option expects KEY=VALUE, got '\(o)'") }
-            options[kv[0]] = kv[1]
-        }
-        var train = TrainOptions()
-        train.data = evaluator.data ?? "digits"
-        train.seed = seed ?? evaluator.trainSeed; train.threads = evaluator.threads
-        if let v = evaluator.validation { train.validationFraction = v }
-        // Only the flags given override the strategy's defaults (DARTS's weight lr is 0.025, not --lr's 0.05).
-        let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
-                                             learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
-        let directory = output ?? paths[1]
-        let (file, space) = try loadSpace(paths[0])
-        do {
-            let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: strategy, options: train, weights: weights,
-                                              strategyOptions: options, directory: directory) { print($0) }
-            for f in outcome.files { print("wrote \(f)") }
-            print(outcome.architectureJSON)
-        } catch let error as DiagnosticError {
-            printError(error.diagnostics.allSatisfy { $0.location.file == file.path } ? file.render(error) : error.description)
-            throw ReportedFailure()
-        }
     }
 }

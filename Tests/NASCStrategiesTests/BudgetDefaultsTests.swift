@@ -42,6 +42,14 @@ import Testing
         #expect(diagnosticText { _ = try evolution(10, ["population_size": "many"]) }.contains("must be an integer"))
     }
 
+    @Test func gridAndRLSayWhatTheyDoWithinTheBudget() {
+        #expect(BudgetDefaults.note(strategy: "rl", budget: 10) == "rl updates its policy after every 4 successful trials: at most 2 updates "
+                + "within 10 trials, so its proposals stay close to uniform at small budgets (see nasc compare)")
+        #expect(BudgetDefaults.note(strategy: "rl", budget: 20, options: ["batch_size": "2"])?.contains("at most 10 updates") == true)
+        #expect(BudgetDefaults.note(strategy: "grid", budget: 12)?.contains("its 12 trials are 12 distinct architectures") == true)
+        #expect(BudgetDefaults.note(strategy: "tpe", budget: 12) == nil && BudgetDefaults.note(strategy: "grid", budget: nil) == nil)
+    }
+
     @Test func otherStrategiesIgnoreTheBudget() {
         for name in ["random", "grid", "rl"] {
             #expect(BudgetDefaults.options(strategy: name, budget: 10).isEmpty)

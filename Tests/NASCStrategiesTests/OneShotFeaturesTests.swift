@@ -185,6 +185,16 @@ import NASCRuntime
         #expect(s.latencyTable == t)
     }
 
+    @Test func aMeasuredTableIsKeptInTheCheckpoint() throws {
+        var c = ProxylessConfig(); c.latencyRuns = 1; c.latencyPenalty = 0.5
+        let s = try ProxylessSearch(space: try space(), config: c)
+        let t = try s.measureLatency(data: x, batch: 4)
+        let restored = try ProxylessSearch(space: try space(), config: c)
+        #expect(restored.latencyTable == nil)
+        try restored.restore(try JSONDecoder().decode(OneShotSearchState.self, from: try JSONEncoder().encode(try s.saveState())))
+        #expect(restored.latencyTable == t, "bit-exact milliseconds after a JSON round trip")
+    }
+
     @Test func repeatDepthsCostTheirBlocks() throws {
         let space = try TextIR.parse("""
         space "rep" version 1 root @main

@@ -57,6 +57,11 @@ import Testing
         let show = try NascProcess.run(["experiment", "show", dir, "1"])
         #expect(show.stdout.contains("intermediate: epoch 1 0.2000, epoch 2 "), "\(show.stdout)")
         #expect(show.stdout.contains("test (benchmark table, not seen by the strategy): "))
+        // The HTML report names the best trial's held-out test value too.
+        let html = try NascProcess.tempDir().appendingPathComponent("r.html").path
+        let report = try NascProcess.run(["experiment", "report", dir, "-o", html])
+        #expect(report.code == 0, "\(report.stderr)")
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("metric 0.7000, test 0.6800"))
     }
 
     @Test func badTablesFailOnOneLocatedLine() throws {
@@ -138,6 +143,7 @@ import Testing
             let expectStop = median.map { first < $0 - 1e-12 } ?? false
             #expect((status == "stopped") == expectStop, "trial \(t["id"]!): \(status), epoch-1 \(first), median \(median ?? -1)")
             #expect(count == (expectStop ? 1 : 3))
+            #expect((t["stopped_epoch"] as? Int) == (expectStop ? 1 : nil))
             if expectStop { stopped += 1 }
             epochs += count
             firsts.append(first)

@@ -109,6 +109,9 @@ return h -> linear(out: 10)
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished (max-trials): 3 trials, 3 succeeded"))
         let list = try NascProcess.run(["experiment", "list", dir])
+        #expect(!r.stdout.contains("note: "))   // TPE scales with the budget: nothing to say
+        let grid = try NascProcess.run(["run", "--strategy", "grid", mlp, dir + "-grid", "--benchmark", "synthetic:1", "--max-trials", "3", "--no-live"])
+        #expect(grid.stdout.contains("grid does not learn from results: its 3 trials are 3 distinct architectures"), "\(grid.stdout)")
         // TPE, with its start-up scaled to the 3-trial budget (at least 5) and stored with the experiment.
         #expect(list.stdout.hasPrefix("experiment \(dir): tpe (n_startup_jobs=5) over "), "\(list.stdout)")
     }

@@ -24,6 +24,14 @@ public struct TrainingProgress: Sendable, Hashable {
     /// Estimated seconds until the epoch ends.
     public var eta: Double
 
+    /// Creates a progress record (the Trainer and one-shot searches report the same form).
+    public init(epoch: Int, epochs: Int, batch: Int, batchesPerEpoch: Int, samples: Int, loss: Double, accuracy: Double,
+                learningRate: Double, elapsed: Double, samplesPerSecond: Double, eta: Double) {
+        self.epoch = epoch; self.epochs = epochs; self.batch = batch; self.batchesPerEpoch = batchesPerEpoch
+        self.samples = samples; self.loss = loss; self.accuracy = accuracy; self.learningRate = learningRate
+        self.elapsed = elapsed; self.samplesPerSecond = samplesPerSecond; self.eta = eta
+    }
+
     /// Fraction of the epoch done, in [0, 1].
     public var fraction: Double { batchesPerEpoch > 0 ? Double(batch) / Double(batchesPerEpoch) : 1 }
 }

@@ -42,8 +42,9 @@ struct ReportData {
             throw DiagnosticError(.error("no such experiment directory", at: SourceLocation(file: directory)))
         }
         guard isDir.boolValue else { throw DiagnosticError(.error("not a directory", at: SourceLocation(file: directory))) }
-        if FileManager.default.fileExists(atPath: Experiment.storePath(directory)) { return try multiTrial(directory) }
+        // A one-shot run has a store too (it records the run); its epoch log is what the report draws.
         if FileManager.default.fileExists(atPath: join(directory, "oneshot.jsonl")) { return try oneShot(directory) }
+        if FileManager.default.fileExists(atPath: Experiment.storePath(directory)) { return try multiTrial(directory) }
         throw DiagnosticError(.error("not an experiment directory (no \(Experiment.storeFileName) or oneshot.jsonl)",
                                      at: SourceLocation(file: directory)))
     }
@@ -66,13 +67,17 @@ struct ReportData {
         }
         let succeeded = d.trials.filter { $0.metric != nil }
         let failed = d.trials.filter { $0.status == "failed" }.count
+        let stopped = d.trials.filter { $0.status == "stopped" }.count
         if let b = try store.top(1).first {
             d.best = try? ArchitectureJSON.read(b.architectureJSON, space: searchSpace)
             d.bestJSON = b.architectureJSON
-            d.facts.append(("best", "trial \(b.id), metric \(ExperimentReport.metric(b.finalMetric ?? .nan))"))
+            // The validation loss breaks ties; a benchmark table's held-out `test` is shown, never used to pick.
+            d.facts.append(("best", "trial \(b.id), metric \(ExperimentReport.metric(b.finalMetric ?? .nan))"
+                            + (b.finalLoss.map { ", validation loss \(ExperimentReport.metric($0))" } ?? "")
+                            + (b.testMetric.map { ", test \(ExperimentReport.metric($0))" } ?? "")))
         }
         d.facts += [("strategy", config.strategy), ("space", config.spacePath), ("seed", "\(config.seed)"),
-                    ("trials", "\(d.trials.count) (\(succeeded.count) succeeded, \(failed) failed)"),
+                    ("trials", "\(d.trials.count) (\(succeeded.count) succeeded\(stopped > 0 ? ", \(stopped) of them stopped early" : ""), \(failed) failed)"),
                     ("status", state.status + (state.endReason.map { " (\($0))" } ?? "")),
                     ("elapsed", ExperimentReport.seconds(state.elapsed))]
         return d
