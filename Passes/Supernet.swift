@@ -141,6 +141,10 @@ struct SupernetBuilder {
             node.inputs = node.inputs.map { alias[$0] ?? $0 }
             rewrite(node)
         }
+        // A choice with one candidate (weighted modes) or one depth became an `identity`: no condition names it.
+        var choices = Set<String>()
+        for n in nodes where n.op.kind == .switchOp || n.op.kind == .weightedSum { choices.insert(n.name) }
+        for i in nodes.indices where !nodes[i].scope.isEmpty { nodes[i].scope.removeAll { !choices.contains($0.choice) } }
         var g = graph
         g.nodes = nodes
         g.outputs = graph.outputs.map { alias[$0] ?? $0 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """compile-bench.py: compile time and per-trial overhead of one or more nasc binaries, side by side in one run.
 
-Usage: OPENBLAS_NUM_THREADS=1 scripts/compile-bench.py [--runs N] NAME=BINARY [NAME=BINARY ...]
+Usage: OPENBLAS_NUM_THREADS=1 scripts/compile-bench.py [--runs N] [--cases REGEX] NAME=BINARY [NAME=BINARY ...]
+(--cases: only the cases whose name matches, e.g. 'trial' or 'sampled').
 
 For each case the binaries run alternately (round-robin, RUNS rounds, so both see the same machine load) and the
 table shows medians of processor time (user + system of the child process, from getrusage) and of wall time, in ms:
 
 - `darts <mode> train|infer`: `nasc compile examples/darts.nas --supernet MODE [--inference] --time-passes`; the
   `compile` columns are the `--time-passes` total (parse to write, processor time), `process` the whole process.
-- `trial <space>`: `nasc trial SPACE ARCH` training one epoch on 2 synthetic samples at batch size 1 (the training
+- `trial <space>`: `nasc trial SPACE ARCH` training one epoch on 10 synthetic samples (1 of them validation) at batch size 1 (the training
   itself is a few ms), so the process time is about process start to training start: start-up, load, specialize,
   compile the subnet and its training plan, make the data. The `overhead` column is the trial's own
   `{"type":"overhead"}` report (load + specialize + compile, wall ms).
@@ -23,8 +24,8 @@ import sys
 import tempfile
 
 SPACE_DATA = {
-    "examples/nb201.nas": "synthetic?count=2&test=0&shape=3x32x32&classes=10",
-    "examples/digits.nas": "synthetic?count=2&test=0&shape=1x8x8&classes=10",
+    "examples/nb201.nas": "synthetic?count=10&test=1&shape=3x32x32&classes=10",
+    "examples/digits.nas": "synthetic?count=10&test=1&shape=1x8x8&classes=10",
 }
 
 
@@ -56,8 +57,13 @@ def first_architecture(binary, space, directory):
 def main():
     args = sys.argv[1:]
     runs = 9
-    if args[:1] == ["--runs"]:
-        runs, args = int(args[1]), args[2:]
+    only = None
+    while args[:1] in (["--runs"], ["--cases"]):
+        if args[0] == "--runs":
+            runs = int(args[1])
+        else:
+            only = re.compile(args[1])
+        args = args[2:]
     binaries = [a.split("=", 1) for a in args]
     if not binaries:
         sys.exit(__doc__)
@@ -76,6 +82,7 @@ def main():
     header = "| case | " + " | ".join(f"{n} compile cpu | {n} process cpu | {n} process wall | {n} overhead" for n, _ in binaries) + " |"
     print(header)
     print("|" + " --- |" * (1 + 4 * len(binaries)))
+    cases = [(n, c) for n, c in cases if only is None or only.search(n)]
     for name, cmd in cases:
         samples = {n: {"compile": [], "cpu": [], "wall": [], "overhead": []} for n, _ in binaries}
         for _ in range(runs):
@@ -87,9 +94,10 @@ def main():
                 if total:
                     samples[n]["compile"].append(float(total.group(1)) * 1000)
                 for line in out.splitlines():
-                    if line.startswith('{"type":"overhead"'):
+                    if line.startswith("{") and '"overhead"' in line:
                         o = json.loads(line)
-                        samples[n]["overhead"].append(o.get("load_ms", 0) + o.get("specialize_ms", 0) + o.get("compile_ms", 0))
+                        if o.get("type") == "overhead":
+                            samples[n]["overhead"].append(o.get("load_ms", 0) + o.get("specialize_ms", 0) + o.get("compile_ms", 0))
         cells = []
         for n, _ in binaries:
             s = samples[n]

@@ -69,6 +69,21 @@ extension VerifierRun {
             if !ok { error("use of undefined value '\(ref)'", at: g.location) }
         }
 
+        // Supernet scopes: each condition names a switch or weighted sum of this graph and one of its candidates.
+        for n in g.nodes {
+            for c in n.scope {
+                guard let j = nodeIndex[c.choice], g.nodes[j].op.kind == .switchOp || g.nodes[j].op.kind == .weightedSum else {
+                    error("scope of '%\(n.name)' names '%\(c.choice)', which is not a switch or weighted_sum of graph '@\(g.name)'",
+                          at: n.location)
+                    continue
+                }
+                let count = g.nodes[j].op.kind == .switchOp ? g.nodes[j].inputs.count : g.nodes[j].inputs.count - 1
+                if c.candidate >= count {
+                    error("scope of '%\(n.name)' names candidate \(c.candidate) of '%\(c.choice)', which has \(count)", at: n.location)
+                }
+            }
+        }
+
         // Annotated result types must match the number of results.
         for n in g.nodes where !n.types.isEmpty {
             let count = outputCount(of: n)
