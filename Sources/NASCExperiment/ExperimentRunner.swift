@@ -22,7 +22,7 @@ public struct ExperimentSummary: Sendable {
     public var infrastructureErrors: Int = 0
     /// The last such error.
     public var lastInfrastructureError: String?
-    /// The signal that interrupted the session (SIGINT, SIGTERM, SIGHUP), if any.
+    /// The signal that interrupted the session (SIGINT, SIGTERM, SIGHUP, SIGQUIT), if any.
     public var interruptedBy: Int32?
     /// Trials stopped early (`--early-stop`; they count as results), and the epochs all finished trials ran.
     public var stopped = 0
@@ -49,7 +49,7 @@ public typealias StrategyFactory = (_ config: ExperimentConfig, _ space: ModelSp
 /// sent SIGTERM, then SIGKILL after `killGrace`, and fails with the reason; one that reported its result and does
 /// not exit is killed after `lingerLimit` and keeps its result.
 ///
-/// **Interruption.** ``stopRequest`` (set by SIGINT, SIGTERM or SIGHUP in `nasc run`) ends the session like the
+/// **Interruption.** ``stopRequest`` (set by SIGINT, SIGTERM, SIGHUP or SIGQUIT in `nasc run`) ends the session like the
 /// duration limit: every trial process is stopped and left unfinished for `--resume`.
 ///
 /// **Infrastructure errors.** A trial process that cannot be started stays queued and is retried after a delay
@@ -476,7 +476,7 @@ public final class ExperimentRunner {
 
     static func signalName(_ s: Int32) -> String? {
         [SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV", SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGBUS: "SIGBUS",
-         SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGINT: "SIGINT", SIGTRAP: "SIGTRAP", SIGHUP: "SIGHUP"][s]
+         SIGILL: "SIGILL", SIGFPE: "SIGFPE", SIGINT: "SIGINT", SIGTRAP: "SIGTRAP", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][s]
     }
 
     /// Stops every running trial at the duration limit: SIGTERM, SIGKILL after the grace period. A trial that

@@ -1,4 +1,4 @@
-// StopRequest: a thread-safe "stop now" flag for the experiment loop, set by SIGINT, SIGTERM or SIGHUP.
+// StopRequest: a thread-safe "stop now" flag for the experiment loop, set by SIGINT, SIGTERM, SIGHUP or SIGQUIT.
 import Foundation
 import Synchronization
 
@@ -31,7 +31,7 @@ public final class StopRequest: @unchecked Sendable {
         lock.withLock { if received == nil { received = signal } }
     }
 
-    /// Unblocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads and processes it starts later): a
+    /// Unblocks SIGINT, SIGTERM, SIGHUP and SIGQUIT in the calling thread (and the threads and processes it starts later): a
     /// parent may hand down a mask that blocks them, and a blocked signal would stay pending forever.
     public static func unblockCatchableSignals() {
         var set = sigset_t()
@@ -41,19 +41,27 @@ public final class StopRequest: @unchecked Sendable {
     }
 
     /// The signals `nasc run` catches.
-    public static let catchableSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    public static let catchableSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-    /// Routes SIGINT, SIGTERM and SIGHUP to every request of this process instead of ending it at once, so trial
-    /// processes are stopped first (`nasc run` installs them before it creates or opens the experiment). A second
-    /// signal while stopping ends the process with the usual status (128 + signal) without waiting. Handlers reset
-    /// to the default in trial processes (exec).
+    /// Routes SIGINT, SIGTERM, SIGHUP and SIGQUIT (Ctrl-\) to every request of this process instead of ending it at
+    /// once, so trial processes are stopped first (`nasc run` installs them before it creates or opens the
+    /// experiment). A second signal while stopping ends the process with the usual status (128 + signal) without
+    /// waiting. A signal the parent ignores stays ignored (`nohup nasc run ...` keeps running when the terminal
+    /// closes, as does a run a script started with `&`). Handlers reset to the default in trial processes (exec).
     public static func installSignalHandlers() {
         unblockCatchableSignals()
-        for sig in Self.catchableSignals {
+        for sig in Self.catchableSignals where !isIgnored(sig) {
             _ = Foundation.signal(sig) { s in
                 let (exchanged, _) = receivedSignal.compareExchange(expected: 0, desired: s, ordering: .acquiringAndReleasing)
                 if !exchanged { _exit(128 + s) }
             }
         }
+    }
+
+    /// True when `sig` is ignored (SIG_IGN), as `nohup` leaves SIGHUP.
+    static func isIgnored(_ sig: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(sig, nil, &current) == 0 else { return false }
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 }

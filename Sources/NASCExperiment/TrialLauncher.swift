@@ -111,9 +111,17 @@ public struct LocalTrialLauncher: TrialLauncher {
     public func prepare() throws {}
 
     public func makeTrial(_ launch: TrialLaunch) throws -> any TrialHandle {
-        TrialProcess(trial: launch.trial, executable: nascExecutable, arguments: TrialLaunchers.trialArguments(launch),
-                     logPath: launch.logPath)
+        let process = TrialProcess(trial: launch.trial, executable: nascExecutable, arguments: TrialLaunchers.trialArguments(launch),
+                                   logPath: launch.logPath)
+        // The trial's supervisor compares its parent with this pid: one that died before the trial looked is noticed too.
+        var env = ProcessInfo.processInfo.environment
+        env[Self.runnerPIDVariable] = String(getpid())
+        process.process.environment = env
+        return process
     }
+
+    /// The environment variable that gives a `nasc trial` process the pid of the `nasc run` that started it.
+    public static let runnerPIDVariable = "NASC_RUN_PID"
 
     /// Kills `nasc trial` processes of this experiment (only processes whose command line names the trial's
     /// architecture file, so a reused pid is never hit).

@@ -204,7 +204,10 @@ public enum ExperimentTool {
         setpgid(0, 0)
         // SIGTERM from `nasc run` must end the trial even when a parent handed down a mask that blocks it.
         StopRequest.unblockCatchableSignals()
-        let parent = getppid()
+        // The runner's pid (set by the local launcher): a runner killed before this line leaves a parent that
+        // already differs from it; without it, the parent seen now.
+        let parent = ProcessInfo.processInfo.environment[LocalTrialLauncher.runnerPIDVariable].flatMap { Int32($0) } ?? getppid()
+        if getppid() != parent { _exit(1) }
         let watcher = Thread {
             while true {
                 Thread.sleep(forTimeInterval: 0.5)

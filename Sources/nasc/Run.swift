@@ -148,7 +148,7 @@ struct Run: ParsableCommand {
     func run() throws {
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
         if let dir = resume, OneShotExperiment.isOneShot(directory: dir) { return try resumeOneShot(dir) }
-        // From here on SIGINT, SIGTERM and SIGHUP stop the trials first, then end the run (128 + signal).
+        // From here on SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the trials first, then end the run (128 + signal).
         StopRequest.installSignalHandlers()
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
                                     trialTimeout: trialTimeout.flatMap(Run.timeout), stallTimeout: stallTimeout.flatMap(Run.timeout))

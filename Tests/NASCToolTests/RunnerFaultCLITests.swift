@@ -3,10 +3,10 @@
 import Foundation
 import Testing
 
-/// Runs a shell script (for `ulimit` and `setpriv`), with `$NASC` set to the debug binary.
+/// Runs a bash script (for `ulimit` and `setpriv`), with `$NASC` set to the debug binary.
 func shell(_ script: String, cwd: URL? = nil) throws -> NascProcess.Result {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.executableURL = URL(fileURLWithPath: "/bin/bash")
     p.arguments = ["-c", script]
     p.environment = ProcessInfo.processInfo.environment.merging(["NASC": NascProcess.binary]) { $1 }
     p.currentDirectoryURL = cwd ?? NascProcess.root
@@ -59,26 +59,40 @@ func launch(_ args: [String], logs dir: String, name: String = "run") throws -> 
     return p
 }
 
+/// Bash that closes every descriptor above 2 the test process handed down: under a lowered `ulimit -n`, an inherited
+/// descriptor numbered above the limit makes every process start fail with EBADF (a fault of the test's parent, not
+/// of the run).
+let closeInheritedDescriptors = "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done 2>/dev/null; "
+
 func contents(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
 @Suite(.serialized) struct RunnerFaultCLITests {
     let mlp = NascProcess.root.appendingPathComponent("examples/mlp.nas").path
 
-    /// SIGINT, SIGTERM and SIGHUP at random moments: the run ends with 128 + signal, no trial process survives it,
-    /// and `--resume` completes the experiment with every trial succeeded exactly once.
+    /// SIGINT, SIGTERM, SIGHUP and SIGQUIT at random moments, from the first milliseconds (before or while the store
+    /// is created; no early SIGQUIT, whose default action dumps core) to the middle of the run: the run ends with
+    /// 128 + signal (or, before its handlers are installed, by the signal itself, with no trial started), no trial
+    /// process survives it, and `--resume` (or a fresh run when no store was made) completes the experiment with
+    /// every trial succeeded exactly once.
     @Test func signalsEndEveryTrialAndResumeCompletes() throws {
         var rng = SystemRandomNumberGenerator()
-        for (round, sig) in [SIGINT, SIGTERM, SIGHUP, SIGINT, SIGTERM].enumerated() {
+        let rounds: [(Int32, early: Bool)] = [(SIGINT, true), (SIGTERM, true), (SIGHUP, true), (SIGHUP, false), (SIGQUIT, false),
+                                              (SIGINT, false), (SIGTERM, false)]
+        for (round, (sig, early)) in rounds.enumerated() {
             let tmp = try NascProcess.tempDir().path
             let dir = tmp + "/exp"
-            // Trial 3 hangs after epoch 1; the others take 0.15 s per epoch.
-            let p = try launch(["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:4", "--max-trials", "8",
-                                "--concurrency", "2", "--epoch-ms", "150", "--hang-every", "3", "--no-live"], logs: tmp)
-            // Once the store exists the handlers are installed (before it, a signal simply ends a run with no trials).
-            let created = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite") && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
-            Thread.sleep(forTimeInterval: Double.random(in: 0...1.8, using: &rng))
-            let running = processes(mentioning: dir)
+            // Trials 3 and 6 hang after epoch 1; the others take 0.15 s per epoch.
+            let args = ["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:4", "--max-trials", "8",
+                        "--concurrency", "2", "--epoch-ms", "150", "--hang-every", "3", "--no-live"]
+            let p = try launch(args, logs: tmp)
+            if early {
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.3, using: &rng))
+            } else {
+                let created = Date().addingTimeInterval(20)
+                while !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite") && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
+                Thread.sleep(forTimeInterval: Double.random(in: 0...1.8, using: &rng))
+            }
+            let running = processes(mentioning: dir + "/trials")
             kill(p.processIdentifier, sig)
             let deadline = Date().addingTimeInterval(30)
             while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -86,19 +100,47 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
             let err = contents(tmp + "/run.err")
-            #expect(p.terminationStatus == 128 + sig || p.terminationStatus == 0, "round \(round): \(p.terminationStatus) \(err)")
             #expect(survivors(mentioning: dir, within: 3).isEmpty, "round \(round): trial processes outlived nasc run (had \(running))")
-            if p.terminationStatus != 0 {
-                #expect(err.contains("interrupted by signal \(sig)") && err.contains("--resume"), "\(err)")
+            let hasStore = FileManager.default.fileExists(atPath: dir + "/experiment.sqlite")
+            if p.terminationReason == .uncaughtSignal {
+                // Only before the handlers exist: nothing was started, and nothing is left that a run would refuse.
+                #expect(early && p.terminationStatus == sig, "round \(round): killed by \(p.terminationStatus) \(err)")
+                #expect(running.isEmpty, "round \(round): trial processes ran before the handlers were installed")
+            } else {
+                #expect(p.terminationStatus == 128 + sig || p.terminationStatus == 0, "round \(round): \(p.terminationStatus) \(err)")
+                if p.terminationStatus != 0 {
+                    #expect(err.contains("interrupted by signal \(sig)") && err.contains("--resume"), "\(err)")
+                }
             }
-            // The hung trial is stopped by the stall timeout on resume.
-            let r = try NascProcess.run(["run", "--resume", dir, "--stall-timeout", "2s", "--no-live"])
-            #expect(r.code == 0, "round \(round): \(r.stderr)")
+            // The hung trials are stopped by the stall timeout on resume.
+            let r = hasStore ? try NascProcess.run(["run", "--resume", dir, "--stall-timeout", "2s", "--no-live"])
+                             : try NascProcess.run(args + ["--stall-timeout", "2s"])
+            #expect(r.code == 0, "round \(round), store \(hasStore): \(r.stderr)")
             #expect(r.stdout.contains("finished (max-trials): 8 trials, "), "\(r.stdout)")
             let rows = listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout)
             #expect(rows.count == 8 && rows.allSatisfy { $0.status == "succeeded" || $0.id % 3 == 0 }, "\(rows)")
             #expect(!rows.contains { $0.error.contains("signal") }, "an interruption was recorded as a trial failure: \(rows)")
         }
+    }
+
+    /// A signal its parent ignores stays ignored (`nohup`, or a script's `&` for SIGINT): a SIGHUP then leaves the run
+    /// going, and it finishes every trial.
+    @Test func anIgnoredSignalStaysIgnored() throws {
+        let tmp = try NascProcess.tempDir().path
+        let dir = tmp + "/exp"
+        let script = "trap '' HUP; exec \"$NASC\" run --strategy random '\(mlp)' '\(dir)' --benchmark synthetic:2 --max-trials 4 "
+            + "--concurrency 2 --epoch-ms 150 --no-live > '\(tmp)/run.out' 2> '\(tmp)/run.err'"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        p.environment = ProcessInfo.processInfo.environment.merging(["NASC": NascProcess.binary]) { $1 }
+        try p.run()
+        let created = Date().addingTimeInterval(20)
+        while processes(mentioning: dir + "/trials").isEmpty && Date() < created { Thread.sleep(forTimeInterval: 0.01) }
+        kill(p.processIdentifier, SIGHUP)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0, "\(p.terminationStatus) \(contents(tmp + "/run.err"))")
+        #expect(contents(tmp + "/run.out").contains("finished (max-trials): 4 trials, 4 succeeded, 0 failed"), "\(contents(tmp + "/run.out"))")
     }
 
     /// A `nasc run` killed by SIGKILL (no handler runs): its trials notice and exit on their own.
@@ -129,10 +171,7 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
     @Test func aLowOpenFileLimitDoesNotFailTrials() throws {
         let tmp = try NascProcess.tempDir().path
         try Self.wideSpace.write(toFile: tmp + "/wide.nas", atomically: true, encoding: .utf8)
-        // Descriptors the test process leaks into the shell (numbered above 48 when many tests run at once) are
-        // closed first: Foundation's Process cannot start a child while an open descriptor is above the limit.
-        let closeInherited = #"for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n<&-"; done 2>/dev/null"#
-        let r = try shell("exec bash -c '\(closeInherited); ulimit -n 48 && exec \"$NASC\" run --strategy random \(tmp)/wide.nas \(tmp)/exp --benchmark synthetic:1 --max-trials 80 --concurrency 2 --no-live'")
+        let r = try shell(closeInheritedDescriptors + "ulimit -n 48 && exec \"$NASC\" run --strategy random \(tmp)/wide.nas \(tmp)/exp --benchmark synthetic:1 --max-trials 80 --concurrency 2 --no-live")
         #expect(r.code == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished (max-trials): 80 trials, 80 succeeded, 0 failed"), "\(r.stdout.suffix(400))")
     }
@@ -191,12 +230,12 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
     /// (a fresh run starts) or holds a complete one (`--resume` continues it), never one both refuse.
     @Test func killDashNineDuringCreationLeavesAUsableDirectory() throws {
         var rng = SystemRandomNumberGenerator()
-        for round in 0..<8 {
+        for round in 0..<10 {
             let tmp = try NascProcess.tempDir().path
             let dir = tmp + "/exp"
             let p = try launch(["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:1", "--max-trials", "2", "--no-live"],
                                logs: tmp)
-            Thread.sleep(forTimeInterval: Double(round) * 0.02 + Double.random(in: 0...0.02, using: &rng))
+            Thread.sleep(forTimeInterval: Double(round) * 0.04 + Double.random(in: 0...0.04, using: &rng))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             _ = survivors(mentioning: dir)
