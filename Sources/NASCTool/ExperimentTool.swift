@@ -105,6 +105,13 @@ public enum ExperimentTool {
         // works there, whichever step it had reached.
         try ExperimentStore.makeExperimentDirectory(directory)
         let lock = try ExperimentLock(directory: directory)
+        // A text data set's vocabulary is built once, kept in the experiment, and named in the stored data spec.
+        if var training = evaluator.training,
+           let pinned = try DataSpec.pinVocabulary(training.data, in: directory, currentDirectory: cwd) {
+            training.data = pinned
+            evaluator.training = training
+            config.evaluatorArguments = evaluator.arguments
+        }
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
         if let s = strategy as? any ReportsEffectiveOptions {
             // The effective strategy settings, in the one-shot strategies' settings.json format.
