@@ -91,7 +91,7 @@ public final class CDARTSSearch: OneShotResumable {
         search = try DartsSearch(space: space, config: config.darts, mode: .darts)
         guard !search.executor.architectureParameterNames.isEmpty else { throw needs }
         guard config.warmupEpochs >= 0, config.lossAlpha > 0, config.temperature > 0, config.evalLR >= 0, config.regularRatio >= 0 else {
-            throw DiagnosticError(.error("cdarts needs warmup_epochs >= 0, loss_alpha > 0, temperature > 0, eval_lr >= 0 and regular_ratio >= 0",
+            throw DiagnosticError(.error("cdarts needs loss_alpha > 0 and temperature > 0 (and warmup_epochs, eval_lr, regular_ratio >= 0)",
                                          at: SourceLocation(file: "--strategy-option")))
         }
     }
@@ -188,6 +188,9 @@ public final class CDARTSSearch: OneShotResumable {
                     progress?.batch(epoch: epoch, epochs: config.epochs, batch: step + 1, batches: steps, samples: tn, lossSum: tl,
                                     hits: th, learningRate: config.weightLR)
                 }
+                // No joint batches in a warm-up epoch: the search network is evaluated on the validation half.
+                let (acc, loss) = try OneShotMetrics.evaluate(s, valid, batchSize: config.batchSize)
+                vl = loss * Double(valid.count); vh = Int((acc * Double(valid.count)).rounded()); vn = valid.count
             } else {
                 try rebuildEvaluation(try export())
                 guard let e = evaluation else { break }
@@ -241,7 +244,7 @@ public final class CDARTSSearch: OneShotResumable {
             let probs = probabilities()
             extra["skip_argmax"] = Double(OneShotExport.skipArgmaxCount(search.searchSpace, probabilities: probs))
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
-                                validLoss: vn > 0 ? vl / Double(vn) : .nan, validAccuracy: vn > 0 ? Double(vh) / Double(vn) : .nan,
+                                validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
                                 probabilities: probs, extra: extra))
             try epochEnded?(epoch + 1)
         }

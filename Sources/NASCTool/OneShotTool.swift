@@ -180,11 +180,11 @@ public enum OneShotTool {
             c.gradClip = try opts.double("grad_clip") ?? c.gradClip
             c.regularCoeff = try opts.double("regular_coeff") ?? c.regularCoeff
             c.regularRatio = try opts.double("regular_ratio") ?? c.regularRatio
+            let cdarts = try CDARTSSearch(space: space, config: c)
             guard c.lossAlpha > 0, c.temperature > 0 else { throw opts.error("cdarts needs loss_alpha > 0 and temperature > 0") }
             guard c.warmupEpochs < c.epochs else {
                 throw opts.error("cdarts needs warmup_epochs (\(c.warmupEpochs)) below the epochs (\(c.epochs)), or no cycle runs")
             }
-            let cdarts = try CDARTSSearch(space: space, config: c)
             announce(c, given: given)
             let data = try prepare()
             // As DARTS: half of the training split trains the weights, the other half the architecture.
