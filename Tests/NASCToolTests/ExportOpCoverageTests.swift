@@ -51,7 +51,8 @@ import Testing
     @Test func everyOpExportsAndMatchesOnnxRuntime() throws {
         let dir = try NascProcess.tempDir()
         var ops = Set<String>(), worst = 0.0, worstTorch = 0.0, exported = 0
-        for (name, source) in TrainabilityPropertyTests.written {
+        // prop_sequence holds only the sequence ops, which do not export yet (``notExported``).
+        for (name, source) in TrainabilityPropertyTests.written where name != "prop_sequence" {
             let url = dir.appendingPathComponent("\(name).nas")
             try source.write(to: url, atomically: true, encoding: .utf8)
             let space = try ExportSupport.space(url)
