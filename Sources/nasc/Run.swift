@@ -150,6 +150,11 @@ struct Run: ParsableCommand {
         if let dir = resume, OneShotExperiment.isOneShot(directory: dir) { return try resumeOneShot(dir) }
         // From here on SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the trials first, then end the run (128 + signal).
         StopRequest.installSignalHandlers()
+        // Before the store: a limit too low for nasc itself is one line, never Foundation's abort at the first spawn.
+        do { try DescriptorBudget.prepare() } catch let e as DescriptorBudget.LimitTooLow {
+            printError("nasc run: error: \(e.description)")
+            throw ReportedFailure()
+        }
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
                                     trialTimeout: trialTimeout.flatMap(Run.timeout), stallTimeout: stallTimeout.flatMap(Run.timeout))
         let runner: ExperimentRunner
