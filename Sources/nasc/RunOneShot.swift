@@ -73,6 +73,7 @@ extension Run {
                                               willStart: {
                                                   opened = try openStore()
                                                   InterruptNote.install("interrupted; continue with: nasc run --resume \(directory)")
+                                                  StandardOutput.onClose { InterruptNote.interrupt(SIGPIPE) }
                                               },
                                               batchProgress: bar.isTerminal ? { bar.handle(.batch($0)) } : nil) { line in
                 if bar.isTerminal { bar.clearLine() }

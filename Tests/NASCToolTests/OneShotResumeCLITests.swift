@@ -137,4 +137,54 @@ import Testing
         kill(resumed.processIdentifier, SIGKILL)
         resumed.waitUntilExit()
     }
+
+    /// SIGTERM, SIGHUP and SIGQUIT stop a one-shot run as Ctrl-C does (before the fix they killed it without a word,
+    /// and SIGQUIT dumped core): exit 128 + signal with the resume note, the checkpoint intact, and `--resume` ends
+    /// with the same epoch log and export as an uninterrupted run. A closed standard output (`| head -1`) does the
+    /// same with SIGPIPE's status, 141, instead of killing the run.
+    @Test(arguments: [SIGTERM, SIGHUP, SIGQUIT, SIGPIPE])
+    func everyStopSignalLeavesAResumableRun(signal: Int32) throws {
+        let (tmp, space) = try OneShotCLITests().setup()
+        let ref = tmp.appendingPathComponent("ref").path
+        var args = runArgs("darts", space, ref, ["max_batches=2"])
+        args[args.firstIndex(of: "--train-epochs")! + 1] = "12"
+        let r = try NascProcess.run(args)
+        #expect(r.code == 0, "\(r.stderr)")
+        let dir = tmp.appendingPathComponent("exp").path
+        args[args.firstIndex(of: ref)!] = dir
+        let status: Int32, err: String
+        if signal == SIGPIPE {
+            // head exits after the first epoch line; the next one finds the pipe closed.
+            let quoted = args.map { "'\($0)'" }.joined(separator: " ")
+            let piped = try shell("\"$NASC\" \(quoted) | head -1 >/dev/null; exit ${PIPESTATUS[0]}")
+            status = piped.code
+            err = piped.stderr
+        } else {
+            let log = tmp.appendingPathComponent("run.log").path
+            let errPath = tmp.appendingPathComponent("err.log").path
+            _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: NascProcess.binary)
+            p.arguments = args
+            p.currentDirectoryURL = NascProcess.root
+            p.standardOutput = FileHandle(forWritingAtPath: log)
+            p.standardError = FileHandle(forWritingAtPath: errPath)
+            try p.run()
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !file(tmp.path, "run.log").contains("epoch 1:"), p.isRunning { Thread.sleep(forTimeInterval: 0.005) }
+            kill(p.processIdentifier, signal)
+            p.waitUntilExit()
+            #expect(p.terminationReason == .exit, "killed by the signal itself")
+            status = p.terminationStatus
+            err = file(tmp.path, "err.log")
+        }
+        #expect(status == 128 + signal, "\(err)")
+        #expect(err.trimmingCharacters(in: .whitespacesAndNewlines) == "interrupted; continue with: nasc run --resume \(dir)", "\(err)")
+        #expect(file(dir, "oneshot.jsonl") != file(ref, "oneshot.jsonl"), "the run ended before the signal")
+        let resumed = try NascProcess.run(["run", "--resume", dir])
+        #expect(resumed.code == 0, "\(resumed.stderr)")
+        #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"))
+        #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"))
+    }
 }

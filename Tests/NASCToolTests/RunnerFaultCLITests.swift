@@ -200,6 +200,20 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
         #expect(resumed.stdout.contains("3 trials, 3 succeeded, 0 failed"), "\(resumed.stdout)")
     }
 
+    /// `nasc run ... | head -2`: the closed standard output stops the run as SIGTERM does (exit 141, one line naming
+    /// the resume command, no trial left running), where SIGPIPE used to kill it; `--resume` completes every trial.
+    @Test func aClosedStandardOutputStopsTheRunResumably() throws {
+        let dir = try NascProcess.tempDir().path + "/exp"
+        let r = try shell("\"$NASC\" run --strategy random \(mlp) \(dir) --benchmark synthetic:1 --max-trials 20 --no-live | head -2 >/dev/null; exit ${PIPESTATUS[0]}")
+        #expect(r.code == 141, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("nasc run: standard output was closed;") && r.stderr.contains("`nasc run --resume \(dir)`")
+                && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(survivors(mentioning: dir).isEmpty)
+        let resumed = try NascProcess.run(["run", "--resume", dir, "--no-live"])
+        #expect(resumed.code == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("20 trials, 20 succeeded, 0 failed"), "\(resumed.stdout)")
+    }
+
     /// Every open-file limit from 8 to 40 gives a working run or one line and exit 1, never a signal: below what nasc
     /// needs for itself the run is refused before its store exists (before the fix, limits 16–21 died of SIGILL in
     /// Foundation's "Unable to create timer Port" at the first trial start).
