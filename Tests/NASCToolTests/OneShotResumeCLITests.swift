@@ -79,6 +79,10 @@ import Testing
         #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"), "the epoch log of \(strategy) after \(kills) kills")
         #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"), "the export of \(strategy) after \(kills) kills")
 
+        // TensorBoard shows each epoch once, though sessions were killed after writing epochs their checkpoint lacks.
+        let board = try tensorBoardReadback(dir + "/tensorboard")
+        #expect(series(board["tbparse"], ".", "supernet/valid_accuracy").map(\.0) == Array(0..<Self.epochs), "\(strategy) after \(kills) kills")
+
         // The store records the run: one trial (the export) with a metric per epoch.
         let list = try NascProcess.run(["experiment", "list", dir, "--json"])
         #expect(list.code == 0, "\(list.stderr)")
@@ -186,5 +190,60 @@ import Testing
         #expect(resumed.code == 0, "\(resumed.stderr)")
         #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"))
         #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"))
+    }
+
+    /// Killed with SIGKILL at any moment of its first second (before, while and after its store is created): the
+    /// directory is either empty of a store (a fresh run works) or resumable, and ends with the reference's export.
+    @Test func killDashNineWhileStartingLeavesAResumableOrFreshDirectory() throws {
+        let (tmp, space) = try OneShotCLITests().setup()
+        let ref = tmp.appendingPathComponent("ref").path
+        let r = try NascProcess.run(runArgs("darts", space, ref, ["max_batches=2"]))
+        #expect(r.code == 0, "\(r.stderr)")
+        var rng = SystemRandomNumberGenerator()
+        var resumed = 0, fresh = 0
+        for attempt in 0..<8 {
+            let dir = tmp.appendingPathComponent("k\(attempt)").path
+            let p = try start(runArgs("darts", space, dir, ["max_batches=2"]), log: tmp.appendingPathComponent("k.log").path)
+            // Half the kills just after the store appears, the rest anywhere in the start-up.
+            if attempt % 2 == 0 {
+                let deadline = Date().addingTimeInterval(30)
+                while Date() < deadline, !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite"), p.isRunning { usleep(200) }
+                usleep(UInt32.random(in: 0...20_000, using: &rng))
+            } else {
+                usleep(UInt32.random(in: 0...600_000, using: &rng))
+            }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let hasStore = FileManager.default.fileExists(atPath: dir + "/experiment.sqlite")
+            let again = try NascProcess.run(hasStore ? ["run", "--resume", dir] : runArgs("darts", space, dir, ["max_batches=2"]))
+            #expect(again.code == 0, "attempt \(attempt) (\(hasStore ? "resume" : "fresh run")): \(again.stderr)")
+            #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"), "attempt \(attempt)")
+            #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"), "attempt \(attempt)")
+            if hasStore { resumed += 1 } else { fresh += 1 }
+        }
+        print("one-shot start-up kills: \(resumed) resumed, \(fresh) fresh")
+    }
+
+    /// `nasc experiment list` counts a killed session's time: the run records its elapsed time every second, not
+    /// only when it finishes (before, a session killed after several seconds counted 0 s).
+    @Test func aKilledSessionsTimeIsCounted() throws {
+        let (tmp, space) = try OneShotCLITests().setup()
+        let dir = tmp.appendingPathComponent("exp").path
+        var args = runArgs("darts", space, dir, [])
+        args[args.firstIndex(of: "--train-epochs")! + 1] = "100000"
+        let p = try start(args, log: tmp.appendingPathComponent("run.log").path)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !file(tmp.path, "run.log").contains("epoch 0:"), p.isRunning { Thread.sleep(forTimeInterval: 0.02) }
+        let started = Date()
+        Thread.sleep(forTimeInterval: 3)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let ranAtLeast = Date().timeIntervalSince(started)
+        let list = try NascProcess.run(["experiment", "list", dir, "--json"])
+        #expect(list.code == 0, "\(list.stderr)")
+        let listed = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any] ?? [:]
+        let elapsed = (listed["experiment"] as? [String: Any])?["elapsed_s"] as? Double ?? -1
+        // Recorded once a second: at most about a second is lost.
+        #expect(elapsed >= ranAtLeast - 1.5, "elapsed \(elapsed) s after running over \(ranAtLeast) s")
     }
 }
