@@ -77,6 +77,8 @@ public struct ExplicitParams: Pass {
 
     /// Whether ``parameters(for:typeOf:)`` can return parameters (or an error) for `n`: a layer with one input.
     static func mayNeedParameters(_ n: Node) -> Bool {
+        // Attention reads the sequence and optionally its token ids before its parameters.
+        if case .multiheadAttention = n.op { return n.inputs.count <= 2 }
         guard n.inputs.count == 1 else { return false }
         switch n.op {
         case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return true
@@ -91,7 +93,7 @@ public struct ExplicitParams: Pass {
 
     /// ``parameters(for:in:)`` with the input type looked up by `typeOf` (a `ValueTypes` index in whole-graph loops).
     static func parameters(for n: Node, typeOf: (ValueRef) -> TensorType?) throws -> [ParamAttrs] {
-        guard n.inputs.count == 1 else { return [] }
+        guard n.inputs.count == 1 || (n.op.kind == .multiheadAttention && n.inputs.count == 2) else { return [] }
         func inputType() throws -> TensorType {
             guard let t = typeOf(n.inputs[0]) else {
                 throw Diagnostic.error("'\(n.op.kind.rawValue)' needs a known input type to create its parameters (run shape-infer first)",
@@ -152,6 +154,14 @@ public struct ExplicitParams: Pass {
             // U(-1, 1) (fan-in 1); PyTorch draws N(0, 1).
             return [ParamAttrs(name: "\(p).weight", shape: [try const(a.vocab, "vocab"), try const(a.dim, "dim")],
                                initializer: .fanInUniform(fanIn: 1))]
+        case .multiheadAttention:
+            // PyTorch's layout and initializers: in_proj_weight Xavier-uniform (bound sqrt(6 / (D + 3D)) = 1/sqrt(2D/3)),
+            // in_proj_bias and out_proj.bias zeros, out_proj.weight like a linear layer's.
+            let d = try dim(try inputType(), -1, "model")
+            return [ParamAttrs(name: "\(p).in_proj_weight", shape: [3 * d, d], initializer: .fanInUniform(fanIn: max(1, 2 * d / 3))),
+                    ParamAttrs(name: "\(p).in_proj_bias", shape: [3 * d], initializer: .zeros),
+                    ParamAttrs(name: "\(p).out_proj.weight", shape: [d, d], initializer: .kaimingUniform(fanIn: d)),
+                    ParamAttrs(name: "\(p).out_proj.bias", shape: [d], initializer: .zeros)]
         case .layerNorm(let a):
             guard a.affine else { return [] }
             let f = try dim(try inputType(), -1, "feature")

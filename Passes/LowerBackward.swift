@@ -114,6 +114,24 @@ extension PlanBuilder {
             let gy = try slot(rest.first!, of: n), gx = try output(n)
             let ids = rest.count > 1 ? try slot(rest[rest.startIndex + 1], of: n) : nil
             emit(.sequencePoolBackward(SequencePoolStep(max: isMax, length: t, features: d, input: gx, output: gy, ids: ids, indices: idx)), n)
+        case .multiheadAttentionGrad:
+            // Inputs: x, y, gy, [ids], in_proj_weight, out_proj.weight.
+            let xt = try type(n.inputs[0], of: n)
+            let t = try dim(xt, 1, n), d = try dim(xt, 2, n), heads = try attentionHeads(n)
+            let sv = try savedOf(n.inputs[1], n)
+            guard let qkv = sv.qkv, let probs = sv.probabilities, let ctx = sv.context, n.inputs.count >= 5 else {
+                throw Diagnostic.error("multihead_attention_grad '\(n.name)' must read the output of a multihead_attention", at: n.location)
+            }
+            let masked = n.inputs.count == 6
+            let x = try slot(n.inputs[0], of: n), y = try slot(n.inputs[1], of: n), gy = try slot(n.inputs[2], of: n)
+            let ids = masked ? try slot(n.inputs[3], of: n) : nil
+            let wi = try slot(n.inputs[masked ? 4 : 3], of: n), wo = try slot(n.inputs[masked ? 5 : 4], of: n)
+            let gx = try output(n, 0), gwi = try output(n, 1), gbi = try output(n, 2), gwo = try output(n, 3), gbo = try output(n, 4)
+            let ws = newSlot("\(n.name)/workspace", .workspace, SymbolicSize(perSample: t * 4 * d + heads * t * t))
+            emit(.attentionBackward(AttentionStep(length: t, dim: d, heads: heads, input: x, ids: ids, inWeight: wi, inBias: nil,
+                                                  outWeight: wo, outBias: nil, output: y, qkv: qkv, probabilities: probs,
+                                                  context: ctx, gradOutput: gy, gradInput: gx, gradInWeight: gwi,
+                                                  gradInBias: gbi, gradOutWeight: gwo, gradOutBias: gbo, workspace: ws)), n)
         case .flattenGrad:
             bind(n, to: try slot(n.inputs[0], of: n))
         case .dropoutGrad(let p):

@@ -55,6 +55,14 @@ extension PlanBuilder {
         return try slot(n.inputs[i], of: n)
     }
 
+    /// The head count of an attention node (forward or backward): a constant that divides the model dimension.
+    func attentionHeads(_ n: Node) throws -> Int {
+        switch n.op {
+        case .multiheadAttention(let a), .multiheadAttentionGrad(let a): return try int(a.heads, "heads", n)
+        default: throw Diagnostic.error("'\(n.name)' is not an attention node", at: n.location)
+        }
+    }
+
     /// Lowers one forward node.
     mutating func lowerForward(_ n: Node) throws {
         switch n.op {
@@ -152,6 +160,22 @@ extension PlanBuilder {
                 saved[n.name] = SavedSlots(indices: idx)
             }
             emit(.sequencePoolForward(SequencePoolStep(max: isMax, length: t, features: d, input: x, output: y, ids: ids, indices: idx)), n)
+        case .multiheadAttention:
+            let xt = try type(n.inputs[0], of: n)
+            let t = try dim(xt, 1, n), d = try dim(xt, 2, n), heads = try attentionHeads(n)
+            let masked = try type(n.inputs.count > 1 ? n.inputs[1] : n.inputs[0], of: n).dtype == .i64
+            let p = masked ? 2 : 1
+            let x = try slot(n.inputs[0], of: n), ids = masked ? try slot(n.inputs[1], of: n) : nil
+            let wi = try paramInput(n, p, "in_proj_weight"), bi = try paramInput(n, p + 1, "in_proj_bias")
+            let wo = try paramInput(n, p + 2, "out_proj.weight"), bo = try paramInput(n, p + 3, "out_proj.bias")
+            let y = try output(n)
+            let qkv = newSlot("\(n.name)/qkv", .saved, SymbolicSize(perSample: t * 3 * d))
+            let probs = newSlot("\(n.name)/attention", .saved, SymbolicSize(perSample: heads * t * t))
+            let ctx = newSlot("\(n.name)/context", .saved, SymbolicSize(perSample: t * d))
+            saved[n.name] = SavedSlots(qkv: qkv, probabilities: probs, context: ctx)
+            emit(.attentionForward(AttentionStep(length: t, dim: d, heads: heads, input: x, ids: ids, inWeight: wi, inBias: bi,
+                                                 outWeight: wo, outBias: bo, output: y, qkv: qkv, probabilities: probs,
+                                                 context: ctx)), n)
         case .flatten, .identity:
             bind(n, to: try slot(n.inputs[0], of: n))
         case .dropout(let p):

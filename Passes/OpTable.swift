@@ -26,6 +26,7 @@ public enum OpTable {
         case .embedding: return embedding
         case .globalMaxPool1d: return globalMaxPool1d
         case .globalAvgPool1d: return globalAvgPool1d
+        case .multiheadAttention: return multiheadAttention
         case .dropout: return dropout
         case .add: return add
         case .mul: return mul
@@ -63,6 +64,7 @@ public enum OpTable {
         case .embeddingGrad: return embeddingGrad
         case .globalMaxPool1dGrad: return globalMaxPool1dGrad
         case .globalAvgPool1dGrad: return globalAvgPool1dGrad
+        case .multiheadAttentionGrad: return multiheadAttentionGrad
         case .dropoutGrad: return dropoutGrad
         case .mulGrad: return mulGrad
         case .concatGrad: return concatGrad

@@ -34,6 +34,10 @@ struct PlanBuilder {
         var runningMean: SlotID?
         var runningVar: SlotID?
         var gamma: SlotID?
+        /// Attention: the projections, the attention probabilities and the heads' context.
+        var qkv: SlotID?
+        var probabilities: SlotID?
+        var context: SlotID?
     }
 
     init(graph: Graph) {

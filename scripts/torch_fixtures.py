@@ -196,6 +196,39 @@ for case, kind in (("seqpool_mean", "mean"), ("seqpool_max", "max")):
     put(case, "cfg", [4, 6, 3]); put(case, "x", x); put(case, "ids", ids); put(case, "y", y); put(case, "gy", gy)
     put(case, "gx", x.grad)
 
+# multi-head self-attention (nn.MultiheadAttention, batch_first=True, query = key = value) with and without a key
+# padding mask from token ids (id 0 = padding); every sequence keeps a real token. Biases are random (PyTorch zeroes them).
+def mha_case(case, n, t, d, heads, masked):
+    m = torch.nn.MultiheadAttention(d, heads, batch_first=True)
+    with torch.no_grad():
+        m.in_proj_bias.normal_(); m.out_proj.bias.normal_()
+    x = randn(n, t, d)
+    ids = torch.randint(1, 9, (n, t))
+    if masked:
+        ids[0, t - 2:] = 0; ids[1, 0] = 0; ids[1, 2] = 0; ids[n - 1, : t - 1] = 0  # trailing, inner, all but one
+    y, _ = m(x, x, x, key_padding_mask=(ids == 0) if masked else None, need_weights=False)
+    gy = torch.randn_like(y); y.backward(gy)
+    put(case, "cfg", [n, t, d, heads, int(masked)]); put(case, "x", x); put(case, "ids", ids)
+    put(case, "w_in", m.in_proj_weight); put(case, "b_in", m.in_proj_bias)
+    put(case, "w_out", m.out_proj.weight); put(case, "b_out", m.out_proj.bias)
+    put(case, "y", y); put(case, "gy", gy); put(case, "gx", x.grad)
+    put(case, "gw_in", m.in_proj_weight.grad); put(case, "gb_in", m.in_proj_bias.grad)
+    put(case, "gw_out", m.out_proj.weight.grad); put(case, "gb_out", m.out_proj.bias.grad)
+
+
+mha_case("mha", 3, 5, 8, 2, False)
+mha_case("mha_masked", 3, 7, 12, 3, True)
+mha_case("mha_one_head", 2, 4, 6, 1, True)
+
+# layer_norm over the last dimension of a [N, T, D] sequence (nn.LayerNorm(D)), the layout attention blocks use
+x = randn(3, 5, 8); ln = torch.nn.LayerNorm(8)
+with torch.no_grad():
+    ln.weight.normal_(); ln.bias.normal_()
+y = ln(x); gy = torch.randn_like(y); y.backward(gy)
+put("layernorm_ntd", "cfg", [3, 5, 8])
+for k, v in dict(x=x, gamma=ln.weight, beta=ln.bias, y=y, gy=gy, gx=x.grad, ggamma=ln.weight.grad, gbeta=ln.bias.grad).items():
+    put("layernorm_ntd", k, v)
+
 with open(OUT, "wb") as f:
     f.write(b"NASCFIX1")
     f.write(struct.pack("<I", len(records)))

@@ -23,6 +23,9 @@ public enum Op: Hashable, Sendable {
     case globalMaxPool1d
     /// Mean over time, `[N,T,D] -> [N,D]`; an optional second input, the token ids `i64[N,T]`, masks padding (id 0).
     case globalAvgPool1d
+    /// Self-attention over `[N,T,D]` (PyTorch `nn.MultiheadAttention`, `batch_first=True`, query = key = value); an
+    /// optional second input, the token ids `i64[N,T]`, masks padding keys (id 0).
+    case multiheadAttention(AttentionAttrs)
     /// Flattens every dimension after the batch.
     case flatten
     // Other.
@@ -93,6 +96,9 @@ public enum Op: Hashable, Sendable {
     case globalMaxPool1dGrad
     /// `(gradOutput[, ids]) -> gradInput`.
     case globalAvgPool1dGrad
+    /// `(input, output, gradOutput[, ids], inProjWeight, outProjWeight) -> (gradInput, gradInProjWeight, gradInProjBias,
+    /// gradOutProjWeight, gradOutProjBias)`; `output` names the forward node (its saved projections and attention).
+    case multiheadAttentionGrad(AttentionAttrs)
     /// `(gradOutput) -> gradInput` reshaped to the forward input's type.
     case flattenGrad
     /// `(output, gradOutput) -> gradInput`; `output` names the forward node (its mask).
@@ -146,6 +152,7 @@ public enum Op: Hashable, Sendable {
         case .embedding: return .embedding
         case .globalMaxPool1d: return .globalMaxPool1d
         case .globalAvgPool1d: return .globalAvgPool1d
+        case .multiheadAttention: return .multiheadAttention
         case .flatten: return .flatten
         case .dropout: return .dropout
         case .add: return .add
@@ -184,6 +191,7 @@ public enum Op: Hashable, Sendable {
         case .embeddingGrad: return .embeddingGrad
         case .globalMaxPool1dGrad: return .globalMaxPool1dGrad
         case .globalAvgPool1dGrad: return .globalAvgPool1dGrad
+        case .multiheadAttentionGrad: return .multiheadAttentionGrad
         case .flattenGrad: return .flattenGrad
         case .dropoutGrad: return .dropoutGrad
         case .mulGrad: return .mulGrad
@@ -235,6 +243,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case relu, relu6, sigmoid, tanh, gelu, hardswish
     case maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d", globalAvgPool = "global_avg_pool", flatten
     case embedding, globalMaxPool1d = "global_max_pool1d", globalAvgPool1d = "global_avg_pool1d"
+    case multiheadAttention = "multihead_attention"
     case dropout, add, mul, scale, concat, identity, zero, softmax, logSoftmax = "log_softmax"
     case call, layerChoice = "layer_choice", inputChoice = "input_choice", repeated = "repeat", cell
     case param, softmaxCrossEntropy = "softmax_cross_entropy", nllLoss = "nll_loss", paramGrad = "param_grad"
@@ -245,7 +254,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case batchNormGrad = "batch_norm_grad", layerNormGrad = "layer_norm_grad", activationGrad = "activation_grad"
     case maxPool2dGrad = "max_pool2d_grad", avgPool2dGrad = "avg_pool2d_grad", globalAvgPoolGrad = "global_avg_pool_grad"
     case embeddingGrad = "embedding_grad", globalMaxPool1dGrad = "global_max_pool1d_grad"
-    case globalAvgPool1dGrad = "global_avg_pool1d_grad"
+    case globalAvgPool1dGrad = "global_avg_pool1d_grad", multiheadAttentionGrad = "multihead_attention_grad"
     case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
@@ -261,7 +270,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .paramGrad, .conv2dGradInput, .conv2dGradWeight, .conv2dGradBias, .depthwiseConv2dGradInput,
              .depthwiseConv2dGradWeight, .depthwiseConv2dGradBias, .linearGradInput, .linearGradWeight, .linearGradBias,
              .batchNormGrad, .layerNormGrad, .activationGrad, .maxPool2dGrad, .avgPool2dGrad, .globalAvgPoolGrad,
-             .embeddingGrad, .globalMaxPool1dGrad, .globalAvgPool1dGrad, .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
+             .embeddingGrad, .globalMaxPool1dGrad, .globalAvgPool1dGrad, .multiheadAttentionGrad, .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
              .nllLossGrad, .mseLossGrad, .weightedSumGrad, .switchGrad:
             return true
         default:
@@ -278,6 +287,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .batchNormGrad, .layerNormGrad: return nil
         // The sequence pools take the token ids as an optional mask input.
         case .globalMaxPool1d, .globalAvgPool1d, .globalMaxPool1dGrad, .globalAvgPool1dGrad: return nil
+        // Attention: the sequence, optionally its token ids (key padding mask), then its parameters once explicit.
+        case .multiheadAttention, .multiheadAttentionGrad: return nil
         case .weightedSum, .weightedSumGrad, .switchOp: return nil
         case .param: return 0
         case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
@@ -306,6 +317,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return 1
         case .globalMaxPool1d, .globalAvgPool1d, .globalAvgPool1dGrad: return 1
         case .globalMaxPool1dGrad: return 2
+        case .multiheadAttention: return 1
+        case .multiheadAttentionGrad: return 5
         case .fusedConv2d: return 2
         case .batchNormGrad, .layerNormGrad: return 3
         case .weightedSum: return 2

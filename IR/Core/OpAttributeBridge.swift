@@ -33,6 +33,7 @@ extension Op {
             out.padding(a.padding)
             if kind == .avgPool2d || kind == .avgPool2dGrad { out.bool("count_include_pad", a.countIncludePad, default: true) }
         case .embedding(let a), .embeddingGrad(let a): out.expr("vocab", a.vocab); out.expr("dim", a.dim)
+        case .multiheadAttention(let a), .multiheadAttentionGrad(let a): out.expr("heads", a.heads)
         case .dropout(let p), .dropoutGrad(let p): out.expr("p", p)
         case .concat(let axis), .softmax(let axis), .logSoftmax(let axis), .concatGrad(let axis), .softmaxGrad(let axis),
              .logSoftmaxGrad(let axis):
@@ -162,6 +163,8 @@ extension Op {
         case .globalAvgPool1d: self = .globalAvgPool1d
         case .globalMaxPool1dGrad: self = .globalMaxPool1dGrad
         case .globalAvgPool1dGrad: self = .globalAvgPool1dGrad
+        case .multiheadAttention: self = .multiheadAttention(AttentionAttrs(heads: try r.expr("heads")))
+        case .multiheadAttentionGrad: self = .multiheadAttentionGrad(AttentionAttrs(heads: try r.expr("heads")))
         case .flatten: self = .flatten
         case .dropout: self = .dropout(p: try r.expr("p"))
         case .dropoutGrad: self = .dropoutGrad(p: try r.expr("p"))

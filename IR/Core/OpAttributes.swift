@@ -119,6 +119,15 @@ public struct EmbeddingAttrs: Hashable, Sendable {
     public init(vocab: ValueExpr, dim: ValueExpr) { self.vocab = vocab; self.dim = dim }
 }
 
+/// `multihead_attention`: self-attention with `heads` heads over the model dimension `D` of an `[N,T,D]` input
+/// (PyTorch `nn.MultiheadAttention(D, heads, batch_first=True)` with biases; `heads` must divide `D`).
+public struct AttentionAttrs: Hashable, Sendable {
+    /// Number of heads (may be a value choice); each head attends over `D / heads` features.
+    public var heads: ValueExpr
+    /// Creates attention attributes.
+    public init(heads: ValueExpr) { self.heads = heads }
+}
+
 /// Elementwise activations.
 public enum Activation: String, Hashable, Sendable, CaseIterable {
     case relu, relu6, sigmoid, tanh, gelu, hardswish

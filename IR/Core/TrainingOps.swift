@@ -65,6 +65,7 @@ extension Op {
         case .batchNormGrad(let a): return a.affine ? 3 : 1
         case .layerNormGrad(let a): return a.affine ? 3 : 1
         case .mulGrad: return 2
+        case .multiheadAttentionGrad: return 5
         default: return nil
         }
     }

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "8830414a1017efddfbb822fcd78a72c905756cfde5155cd6acb8c02669e219ae"
+    public static let sha256 = "7c96c836a05c36a87c3c6106710006aa6daca83ba5de49a9e4d9be575d0057d4"
 }

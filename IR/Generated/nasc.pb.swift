@@ -1455,6 +1455,127 @@ public nonisolated struct Nasc_Ir_SequencePoolStep: Sendable {
   public init() {}
 }
 
+/// multi-head self-attention over [N, T, D]; -1 = none
+public nonisolated struct Nasc_Ir_AttentionStep: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var length: Int64 {
+    get {_storage._length}
+    set {_uniqueStorage()._length = newValue}
+  }
+
+  public var dim: Int64 {
+    get {_storage._dim}
+    set {_uniqueStorage()._dim = newValue}
+  }
+
+  public var heads: Int64 {
+    get {_storage._heads}
+    set {_uniqueStorage()._heads = newValue}
+  }
+
+  public var input: Int64 {
+    get {_storage._input}
+    set {_uniqueStorage()._input = newValue}
+  }
+
+  /// i64 [N, T] key padding mask
+  public var ids: Int64 {
+    get {_storage._ids}
+    set {_uniqueStorage()._ids = newValue}
+  }
+
+  /// [3D, D]
+  public var inWeight: Int64 {
+    get {_storage._inWeight}
+    set {_uniqueStorage()._inWeight = newValue}
+  }
+
+  /// [3D]
+  public var inBias: Int64 {
+    get {_storage._inBias}
+    set {_uniqueStorage()._inBias = newValue}
+  }
+
+  /// [D, D]
+  public var outWeight: Int64 {
+    get {_storage._outWeight}
+    set {_uniqueStorage()._outWeight = newValue}
+  }
+
+  /// [D]
+  public var outBias: Int64 {
+    get {_storage._outBias}
+    set {_uniqueStorage()._outBias = newValue}
+  }
+
+  public var output: Int64 {
+    get {_storage._output}
+    set {_uniqueStorage()._output = newValue}
+  }
+
+  /// saved [N, T, 3D]
+  public var qkv: Int64 {
+    get {_storage._qkv}
+    set {_uniqueStorage()._qkv = newValue}
+  }
+
+  /// saved [N, H, T, T]
+  public var probabilities: Int64 {
+    get {_storage._probabilities}
+    set {_uniqueStorage()._probabilities = newValue}
+  }
+
+  /// saved [N, T, D]
+  public var context: Int64 {
+    get {_storage._context}
+    set {_uniqueStorage()._context = newValue}
+  }
+
+  public var gradOutput: Int64 {
+    get {_storage._gradOutput}
+    set {_uniqueStorage()._gradOutput = newValue}
+  }
+
+  public var gradInput: Int64 {
+    get {_storage._gradInput}
+    set {_uniqueStorage()._gradInput = newValue}
+  }
+
+  public var gradInWeight: Int64 {
+    get {_storage._gradInWeight}
+    set {_uniqueStorage()._gradInWeight = newValue}
+  }
+
+  public var gradInBias: Int64 {
+    get {_storage._gradInBias}
+    set {_uniqueStorage()._gradInBias = newValue}
+  }
+
+  public var gradOutWeight: Int64 {
+    get {_storage._gradOutWeight}
+    set {_uniqueStorage()._gradOutWeight = newValue}
+  }
+
+  public var gradOutBias: Int64 {
+    get {_storage._gradOutBias}
+    set {_uniqueStorage()._gradOutBias = newValue}
+  }
+
+  public var workspace: Int64 {
+    get {_storage._workspace}
+    set {_uniqueStorage()._workspace = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
 public nonisolated struct Nasc_Ir_DropoutStep: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1994,6 +2115,22 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._kernel = .sequencePoolBackward(newValue)}
   }
 
+  public var attentionForward: Nasc_Ir_AttentionStep {
+    get {
+      if case .attentionForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_AttentionStep()
+    }
+    set {_uniqueStorage()._kernel = .attentionForward(newValue)}
+  }
+
+  public var attentionBackward: Nasc_Ir_AttentionStep {
+    get {
+      if case .attentionBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_AttentionStep()
+    }
+    set {_uniqueStorage()._kernel = .attentionBackward(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kernel: Equatable, Sendable {
@@ -2040,6 +2177,8 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     case embeddingBackward(Nasc_Ir_EmbeddingStep)
     case sequencePoolForward(Nasc_Ir_SequencePoolStep)
     case sequencePoolBackward(Nasc_Ir_SequencePoolStep)
+    case attentionForward(Nasc_Ir_AttentionStep)
+    case attentionBackward(Nasc_Ir_AttentionStep)
 
   }
 
@@ -4522,6 +4661,205 @@ nonisolated extension Nasc_Ir_SequencePoolStep: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Nasc_Ir_AttentionStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AttentionStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}length\0\u{1}dim\0\u{1}heads\0\u{1}input\0\u{1}ids\0\u{3}in_weight\0\u{3}in_bias\0\u{3}out_weight\0\u{3}out_bias\0\u{1}output\0\u{1}qkv\0\u{1}probabilities\0\u{1}context\0\u{3}grad_output\0\u{3}grad_input\0\u{3}grad_in_weight\0\u{3}grad_in_bias\0\u{3}grad_out_weight\0\u{3}grad_out_bias\0\u{1}workspace\0")
+
+  fileprivate class _StorageClass {
+    var _length: Int64 = 0
+    var _dim: Int64 = 0
+    var _heads: Int64 = 0
+    var _input: Int64 = 0
+    var _ids: Int64 = 0
+    var _inWeight: Int64 = 0
+    var _inBias: Int64 = 0
+    var _outWeight: Int64 = 0
+    var _outBias: Int64 = 0
+    var _output: Int64 = 0
+    var _qkv: Int64 = 0
+    var _probabilities: Int64 = 0
+    var _context: Int64 = 0
+    var _gradOutput: Int64 = 0
+    var _gradInput: Int64 = 0
+    var _gradInWeight: Int64 = 0
+    var _gradInBias: Int64 = 0
+    var _gradOutWeight: Int64 = 0
+    var _gradOutBias: Int64 = 0
+    var _workspace: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _length = source._length
+      _dim = source._dim
+      _heads = source._heads
+      _input = source._input
+      _ids = source._ids
+      _inWeight = source._inWeight
+      _inBias = source._inBias
+      _outWeight = source._outWeight
+      _outBias = source._outBias
+      _output = source._output
+      _qkv = source._qkv
+      _probabilities = source._probabilities
+      _context = source._context
+      _gradOutput = source._gradOutput
+      _gradInput = source._gradInput
+      _gradInWeight = source._gradInWeight
+      _gradInBias = source._gradInBias
+      _gradOutWeight = source._gradOutWeight
+      _gradOutBias = source._gradOutBias
+      _workspace = source._workspace
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularInt64Field(value: &_storage._length) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._dim) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._heads) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._input) }()
+        case 5: try { try decoder.decodeSingularInt64Field(value: &_storage._ids) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._inWeight) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._inBias) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._outWeight) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._outBias) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._output) }()
+        case 11: try { try decoder.decodeSingularInt64Field(value: &_storage._qkv) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._probabilities) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._context) }()
+        case 14: try { try decoder.decodeSingularInt64Field(value: &_storage._gradOutput) }()
+        case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._gradInput) }()
+        case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._gradInWeight) }()
+        case 17: try { try decoder.decodeSingularInt64Field(value: &_storage._gradInBias) }()
+        case 18: try { try decoder.decodeSingularInt64Field(value: &_storage._gradOutWeight) }()
+        case 19: try { try decoder.decodeSingularInt64Field(value: &_storage._gradOutBias) }()
+        case 20: try { try decoder.decodeSingularInt64Field(value: &_storage._workspace) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if _storage._length != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._length, fieldNumber: 1)
+      }
+      if _storage._dim != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._dim, fieldNumber: 2)
+      }
+      if _storage._heads != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._heads, fieldNumber: 3)
+      }
+      if _storage._input != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._input, fieldNumber: 4)
+      }
+      if _storage._ids != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._ids, fieldNumber: 5)
+      }
+      if _storage._inWeight != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._inWeight, fieldNumber: 6)
+      }
+      if _storage._inBias != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._inBias, fieldNumber: 7)
+      }
+      if _storage._outWeight != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._outWeight, fieldNumber: 8)
+      }
+      if _storage._outBias != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._outBias, fieldNumber: 9)
+      }
+      if _storage._output != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._output, fieldNumber: 10)
+      }
+      if _storage._qkv != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._qkv, fieldNumber: 11)
+      }
+      if _storage._probabilities != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._probabilities, fieldNumber: 12)
+      }
+      if _storage._context != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._context, fieldNumber: 13)
+      }
+      if _storage._gradOutput != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradOutput, fieldNumber: 14)
+      }
+      if _storage._gradInput != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradInput, fieldNumber: 15)
+      }
+      if _storage._gradInWeight != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradInWeight, fieldNumber: 16)
+      }
+      if _storage._gradInBias != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradInBias, fieldNumber: 17)
+      }
+      if _storage._gradOutWeight != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradOutWeight, fieldNumber: 18)
+      }
+      if _storage._gradOutBias != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradOutBias, fieldNumber: 19)
+      }
+      if _storage._workspace != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._workspace, fieldNumber: 20)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_AttentionStep, rhs: Nasc_Ir_AttentionStep) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._length != rhs_storage._length {return false}
+        if _storage._dim != rhs_storage._dim {return false}
+        if _storage._heads != rhs_storage._heads {return false}
+        if _storage._input != rhs_storage._input {return false}
+        if _storage._ids != rhs_storage._ids {return false}
+        if _storage._inWeight != rhs_storage._inWeight {return false}
+        if _storage._inBias != rhs_storage._inBias {return false}
+        if _storage._outWeight != rhs_storage._outWeight {return false}
+        if _storage._outBias != rhs_storage._outBias {return false}
+        if _storage._output != rhs_storage._output {return false}
+        if _storage._qkv != rhs_storage._qkv {return false}
+        if _storage._probabilities != rhs_storage._probabilities {return false}
+        if _storage._context != rhs_storage._context {return false}
+        if _storage._gradOutput != rhs_storage._gradOutput {return false}
+        if _storage._gradInput != rhs_storage._gradInput {return false}
+        if _storage._gradInWeight != rhs_storage._gradInWeight {return false}
+        if _storage._gradInBias != rhs_storage._gradInBias {return false}
+        if _storage._gradOutWeight != rhs_storage._gradOutWeight {return false}
+        if _storage._gradOutBias != rhs_storage._gradOutBias {return false}
+        if _storage._workspace != rhs_storage._workspace {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nasc_Ir_DropoutStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DropoutStep"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}probability\0\u{1}input\0\u{1}output\0\u{1}mask\0\u{1}index\0")
@@ -4964,7 +5302,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0\u{4}\u{14}attention_forward\0\u{3}attention_backward\0")
 
   fileprivate class _StorageClass {
     var _node: String = String()
@@ -5536,6 +5874,32 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._kernel = .sequencePoolBackward(v)
           }
         }()
+        case 70: try {
+          var v: Nasc_Ir_AttentionStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .attentionForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .attentionForward(v)
+          }
+        }()
+        case 71: try {
+          var v: Nasc_Ir_AttentionStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .attentionBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .attentionBackward(v)
+          }
+        }()
         default: break
         }
       }
@@ -5718,6 +6082,14 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case .sequencePoolBackward?: try {
         guard case .sequencePoolBackward(let v)? = _storage._kernel else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 50)
+      }()
+      case .attentionForward?: try {
+        guard case .attentionForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 70)
+      }()
+      case .attentionBackward?: try {
+        guard case .attentionBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 71)
       }()
       case nil: break
       }

@@ -28,6 +28,9 @@ extension Plan {
         case .embeddingBackward(let s): return [s.weight]
         case .sequencePoolForward(let s): return [s.output] + (s.indices.map { [$0] } ?? [])
         case .sequencePoolBackward(let s): return [s.input]
+        case .attentionForward(let s): return [s.output, s.qkv, s.probabilities, s.context]
+        case .attentionBackward(let s):
+            return [s.gradInput, s.gradInWeight, s.gradInBias, s.gradOutWeight, s.gradOutBias].compactMap { $0 }
         case .dropoutForward(let s): return [s.output, s.mask]
         case .dropoutBackward(let s): return [s.input]
         case .add(let s), .mul(let s): return [s.output]

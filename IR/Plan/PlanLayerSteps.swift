@@ -121,3 +121,27 @@ public struct LayerNormStep: Hashable, Sendable {
         self.gradOutput = gradOutput; self.gradInput = gradInput; self.gradGamma = gradGamma; self.gradBeta = gradBeta
     }
 }
+
+/// Multi-head self-attention over `[N, length, dim]` with `heads` heads (PyTorch `nn.MultiheadAttention` layout).
+/// Forward reads `input`, the optional token `ids` (key padding mask, id 0) and the four parameters, writes `output`
+/// and saves `qkv` (`[N, T, 3D]`), `probabilities` (`[N, H, T, T]`) and `context` (`[N, T, D]`). Backward reads
+/// `input`, the weights, the saved slots and `gradOutput`, and writes the five gradients, using `workspace`.
+public struct AttentionStep: Hashable, Sendable {
+    public var length: Int, dim: Int, heads: Int
+    public var input: SlotID, ids: SlotID?
+    public var inWeight: SlotID, inBias: SlotID?, outWeight: SlotID, outBias: SlotID?
+    public var output: SlotID
+    public var qkv: SlotID, probabilities: SlotID, context: SlotID
+    public var gradOutput: SlotID?, gradInput: SlotID?, gradInWeight: SlotID?, gradInBias: SlotID?
+    public var gradOutWeight: SlotID?, gradOutBias: SlotID?, workspace: SlotID?
+    public init(length: Int, dim: Int, heads: Int, input: SlotID, ids: SlotID?, inWeight: SlotID, inBias: SlotID?,
+                outWeight: SlotID, outBias: SlotID?, output: SlotID, qkv: SlotID, probabilities: SlotID, context: SlotID,
+                gradOutput: SlotID? = nil, gradInput: SlotID? = nil, gradInWeight: SlotID? = nil, gradInBias: SlotID? = nil,
+                gradOutWeight: SlotID? = nil, gradOutBias: SlotID? = nil, workspace: SlotID? = nil) {
+        self.length = length; self.dim = dim; self.heads = heads; self.input = input; self.ids = ids
+        self.inWeight = inWeight; self.inBias = inBias; self.outWeight = outWeight; self.outBias = outBias; self.output = output
+        self.qkv = qkv; self.probabilities = probabilities; self.context = context
+        self.gradOutput = gradOutput; self.gradInput = gradInput; self.gradInWeight = gradInWeight; self.gradInBias = gradInBias
+        self.gradOutWeight = gradOutWeight; self.gradOutBias = gradOutBias; self.workspace = workspace
+    }
+}

@@ -28,6 +28,8 @@ public enum KernelStep: Hashable, Sendable {
     case embeddingBackward(EmbeddingStep)
     case sequencePoolForward(SequencePoolStep)
     case sequencePoolBackward(SequencePoolStep)
+    case attentionForward(AttentionStep)
+    case attentionBackward(AttentionStep)
     case dropoutForward(DropoutStep)
     case dropoutBackward(DropoutStep)
     case add(ElementwiseStep)
@@ -76,6 +78,8 @@ public enum KernelStep: Hashable, Sendable {
         case .embeddingBackward: return "embedding_backward"
         case .sequencePoolForward(let s): return s.max ? "sequence_max_pool_forward" : "sequence_avg_pool_forward"
         case .sequencePoolBackward(let s): return s.max ? "sequence_max_pool_backward" : "sequence_avg_pool_backward"
+        case .attentionForward: return "attention_forward"
+        case .attentionBackward: return "attention_backward"
         case .dropoutForward: return "dropout_forward"
         case .dropoutBackward: return "dropout_backward"
         case .add: return "add"

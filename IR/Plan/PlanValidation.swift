@@ -191,6 +191,17 @@ extension Plan {
                 return "invalid sequence pooling sizes"
             }
             return s.max == (s.indices != nil) ? nil : "max pooling over time needs argmax indices (and mean pooling none)"
+        case .attentionForward(let s), .attentionBackward(let s):
+            guard dim.contains(s.length), dim.contains(s.dim), dim.contains(s.heads), s.dim % s.heads == 0,
+                  boundedProduct(s.length, 4 * s.dim) != nil, boundedProduct(s.heads, s.length, s.length) != nil,
+                  boundedProduct(3 * s.dim, s.dim) != nil else {
+                return "invalid attention sizes (the head count must divide the model dimension)"
+            }
+            if case .attentionBackward = k {
+                return [s.gradOutput, s.gradInput, s.gradInWeight, s.gradInBias, s.gradOutWeight, s.gradOutBias, s.workspace]
+                    .allSatisfy({ $0 != nil }) ? nil : "attention backward needs its gradients and workspace"
+            }
+            return s.inBias != nil && s.outBias != nil ? nil : "attention forward needs both biases"
         case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
         case .scale(let s): return s.factor.isFinite ? nil : "needs a finite factor"
         case .weightedSumForward(let s):
@@ -278,6 +289,15 @@ extension Plan {
             return [f(s.input, ps(s.length * s.features)), f(s.output, ps(s.features))]
                 + (s.ids.map { [SlotUse(slot: $0, type: .i64, size: ps(s.length))] } ?? [])
                 + (s.indices.map { [SlotUse(slot: $0, type: .i32, size: ps(s.features))] } ?? [])
+        case .attentionForward(let s), .attentionBackward(let s):
+            let x = ps(s.length * s.dim), d3 = 3 * s.dim
+            let ws = ps(s.length * 4 * s.dim + s.heads * s.length * s.length)
+            return [f(s.input, x), f(s.inWeight, .fixed(d3 * s.dim)), f(s.outWeight, .fixed(s.dim * s.dim)), f(s.output, x),
+                    f(s.qkv, ps(s.length * d3)), f(s.probabilities, ps(s.heads * s.length * s.length)), f(s.context, x)]
+                + (s.ids.map { [SlotUse(slot: $0, type: .i64, size: ps(s.length))] } ?? [])
+                + opt(s.inBias, .fixed(d3)) + opt(s.outBias, .fixed(s.dim)) + opt(s.gradOutput, x) + opt(s.gradInput, x)
+                + opt(s.gradInWeight, .fixed(d3 * s.dim)) + opt(s.gradInBias, .fixed(d3))
+                + opt(s.gradOutWeight, .fixed(s.dim * s.dim)) + opt(s.gradOutBias, .fixed(s.dim)) + opt(s.workspace, ws)
         case .dropoutForward(let s), .dropoutBackward(let s):
             return [f(s.input, nil), f(s.output, nil), f(s.mask, nil)]
         case .add(let s), .mul(let s): return (s.inputs + [s.output]).map { f($0, nil) }

@@ -131,6 +131,27 @@ extension Plan {
                          ids: p.ids < 0 ? nil : i(p.ids), indices: p.indices < 0 ? nil : i(p.indices))
     }
 
+    static func attention(_ s: AttentionStep) -> Nasc_Ir_AttentionStep {
+        var p = Nasc_Ir_AttentionStep()
+        func o(_ x: SlotID?) -> Int64 { Int64(x ?? -1) }
+        p.length = Int64(s.length); p.dim = Int64(s.dim); p.heads = Int64(s.heads); p.input = Int64(s.input); p.ids = o(s.ids)
+        p.inWeight = Int64(s.inWeight); p.inBias = o(s.inBias); p.outWeight = Int64(s.outWeight); p.outBias = o(s.outBias)
+        p.output = Int64(s.output); p.qkv = Int64(s.qkv); p.probabilities = Int64(s.probabilities); p.context = Int64(s.context)
+        p.gradOutput = o(s.gradOutput); p.gradInput = o(s.gradInput); p.gradInWeight = o(s.gradInWeight)
+        p.gradInBias = o(s.gradInBias); p.gradOutWeight = o(s.gradOutWeight); p.gradOutBias = o(s.gradOutBias)
+        p.workspace = o(s.workspace)
+        return p
+    }
+    static func attention(_ p: Nasc_Ir_AttentionStep) -> AttentionStep {
+        func o(_ x: Int64) -> SlotID? { x < 0 ? nil : i(x) }
+        return AttentionStep(length: i(p.length), dim: i(p.dim), heads: i(p.heads), input: i(p.input), ids: o(p.ids),
+                             inWeight: i(p.inWeight), inBias: o(p.inBias), outWeight: i(p.outWeight), outBias: o(p.outBias),
+                             output: i(p.output), qkv: i(p.qkv), probabilities: i(p.probabilities), context: i(p.context),
+                             gradOutput: o(p.gradOutput), gradInput: o(p.gradInput), gradInWeight: o(p.gradInWeight),
+                             gradInBias: o(p.gradInBias), gradOutWeight: o(p.gradOutWeight), gradOutBias: o(p.gradOutBias),
+                             workspace: o(p.workspace))
+    }
+
     static func dropout(_ s: DropoutStep) -> Nasc_Ir_DropoutStep {
         var p = Nasc_Ir_DropoutStep()
         p.probability = s.probability; p.input = Int64(s.input); p.output = Int64(s.output); p.mask = Int64(s.mask); p.index = Int64(s.index)
@@ -228,6 +249,8 @@ extension Plan {
         case .embeddingBackward(let s): p.kernel = .embeddingBackward(embedding(s))
         case .sequencePoolForward(let s): p.kernel = .sequencePoolForward(sequencePool(s))
         case .sequencePoolBackward(let s): p.kernel = .sequencePoolBackward(sequencePool(s))
+        case .attentionForward(let s): p.kernel = .attentionForward(attention(s))
+        case .attentionBackward(let s): p.kernel = .attentionBackward(attention(s))
         case .dropoutForward(let s): p.kernel = .dropoutForward(dropout(s))
         case .dropoutBackward(let s): p.kernel = .dropoutBackward(dropout(s))
         case .add(let s): p.kernel = .add(elementwise(s.inputs, s.output))
@@ -300,6 +323,8 @@ extension Plan {
         case .embeddingBackward(let s)?: k = .embeddingBackward(embedding(s))
         case .sequencePoolForward(let s)?: k = .sequencePoolForward(sequencePool(s))
         case .sequencePoolBackward(let s)?: k = .sequencePoolBackward(sequencePool(s))
+        case .attentionForward(let s)?: k = .attentionForward(attention(s))
+        case .attentionBackward(let s)?: k = .attentionBackward(attention(s))
         case .dropoutForward(let s)?: k = .dropoutForward(dropout(s))
         case .dropoutBackward(let s)?: k = .dropoutBackward(dropout(s))
         case .add(let e)?: k = .add(ElementwiseStep(inputs: e.inputs.map(i), output: try req(e.output, "output")))

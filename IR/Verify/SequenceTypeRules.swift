@@ -37,6 +37,37 @@ extension TypeRules {
     }
 }
 
+extension TypeRules {
+    /// `multihead_attention`: a sequence `f32[N, T, D]`, optionally its token ids `i64[N, T]` (the key padding mask),
+    /// then — once explicit — `in_proj_weight [3D, D]`, `in_proj_bias [3D]`, `out_proj.weight [D, D]`,
+    /// `out_proj.bias [D]`. `heads` (`nil` while it reads a value choice) must divide `D`. Returns `f32[N, T, D]`.
+    package static func attentionOutput(_ inputs: [TensorType], heads: Int?) -> Result<TensorType, SequenceTypeError> {
+        guard let x = inputs.first else { return .failure(SequenceTypeError("multihead_attention takes a sequence")) }
+        guard x.dtype == .f32, x.rank == 3, let t = x.shape[1].value, let d = x.shape[2].value else {
+            return .failure(SequenceTypeError("multihead_attention needs a sequence f32[N,T,D] with fixed T and D, but gets \(x)"))
+        }
+        var rest = inputs.dropFirst()
+        if let ids = rest.first, ids.dtype == .i64 {
+            guard ids.rank == 2, ids.shape[1].value == t else {
+                return .failure(SequenceTypeError("multihead_attention masks with token ids i64[N,\(t)], but gets \(ids)"))
+            }
+            rest = rest.dropFirst()
+        }
+        let params: [[Int]] = [[3 * d, d], [3 * d], [d, d], [d]]
+        if !rest.isEmpty {
+            guard rest.count == params.count,
+                  zip(rest, params).allSatisfy({ $0.dtype == .f32 && $0.shape.map(\.value) == $1.map { Optional($0) } }) else {
+                return .failure(SequenceTypeError("multihead_attention takes a sequence, optionally its token ids, and its 4 parameters "
+                                                  + "[\(3 * d),\(d)], [\(3 * d)], [\(d),\(d)], [\(d)]; got \(inputs.count) inputs"))
+            }
+        }
+        if let h = heads, h < 1 || d % h != 0 {
+            return .failure(SequenceTypeError("multihead_attention with \(h) heads: the head count does not divide the model dimension \(d)"))
+        }
+        return .success(x)
+    }
+}
+
 /// A sequence-op type error message.
 package struct SequenceTypeError: Error, Sendable {
     package var message: String

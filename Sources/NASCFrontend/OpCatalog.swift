@@ -39,7 +39,7 @@ enum OpCatalog {
 
     /// Sequence ops the language reserves for a later version.
     static let reserved: Set<String> = ["conv1d", "lstm", "gru", "rnn", "rnn_cell", "lstm_cell", "gru_cell",
-                                        "attention", "multihead_attention", "transformer"]
+                                        "attention", "transformer"]
 
     /// The spec for a name or alias.
     static func lookup(_ name: String) -> OpSpec? { specs[aliases[name] ?? name] }

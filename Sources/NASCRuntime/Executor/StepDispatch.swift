@@ -129,6 +129,22 @@ extension Executor {
             SequencePool.forward(s.max ? .max : .mean, shape: SequencePoolShape(batch: n, length: s.length, features: s.features),
                                  input: m.f32(s.input), ids: s.ids.map { UnsafePointer(m.i64($0)) }, output: m.f32(s.output),
                                  indices: s.indices.map { m.i32($0) })
+        case .attentionForward(let s):
+            guard let bi = s.inBias, let bo = s.outBias else { throw ExecutorError.error("attention forward without biases") }
+            MultiheadAttention.forward(shape: AttentionShape(batch: n, length: s.length, dim: s.dim, heads: s.heads), input: m.f32(s.input),
+                                       ids: s.ids.map { UnsafePointer(m.i64($0)) }, inWeight: m.f32(s.inWeight), inBias: m.f32(bi),
+                                       outWeight: m.f32(s.outWeight), outBias: m.f32(bo), qkv: m.f32(s.qkv),
+                                       probabilities: m.f32(s.probabilities), context: m.f32(s.context), output: m.f32(s.output))
+        case .attentionBackward(let s):
+            guard let gy = s.gradOutput, let gx = s.gradInput, let gwi = s.gradInWeight, let gbi = s.gradInBias,
+                  let gwo = s.gradOutWeight, let gbo = s.gradOutBias, let ws = s.workspace else {
+                throw ExecutorError.error("attention backward without its gradients")
+            }
+            MultiheadAttention.backward(shape: AttentionShape(batch: n, length: s.length, dim: s.dim, heads: s.heads), input: m.f32(s.input),
+                                        inWeight: m.f32(s.inWeight), outWeight: m.f32(s.outWeight), qkv: m.f32(s.qkv),
+                                        probabilities: m.f32(s.probabilities), context: m.f32(s.context), gradOutput: m.f32(gy),
+                                        gradInput: m.f32(gx), gradInWeight: m.f32(gwi), gradInBias: m.f32(gbi),
+                                        gradOutWeight: m.f32(gwo), gradOutBias: m.f32(gbo), workspace: m.f32(ws))
         case .sequencePoolBackward(let s):
             SequencePool.backward(s.max ? .max : .mean, shape: SequencePoolShape(batch: n, length: s.length, features: s.features),
                                   gradOutput: m.f32(s.output), ids: s.ids.map { UnsafePointer(m.i64($0)) },
