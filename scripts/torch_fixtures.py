@@ -229,6 +229,40 @@ put("layernorm_ntd", "cfg", [3, 5, 8])
 for k, v in dict(x=x, gamma=ln.weight, beta=ln.bias, y=y, gy=gy, gx=x.grad, ggamma=ln.weight.grad, gbeta=ln.bias.grad).items():
     put("layernorm_ntd", k, v)
 
+# A whole attention text model for Tests/NASCToolTests/AttentionModelTests.swift (JSON, parameters named as nasc's
+# explicit-params names them): embedding -> self-attention with the key padding mask -> residual add -> layer_norm over
+# [N, T, D] -> padding-masked mean over time -> linear -> mean cross-entropy.
+def attention_model_fixture():
+    import json
+    emb = torch.nn.Embedding(11, 8); mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+    ln = torch.nn.LayerNorm(8); lin = torch.nn.Linear(8, 3)
+    with torch.no_grad():
+        for t in (mha.in_proj_bias, mha.out_proj.bias, ln.weight, ln.bias):
+            t.normal_(0, 0.5)
+    ids = torch.randint(1, 11, (4, 6)); ids[0, 4:] = 0; ids[1, 0] = 0; ids[2, 1:5] = 0
+    labels = torch.tensor([0, 2, 1, 2])
+    h = emb(ids)
+    a, _ = mha(h, h, h, key_padding_mask=ids == 0, need_weights=False)
+    n = ln(a + h)
+    mask = (ids != 0).unsqueeze(-1).float()
+    logits = lin((n * mask).sum(1) / mask.sum(1))
+    loss = F.cross_entropy(logits, labels); loss.backward()
+    named = {"h.weight": emb.weight, "a.in_proj_weight": mha.in_proj_weight, "a.in_proj_bias": mha.in_proj_bias,
+             "a.out_proj.weight": mha.out_proj.weight, "a.out_proj.bias": mha.out_proj.bias,
+             "n.weight": ln.weight, "n.bias": ln.bias, "linear.weight": lin.weight, "linear.bias": lin.bias}
+    flat = lambda t: [float(v) for v in t.detach().reshape(-1)]
+    out = dict(ids=[int(v) for v in ids.reshape(-1)], labels=[int(v) for v in labels], loss=float(loss.detach()),
+               logits=flat(logits), parameters={k: flat(v) for k, v in named.items()},
+               gradients={k: flat(v.grad) for k, v in named.items()})
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "NASCToolTests", "Fixtures",
+                        "attention_model.json")
+    with open(path, "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+
+
+attention_model_fixture()
+
 with open(OUT, "wb") as f:
     f.write(b"NASCFIX1")
     f.write(struct.pack("<I", len(records)))

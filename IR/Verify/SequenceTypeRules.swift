@@ -47,8 +47,9 @@ extension TypeRules {
             return .failure(SequenceTypeError("multihead_attention needs a sequence f32[N,T,D] with fixed T and D, but gets \(x)"))
         }
         var rest = inputs.dropFirst()
-        if let ids = rest.first, ids.dtype == .i64 {
-            guard ids.rank == 2, ids.shape[1].value == t else {
+        // One input more than the (0 or 4) parameters: the token ids.
+        if rest.count == 1 || rest.count == 5, let ids = rest.first {
+            guard ids.dtype == .i64, ids.rank == 2, ids.shape[1].value == t else {
                 return .failure(SequenceTypeError("multihead_attention masks with token ids i64[N,\(t)], but gets \(ids)"))
             }
             rest = rest.dropFirst()

@@ -16,7 +16,7 @@ import Testing
                                            .nllLoss, .mseLoss, .fusedConv2d, .weightedSum, .switchOp, .separableConv2d,
                                            .identity,
                                            // Sequence ops: ONNX and PyTorch export is not written yet (issue 16).
-                                           .embedding, .globalMaxPool1d, .globalAvgPool1d]
+                                           .embedding, .globalMaxPool1d, .globalAvgPool1d, .multiheadAttention]
 
     /// What an exported architecture exercises: its subnet's op kinds and its layer-choice candidates.
     static func features(_ space: ModelSpace, _ search: SearchSpace, _ arch: Architecture) throws -> Set<String> {
