@@ -55,9 +55,9 @@ struct PlanBuilder {
 
     /// Adds a slot in its own region.
     mutating func newSlot(_ name: String, _ role: SlotRole, _ size: SymbolicSize, type: SlotType = .f32,
-                          initializer: ParamInit? = nil, shape: [Dim] = []) -> SlotID {
+                          initializer: ParamInit? = nil, shape: [Dim] = [], control: ControlParameter? = nil) -> SlotID {
         slots.append(PlanSlot(name: name, role: role, type: type, size: size, region: slots.count,
-                              initializer: initializer, shape: shape))
+                              initializer: initializer, shape: shape, control: control))
         return slots.count - 1
     }
 
