@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "3674034e7bf31ec7bb103132f7d57cf9415535b6027fa79d3d872e72c33aa087"
+    public static let sha256 = "935982a509acd2e5f252b59710a2e3f5bb91e063e4c90613cdf880784aff0e40"
 }
