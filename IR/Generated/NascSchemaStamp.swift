@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "7c96c836a05c36a87c3c6106710006aa6daca83ba5de49a9e4d9be575d0057d4"
+    public static let sha256 = "17d1a2f9b242b3d7d6addb2df987e4c140c26f0fd04ffca3c396fb5fdc272554"
 }
