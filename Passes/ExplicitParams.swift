@@ -155,13 +155,7 @@ public struct ExplicitParams: Pass {
             return [ParamAttrs(name: "\(p).weight", shape: [try const(a.vocab, "vocab"), try const(a.dim, "dim")],
                                initializer: .fanInUniform(fanIn: 1))]
         case .multiheadAttention:
-            // PyTorch's layout and initializers: in_proj_weight Xavier-uniform (bound sqrt(6 / (D + 3D)) = 1/sqrt(2D/3)),
-            // in_proj_bias and out_proj.bias zeros, out_proj.weight like a linear layer's.
-            let d = try dim(try inputType(), -1, "model")
-            return [ParamAttrs(name: "\(p).in_proj_weight", shape: [3 * d, d], initializer: .fanInUniform(fanIn: max(1, 2 * d / 3))),
-                    ParamAttrs(name: "\(p).in_proj_bias", shape: [3 * d], initializer: .zeros),
-                    ParamAttrs(name: "\(p).out_proj.weight", shape: [d, d], initializer: .kaimingUniform(fanIn: d)),
-                    ParamAttrs(name: "\(p).out_proj.bias", shape: [d], initializer: .zeros)]
+            return OpTable.attentionParameters(p, dim: try dim(try inputType(), -1, "model"))
         case .layerNorm(let a):
             guard a.affine else { return [] }
             let f = try dim(try inputType(), -1, "feature")

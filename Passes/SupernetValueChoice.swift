@@ -121,7 +121,7 @@ struct SupernetValueChoices {
     }
 
     private mutating func unsupported(_ attr: String, _ e: ValueExpr, _ at: Node) {
-        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d)",
+        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d, and head counts of multihead_attention)",
                      at: at.location)
     }
 
@@ -244,6 +244,8 @@ struct SupernetValueChoices {
             rewriteLinear(n, a)
         case .depthwiseConv2d(let a) where !n.op.valueLabels.isEmpty || (inMask != nil && a.bias && n.inputs.count == 1):
             rewriteDepthwise(n, a, inMask)
+        case .multiheadAttention(let a) where !n.op.valueLabels.isEmpty:
+            rewriteAttention(n, a, inMask)
         case .batchNorm(let a) where inMask != nil && a.affine && n.inputs.count == 1:
             guard let m = inMask, let t = type(n.inputs[0]), t.rank >= 2, let c = t.shape[1].value else {
                 engine.error("batch_norm '\(n.name)' after a value-choice width needs a known channel count", at: n.location)
@@ -273,6 +275,45 @@ struct SupernetValueChoices {
         }
     }
 
+    /// `multihead_attention {heads = $h}`: heads cannot be masked like widths — with the model dimension fixed, a head
+    /// count sets the head size `D / h`, so `h` heads are not a restriction of `hmax` heads (the softmax groups
+    /// differ). The choice is instead one attention per head count, all reading ONE shared set of parameters (their
+    /// shapes do not depend on `h`), mixed like a layer choice: a weighted sum (darts, gumbel, proxyless) or a switch
+    /// (sampled, only the selected head count runs). At a one-hot choice this is exactly the specialized subnet.
+    private mutating func rewriteAttention(_ n: Node, _ a: AttentionAttrs, _ inMask: ChannelLayout?) {
+        if let m = inMask {
+            engine.error("multihead_attention '\(n.name)' reads channels that value choice \(m.quotedLabels) masks to zero and would mix them into the others; not supported in a supernet",
+                         at: n.location)
+            return
+        }
+        let labels = Array(a.heads.labels).sorted()
+        guard labels.count == 1 else {
+            engine.error("heads = \(a.heads) of multihead_attention '\(n.name)' reads \(labels.count) value choices; a supernet supports one", at: n.location)
+            return
+        }
+        guard n.inputs.count <= 2, let t = type(n.inputs[0]), t.rank == 3, let d = t.shape[2].value else {
+            engine.error("multihead_attention '\(n.name)' needs a typed [N,T,D] input in a supernet", at: n.location)
+            return
+        }
+        guard let heads = evaluate(a.heads, over: labels, "heads", n) else { return }
+        if let h = heads.first(where: { d % $0 != 0 }) {
+            engine.error("multihead_attention '\(n.name)' with \(h) heads: the head count does not divide the model dimension \(d)", at: n.location)
+            return
+        }
+        let params = OpTable.attentionParameters(n.name, dim: d).map { param($0.name, $0.shape, $0.initializer, n) }
+        let outer = scope
+        var parts: [ValueRef] = []
+        for (k, h) in heads.enumerated() {
+            scope = outer + [CandidateCondition(choice: n.name, candidate: k)]
+            let v = Node(name: fresh("\(n.name).heads_\(h)"), op: .multiheadAttention(AttentionAttrs(heads: .int(h))),
+                         inputs: n.inputs + params, location: n.location)
+            append(v)
+            parts.append(ValueRef(v.name))
+        }
+        scope = outer
+        _ = mix(labels, parts, name: n.name, n)
+    }
+
     /// Tracks masked channels through ops that keep zeros at zero; reports ops that would not.
     private mutating func propagate(_ n: Node, _ inMask: ChannelLayout?) {
         switch n.op {
@@ -299,7 +340,7 @@ struct SupernetValueChoices {
                 engine.error("separable_conv2d '\(n.name)' reads channels that value choice \(m.quotedLabels) masks to zero and its depthwise bias would make them non-zero; write depthwise_conv2d + conv2d or use bias = false",
                              at: n.location)
             }
-        case .softmax, .logSoftmax, .layerNorm:
+        case .softmax, .logSoftmax, .layerNorm, .multiheadAttention:
             if let m = inMask {
                 engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice \(m.quotedLabels) masks to zero and would mix them into the others; not supported in a supernet",
                              at: n.location)

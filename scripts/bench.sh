@@ -2,11 +2,14 @@
 # bench.sh: release-build nasc-bench and run it alternately with ../shared/bench/torch_ref.py (1 and 2 threads); print a table.
 # Env: ROUNDS (3), ITERS (20), WARMUP (5), THREADS ("1 2"), MODELS ("a c b"), MODES ("train infer"), TORCH_REF (path),
 # DARTS_MODELS ("b2"; "" skips): models timed on a whole first-order DARTS step against scripts/bench/torch_darts_step.py.
+# ATTENTION_MODELS ("attn64 attn128"; "" skips): one self-attention layer, batch 32, T 64, D 64/128, 1 thread, against
+# scripts/bench/torch_attention.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; ITERS=${ITERS:-20}; WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-"1 2"}; MODELS=${MODELS:-"a c b"}; MODES=${MODES:-"train infer"}
 DARTS_MODELS=${DARTS_MODELS-"b2"}
+ATTENTION_MODELS=${ATTENTION_MODELS-"attn64 attn128"}
 TORCH_REF=${TORCH_REF:-../shared/bench/torch_ref.py}
 [ -f "$TORCH_REF" ] || TORCH_REF=/work/shared/bench/torch_ref.py
 OUT=.build/bench; mkdir -p "$OUT"
@@ -60,6 +63,25 @@ for t in $THREADS; do
                 python3 -c 'import json,sys
 l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch"; print(json.dumps(d))' "$RAW.torch" >> "$RAW"
             fi
+        done
+    done
+done
+# A self-attention layer at text-classification sizes (batch 32, T 64), 1 thread, alternating sides per round.
+for m in $ATTENTION_MODELS; do
+    for mode in train infer; do
+        for r in $(seq 1 "$ROUNDS"); do
+            if [ $(( r % 2 )) -eq 1 ]; then order="nasc torch"; else order="torch nasc"; fi
+            for side in $order; do
+                if [ "$side" = nasc ]; then
+                    OPENBLAS_NUM_THREADS=1 "$BIN" --model "$m" --mode "$mode" --threads 1 --batch 32 \
+                        --warmup "$WARMUP" --iters "$ITERS" --json "$RAW" >&2
+                else
+                    OMP_NUM_THREADS=1 python3 scripts/bench/torch_attention.py --torch-ref "$TORCH_REF" --model "$m" \
+                        --mode "$mode" --threads 1 --batch 32 --warmup "$WARMUP" --iters "$ITERS" --json "$RAW.torch" >&2
+                    python3 -c 'import json,sys
+l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch"; print(json.dumps(d))' "$RAW.torch" >> "$RAW"
+                fi
+            done
         done
     done
 done

@@ -40,5 +40,16 @@ extension OpTable {
         },
         sample: .multiheadAttention(AttentionAttrs(heads: .int(4))))
 
+    /// The parameters of an attention layer over model dimension `d`, named `<prefix>.in_proj_weight` ... in PyTorch's
+    /// layout, with its initializers: in_proj_weight Xavier-uniform (bound sqrt(6 / (D + 3D)) = 1/sqrt(2D/3)),
+    /// in_proj_bias and out_proj.bias zeros, out_proj.weight like a linear layer's. Explicit params and the supernet
+    /// (head-count choices share one set) both make them here.
+    static func attentionParameters(_ prefix: String, dim d: Int) -> [ParamAttrs] {
+        [ParamAttrs(name: "\(prefix).in_proj_weight", shape: [3 * d, d], initializer: .fanInUniform(fanIn: max(1, 2 * d / 3))),
+         ParamAttrs(name: "\(prefix).in_proj_bias", shape: [3 * d], initializer: .zeros),
+         ParamAttrs(name: "\(prefix).out_proj.weight", shape: [d, d], initializer: .kaimingUniform(fanIn: d)),
+         ParamAttrs(name: "\(prefix).out_proj.bias", shape: [d], initializer: .zeros)]
+    }
+
     static let multiheadAttentionGrad = backward(.multiheadAttentionGrad(AttentionAttrs(heads: .int(4))))
 }

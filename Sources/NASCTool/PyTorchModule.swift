@@ -206,6 +206,34 @@ struct PyTorchModule {
         case .zero(let stride):
             let s = try int(stride)
             call = s == 1 ? "torch.zeros_like(\(x))" : "torch.zeros_like(\(x)[:, :, ::\(s), ::\(s)])"
+        case .embedding:
+            let w = weight[0].shape
+            submodule(path, "nn.Embedding(\(w[0]), \(w[1]))")
+            call = "\(Self.access(path))(\(x))"
+        case .globalMaxPool1d, .globalAvgPool1d:
+            let isMax = n.op.kind == .globalMaxPool1d
+            if ins.count == 2 {
+                // Over the real tokens (id 0 is padding); a sequence of padding only pools to 0, as in nasc.
+                let ids = ins[1]
+                call = isMax
+                    ? "torch.where((\(ids) != 0).any(1, keepdim=True), \(x).masked_fill((\(ids) == 0).unsqueeze(-1), float(\"-inf\")).amax(1), 0.0)"
+                    : "(\(x) * (\(ids) != 0).unsqueeze(-1)).sum(1) / (\(ids) != 0).sum(1, keepdim=True).clamp(min=1)"
+            } else {
+                call = isMax ? "\(x).amax(1)" : "\(x).mean(1)"
+            }
+        case .multiheadAttention(let a):
+            guard let t = model.graph.type(of: n.inputs[0]), t.rank == 3, let d = t.shape[2].value else { throw unsupported(n) }
+            submodule(path, "nn.MultiheadAttention(\(d), \(try int(a.heads)), batch_first=True)")
+            let m = Self.access(path)
+            if weight.count == 4, ins.count == 6 {
+                // Padding keys (id 0) masked; a sequence of padding only attends to nothing in nasc (PyTorch gives NaN):
+                // its output is the output projection's bias.
+                let ids = ins[1]
+                call = "torch.where((\(ids) != 0).any(1)[:, None, None], \(m)(\(x), \(x), \(x), key_padding_mask=\(ids) == 0, "
+                    + "need_weights=False)[0], \(m).out_proj.bias)"
+            } else {
+                call = "\(m)(\(x), \(x), \(x), need_weights=False)[0]"
+            }
         case .softmax(let axis): call = "F.softmax(\(x), dim=\(axis))"
         case .logSoftmax(let axis): call = "F.log_softmax(\(x), dim=\(axis))"
         default: throw unsupported(n)

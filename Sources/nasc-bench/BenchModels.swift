@@ -62,4 +62,15 @@ enum BenchModels {
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(10))), ["gap"], f(10))
         return b.space("bench_c_subnet", outputs: ["fc"])
     }
+
+    /// (attn64, attn128) One self-attention layer at text-classification sizes: `[N, 64, D]` -> multihead_attention
+    /// (4 heads, PyTorch nn.MultiheadAttention) -> mean over time -> fc(D->10); scripts/bench/torch_attention.py is
+    /// PyTorch's side.
+    static func attention(dim d: Int, length t: Int = 64, heads: Int = 4) -> ModelSpace {
+        var b = Builder(input: f(t, d))
+        b.add("attention", .multiheadAttention(AttentionAttrs(heads: .int(heads))), ["x"], f(t, d))
+        b.add("pool", .globalAvgPool1d, ["attention"], f(d))
+        b.add("fc", .linear(LinearAttrs(outFeatures: .int(10))), ["pool"], f(10))
+        return b.space("bench_attention_\(d)", outputs: ["fc"])
+    }
 }

@@ -37,6 +37,8 @@ enum BenchRunner {
         switch name {
         case "a": return (BenchModels.mnist(), [1, 28, 28], .sgd(lr: 0.01, momentum: 0.9))
         case "c": return (BenchModels.subnet(), [3, 32, 32], .sgd(lr: 0.025, momentum: 0.9))
+        case "attn64": return (BenchModels.attention(dim: 64), [64, 64], .sgd(lr: 0.01, momentum: 0.9))
+        case "attn128": return (BenchModels.attention(dim: 128), [64, 128], .sgd(lr: 0.01, momentum: 0.9))
         default: return nil
         }
     }
@@ -53,10 +55,17 @@ enum BenchRunner {
             case .linearForward(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
             case .linearBackwardInput(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
             case .linearBackwardWeight(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
+            case .attentionForward(let s): total += attentionFlops(s, batch: n)
+            case .attentionBackward(let s): total += 2 * attentionFlops(s, batch: n)
             default: break
             }
         }
         return total
+    }
+
+    /// GEMM flops of an attention forward: the projections (4 T D^2 MACs) and the scores and mix (2 T^2 D MACs).
+    static func attentionFlops(_ s: AttentionStep, batch n: Int) -> Double {
+        2 * Double(n) * (4 * Double(s.length * s.dim * s.dim) + 2 * Double(s.length * s.length * s.dim))
     }
 
     /// GEMM flops of one convolution GEMM pass (forward, input gradient or weight gradient: the same count).

@@ -126,7 +126,8 @@ import NASCTool
     return mul(k2, k2) -> linear(out: 2) -> log_softmax
     """
 
-    /// Token ids: an embedding with a value-choice size, the pools over time with and without the padding mask.
+    /// Token ids: an embedding with a value-choice size, masked self-attention with a head-count choice and a residual
+    /// layer_norm, the pools over time with and without the padding mask.
     static let sequence = """
     space prop_sequence
 
@@ -134,7 +135,9 @@ import NASCTool
 
     d = choice("d", [4, 8])
     h = x -> embedding(vocab: 20, dim: d)
-    v = (h, x) -> layer_choice("pool") {
+    a = (h, x) -> multihead_attention(heads: choice("heads", [1, 2]))
+    s = (a, h) -> add -> layer_norm
+    v = (s, x) -> layer_choice("pool") {
         max: global_max_pool1d
         mean: global_avg_pool1d
     }
