@@ -36,7 +36,7 @@ public struct PruneCandidatesOptions: Sendable, Hashable {
             guard let colon = item.lastIndex(of: ":"), colon != item.startIndex else {
                 throw DiagnosticError(.error("option remove=\(text) of '\(reader.owner)': '\(item)' must be LABEL:NAME|NAME"))
             }
-            let names = item[item.index(after: colon)...].split(separator: "|").map { Pipelines.trimmed($0) }
+            let names = item[item.index(after: colon)...].split(separator: "|", omittingEmptySubsequences: false).map { Pipelines.trimmed($0) }
             guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
                 throw DiagnosticError(.error("option remove=\(text) of '\(reader.owner)': '\(item)' names no candidate"))
             }

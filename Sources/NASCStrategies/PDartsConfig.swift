@@ -48,10 +48,10 @@ extension PDartsConfig: OneShotTrainingSettings {
     public var maxBatchesPerEpoch: Int { get { darts.maxBatchesPerEpoch } set { darts.maxBatchesPerEpoch = newValue } }
     public var seed: UInt64 { get { darts.seed } set { darts.seed = newValue } }
     public var strategySettings: [(String, String)] {
-        func list<T>(_ v: [T]?) -> String { v.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "auto" }
+        func list<T>(_ v: [T]?) -> String { v.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "none" }
         return [("schedule", "constant"), ("arch_lr", "\(darts.archLR)"), ("alpha_init_std", "\(darts.alphaInitStd)"),
                 ("stages", "\(stages)"), ("num_to_drop", list(numToDrop)), ("depths", list(depths)),
-                ("depth_label", depthLabel ?? "auto"), ("skip_dropout", list(skipDropout)), ("warmup_epochs", "\(warmupEpochs)"),
+                ("depth_label", depthLabel ?? "none"), ("skip_dropout", list(skipDropout)), ("warmup_epochs", "\(warmupEpochs)"),
                 ("dropout_decay", "\(dropoutDecay)"), ("max_skips", "\(maxSkips)")]
     }
 }

@@ -45,6 +45,18 @@ public final class PDartsSearch: OneShotResumable {
         kept = k
     }
 
+    /// ``config`` with the schedule's resolved lists (the settings line and `settings.json`): the widest decision's
+    /// drops, the stage depths and the repeat (nil: no depth growth), the skip dropout per stage.
+    public var effectiveConfig: PDartsConfig {
+        var c = config
+        c.stages = schedule.stages
+        c.numToDrop = schedule.decisions.max { $0.names.count < $1.names.count }.flatMap { schedule.drops[$0.label] }
+        c.depths = schedule.depths.isEmpty ? nil : schedule.depths
+        c.depthLabel = schedule.depthLabel
+        c.skipDropout = schedule.skipDropout
+        return c
+    }
+
     /// Epochs of every stage together.
     public var totalEpochs: Int { schedule.stages * config.darts.epochs }
     /// Epochs run so far (all stages).

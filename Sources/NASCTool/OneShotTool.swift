@@ -172,7 +172,7 @@ public enum OneShotTool {
             var c = c0
             try readPDarts(&c, &opts)
             let search = try PDartsSearch(space: space, config: c)
-            announce(c, given: given)
+            announce(search.effectiveConfig, given: given)
             let data = try prepare()
             let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
             search.progress = meter
