@@ -98,7 +98,8 @@ public enum ExperimentTool {
         if let training = evaluator.training {
             // Fail before the first trial when the data set is missing or does not fit the space's input.
             let data = try ArchitectureTraining.loadData(TrainingEvaluator(settings: training).options)
-            if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
+            try data.train.checkFits(space)
+            try data.test?.checkFits(space)
         }
         // The lock comes first: of two runs started at once on a new directory, the second is told another run
         // works there, whichever step it had reached.
@@ -164,7 +165,7 @@ public enum ExperimentTool {
 
     /// Writes one line to standard output immediately (unbuffered, so nothing is lost if the process dies next).
     public static func writeLine(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardOutput.write(line + "\n")
     }
 
     /// Runs `nasc trial`: prints the trial's JSON lines on stdout (and a located diagnostic on stderr for bad

@@ -120,12 +120,12 @@ public enum OneShotTool {
                 try OutputFile.write(lines.map { $0 + "\n" }.joined(), to: logPath)
                 liveLog = FileHandle(forWritingAtPath: logPath)
                 liveLog?.seekToEndOfFile()
-                board = try OneShotBoard(directory: directory, space: searchSpace)
+                board = try OneShotBoard(directory: directory, space: searchSpace, resumedEpochs: resume ? lines.count : nil)
                 // The space itself, so `nasc experiment report` can draw the supernet.
                 try OutputFile.write(try ProtoIO.encode(space), to: join(directory, "space.pb"))
             }
             let data = try ArchitectureTraining.loadData(options)
-            if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
+            try data.train.checkFits(space)
             return (data.train, data.validation)
         }
         /// Restores a resumed search and saves its state after every epoch.
