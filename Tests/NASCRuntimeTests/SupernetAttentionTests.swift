@@ -89,26 +89,26 @@ import NASCPasses
         try compare(sup, op: k, heads: h)
     }
 
-    /// Attention mixes features: it cannot read channels a width choice masks to zero.
-    @Test func attentionAfterAMaskedWidthIsALocatedError() throws {
+    /// A head count reading two value choices has no single mix: a located error.
+    @Test func headsReadingTwoValueChoicesIsALocatedError() throws {
         let text = """
-        space "w" version 1 root @main
-        value_choice "w" [4, 8]
+        space "two" version 1 root @main
+        value_choice "h" [1, 2]
+        value_choice "g" [1, 2]
 
         graph @main(%x: i64[N,6]) {
           %e = embedding(%x) {vocab = 11, dim = 8}
-          %l = linear(%e) {out = $w}
-          %a = multihead_attention(%l) {heads = 2}
+          %a = multihead_attention(%e, %x) {heads = $h * $g}
           %p = global_avg_pool1d(%a, %x)
           %o = linear(%p) {out = 3}
           return %o
         }
         """
-        #expect(throws: (any Error).self) { _ = try SupernetCompiler.compile(try TextIR.parse(text, file: "w.nir"), mode: .darts) }
         do {
-            _ = try SupernetCompiler.compile(try TextIR.parse(text, file: "w.nir"), mode: .darts)
+            _ = try SupernetCompiler.compile(try TextIR.parse(text, file: "two.nir"), mode: .darts)
+            Issue.record("no error")
         } catch {
-            #expect("\(error)".contains("w.nir:7:") && "\(error)".contains("multihead_attention '"), "\(error)")
+            #expect("\(error)".contains("two.nir:7:") && "\(error)".contains("reads 2 value choices; a supernet supports one"), "\(error)")
         }
     }
 }

@@ -1,6 +1,7 @@
 // AttentionCLITests: self-attention text models through the `nasc` binary — an attention classifier learns the bundled
 // fortunes set, a search specializes and trains every combination of the attention layer choice and its head-count
-// value choice, and a head count that does not divide the model dimension is one located line and exit 1.
+// value choice, one-shot strategies search it, and a head count that does not divide the model dimension is one
+// located line and exit 1.
 import Foundation
 import Testing
 
@@ -46,6 +47,22 @@ import Testing
             return a["heads"] as? Int
         })
         #expect(heads == [2, 4], "\(list.stdout)")
+    }
+
+    /// The attention layer choice and its head-count choice fuse into darts and sampled (SPOS) supernets, which train
+    /// and export an architecture that `nasc train --arch` reads.
+    @Test(arguments: ["darts", "spos"]) func oneShotSearchesTheAttentionSpace(_ strategy: String) throws {
+        let dir = try NascProcess.tempDir()
+        let out = dir.appendingPathComponent("exp").path
+        let r = try NascProcess.run(["run", "--strategy", strategy, Self.space, "-o", out, "--data", SequenceCLITests.fortunes,
+                                     "--train-epochs", "1", "--batch-size", "32", "--strategy-option", "max_batches=3"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let arch = out + "/best_architecture.json"
+        let json = try String(contentsOfFile: arch, encoding: .utf8)
+        #expect(json.contains("\"mix\"") && json.contains("\"heads\""), "\(json)")
+        let t = try NascProcess.run(["train", Self.space, "--arch", arch, "--data", SequenceCLITests.fortunes, "--epochs", "1",
+                                     "--validation", "0", "--batch-size", "64"])
+        #expect(t.code == 0, "\(t.stderr)")
     }
 
     @Test func aHeadCountThatDoesNotDivideTheModelDimensionIsOneLocatedLine() throws {
