@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "9dd7d143a523c8476e663b1a698b81fb785573c74df6917f859041f3179ccf1e"
+    public static let sha256 = "a51665e4ff67eb87289fa56120854dfe6ffe7f1ff080c6cdc46e9dec3172eecf"
 }

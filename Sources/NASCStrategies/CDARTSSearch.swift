@@ -125,7 +125,7 @@ public final class CDARTSSearch: OneShotResumable {
         let loss = try exec.computeGradients(data: t.x, labels: t.y, batch: t.n)
         let hits = OneShotMetrics.correct(exec, t.y)
         if config.gradClip > 0 { _ = exec.clipGradients(maxNorm: config.gradClip) }
-        try exec.applyUpdates { !SupernetPass.isControlParameter($0) }
+        try exec.applyUpdates { !exec.isControlParameter($0) }
         return (loss, hits)
     }
 
@@ -257,7 +257,7 @@ public final class CDARTSSearch: OneShotResumable {
         for d in search.searchSpace.decisions {
             guard case .layerChoice(let names) = d.kind else { continue }
             let skips = names.indices.filter { OneShotExport.isSkip(names[$0]) }
-            if !skips.isEmpty { out[SupernetPass.alphaName(d.label)] = skips }
+            if !skips.isEmpty { out[SupernetParameterNames.alpha(d.label)] = skips }
         }
         return out
     }()
