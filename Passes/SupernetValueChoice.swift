@@ -436,7 +436,8 @@ struct SupernetValueChoices {
     /// but sigmoid, pools over time, dropout, identity, add, mul); `conv1d` and `linear` consume them (their weights
     /// multiply the zeros). Any other reader is a located error; false when `n` is reported.
     private mutating func checkSequenceMask(_ n: Node) -> Bool {
-        guard let label = n.inputs.lazy.compactMap({ self.sequenceMasks[$0.node] }).first else { return true }
+        let masks = sequenceMasks
+        guard let label = n.inputs.lazy.compactMap({ masks[$0.node] }).first else { return true }
         switch n.op {
         case .conv1d, .linear: return true
         case .activation(let f) where f != .sigmoid:
