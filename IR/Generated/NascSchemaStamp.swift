@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "17d1a2f9b242b3d7d6addb2df987e4c140c26f0fd04ffca3c396fb5fdc272554"
+    public static let sha256 = "5567eac3c40e5314a4d574fc794a523c0414c5633d5ca288cd86b2b44e225d94"
 }

@@ -30,6 +30,12 @@ public enum KernelStep: Hashable, Sendable {
     case sequencePoolBackward(SequencePoolStep)
     case attentionForward(AttentionStep)
     case attentionBackward(AttentionStep)
+    case conv1dForward(Conv1DStep)
+    case conv1dBackwardInput(Conv1DStep)
+    case conv1dBackwardWeight(Conv1DStep)
+    case pool1dForward(Pool1DStep)
+    case pool1dBackward(Pool1DStep)
+    case transpose(TransposeStep)
     case dropoutForward(DropoutStep)
     case dropoutBackward(DropoutStep)
     case add(ElementwiseStep)
@@ -80,6 +86,12 @@ public enum KernelStep: Hashable, Sendable {
         case .sequencePoolBackward(let s): return s.max ? "sequence_max_pool_backward" : "sequence_avg_pool_backward"
         case .attentionForward: return "attention_forward"
         case .attentionBackward: return "attention_backward"
+        case .conv1dForward: return "conv1d_forward"
+        case .conv1dBackwardInput: return "conv1d_backward_input"
+        case .conv1dBackwardWeight: return "conv1d_backward_weight"
+        case .pool1dForward(let s): return s.max ? "max_pool1d_forward" : "avg_pool1d_forward"
+        case .pool1dBackward(let s): return s.max ? "max_pool1d_backward" : "avg_pool1d_backward"
+        case .transpose: return "transpose"
         case .dropoutForward: return "dropout_forward"
         case .dropoutBackward: return "dropout_backward"
         case .add: return "add"

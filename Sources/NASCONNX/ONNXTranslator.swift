@@ -174,10 +174,6 @@ struct ONNXTranslator {
             builder.node("Concat", name: full, inputs: [batch, restName], outputs: [full], attributes: [ONNXAttribute.int("axis", 0)])
             builder.node("ConstantOfShape", name: out, inputs: [full], outputs: [out],
                          attributes: [ONNXAttribute.scalarTensor("value", 0)])
-        case .embedding:
-            embedding(n, x)
-        case .globalMaxPool1d, .globalAvgPool1d:
-            sequencePool(n, x, max: n.op.kind == .globalMaxPool1d)
         case .multiheadAttention(let a):
             let t = try inputType()
             guard t.rank == 3, let d = t.shape[2].value else { throw unsupported(n, "its input is not [N,T,D] with a fixed D") }
@@ -187,7 +183,7 @@ struct ONNXTranslator {
         case .logSoftmax(let axis):
             builder.node("LogSoftmax", name: out, inputs: x, outputs: [out], attributes: [ONNXAttribute.int("axis", axis)])
         default:
-            throw unsupported(n, "ONNX export covers the forward ops of a fixed subnet")
+            guard try translateSequence(n) else { throw unsupported(n, "ONNX export covers the forward ops of a fixed subnet") }
         }
     }
 

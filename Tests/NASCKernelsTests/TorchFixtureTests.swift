@@ -35,7 +35,8 @@ struct FixtureCase {
                                        "maxpool_k2s2", "maxpool_ties", "avgpool_k3s2p1_incl", "avgpool_k3s2p1_excl",
                                        "avgpool_k2s1p1_excl", "gap", "ew_add", "ew_mul", "concat", "dropout", "softmax", "log_softmax", "ce",
                                        "ce_smooth", "nll", "embedding", "seqpool_mean", "seqpool_max", "mha", "mha_masked", "mha_one_head",
-                                       "layernorm_ntd"] + ActivationKind.allCases.map { "act_\($0.rawValue)" }
+                                       "layernorm_ntd"] + SequenceWindowKernelTests.convCases
+                                       + SequenceWindowKernelTests.poolCases + ActivationKind.allCases.map { "act_\($0.rawValue)" }
 
     @Test func fixtureFileHasEveryCase() {
         #expect(TorchFixtures.all != nil, "cannot read \(TorchFixtures.url.path)")

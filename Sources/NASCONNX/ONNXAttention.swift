@@ -1,11 +1,10 @@
-// ONNXSequenceOps: the ONNX form of nasc's sequence ops — embedding (Gather), the padding-masked pools over time and
-// multi-head self-attention decomposed into MatMul / Split / Reshape / Transpose / Softmax (opset 17 has no
-// attention op). Padding is token id 0, as in the kernels.
+// ONNXAttention: the ONNX form of multi-head self-attention, decomposed into MatMul / Split / Reshape / Transpose /
+// Softmax (opset 17 has no attention op), with the key padding mask from token ids (id 0, as in the kernels).
 import NASCIR
 
 extension ONNXTranslator {
-    /// The padding mask of token ids `ids` (`[N, T]` int64) as floats, 1 for real tokens, shaped `[N, T, 1]` (for
-    /// pools) or `[N, 1, 1, T]` (for attention scores); also the boolean "is padding" of that shape.
+    /// The padding mask of token ids `ids` (`[N, T]` int64) unsqueezed at `axes` (`[N, 1, 1, T]` for attention
+    /// scores): as floats, 1 for real tokens, and the boolean "is padding".
     mutating func paddingMask(_ ids: String, _ owner: String, axes: [Int]) -> (keep: String, padding: String) {
         let zero = builder.int64s("sequence/padding_id", shape: [], [0])
         let axesName = builder.int64s("\(owner)/mask_axes", shape: [axes.count], axes)
@@ -15,41 +14,6 @@ extension ONNXTranslator {
         builder.node("Not", name: real, inputs: [padding], outputs: [real])
         builder.node("Cast", name: keep, inputs: [real], outputs: [keep], attributes: [ONNXAttribute.int("to", 1)])
         return (keep, padding)
-    }
-
-    /// `embedding(ids, weight)`: rows of the table, `Gather(weight, ids)`.
-    mutating func embedding(_ n: Node, _ x: [String]) {
-        builder.node("Gather", name: n.name, inputs: [x[1], x[0]], outputs: [n.name], attributes: [ONNXAttribute.int("axis", 0)])
-    }
-
-    /// `global_max_pool1d` / `global_avg_pool1d` over axis 1 of `[N, T, D]`; with ids, over the real tokens (a
-    /// sequence of padding only gives 0, as in nasc).
-    mutating func sequencePool(_ n: Node, _ x: [String], max isMax: Bool) {
-        let out = n.name
-        guard x.count == 2 else {
-            builder.node(isMax ? "ReduceMax" : "ReduceMean", name: out, inputs: [x[0]], outputs: [out],
-                         attributes: [ONNXAttribute.ints("axes", [1]), ONNXAttribute.int("keepdims", 0)])
-            return
-        }
-        let (keep, padding) = paddingMask(x[1], out, axes: [2])
-        let axis = builder.int64s("sequence/time_axis", shape: [1], [1])
-        let count = "\(out)/count", one = builder.floats("sequence/one", shape: [], [1])
-        builder.node("ReduceSum", name: count, inputs: [keep, axis], outputs: [count], attributes: [ONNXAttribute.int("keepdims", 0)])
-        if isMax {
-            let lowest = builder.floats("sequence/lowest", shape: [], [-Float.greatestFiniteMagnitude])
-            let filled = "\(out)/filled", pooled = "\(out)/max", any = "\(out)/any"
-            builder.node("Where", name: filled, inputs: [padding, lowest, x[0]], outputs: [filled])
-            builder.node("ReduceMax", name: pooled, inputs: [filled], outputs: [pooled],
-                         attributes: [ONNXAttribute.ints("axes", [1]), ONNXAttribute.int("keepdims", 0)])
-            builder.node("Min", name: any, inputs: [count, one], outputs: [any])
-            builder.node("Mul", name: out, inputs: [pooled, any], outputs: [out])
-        } else {
-            let masked = "\(out)/masked", sum = "\(out)/sum", denominator = "\(out)/denominator"
-            builder.node("Mul", name: masked, inputs: [x[0], keep], outputs: [masked])
-            builder.node("ReduceSum", name: sum, inputs: [masked, axis], outputs: [sum], attributes: [ONNXAttribute.int("keepdims", 0)])
-            builder.node("Max", name: denominator, inputs: [count, one], outputs: [denominator])
-            builder.node("Div", name: out, inputs: [sum, denominator], outputs: [out])
-        }
     }
 
     /// `multihead_attention(x[, ids], in_proj_weight, in_proj_bias, out_proj.weight, out_proj.bias)` over `[N, T, D]`
