@@ -3,6 +3,7 @@
 import BigInt
 import Foundation
 import NASCIR
+import NASCStrategies
 
 /// Zero-cost proxies of a set of architectures.
 public struct ProxyTable {
@@ -85,5 +86,29 @@ public struct ProxyTable {
         guard let v, v.isFinite else { return "null" }
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
         return "\(v)"
+    }
+}
+
+extension ProxyTable {
+    /// The proxy ranking `Strategies.make` needs for `strategy` with `options`, or nil when it needs none: `zero-cost`
+    /// ranks `samples` architectures (option, default 1000; all of a smaller space) by `proxy` (default synflow);
+    /// `tpe` and `evolution` with `warmup=PROXY` rank 1000 by that proxy. The batch comes from `data`; `seed` seeds the
+    /// sample, the batch and the initialization. Bad options are left to `Strategies.make`, which names them.
+    public static func ranking(strategy: String, options: [String: String], space: ModelSpace, data: String,
+                               seed: UInt64) throws -> [Architecture]? {
+        let proxyName: String, samples: Int, batch: Int
+        if strategy == "zero-cost" {
+            guard let c = try? ZeroCostSearch.Config(options: options) else { return nil }
+            (proxyName, samples, batch) = (c.proxy, c.samples, c.batchSize)
+        } else if ["tpe", "evolution"].contains(strategy), let w = options["warmup"] {
+            (proxyName, samples, batch) = (w, 1000, 64)
+        } else {
+            return nil
+        }
+        guard let proxy = ZeroCostProxy(rawValue: proxyName) else { return nil }
+        let searchSpace = try SearchSpace(space)
+        let archs = architectures(searchSpace, samples: samples, seed: seed)
+        let scorer = try ZeroCostScorer(data: data, batchSize: batch, seed: seed)
+        return try compute(space, archs, proxies: [proxy], scorer: scorer).ranked(by: proxy)
     }
 }

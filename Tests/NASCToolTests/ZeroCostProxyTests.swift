@@ -115,3 +115,33 @@ import Testing
         }
     }
 }
+
+/// `nasc compare` with the zero-cost strategy and warm starts on the committed real table.
+@Suite struct ZeroCostCompareCLITests {
+    @Test func zeroCostByParamsPicksTheLargestArchitectureOfTheTable() throws {
+        // Budget 1: the pick is the architecture with the most parameters (the `params` proxy's top), so the regret is
+        // the table's best test minus that architecture's test, read from the table here.
+        let root = NascProcess.root
+        let rows = try String(contentsOf: root.appendingPathComponent("examples/tables/nb201_digits3.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let best = rows.compactMap { $0["test"] as? Double }.max()!
+        let largest = try #require(rows.max { ($0["params"] as! Int) < ($1["params"] as! Int) })
+        let want = best - (largest["test"] as! Double)
+        let r = try NascProcess.run(["compare", "examples/nb201_digits3.nas", "--benchmark", "table:examples/tables/nb201_digits3.jsonl",
+                                     "--strategies", "zero-cost", "--strategy-option", "zero-cost.proxy=params",
+                                     "--budgets", "1", "--seeds", "2", "--json"])
+        #expect(r.code == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let results = try #require(json["rows"] as? [[String: Any]])
+        let zc = try #require(results.first { ($0["strategy"] as? String) == "zero-cost" })
+        let mean = try #require(zc["mean_regret"] as? Double)
+        #expect(abs(mean - want) < 1e-9, "regret \(mean), want \(want)")
+    }
+
+    @Test func badWarmupIsOneLineAtTheFlag() throws {
+        let r = try NascProcess.run(["compare", "examples/nb201_digits3.nas", "--benchmark", "table:examples/tables/nb201_digits3.jsonl",
+                                     "--strategies", "tpe", "--strategy-option", "tpe.warmup=accuracy", "--budgets", "5", "--seeds", "1"])
+        #expect(r.code == 1)
+        #expect(r.stderr == "--strategies: error: tpe: option warmup=accuracy must be one of synflow, naswot, grad_norm, snip, jacob_cov, params, flops\n")
+    }
+}
