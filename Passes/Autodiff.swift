@@ -126,96 +126,26 @@ public struct Autodiff: ConfigurablePass {
             throw Diagnostic.error("the model output \(outRef) does not depend on any trainable parameter", at: g.location)
         }
 
-        var e = Emitter(graph: g)
-        let lossNode = e.emit("loss", lossOp, [outRef, labels], [TensorType(.f32, [])])
-        var contributions: [ValueRef: [ValueRef]] = [:]
-        contributions.reserveCapacity(g.nodes.count)
-        contributions[outRef] = [e.emit("loss.grad", lossGradOp, [outRef, labels], [outType])]
-        var paramGrads: [ValueRef] = []
+        var b = GradientBuilder(graph: g, types: types, needs: needs)
+        let lossNode = b.emitter.emit("loss", lossOp, [outRef, labels], [TensorType(.f32, [])])
+        b.contributions[outRef] = [b.emitter.emit("loss.grad", lossGradOp, [outRef, labels], [outType])]
 
+        // Each op's gradient rule is its entry in the op table.
         for n in g.nodes.reversed() where needs.contains(n.name) {
             let y = ValueRef(n.name)
-            guard let cs = contributions[y], !cs.isEmpty else { continue }
-            e.scope = n.scope
-            let gy = cs.count == 1 ? cs[0] : e.emit("\(n.name).grad_sum", .add, cs, [types[y]!])
-            func needsGrad(_ i: Int) -> Bool { i < n.inputs.count && needs.contains(n.inputs[i].node) }
-            func give(_ i: Int, _ r: ValueRef) { contributions[n.inputs[i], default: []].append(r) }
-            func t(_ i: Int) -> TensorType { types[n.inputs[i]]! }
-            switch n.op {
-            case .param:
-                paramGrads.append(e.emit("\(n.name).grad", .paramGrad, [y, gy], [types[y]!]))
-            case .conv2d(let a):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad_input", .conv2dGradInput(a), [gy, n.inputs[1]], [t(0)])) }
-                if needsGrad(1) { give(1, e.emit("\(n.name).grad_weight", .conv2dGradWeight(a), [n.inputs[0], gy], [t(1)])) }
-                if needsGrad(2) { give(2, e.emit("\(n.name).grad_bias", .conv2dGradBias(a), [gy], [t(2)])) }
-            case .depthwiseConv2d(let a):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad_input", .depthwiseConv2dGradInput(a), [gy, n.inputs[1]], [t(0)])) }
-                if needsGrad(1) { give(1, e.emit("\(n.name).grad_weight", .depthwiseConv2dGradWeight(a), [n.inputs[0], gy], [t(1)])) }
-                if needsGrad(2) { give(2, e.emit("\(n.name).grad_bias", .depthwiseConv2dGradBias(a), [gy], [t(2)])) }
-            case .linear(let a):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad_input", .linearGradInput(a), [gy, n.inputs[1]], [t(0)])) }
-                if needsGrad(1) { give(1, e.emit("\(n.name).grad_weight", .linearGradWeight(a), [n.inputs[0], gy], [t(1)])) }
-                if needsGrad(2) { give(2, e.emit("\(n.name).grad_bias", .linearGradBias(a), [gy], [t(2)])) }
-            case .batchNorm(let a):
-                let outs = a.affine ? [t(0), t(1), t(2)] : [t(0)]
-                let ins = [n.inputs[0], y, gy] + (a.affine ? [n.inputs[1]] : [])
-                let r = e.emit("\(n.name).grad", .batchNormGrad(a), ins, outs)
-                if needsGrad(0) { give(0, r) }
-                if a.affine { if needsGrad(1) { give(1, ValueRef(r.node, slot: 1)) }; if needsGrad(2) { give(2, ValueRef(r.node, slot: 2)) } }
-            case .layerNorm(let a):
-                let outs = a.affine ? [t(0), t(1), t(2)] : [t(0)]
-                let ins = [n.inputs[0], y, gy] + (a.affine ? [n.inputs[1]] : [])
-                let r = e.emit("\(n.name).grad", .layerNormGrad(a), ins, outs)
-                if needsGrad(0) { give(0, r) }
-                if a.affine { if needsGrad(1) { give(1, ValueRef(r.node, slot: 1)) }; if needsGrad(2) { give(2, ValueRef(r.node, slot: 2)) } }
-            case .activation(let f):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .activationGrad(f), [n.inputs[0], y, gy], [t(0)])) }
-            case .maxPool2d(let a):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .maxPool2dGrad(a), [n.inputs[0], y, gy], [t(0)])) }
-            case .avgPool2d(let a):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .avgPool2dGrad(a), [gy], [t(0)])) }
-            case .globalAvgPool:
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .globalAvgPoolGrad, [gy], [t(0)])) }
-            case .flatten:
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .flattenGrad, [gy], [t(0)])) }
-            case .dropout(let p):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .dropoutGrad(p: p), [y, gy], [t(0)])) }
-            case .add:
-                for i in n.inputs.indices where needsGrad(i) { give(i, gy) }
-            case .identity:
-                if needsGrad(0) { give(0, gy) }
-            case .scale(let f):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .scale(factor: f), [gy], [t(0)])) }
-            case .mul:
-                guard n.inputs.count == 2 else {
-                    throw Diagnostic.error("autodiff supports mul of 2 inputs, '\(n.name)' has \(n.inputs.count)", at: n.location)
-                }
-                let r = e.emit("\(n.name).grad", .mulGrad, [n.inputs[0], n.inputs[1], gy], [t(0), t(1)])
-                if needsGrad(0) { give(0, r) }
-                if needsGrad(1) { give(1, ValueRef(r.node, slot: 1)) }
-            case .concat(let axis):
-                let r = e.emit("\(n.name).grad", .concatGrad(axis: axis), [gy], n.inputs.indices.map { t($0) })
-                for i in n.inputs.indices where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
-            case .zero:
-                break
-            case .weightedSum:
-                let k = n.inputs.count - 1
-                let r = e.emit("\(n.name).grad", .weightedSumGrad, n.inputs + [gy], n.inputs.indices.map { t($0) })
-                for i in 0..<k where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
-                if needsGrad(k) { give(k, ValueRef(r.node, slot: k)) }
-            case .switchOp(let a):
-                let r = e.emit("\(n.name).grad", .switchGrad(a), [gy], n.inputs.indices.map { t($0) })
-                for i in n.inputs.indices where needsGrad(i) { give(i, ValueRef(r.node, slot: i)) }
-            case .softmax(let axis):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .softmaxGrad(axis: axis), [y, gy], [t(0)])) }
-            case .logSoftmax(let axis):
-                if needsGrad(0) { give(0, e.emit("\(n.name).grad", .logSoftmaxGrad(axis: axis), [y, gy], [t(0)])) }
-            default:
-                throw Diagnostic.error("autodiff does not support '\(n.op.kind.rawValue)' (node '\(n.name)')", at: n.location)
+            guard let cs = b.contributions[y], !cs.isEmpty else { continue }
+            b.emitter.scope = n.scope
+            b.node = n
+            b.gradOutput = cs.count == 1 ? cs[0] : b.emitter.emit("\(n.name).grad_sum", .add, cs, [types[y]!])
+            switch OpTable[n.op.kind].gradient {
+            case .rule(let rule): try rule(n.op, &b)
+            case .none: break
+            case .notDifferentiable(let why):
+                throw Diagnostic.error("autodiff does not support '\(n.op.kind.rawValue)' (node '\(n.name)'): \(why)", at: n.location)
             }
         }
-        g = e.graph
-        g.outputs = [lossNode, outRef] + Array(g.outputs.dropFirst()) + paramGrads.reversed()
+        g = b.emitter.graph
+        g.outputs = [lossNode, outRef] + Array(g.outputs.dropFirst()) + b.paramGrads.reversed()
     }
 
     /// Appends typed nodes with fresh names.

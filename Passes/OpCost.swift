@@ -73,54 +73,27 @@ public enum OpCost {
         return total
     }
 
-    /// The counts of one tensor op. All arithmetic is overflow-checked: absurd sizes give `nil`, never a trap.
+    /// The counts of one tensor op (its rule in ``OpTable``). All arithmetic is overflow-checked: absurd sizes give
+    /// `nil`, never a trap.
     static func cost(_ op: Op, _ ins: [TensorType]) -> Counts? {
         guard !op.isChoice, case .success(let out?) = ShapeInference.outputType(op: op, inputs: ins),
               let outElems = elements(out), let inElems = ins.first.flatMap(elements) else { return nil }
-        func const(_ e: ValueExpr) -> Int? { e.constantInt }
-        /// Counts from optional parts; `nil` if any part is missing or overflowed.
-        func counts(params: Int? = 0, macs: Int? = 0, flops: Int?) -> Counts? {
-            guard let params, let macs, let flops else { return nil }
-            return Counts(params: params, macs: macs, flops: flops)
+        switch OpTable[op.kind].cost {
+        case .needsSpecialization: return nil
+        case .notModelCost: return Counts()
+        case .rule(let rule): return rule(op, CostShapes(inputs: ins, output: out, outputElements: outElems, inputElements: inElems))
         }
-        /// FLOPs of a MAC-based op: 2 per MAC plus one add per output element for a bias.
-        func macFlops(_ macs: Int?, bias: Bool) -> Int? { add(mul(2, macs), bias ? outElems : 0) }
-        switch op {
-        case .conv2d(let a):
-            guard let c = ins[0].shape[1].value, let o = const(a.outChannels), let k = const(a.kernel), let g = const(a.groups) else { return nil }
-            let macs = mul(outElems, c / g, k, k)
-            return counts(params: add(mul(o, c / g, k, k), a.bias ? o : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
-        case .depthwiseConv2d(let a):
-            guard let c = ins[0].shape[1].value, let k = const(a.kernel) else { return nil }
-            let macs = mul(outElems, k, k)
-            return counts(params: add(mul(c, k, k), a.bias ? c : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
-        case .separableConv2d(let a):
-            guard let c = ins[0].shape[1].value, let o = const(a.outChannels), let k = const(a.kernel),
-                  let h = out.shape[2].value, let w = out.shape[3].value else { return nil }
-            let macs = add(mul(c, h, w, k, k), mul(outElems, c))
-            return counts(params: add(mul(c, k, k), mul(c, o), a.bias ? o : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
-        case .linear(let a):
-            guard let f = ins[0].shape.last?.value, let o = const(a.outFeatures) else { return nil }
-            let macs = mul(outElems, f)
-            return counts(params: add(mul(f, o), a.bias ? o : 0), macs: macs, flops: macFlops(macs, bias: a.bias))
-        case .batchNorm(let a):
-            guard let c = ins[0].shape[1].value else { return nil }
-            return counts(params: a.affine ? mul(2, c) : 0, flops: mul(a.affine ? 4 : 2, outElems))
-        case .layerNorm(let a):
-            guard let d = ins[0].shape.last?.value else { return nil }
-            return counts(params: a.affine ? mul(2, d) : 0, flops: mul(a.affine ? 7 : 5, outElems))
-        case .activation: return counts(flops: outElems)
-        case .add, .mul: return counts(flops: mul(ins.count - 1, outElems))
-        case .scale: return counts(flops: outElems)
-        case .softmax, .logSoftmax: return counts(flops: mul(3, outElems))
-        case .maxPool2d(let a), .avgPool2d(let a):
-            guard let k = const(a.kernel) else { return nil }
-            return counts(flops: mul(k, k, outElems))
-        case .globalAvgPool: return counts(flops: inElems)
-        case .flatten, .dropout, .identity, .concat, .zero: return Counts()
-        case .call, .layerChoice, .inputChoice, .repeated, .cell: return nil
-        default: return Counts()  // training ops (params, losses, gradients) are not part of the model's cost
-        }
+    }
+
+    /// Counts from optional parts; `nil` if any part is missing or overflowed.
+    static func counts(params: Int? = 0, macs: Int? = 0, flops: Int?) -> Counts? {
+        guard let params, let macs, let flops else { return nil }
+        return Counts(params: params, macs: macs, flops: flops)
+    }
+
+    /// A MAC-based layer: weights plus `bias` parameters; FLOPs 2 per MAC plus one add per output element for a bias.
+    static func layer(params: Int?, bias: Int, macs: Int?, _ s: CostShapes) -> Counts? {
+        counts(params: add(params, bias), macs: macs, flops: add(mul(2, macs), bias > 0 ? s.outputElements : 0))
     }
 
     /// Elements per sample (the batch dimension counts as 1), or `nil` on overflow.

@@ -42,12 +42,12 @@ struct ShapeEngine {
     }
 
     /// Records an error once, with the instantiation chain as notes.
-    mutating func error(_ message: String, at location: SourceLocation) {
+    mutating func error(_ message: String, hint: String? = nil, at location: SourceLocation) {
         guard seen.insert("\(location)|\(message)").inserted else { return }
         let notes = frames.reversed().map { f in
             Diagnostic(.note, at: f.site, "in '@\(f.graph)' with inputs (\(f.inputs.map(\.description).joined(separator: ", "))) used here")
         }
-        diagnostics.append(Diagnostic(.error, at: location, message, notes: notes))
+        diagnostics.append(Diagnostic(.error, at: location, message, hint: hint, notes: notes))
     }
 
     /// Infers every node of `g` with the given input types (the graph's declared ones when `nil`).
@@ -128,7 +128,7 @@ struct ShapeEngine {
             do {
                 return try OpShapeRules.outputType(n.op, ins).map { [$0] }
             } catch {
-                self.error(error.message, at: n.location)
+                self.error(error.message, hint: error.hint, at: n.location)
                 return nil
             }
         }

@@ -5,8 +5,10 @@ import NASCIR
 public struct ShapeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// One line, lower-case start, no trailing period.
     public var message: String
+    /// A suggestion for the user, if there is an obvious fix.
+    public var hint: String?
     /// Creates a shape error.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, hint: String? = nil) { self.message = message; self.hint = hint }
     public var description: String { message }
 }
 
@@ -20,17 +22,17 @@ enum AttributeValues {
     static func int(_ expr: ValueExpr, _ name: String, of op: String, atLeast minimum: Int) throws(ShapeError) -> Int? {
         guard expr.labels.isEmpty else { return nil }
         let value: Scalar
-        do { value = try expr.evaluate { _ in nil } } catch { throw ShapeError("\(op) \(name): \(error)") }
-        guard let v = value.asInt else { throw ShapeError("\(op) \(name) must be an integer, got \(value)") }
-        guard v >= minimum else { throw ShapeError("\(op) \(name) must be at least \(minimum), got \(v)") }
-        guard v <= limit else { throw ShapeError("\(op) \(name) is too large (\(v); at most \(limit))") }
+        do { value = try expr.evaluate { _ in nil } } catch { throw ShapeError("\(name) of \(op): \(error)") }
+        guard let v = value.asInt else { throw ShapeError("\(name) of \(op) must be an integer, but is \(value)") }
+        guard v >= minimum else { throw ShapeError("\(name) of \(op) must be at least \(minimum), but is \(v)") }
+        guard v <= limit else { throw ShapeError("\(name) of \(op) is too large: \(v) (at most \(limit))") }
         return v
     }
 
     /// The floating value of `expr`, or `nil` if it reads a value choice.
     static func double(_ expr: ValueExpr, _ name: String, of op: String) throws(ShapeError) -> Double? {
         guard expr.labels.isEmpty else { return nil }
-        do { return try expr.evaluate { _ in nil }.asDouble } catch { throw ShapeError("\(op) \(name): \(error)") }
+        do { return try expr.evaluate { _ in nil }.asDouble } catch { throw ShapeError("\(name) of \(op): \(error)") }
     }
 
     /// A padding attribute after evaluation.

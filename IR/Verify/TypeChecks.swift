@@ -11,7 +11,7 @@ extension VerifierRun {
         let known = n.inputs.compactMap { knownType($0, in: g) }
         switch n.op {
         case .add, .mul:
-            if let m = TypeRules.equalTypes("'\(n.op.kind.rawValue)' operands", known) { error(m, at: n.location) }
+            if let m = TypeRules.elementwiseProblem(n.op.kind.rawValue, known) { error(m, at: n.location) }
         case .concat(let axis):
             if let m = TypeRules.concatProblem(axis: axis, known) { error(m, at: n.location) }
         case .inputChoice(let ic) where ic.reduction == .sum || ic.reduction == .mean:

@@ -11,6 +11,12 @@ package enum TypeRules {
         return nil
     }
 
+    /// Operands of the elementwise `add`/`mul` (no broadcasting): the same type.
+    package static func elementwiseProblem(_ op: String, _ types: [TensorType]) -> String? {
+        guard let first = types.first, let other = types.first(where: { $0 != first }) else { return nil }
+        return "\(op) needs inputs of equal shape, but gets \(first) and \(other)"
+    }
+
     /// Normalizes a possibly negative axis for a tensor of `rank`, or `nil` if out of range.
     package static func normalizedAxis(_ axis: Int, rank: Int) -> Int? {
         let a = axis < 0 ? axis + rank : axis
@@ -42,12 +48,12 @@ package enum TypeRules {
     /// A stated `in` channel count of `conv2d` against its input type (NCHW, channels at dimension 1).
     package static func statedChannelsProblem(stated: Int, input: TensorType) -> String? {
         guard input.rank >= 2, let c = input.shape[1].value, c != stated else { return nil }
-        return "conv2d states in = \(stated) but its input has \(c) channels (\(input))"
+        return "conv2d expects \(stated) input channels, but gets \(c) (input \(input))"
     }
 
     /// A stated `in` feature count of `linear` against its input type (features in the last dimension).
     package static func statedFeaturesProblem(stated: Int, input: TensorType) -> String? {
         guard let f = input.shape.last?.value, f != stated else { return nil }
-        return "linear states in = \(stated) but its input has \(f) features (\(input))"
+        return "linear expects \(stated) input features, but gets \(f) (input \(input))"
     }
 }

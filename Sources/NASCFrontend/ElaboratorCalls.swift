@@ -1,5 +1,6 @@
 // ElaboratorCalls: calls in .nas — base ops with their attributes, and block instantiation with parameters.
 import NASCIR
+import NASCPasses
 
 extension Elaborator {
     // MARK: Calls

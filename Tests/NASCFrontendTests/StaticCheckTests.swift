@@ -189,7 +189,8 @@ import NASCIR
         return add(a, b)
         """))
         #expect(d.contains("t.nas:2:10: error: conv2d with kernel 9"))
-        #expect(d.contains("t.nas:3:10: error: linear needs an input [N, features]"))
+        #expect(d.contains("t.nas:3:10: error: linear expects 7 input features, but gets 8 (input f32[N,3,8,8])"))
+        #expect(d.contains("hint: linear acts on the last dimension: insert flatten (or global_avg_pool) before it"))
         #expect(d.contains("2 errors generated."))
     }
 }

@@ -157,11 +157,11 @@ private func messages(_ s: ModelSpace) -> [String] { Verifier.verify(s).map(\.de
         ], outputs: ["s", "c", "k", "l", "i", "ok"],
            inputs: [GraphInput(name: "p", type: t16), GraphInput(name: "q", type: t32), GraphInput(name: "v", type: .batched(16, 4, 4))])
         #expect(messages(s) == [
-            "v.nir:2:3: error: 'add' operands have different types: f32[N,16,8,8] and f32[N,32,8,8]",
+            "v.nir:2:3: error: add needs inputs of equal shape, but gets f32[N,16,8,8] and f32[N,32,8,8]",
             "v.nir:3:3: error: concat operands must agree outside axis 1: f32[N,16,8,8] and f32[N,16,4,4]",
-            "v.nir:4:3: error: conv2d states in = 3 but its input has 16 channels (f32[N,16,8,8])",
+            "v.nir:4:3: error: conv2d expects 3 input channels, but gets 16 (input f32[N,16,8,8])",
             "v.nir:5:3: error: use of value '%f' before its definition",
-            "v.nir:5:3: error: linear states in = 100 but its input has 64 features (f32[N,64])",
+            "v.nir:5:3: error: linear expects 100 input features, but gets 64 (input f32[N,64])",
             "v.nir:7:3: error: inputs of input_choice 'i' (reduction mean) have different types: f32[N,16,8,8] and f32[N,32,8,8]",
         ])
     }
