@@ -68,7 +68,7 @@ public struct ChannelNormalization: Sendable, Hashable {
         let count = dataset.count
         let mean = self.mean
         let inv = std.map { 1 / $0 }
-        dataset.withMutableFeatures { features in
+        try dataset.withMutableFeatures { features in
             features.withUnsafeMutableBufferPointer { f in
                 for s in 0..<count {
                     for ch in 0..<c {

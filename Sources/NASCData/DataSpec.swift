@@ -54,7 +54,10 @@ public struct SyntheticSpec: Sendable, Hashable {
 ///   `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte` in DIR (the test pair is optional);
 /// - `cifar10:DIR`: CIFAR-10 binary batches in DIR;
 /// - `csv:PATH[?target=NAME|INDEX&task=classification|regression&header=auto|present|absent&classes=K]`;
-/// - `synthetic[:blobs|regression][?count=N&test=M&shape=1x8x8&classes=K&seed=S]`.
+/// - `synthetic[:blobs|regression][?count=N&test=M&shape=1x8x8&classes=K&seed=S]`;
+/// - `text:PATH[?text=COL&label=COL&test=PATH&length=T&min_count=C&max_vocab=V&vocab=FILE&sep=tab|comma]`: raw text
+///   and labels in a CSV or TSV file, tokenized into `[T]` token ids (``TextLoader``);
+/// - `tokens:PATH[?test=PATH&vocab=N&length=T]`: pre-tokenized ids (``TokenLoader``).
 public enum DataSpec: Sendable, Hashable {
     /// The bundled digits set.
     case digits
@@ -66,6 +69,10 @@ public enum DataSpec: Sendable, Hashable {
     case csv(path: String, options: CSVOptions)
     /// A generated data set.
     case synthetic(SyntheticSpec)
+    /// Raw text and labels in a CSV or TSV file.
+    case text(path: String, options: TextOptions)
+    /// Pre-tokenized ids.
+    case tokens(path: String, options: TokenOptions)
 
     /// Where the digits set lives relative to the repository root.
     public static let digitsRelativePath = "examples/data/digits"
@@ -172,9 +179,13 @@ public enum DataSpec: Sendable, Hashable {
                 }
             }
             return .synthetic(s)
+        case "text":
+            return .text(path: try need("path"), options: try textOptions(opts, at: location))
+        case "tokens":
+            return .tokens(path: try need("path"), options: try tokenOptions(opts, at: location))
         default:
             throw DiagnosticError(Diagnostic.error("unknown data set \"\(text)\"", at: location,
-                hint: "use digits, idx:DIR, cifar10:DIR, csv:PATH or synthetic"))
+                hint: "use digits, idx:DIR, cifar10:DIR, csv:PATH, text:PATH, tokens:PATH or synthetic"))
         }
     }
 
@@ -198,6 +209,10 @@ public enum DataSpec: Sendable, Hashable {
             return DataSplits(train: train, test: test)
         case .csv(let path, let options):
             return DataSplits(train: try CSVLoader.load(path: path, options: options), test: nil)
+        case .text(let path, let options):
+            return try TextLoader.load(path: path, options: options).splits
+        case .tokens(let path, let options):
+            return try TokenLoader.load(path: path, options: options)
         case .synthetic(let s):
             switch s.kind {
             case .blobs:
@@ -258,6 +273,50 @@ public enum DataSpec: Sendable, Hashable {
             result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
         return result
+    }
+
+    /// The options of a `text:` spec.
+    private static func textOptions(_ opts: [String: String], at location: SourceLocation) throws -> TextOptions {
+        var o = TextOptions()
+        func column(_ v: String) -> TextOptions.Column { Int(v).map { .index($0) } ?? .named(v) }
+        for (k, v) in opts.sorted(by: { $0.key < $1.key }) {
+            switch k {
+            case "text": o.text = column(v)
+            case "label": o.label = column(v)
+            case "test": o.testPath = try nonEmpty(v, k, location)
+            case "vocab": o.vocabularyPath = try nonEmpty(v, k, location)
+            case "length": o.length = try positive(v, k, location)
+            case "min_count": o.minCount = try positive(v, k, location)
+            case "max_vocab": o.maxVocabulary = try positive(v, k, location)
+            case "sep":
+                switch v {
+                case "tab", "\t": o.delimiter = "\t"
+                case "comma", ",": o.delimiter = ","
+                default: throw DiagnosticError(.error("sep must be tab or comma, got \"\(v)\"", at: location))
+                }
+            default: throw DiagnosticError(.error("unknown option \"\(k)\" for data set \"text\" (text, label, test, length, min_count, max_vocab, vocab, sep)", at: location))
+            }
+        }
+        return o
+    }
+
+    /// The options of a `tokens:` spec.
+    private static func tokenOptions(_ opts: [String: String], at location: SourceLocation) throws -> TokenOptions {
+        var o = TokenOptions()
+        for (k, v) in opts.sorted(by: { $0.key < $1.key }) {
+            switch k {
+            case "test": o.testPath = try nonEmpty(v, k, location)
+            case "vocab": o.vocabularySize = try positive(v, k, location)
+            case "length": o.length = try positive(v, k, location)
+            default: throw DiagnosticError(.error("unknown option \"\(k)\" for data set \"tokens\" (test, vocab, length)", at: location))
+            }
+        }
+        return o
+    }
+
+    private static func nonEmpty(_ v: String, _ key: String, _ location: SourceLocation) throws -> String {
+        guard !v.isEmpty else { throw DiagnosticError(.error("\(key) needs a path", at: location)) }
+        return v
     }
 
     private static func positive(_ v: String, _ key: String, _ location: SourceLocation) throws -> Int {

@@ -16,20 +16,42 @@ extension DataSpec {
         let kind = String(head[..<colon])
         let arg = String(head[head.index(after: colon)...])
         guard pathKinds.contains(kind), !arg.isEmpty else { return text }
-        return kind + ":" + standardized(arg, against: directory) + query
+        return kind + ":" + standardized(arg, against: directory) + absolutizedQuery(query, kind: kind, against: directory)
     }
+
+    /// The `?query` with the values of its path options (``pathOptions``) made absolute.
+    static func absolutizedQuery(_ query: String, kind: String, against directory: String) -> String {
+        guard let keys = pathOptions[kind], query.count > 1 else { return query }
+        let pairs = query.dropFirst().split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            guard let eq = pair.firstIndex(of: "="), keys.contains(String(pair[..<eq])), pair.index(after: eq) != pair.endIndex else {
+                return String(pair)
+            }
+            return String(pair[...eq]) + standardized(String(pair[pair.index(after: eq)...]), against: directory)
+        }
+        return "?" + pairs.joined(separator: "&")
+    }
+
+    /// Options whose values are paths, by kind.
+    static let pathOptions: [String: Set<String>] = ["text": ["test", "vocab"], "tokens": ["test"]]
 
     /// The files and directories a spec names (empty for `digits` without a directory and for synthetic data).
     public static func paths(_ text: String) -> [String] {
-        let (head, _) = split(text)
+        let (head, query) = split(text)
         guard let colon = head.firstIndex(of: ":") else { return [] }
         let kind = String(head[..<colon])
         let arg = String(head[head.index(after: colon)...])
-        return pathKinds.contains(kind) && !arg.isEmpty ? [arg] : []
+        guard pathKinds.contains(kind), !arg.isEmpty else { return [] }
+        let keys = pathOptions[kind] ?? []
+        let extra = query.dropFirst().split(separator: "&").compactMap { (pair: Substring) -> String? in
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2, keys.contains(String(kv[0])) else { return nil }
+            return String(kv[1])
+        }
+        return [arg] + extra
     }
 
     /// Kinds whose argument is a path.
-    static let pathKinds: Set<String> = ["digits", "idx", "mnist", "fashion-mnist", "cifar10", "cifar-10", "csv"]
+    static let pathKinds: Set<String> = ["digits", "idx", "mnist", "fashion-mnist", "cifar10", "cifar-10", "csv", "text", "tokens"]
 
     /// `(head, "?query")` (the query keeps its `?`, or is empty).
     static func split(_ text: String) -> (String, String) {

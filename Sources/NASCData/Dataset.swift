@@ -34,6 +34,8 @@ public struct Dataset: Sendable {
     public let classNames: [String]
     /// Where the data came from (a file or directory path, or a description), used in diagnostics.
     public let source: String
+    /// For token data (``TokenSamples``): the vocabulary the ids index; nil for float samples.
+    public private(set) var tokens: TokenSamples?
 
     /// Number of samples.
     public let count: Int
@@ -148,8 +150,10 @@ public struct Dataset: Sendable {
             f.append(contentsOf: features[(i * size)..<((i + 1) * size)])
             if isClassification { l.append(labels[i]) } else { t.append(contentsOf: targets[(i * w)..<((i + 1) * w)]) }
         }
-        return Dataset(features: f, sampleShape: sampleShape, labels: l, targets: t, task: task,
-                       classNames: classNames, source: source, count: indices.count)
+        var d = Dataset(features: f, sampleShape: sampleShape, labels: l, targets: t, task: task,
+                        classNames: classNames, source: source, count: indices.count)
+        d.tokens = tokens
+        return d
     }
 
     /// How many samples carry each label (empty for regression).
@@ -159,9 +163,34 @@ public struct Dataset: Sendable {
         return counts
     }
 
-    /// Applies `body` to the feature storage in place (used by normalization).
-    public mutating func withMutableFeatures<R>(_ body: (inout [Float]) throws -> R) rethrows -> R {
-        try body(&features)
+    /// Applies `body` to the feature storage in place (used by normalization). Token data is never rescaled:
+    /// the body is not run on it.
+    ///
+    /// - Throws: ``DiagnosticError`` at ``source`` for token data.
+    public mutating func withMutableFeatures<R>(_ body: (inout [Float]) throws -> R) throws -> R {
+        guard tokens == nil else {
+            throw DiagnosticError(.error("token ids cannot be normalized or augmented", at: SourceLocation(file: source)))
+        }
+        return try body(&features)
+    }
+
+    /// The same samples marked as token ids of `vocabulary`: every value must be a whole number in
+    /// `0..<vocabulary.size` (the loaders guarantee it; it is checked again here).
+    ///
+    /// - Throws: ``DiagnosticError`` at ``source`` when a value is not a valid id.
+    public func asTokens(_ vocabulary: TokenSamples) throws -> Dataset {
+        guard vocabulary.size > 0, vocabulary.size <= TokenSamples.maxVocabulary else {
+            throw DiagnosticError(.error("vocabulary size must be in 1...\(TokenSamples.maxVocabulary), got \(vocabulary.size)",
+                                         at: SourceLocation(file: source)))
+        }
+        let limit = Float(vocabulary.size)
+        if let bad = features.firstIndex(where: { !($0 >= 0 && $0 < limit && $0.rounded() == $0) }) {
+            throw DiagnosticError(.error("value \(features[bad]) of sample \(bad / sampleSize) is not a token id in 0..<\(vocabulary.size)",
+                                         at: SourceLocation(file: source)))
+        }
+        var d = self
+        d.tokens = vocabulary
+        return d
     }
 
     /// Copies the samples at `indices` into caller-provided buffers without allocating: features go to

@@ -113,7 +113,8 @@ public enum ArchitectureTraining {
         }
         var test = splits.test
         var normalization: ChannelNormalization?
-        if options.normalize {
+        // Token ids are indices, never rescaled.
+        if options.normalize && train.tokens == nil {
             let norm = ChannelNormalization.fit(train)
             try norm.apply(to: &train)
             if var v = validation { try norm.apply(to: &v); validation = v }

@@ -110,6 +110,13 @@ public enum ExperimentTool {
         // works there, whichever step it had reached.
         try ExperimentStore.makeExperimentDirectory(directory)
         let lock = try ExperimentLock(directory: directory)
+        // A text data set's vocabulary is built once, kept in the experiment, and named in the stored data spec.
+        if var training = evaluator.training,
+           let pinned = try DataSpec.pinVocabulary(training.data, in: directory, currentDirectory: cwd) {
+            training.data = pinned
+            evaluator.training = training
+            config.evaluatorArguments = evaluator.arguments
+        }
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
         return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable(), lock: lock)
     }

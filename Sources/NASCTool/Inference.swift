@@ -62,7 +62,7 @@ public final class InferenceModel {
         case .all: data = try splits.test.map { try Self.concatenate(splits.train, $0) } ?? splits.train
         }
         try data.check(matches: input.type, at: at)
-        if normalize, let n = normalization {
+        if normalize, let n = normalization, data.tokens == nil {
             try ChannelNormalization(mean: n.mean, std: n.std).apply(to: &data)
         }
         return data
@@ -71,8 +71,10 @@ public final class InferenceModel {
     /// Two splits of one data set, one after the other.
     static func concatenate(_ a: Dataset, _ b: Dataset) throws -> Dataset {
         if a.isClassification {
-            return try Dataset(features: a.features + b.features, sampleShape: a.sampleShape, labels: a.labels + b.labels,
-                               numClasses: max(a.numClasses, b.numClasses), classNames: a.classNames, source: a.source)
+            let d = try Dataset(features: a.features + b.features, sampleShape: a.sampleShape, labels: a.labels + b.labels,
+                                numClasses: max(a.numClasses, b.numClasses), classNames: a.classNames, source: a.source)
+            guard let ta = a.tokens, let tb = b.tokens else { return d }
+            return try d.asTokens(tb.largestID > ta.largestID ? tb : ta)
         }
         return try Dataset(features: a.features + b.features, sampleShape: a.sampleShape, targets: a.targets + b.targets,
                            outputs: a.targetWidth, source: a.source)
