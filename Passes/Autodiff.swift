@@ -108,7 +108,8 @@ public struct Autodiff: ConfigurablePass {
             let name = g.freshName("targets")
             g.inputs.append(GraphInput(name: name, type: TensorType(.f32, outType.shape)))
             labels = ValueRef(name)
-        } else if let l = g.inputs.first(where: { $0.type.dtype == .i64 }) {
+        } else if let l = g.inputs.dropFirst().first(where: { $0.type.dtype == .i64 }) {
+            // The first input is the data (token ids are i64 too); labels are a later i64 input.
             labels = ValueRef(l.name)
         } else {
             let name = g.freshName("labels")

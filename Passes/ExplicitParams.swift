@@ -79,7 +79,7 @@ public struct ExplicitParams: Pass {
     static func mayNeedParameters(_ n: Node) -> Bool {
         guard n.inputs.count == 1 else { return false }
         switch n.op {
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return true
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return true
         default: return false
         }
     }
@@ -148,6 +148,10 @@ public struct ExplicitParams: Pass {
             ps.append(ParamAttrs(name: "\(p).running_mean", shape: [c], initializer: .zeros, trainable: false))
             ps.append(ParamAttrs(name: "\(p).running_var", shape: [c], initializer: .ones, trainable: false))
             return ps
+        case .embedding(let a):
+            // U(-1, 1) (fan-in 1); PyTorch draws N(0, 1).
+            return [ParamAttrs(name: "\(p).weight", shape: [try const(a.vocab, "vocab"), try const(a.dim, "dim")],
+                               initializer: .fanInUniform(fanIn: 1))]
         case .layerNorm(let a):
             guard a.affine else { return [] }
             let f = try dim(try inputType(), -1, "feature")

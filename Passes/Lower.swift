@@ -84,10 +84,11 @@ public struct Lower: ConfigurablePass {
         }
         var b = PlanBuilder(graph: g)
         var dataInput: SlotID?, labels: SlotID?
-        // Labels: an i64 input, or the f32 targets an mse loss reads (regression).
+        // The first input is the data (f32, or i64 token ids); labels are a later i64 input, or the f32 targets an mse
+        // loss reads (regression).
         let targetInputs = Set(g.nodes.filter { $0.op.kind == .mseLoss && $0.inputs.count == 2 }.map { $0.inputs[1].node })
-        for i in g.inputs {
-            let role: SlotRole = i.type.dtype == .i64 || targetInputs.contains(i.name) ? .labels : .input
+        for (k, i) in g.inputs.enumerated() {
+            let role: SlotRole = k > 0 && (i.type.dtype == .i64 || targetInputs.contains(i.name)) ? .labels : .input
             if role == .labels ? labels != nil : dataInput != nil {
                 throw DiagnosticError(Diagnostic.error("graph '@\(g.name)' has more than one \(role == .labels ? "labels" : "data") input",
                                                        at: i.location))

@@ -94,6 +94,26 @@ extension PlanBuilder {
             let (c, h, w) = try nchw(try outputType(n), n)
             let gy = try slot(n.inputs[0], of: n), gx = try output(n)
             emit(.globalAvgPoolBackward(GlobalPoolStep(channels: c, spatial: h * w, input: gx, output: gy)), n)
+        case .embeddingGrad(let a):
+            let ids = try type(n.inputs[0], of: n)
+            let t = try dim(ids, 1, n), v = try int(a.vocab, "vocab", n), d = try int(a.dim, "dim", n)
+            let x = try slot(n.inputs[0], of: n), gy = try slot(n.inputs[1], of: n), gw = try output(n)
+            emit(.embeddingBackward(EmbeddingStep(positions: t, vocab: v, dim: d, ids: x, weight: gw, output: gy)), n)
+        case .globalMaxPool1dGrad, .globalAvgPool1dGrad:
+            let xt = try outputType(n)
+            let t = try dim(xt, 1, n), d = try dim(xt, 2, n)
+            let isMax = n.op.kind == .globalMaxPool1dGrad
+            var idx: SlotID?
+            if isMax {
+                guard let i = try savedOf(n.inputs[0], n).indices else {
+                    throw Diagnostic.error("global_max_pool1d_grad '\(n.name)' must read the output of a global_max_pool1d", at: n.location)
+                }
+                idx = i
+            }
+            let rest = n.inputs.dropFirst(isMax ? 1 : 0)
+            let gy = try slot(rest.first!, of: n), gx = try output(n)
+            let ids = rest.count > 1 ? try slot(rest[rest.startIndex + 1], of: n) : nil
+            emit(.sequencePoolBackward(SequencePoolStep(max: isMax, length: t, features: d, input: gx, output: gy, ids: ids, indices: idx)), n)
         case .flattenGrad:
             bind(n, to: try slot(n.inputs[0], of: n))
         case .dropoutGrad(let p):

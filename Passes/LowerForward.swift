@@ -135,6 +135,23 @@ extension PlanBuilder {
             let (c, h, w) = try nchw(try type(n.inputs[0], of: n), n)
             let x = try slot(n.inputs[0], of: n), y = try output(n)
             emit(.globalAvgPoolForward(GlobalPoolStep(channels: c, spatial: h * w, input: x, output: y)), n)
+        case .embedding(let a):
+            let ids = try type(n.inputs[0], of: n)
+            let t = try dim(ids, 1, n), v = try int(a.vocab, "vocab", n), d = try int(a.dim, "dim", n)
+            let x = try slot(n.inputs[0], of: n), w = try paramInput(n, 1, "weight"), y = try output(n)
+            emit(.embeddingForward(EmbeddingStep(positions: t, vocab: v, dim: d, ids: x, weight: w, output: y)), n)
+        case .globalMaxPool1d, .globalAvgPool1d:
+            let xt = try type(n.inputs[0], of: n)
+            let t = try dim(xt, 1, n), d = try dim(xt, 2, n)
+            let x = try slot(n.inputs[0], of: n), y = try output(n)
+            let ids = n.inputs.count > 1 ? try slot(n.inputs[1], of: n) : nil
+            let isMax = n.op.kind == .globalMaxPool1d
+            var idx: SlotID?
+            if isMax {
+                idx = newSlot("\(n.name)/indices", .saved, slots[y].size, type: .i32)
+                saved[n.name] = SavedSlots(indices: idx)
+            }
+            emit(.sequencePoolForward(SequencePoolStep(max: isMax, length: t, features: d, input: x, output: y, ids: ids, indices: idx)), n)
         case .flatten, .identity:
             bind(n, to: try slot(n.inputs[0], of: n))
         case .dropout(let p):

@@ -35,7 +35,9 @@ enum OpShapeRules {
 
     /// Requires an f32 input.
     static func float(_ op: String, _ t: TensorType) throws(ShapeError) -> TensorType {
-        guard t.dtype == .f32 else { throw ShapeError("\(op) needs f32 input, but gets \(t)") }
+        guard t.dtype == .f32 else {
+            throw ShapeError("\(op) needs f32 input, but gets \(t)", hint: t.dtype == .i64 ? "token ids go through an embedding first" : nil)
+        }
         return t
     }
 

@@ -23,6 +23,9 @@ public enum OpTable {
         case .avgPool2d: return avgPool2d
         case .globalAvgPool: return globalAvgPool
         case .flatten: return flatten
+        case .embedding: return embedding
+        case .globalMaxPool1d: return globalMaxPool1d
+        case .globalAvgPool1d: return globalAvgPool1d
         case .dropout: return dropout
         case .add: return add
         case .mul: return mul
@@ -57,6 +60,9 @@ public enum OpTable {
         case .avgPool2dGrad: return avgPool2dGrad
         case .globalAvgPoolGrad: return globalAvgPoolGrad
         case .flattenGrad: return flattenGrad
+        case .embeddingGrad: return embeddingGrad
+        case .globalMaxPool1dGrad: return globalMaxPool1dGrad
+        case .globalAvgPool1dGrad: return globalAvgPool1dGrad
         case .dropoutGrad: return dropoutGrad
         case .mulGrad: return mulGrad
         case .concatGrad: return concatGrad

@@ -175,6 +175,27 @@ loss = F.mse_loss(pred, target); loss.backward()
 put("mse", "cfg", [6, 3])
 put("mse", "pred", pred); put("mse", "target", target); put("mse", "loss", loss.reshape(1)); put("mse", "gpred", pred.grad)
 
+# embedding (nn.Embedding, no padding_idx): ids [N, T] into a [V, D] table; gradient scattered into the table
+ids = torch.randint(0, 9, (3, 5)); ids[0, 1] = ids[2, 3]  # a repeated id accumulates
+table = randn(9, 4)
+y = F.embedding(ids, table); gy = torch.randn_like(y); y.backward(gy)
+put("embedding", "cfg", [3, 5, 9, 4])
+put("embedding", "ids", ids); put("embedding", "w", table); put("embedding", "y", y); put("embedding", "gy", gy)
+put("embedding", "gw", table.grad)
+
+# sequence pools over time with padding (id 0) masked: [N, T, D] -> [N, D]; every sequence has a real token
+for case, kind in (("seqpool_mean", "mean"), ("seqpool_max", "max")):
+    x = randn(4, 6, 3)
+    ids = torch.randint(1, 7, (4, 6)); ids[0, 4:] = 0; ids[1, 1] = 0; ids[2, :5] = 0  # trailing, inner, leading padding
+    mask = (ids != 0).unsqueeze(-1)
+    if kind == "mean":
+        y = (x * mask).sum(1) / mask.sum(1)
+    else:
+        y = x.masked_fill(~mask, float("-inf")).amax(1)
+    gy = torch.randn_like(y); y.backward(gy)
+    put(case, "cfg", [4, 6, 3]); put(case, "x", x); put(case, "ids", ids); put(case, "y", y); put(case, "gy", gy)
+    put(case, "gx", x.grad)
+
 with open(OUT, "wb") as f:
     f.write(b"NASCFIX1")
     f.write(struct.pack("<I", len(records)))

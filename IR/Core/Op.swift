@@ -16,6 +16,13 @@ public enum Op: Hashable, Sendable {
     case maxPool2d(Pool2DAttrs)
     case avgPool2d(Pool2DAttrs)
     case globalAvgPool
+    // Sequences (`[N,T,D]`, batch first).
+    /// Token ids `i64[N,T]` to rows of a `[vocab, dim]` table: `f32[N,T,dim]` (PyTorch `nn.Embedding`).
+    case embedding(EmbeddingAttrs)
+    /// Max over time, `[N,T,D] -> [N,D]`; an optional second input, the token ids `i64[N,T]`, masks padding (id 0).
+    case globalMaxPool1d
+    /// Mean over time, `[N,T,D] -> [N,D]`; an optional second input, the token ids `i64[N,T]`, masks padding (id 0).
+    case globalAvgPool1d
     /// Flattens every dimension after the batch.
     case flatten
     // Other.
@@ -80,6 +87,12 @@ public enum Op: Hashable, Sendable {
     case avgPool2dGrad(Pool2DAttrs)
     /// `(gradOutput) -> gradInput`.
     case globalAvgPoolGrad
+    /// `(ids, gradOutput) -> gradWeight` (`[vocab, dim]`).
+    case embeddingGrad(EmbeddingAttrs)
+    /// `(output, gradOutput[, ids]) -> gradInput`; `output` names the forward node (its argmax steps).
+    case globalMaxPool1dGrad
+    /// `(gradOutput[, ids]) -> gradInput`.
+    case globalAvgPool1dGrad
     /// `(gradOutput) -> gradInput` reshaped to the forward input's type.
     case flattenGrad
     /// `(output, gradOutput) -> gradInput`; `output` names the forward node (its mask).
@@ -130,6 +143,9 @@ public enum Op: Hashable, Sendable {
         case .maxPool2d: return .maxPool2d
         case .avgPool2d: return .avgPool2d
         case .globalAvgPool: return .globalAvgPool
+        case .embedding: return .embedding
+        case .globalMaxPool1d: return .globalMaxPool1d
+        case .globalAvgPool1d: return .globalAvgPool1d
         case .flatten: return .flatten
         case .dropout: return .dropout
         case .add: return .add
@@ -165,6 +181,9 @@ public enum Op: Hashable, Sendable {
         case .maxPool2dGrad: return .maxPool2dGrad
         case .avgPool2dGrad: return .avgPool2dGrad
         case .globalAvgPoolGrad: return .globalAvgPoolGrad
+        case .embeddingGrad: return .embeddingGrad
+        case .globalMaxPool1dGrad: return .globalMaxPool1dGrad
+        case .globalAvgPool1dGrad: return .globalAvgPool1dGrad
         case .flattenGrad: return .flattenGrad
         case .dropoutGrad: return .dropoutGrad
         case .mulGrad: return .mulGrad
@@ -215,6 +234,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case linear, batchNorm = "batch_norm", layerNorm = "layer_norm"
     case relu, relu6, sigmoid, tanh, gelu, hardswish
     case maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d", globalAvgPool = "global_avg_pool", flatten
+    case embedding, globalMaxPool1d = "global_max_pool1d", globalAvgPool1d = "global_avg_pool1d"
     case dropout, add, mul, scale, concat, identity, zero, softmax, logSoftmax = "log_softmax"
     case call, layerChoice = "layer_choice", inputChoice = "input_choice", repeated = "repeat", cell
     case param, softmaxCrossEntropy = "softmax_cross_entropy", nllLoss = "nll_loss", paramGrad = "param_grad"
@@ -224,6 +244,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case linearGradInput = "linear_grad_input", linearGradWeight = "linear_grad_weight", linearGradBias = "linear_grad_bias"
     case batchNormGrad = "batch_norm_grad", layerNormGrad = "layer_norm_grad", activationGrad = "activation_grad"
     case maxPool2dGrad = "max_pool2d_grad", avgPool2dGrad = "avg_pool2d_grad", globalAvgPoolGrad = "global_avg_pool_grad"
+    case embeddingGrad = "embedding_grad", globalMaxPool1dGrad = "global_max_pool1d_grad"
+    case globalAvgPool1dGrad = "global_avg_pool1d_grad"
     case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
@@ -239,7 +261,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .paramGrad, .conv2dGradInput, .conv2dGradWeight, .conv2dGradBias, .depthwiseConv2dGradInput,
              .depthwiseConv2dGradWeight, .depthwiseConv2dGradBias, .linearGradInput, .linearGradWeight, .linearGradBias,
              .batchNormGrad, .layerNormGrad, .activationGrad, .maxPool2dGrad, .avgPool2dGrad, .globalAvgPoolGrad,
-             .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
+             .embeddingGrad, .globalMaxPool1dGrad, .globalAvgPool1dGrad, .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
              .nllLossGrad, .mseLossGrad, .weightedSumGrad, .switchGrad:
             return true
         default:
@@ -252,14 +274,16 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         switch self {
         case .add, .mul, .concat, .inputChoice, .call, .layerChoice, .cell: return nil
         // Parameterized layers take their parameters as extra inputs once they are explicit.
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .fusedConv2d: return nil
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .fusedConv2d, .embedding: return nil
         case .batchNormGrad, .layerNormGrad: return nil
+        // The sequence pools take the token ids as an optional mask input.
+        case .globalMaxPool1d, .globalAvgPool1d, .globalMaxPool1dGrad, .globalAvgPool1dGrad: return nil
         case .weightedSum, .weightedSumGrad, .switchOp: return nil
         case .param: return 0
         case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
              .depthwiseConv2dGradInput, .depthwiseConv2dGradWeight, .linearGradInput, .linearGradWeight,
              .dropoutGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad, .nllLossGrad,
-             .mseLoss, .mseLossGrad: return 2
+             .mseLoss, .mseLossGrad, .embeddingGrad: return 2
         case .activationGrad, .maxPool2dGrad, .mulGrad: return 3
         default: return 1
         }
@@ -269,7 +293,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     /// (a `conv2d` in a space reads exactly one tensor); `nil` for variadic ops.
     public var spaceArity: Int? {
         switch self {
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return 1
         default: return arity
         }
     }
@@ -279,7 +303,9 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         switch self {
         case .add, .mul: return 2
         case .concat, .inputChoice, .cell: return 1
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm: return 1
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return 1
+        case .globalMaxPool1d, .globalAvgPool1d, .globalAvgPool1dGrad: return 1
+        case .globalMaxPool1dGrad: return 2
         case .fusedConv2d: return 2
         case .batchNormGrad, .layerNormGrad: return 3
         case .weightedSum: return 2

@@ -32,6 +32,7 @@ extension Op {
             if let s = a.stride { out.expr("stride", s) }
             out.padding(a.padding)
             if kind == .avgPool2d || kind == .avgPool2dGrad { out.bool("count_include_pad", a.countIncludePad, default: true) }
+        case .embedding(let a), .embeddingGrad(let a): out.expr("vocab", a.vocab); out.expr("dim", a.dim)
         case .dropout(let p), .dropoutGrad(let p): out.expr("p", p)
         case .concat(let axis), .softmax(let axis), .logSoftmax(let axis), .concatGrad(let axis), .softmaxGrad(let axis),
              .logSoftmaxGrad(let axis):
@@ -83,7 +84,8 @@ extension Op {
             out.list.append(NamedAttribute("label", .string(a.label)))
             out.list.append(NamedAttribute("count", .expr(.int(a.count))))
         case .activation, .globalAvgPool, .flatten, .add, .mul, .identity, .nllLoss, .paramGrad, .globalAvgPoolGrad,
-             .flattenGrad, .mulGrad, .nllLossGrad, .weightedSum, .weightedSumGrad, .mseLoss, .mseLossGrad:
+             .flattenGrad, .mulGrad, .nllLossGrad, .weightedSum, .weightedSumGrad, .mseLoss, .mseLossGrad,
+             .globalMaxPool1d, .globalAvgPool1d, .globalMaxPool1dGrad, .globalAvgPool1dGrad:
             break
         }
         return out.list
@@ -153,6 +155,13 @@ extension Op {
             default: self = .avgPool2dGrad(a)
             }
         case .globalAvgPool: self = .globalAvgPool
+        case .embedding, .embeddingGrad:
+            let a = EmbeddingAttrs(vocab: try r.expr("vocab"), dim: try r.expr("dim"))
+            self = kind == .embedding ? .embedding(a) : .embeddingGrad(a)
+        case .globalMaxPool1d: self = .globalMaxPool1d
+        case .globalAvgPool1d: self = .globalAvgPool1d
+        case .globalMaxPool1dGrad: self = .globalMaxPool1dGrad
+        case .globalAvgPool1dGrad: self = .globalAvgPool1dGrad
         case .flatten: self = .flatten
         case .dropout: self = .dropout(p: try r.expr("p"))
         case .dropoutGrad: self = .dropoutGrad(p: try r.expr("p"))

@@ -109,6 +109,16 @@ public struct LayerNormAttrs: Hashable, Sendable {
     public init(eps: Double = 1e-5, affine: Bool = true) { self.eps = eps; self.affine = affine }
 }
 
+/// `embedding`: a `[vocab, dim]` table of learned vectors, looked up by token id.
+public struct EmbeddingAttrs: Hashable, Sendable {
+    /// Number of rows (token ids `0..<vocab`); a constant.
+    public var vocab: ValueExpr
+    /// Vector size (may be a value choice).
+    public var dim: ValueExpr
+    /// Creates embedding attributes.
+    public init(vocab: ValueExpr, dim: ValueExpr) { self.vocab = vocab; self.dim = dim }
+}
+
 /// Elementwise activations.
 public enum Activation: String, Hashable, Sendable, CaseIterable {
     case relu, relu6, sigmoid, tanh, gelu, hardswish

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "eede03759f7e8e9a482c7ec2fba2fb03609ce4dab42ec726e42b6888aa53aea5"
+    public static let sha256 = "8830414a1017efddfbb822fcd78a72c905756cfde5155cd6acb8c02669e219ae"
 }

@@ -1402,6 +1402,59 @@ public nonisolated struct Nasc_Ir_GlobalPoolStep: Sendable {
   public init() {}
 }
 
+/// token ids -> rows of a [vocab, dim] table; backward: weight = its gradient
+public nonisolated struct Nasc_Ir_EmbeddingStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// token ids per sample (T)
+  public var positions: Int64 = 0
+
+  public var vocab: Int64 = 0
+
+  public var dim: Int64 = 0
+
+  /// i64 [N, T]
+  public var ids: Int64 = 0
+
+  public var weight: Int64 = 0
+
+  /// f32 [N, T, dim]; backward: the gradient of the output
+  public var output: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// max or mean over time, [N, T, D] -> [N, D]; backward: input/output are gradients
+public nonisolated struct Nasc_Ir_SequencePoolStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var max: Bool = false
+
+  public var length: Int64 = 0
+
+  public var features: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  /// i64 [N, T] padding mask, -1 = none
+  public var ids: Int64 = 0
+
+  /// max: i32 [N, D] argmax steps, -1 = none
+  public var indices: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Nasc_Ir_DropoutStep: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1909,6 +1962,38 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._kernel = .scale(newValue)}
   }
 
+  public var embeddingForward: Nasc_Ir_EmbeddingStep {
+    get {
+      if case .embeddingForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_EmbeddingStep()
+    }
+    set {_uniqueStorage()._kernel = .embeddingForward(newValue)}
+  }
+
+  public var embeddingBackward: Nasc_Ir_EmbeddingStep {
+    get {
+      if case .embeddingBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_EmbeddingStep()
+    }
+    set {_uniqueStorage()._kernel = .embeddingBackward(newValue)}
+  }
+
+  public var sequencePoolForward: Nasc_Ir_SequencePoolStep {
+    get {
+      if case .sequencePoolForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_SequencePoolStep()
+    }
+    set {_uniqueStorage()._kernel = .sequencePoolForward(newValue)}
+  }
+
+  public var sequencePoolBackward: Nasc_Ir_SequencePoolStep {
+    get {
+      if case .sequencePoolBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_SequencePoolStep()
+    }
+    set {_uniqueStorage()._kernel = .sequencePoolBackward(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kernel: Equatable, Sendable {
@@ -1951,6 +2036,10 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     case weightedSumForward(Nasc_Ir_WeightedSumStep)
     case weightedSumBackward(Nasc_Ir_WeightedSumStep)
     case scale(Nasc_Ir_ScaleStep)
+    case embeddingForward(Nasc_Ir_EmbeddingStep)
+    case embeddingBackward(Nasc_Ir_EmbeddingStep)
+    case sequencePoolForward(Nasc_Ir_SequencePoolStep)
+    case sequencePoolBackward(Nasc_Ir_SequencePoolStep)
 
   }
 
@@ -4318,6 +4407,121 @@ nonisolated extension Nasc_Ir_GlobalPoolStep: SwiftProtobuf.Message, SwiftProtob
   }
 }
 
+nonisolated extension Nasc_Ir_EmbeddingStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EmbeddingStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}positions\0\u{1}vocab\0\u{1}dim\0\u{1}ids\0\u{1}weight\0\u{1}output\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.positions) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.vocab) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.dim) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.ids) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.weight) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.positions != 0 {
+      try visitor.visitSingularInt64Field(value: self.positions, fieldNumber: 1)
+    }
+    if self.vocab != 0 {
+      try visitor.visitSingularInt64Field(value: self.vocab, fieldNumber: 2)
+    }
+    if self.dim != 0 {
+      try visitor.visitSingularInt64Field(value: self.dim, fieldNumber: 3)
+    }
+    if self.ids != 0 {
+      try visitor.visitSingularInt64Field(value: self.ids, fieldNumber: 4)
+    }
+    if self.weight != 0 {
+      try visitor.visitSingularInt64Field(value: self.weight, fieldNumber: 5)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_EmbeddingStep, rhs: Nasc_Ir_EmbeddingStep) -> Bool {
+    if lhs.positions != rhs.positions {return false}
+    if lhs.vocab != rhs.vocab {return false}
+    if lhs.dim != rhs.dim {return false}
+    if lhs.ids != rhs.ids {return false}
+    if lhs.weight != rhs.weight {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_SequencePoolStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SequencePoolStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}max\0\u{1}length\0\u{1}features\0\u{1}input\0\u{1}output\0\u{1}ids\0\u{1}indices\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.max) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.length) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.features) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.ids) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.indices) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.max != false {
+      try visitor.visitSingularBoolField(value: self.max, fieldNumber: 1)
+    }
+    if self.length != 0 {
+      try visitor.visitSingularInt64Field(value: self.length, fieldNumber: 2)
+    }
+    if self.features != 0 {
+      try visitor.visitSingularInt64Field(value: self.features, fieldNumber: 3)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 4)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 5)
+    }
+    if self.ids != 0 {
+      try visitor.visitSingularInt64Field(value: self.ids, fieldNumber: 6)
+    }
+    if self.indices != 0 {
+      try visitor.visitSingularInt64Field(value: self.indices, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_SequencePoolStep, rhs: Nasc_Ir_SequencePoolStep) -> Bool {
+    if lhs.max != rhs.max {return false}
+    if lhs.length != rhs.length {return false}
+    if lhs.features != rhs.features {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.ids != rhs.ids {return false}
+    if lhs.indices != rhs.indices {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nasc_Ir_DropoutStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DropoutStep"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}probability\0\u{1}input\0\u{1}output\0\u{1}mask\0\u{1}index\0")
@@ -4760,7 +4964,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0")
 
   fileprivate class _StorageClass {
     var _node: String = String()
@@ -5280,6 +5484,58 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._kernel = .scale(v)
           }
         }()
+        case 47: try {
+          var v: Nasc_Ir_EmbeddingStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .embeddingForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .embeddingForward(v)
+          }
+        }()
+        case 48: try {
+          var v: Nasc_Ir_EmbeddingStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .embeddingBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .embeddingBackward(v)
+          }
+        }()
+        case 49: try {
+          var v: Nasc_Ir_SequencePoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .sequencePoolForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .sequencePoolForward(v)
+          }
+        }()
+        case 50: try {
+          var v: Nasc_Ir_SequencePoolStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .sequencePoolBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .sequencePoolBackward(v)
+          }
+        }()
         default: break
         }
       }
@@ -5446,6 +5702,22 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case .scale?: try {
         guard case .scale(let v)? = _storage._kernel else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 46)
+      }()
+      case .embeddingForward?: try {
+        guard case .embeddingForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 47)
+      }()
+      case .embeddingBackward?: try {
+        guard case .embeddingBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 48)
+      }()
+      case .sequencePoolForward?: try {
+        guard case .sequencePoolForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 49)
+      }()
+      case .sequencePoolBackward?: try {
+        guard case .sequencePoolBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 50)
       }()
       case nil: break
       }

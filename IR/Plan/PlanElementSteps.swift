@@ -35,6 +35,29 @@ public struct GlobalPoolStep: Hashable, Sendable {
     }
 }
 
+/// Embedding lookup of `positions` token ids per sample in a `[vocab, dim]` table. Forward writes `output`
+/// (`[N, positions, dim]`); backward scatters the gradient in `output` into `weight` (the table's gradient).
+public struct EmbeddingStep: Hashable, Sendable {
+    public var positions: Int, vocab: Int, dim: Int
+    public var ids: SlotID, weight: SlotID, output: SlotID
+    public init(positions: Int, vocab: Int, dim: Int, ids: SlotID, weight: SlotID, output: SlotID) {
+        self.positions = positions; self.vocab = vocab; self.dim = dim; self.ids = ids; self.weight = weight; self.output = output
+    }
+}
+
+/// Max (`max`) or mean pooling over time, `[N, length, features]` to `[N, features]`, skipping steps whose token id in
+/// `ids` (`[N, length]`) is 0. Backward: `input` is the input's gradient, `output` the output's.
+public struct SequencePoolStep: Hashable, Sendable {
+    public var max: Bool
+    public var length: Int, features: Int
+    public var input: SlotID, output: SlotID
+    public var ids: SlotID?, indices: SlotID?
+    public init(max: Bool, length: Int, features: Int, input: SlotID, output: SlotID, ids: SlotID?, indices: SlotID?) {
+        self.max = max; self.length = length; self.features = features; self.input = input; self.output = output
+        self.ids = ids; self.indices = indices
+    }
+}
+
 /// Dropout with a seeded mask. Forward: `output = input * mask`; backward: `input = output * mask` (gradients).
 public struct DropoutStep: Hashable, Sendable {
     public var probability: Double

@@ -24,6 +24,10 @@ extension Plan {
         case .maxPoolBackward(let s), .avgPoolBackward(let s): return [s.input]
         case .globalAvgPoolForward(let s): return [s.output]
         case .globalAvgPoolBackward(let s): return [s.input]
+        case .embeddingForward(let s): return [s.output]
+        case .embeddingBackward(let s): return [s.weight]
+        case .sequencePoolForward(let s): return [s.output] + (s.indices.map { [$0] } ?? [])
+        case .sequencePoolBackward(let s): return [s.input]
         case .dropoutForward(let s): return [s.output, s.mask]
         case .dropoutBackward(let s): return [s.input]
         case .add(let s), .mul(let s): return [s.output]

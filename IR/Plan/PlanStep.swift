@@ -24,6 +24,10 @@ public enum KernelStep: Hashable, Sendable {
     case avgPoolBackward(PoolStep)
     case globalAvgPoolForward(GlobalPoolStep)
     case globalAvgPoolBackward(GlobalPoolStep)
+    case embeddingForward(EmbeddingStep)
+    case embeddingBackward(EmbeddingStep)
+    case sequencePoolForward(SequencePoolStep)
+    case sequencePoolBackward(SequencePoolStep)
     case dropoutForward(DropoutStep)
     case dropoutBackward(DropoutStep)
     case add(ElementwiseStep)
@@ -68,6 +72,10 @@ public enum KernelStep: Hashable, Sendable {
         case .avgPoolBackward: return "avg_pool_backward"
         case .globalAvgPoolForward: return "global_avg_pool_forward"
         case .globalAvgPoolBackward: return "global_avg_pool_backward"
+        case .embeddingForward: return "embedding_forward"
+        case .embeddingBackward: return "embedding_backward"
+        case .sequencePoolForward(let s): return s.max ? "sequence_max_pool_forward" : "sequence_avg_pool_forward"
+        case .sequencePoolBackward(let s): return s.max ? "sequence_max_pool_backward" : "sequence_avg_pool_backward"
         case .dropoutForward: return "dropout_forward"
         case .dropoutBackward: return "dropout_backward"
         case .add: return "add"

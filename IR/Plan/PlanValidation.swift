@@ -36,7 +36,11 @@ extension Plan {
             if id < 0 || id >= slots.count { fail("\(what) slot \(id) does not exist"); return }
             if slots[id].type != type { fail("\(what) slot \(id) '\(slots[id].name)' must be \(type.rawValue)") }
         }
-        check(dataInput, .f32, "data input")
+        if dataInput >= 0, dataInput < slots.count, slots[dataInput].type == .i64 {
+            check(dataInput, .i64, "data input")  // token ids
+        } else {
+            check(dataInput, .f32, "data input")
+        }
         if let l = labelsInput {
             // Regression plans (an mse loss) take f32 targets; classification plans i64 labels.
             let regression = steps.contains { if case .lossForward(let s) = $0.kernel { return s.kind.hasFloatTargets } else { return false } }
@@ -179,6 +183,14 @@ extension Plan {
             return s.features > 0 && s.rowsPerSample > 0 && boundedProduct(s.features, s.rowsPerSample) != nil ? nil : "invalid layernorm sizes"
         case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
             return s.channels > 0 && s.spatial > 0 && boundedProduct(s.channels, s.spatial) != nil ? nil : "invalid global pooling sizes"
+        case .embeddingForward(let s), .embeddingBackward(let s):
+            return dim.contains(s.positions) && dim.contains(s.vocab) && dim.contains(s.dim)
+                && boundedProduct(s.positions, s.dim) != nil && boundedProduct(s.vocab, s.dim) != nil ? nil : "invalid embedding sizes"
+        case .sequencePoolForward(let s), .sequencePoolBackward(let s):
+            guard dim.contains(s.length), dim.contains(s.features), boundedProduct(s.length, s.features) != nil else {
+                return "invalid sequence pooling sizes"
+            }
+            return s.max == (s.indices != nil) ? nil : "max pooling over time needs argmax indices (and mean pooling none)"
         case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
         case .scale(let s): return s.factor.isFinite ? nil : "needs a finite factor"
         case .weightedSumForward(let s):
@@ -259,6 +271,13 @@ extension Plan {
                 + (s.indices.map { [SlotUse(slot: $0, type: .i32, size: out)] } ?? [])
         case .globalAvgPoolForward(let s), .globalAvgPoolBackward(let s):
             return [f(s.input, ps(s.channels * s.spatial)), f(s.output, ps(s.channels))]
+        case .embeddingForward(let s), .embeddingBackward(let s):
+            return [SlotUse(slot: s.ids, type: .i64, size: ps(s.positions)), f(s.weight, .fixed(s.vocab * s.dim)),
+                    f(s.output, ps(s.positions * s.dim))]
+        case .sequencePoolForward(let s), .sequencePoolBackward(let s):
+            return [f(s.input, ps(s.length * s.features)), f(s.output, ps(s.features))]
+                + (s.ids.map { [SlotUse(slot: $0, type: .i64, size: ps(s.length))] } ?? [])
+                + (s.indices.map { [SlotUse(slot: $0, type: .i32, size: ps(s.features))] } ?? [])
         case .dropoutForward(let s), .dropoutBackward(let s):
             return [f(s.input, nil), f(s.output, nil), f(s.mask, nil)]
         case .add(let s), .mul(let s): return (s.inputs + [s.output]).map { f($0, nil) }

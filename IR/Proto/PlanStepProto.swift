@@ -110,6 +110,27 @@ extension Plan {
         GlobalPoolStep(channels: i(p.channels), spatial: i(p.spatial), input: i(p.input), output: i(p.output))
     }
 
+    static func embedding(_ s: EmbeddingStep) -> Nasc_Ir_EmbeddingStep {
+        var p = Nasc_Ir_EmbeddingStep()
+        p.positions = Int64(s.positions); p.vocab = Int64(s.vocab); p.dim = Int64(s.dim)
+        p.ids = Int64(s.ids); p.weight = Int64(s.weight); p.output = Int64(s.output)
+        return p
+    }
+    static func embedding(_ p: Nasc_Ir_EmbeddingStep) -> EmbeddingStep {
+        EmbeddingStep(positions: i(p.positions), vocab: i(p.vocab), dim: i(p.dim), ids: i(p.ids), weight: i(p.weight), output: i(p.output))
+    }
+
+    static func sequencePool(_ s: SequencePoolStep) -> Nasc_Ir_SequencePoolStep {
+        var p = Nasc_Ir_SequencePoolStep()
+        p.max = s.max; p.length = Int64(s.length); p.features = Int64(s.features); p.input = Int64(s.input)
+        p.output = Int64(s.output); p.ids = Int64(s.ids ?? -1); p.indices = Int64(s.indices ?? -1)
+        return p
+    }
+    static func sequencePool(_ p: Nasc_Ir_SequencePoolStep) -> SequencePoolStep {
+        SequencePoolStep(max: p.max, length: i(p.length), features: i(p.features), input: i(p.input), output: i(p.output),
+                         ids: p.ids < 0 ? nil : i(p.ids), indices: p.indices < 0 ? nil : i(p.indices))
+    }
+
     static func dropout(_ s: DropoutStep) -> Nasc_Ir_DropoutStep {
         var p = Nasc_Ir_DropoutStep()
         p.probability = s.probability; p.input = Int64(s.input); p.output = Int64(s.output); p.mask = Int64(s.mask); p.index = Int64(s.index)
@@ -203,6 +224,10 @@ extension Plan {
         case .avgPoolBackward(let s): p.kernel = .avgPoolBackward(pool(s))
         case .globalAvgPoolForward(let s): p.kernel = .globalAvgPoolForward(global(s))
         case .globalAvgPoolBackward(let s): p.kernel = .globalAvgPoolBackward(global(s))
+        case .embeddingForward(let s): p.kernel = .embeddingForward(embedding(s))
+        case .embeddingBackward(let s): p.kernel = .embeddingBackward(embedding(s))
+        case .sequencePoolForward(let s): p.kernel = .sequencePoolForward(sequencePool(s))
+        case .sequencePoolBackward(let s): p.kernel = .sequencePoolBackward(sequencePool(s))
         case .dropoutForward(let s): p.kernel = .dropoutForward(dropout(s))
         case .dropoutBackward(let s): p.kernel = .dropoutBackward(dropout(s))
         case .add(let s): p.kernel = .add(elementwise(s.inputs, s.output))
@@ -271,6 +296,10 @@ extension Plan {
         case .avgPoolBackward(let s)?: k = .avgPoolBackward(pool(s))
         case .globalAvgPoolForward(let s)?: k = .globalAvgPoolForward(global(s))
         case .globalAvgPoolBackward(let s)?: k = .globalAvgPoolBackward(global(s))
+        case .embeddingForward(let s)?: k = .embeddingForward(embedding(s))
+        case .embeddingBackward(let s)?: k = .embeddingBackward(embedding(s))
+        case .sequencePoolForward(let s)?: k = .sequencePoolForward(sequencePool(s))
+        case .sequencePoolBackward(let s)?: k = .sequencePoolBackward(sequencePool(s))
         case .dropoutForward(let s)?: k = .dropoutForward(dropout(s))
         case .dropoutBackward(let s)?: k = .dropoutBackward(dropout(s))
         case .add(let e)?: k = .add(ElementwiseStep(inputs: e.inputs.map(i), output: try req(e.output, "output")))

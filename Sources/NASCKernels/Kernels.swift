@@ -39,4 +39,6 @@ public enum Kernels {
 public enum KernelError: Error, Equatable, Sendable {
     /// Sample `index` carries `label`, which is not in `0..<classes`.
     case labelOutOfRange(index: Int, label: Int64, classes: Int)
+    /// Position `index` holds token id `token`, which is not in `0..<vocab` (an embedding's table).
+    case tokenOutOfRange(index: Int, token: Int64, vocab: Int)
 }

@@ -176,9 +176,8 @@ public enum ArchitectureTraining {
         let compileSeconds = Date().timeIntervalSince(compileStart)
         let data = try loadNormalizedData(options)
         let normalization = data.normalization.map { Checkpoint.Normalization(mean: $0.mean, std: $0.std) }
-        if let input = subnet.rootGraph?.inputs.first {
-            try data.train.check(matches: input.type, at: input.location)
-        }
+        try data.train.checkFits(subnet)
+        try data.test?.checkFits(subnet)
         let schedule = try Self.schedule(options, trainingSamples: data.train.count)
         let executor = try Executor(plan: plan, seed: options.seed)
         executor.gradientClipNorm = options.gradientClipNorm

@@ -104,7 +104,8 @@ public enum ExperimentTool {
         if let training = evaluator.training {
             // Fail before the first trial when the data set is missing or does not fit the space's input.
             let data = try ArchitectureTraining.loadData(TrainingEvaluator(settings: training).options)
-            if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
+            try data.train.checkFits(space)
+            try data.test?.checkFits(space)
         }
         // The lock comes first: of two runs started at once on a new directory, the second is told another run
         // works there, whichever step it had reached.

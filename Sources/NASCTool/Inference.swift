@@ -22,6 +22,8 @@ public final class InferenceModel {
     public let input: GraphInput
     /// The normalization the weights were trained with (applied to raw data before the model).
     public let normalization: Checkpoint.Normalization?
+    /// The space the model comes from (its embeddings' vocabularies are checked against token data).
+    let space: ModelSpace
 
     /// Compiles the eval plan of `arch` and loads `weights` (exact names and shapes; errors located at `weightsFile`).
     public init(space: ModelSpace, architecture arch: Architecture, weights: Checkpoint, weightsFile: String,
@@ -31,6 +33,7 @@ public final class InferenceModel {
             throw DiagnosticError(.error("the space has no input"))
         }
         self.input = input
+        self.space = space
         plan = try ArchitectureTraining.plan(space, arch, options: TrainOptions(), training: false)
         let executor = try Executor(plan: plan, seed: 0)
         try WeightsFile.locate(weightsFile) { try executor.loadWeights(from: weights) }
@@ -61,7 +64,7 @@ public final class InferenceModel {
             data = t
         case .all: data = try splits.test.map { try Self.concatenate(splits.train, $0) } ?? splits.train
         }
-        try data.check(matches: input.type, at: at)
+        try data.checkFits(space, at: at)
         if normalize, let n = normalization, data.tokens == nil {
             try ChannelNormalization(mean: n.mean, std: n.std).apply(to: &data)
         }

@@ -125,7 +125,7 @@ public enum OneShotTool {
                 try OutputFile.write(try ProtoIO.encode(space), to: join(directory, "space.pb"))
             }
             let data = try ArchitectureTraining.loadData(options)
-            if let input = space.rootGraph?.inputs.first { try data.train.check(matches: input.type, at: input.location) }
+            try data.train.checkFits(space)
             return (data.train, data.validation)
         }
         /// Restores a resumed search and saves its state after every epoch.

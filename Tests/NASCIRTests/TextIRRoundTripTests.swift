@@ -63,6 +63,8 @@ import Testing
                                       activation: .gelu)),
         .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),
         .scale(factor: 1.0 / 3),
+        .embedding(EmbeddingAttrs(vocab: .int(100), dim: .choice("d"))), .globalMaxPool1d, .globalAvgPool1d,
+        .embeddingGrad(EmbeddingAttrs(vocab: .int(100), dim: .int(8))), .globalMaxPool1dGrad, .globalAvgPool1dGrad,
     ]
 
     /// A space using every op, with all locations known.

@@ -9,8 +9,12 @@ enum ExportSupport {
     /// Every example space file.
     static func exampleSpaces() throws -> [URL] {
         try FileManager.default.contentsOfDirectory(at: examples, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "nas" }.sorted { $0.path < $1.path }
+            .filter { $0.pathExtension == "nas" && !sequenceSpaces.contains($0.lastPathComponent) }.sorted { $0.path < $1.path }
     }
+
+    /// Example spaces over token ids: ONNX and PyTorch export of the sequence ops is not written yet (issue 16), so
+    /// they are left out of the export comparisons (`ExportOpCoverageTests.notExported` names the ops).
+    static let sequenceSpaces: Set<String> = ["fortunes.nas"]
 
     /// A space loaded like the CLI loads it.
     static func space(_ url: URL) throws -> ModelSpace { try InputFile(path: url.path).loadSpace() }

@@ -126,8 +126,29 @@ import NASCTool
     return mul(k2, k2) -> linear(out: 2) -> log_softmax
     """
 
+    /// Token ids: an embedding with a value-choice size, the pools over time with and without the padding mask.
+    static let sequence = """
+    space prop_sequence
+
+    input x: i64[6]
+
+    d = choice("d", [4, 8])
+    h = x -> embedding(vocab: 20, dim: d)
+    v = (h, x) -> layer_choice("pool") {
+        max: global_max_pool1d
+        mean: global_avg_pool1d
+    }
+    u = h -> layer_choice("unmasked") {
+        max: global_max_pool1d
+        mean: global_avg_pool1d
+    }
+    hidden = choice("hidden", [4, 6])
+    return add(v, u) -> linear(out: hidden) -> relu -> linear(out: 3)
+    """
+
     /// The spaces written for this test.
-    static let written: [(name: String, source: String)] = [("prop_image", imageOps), ("prop_wiring", wiring), ("prop_tabular", tabular)]
+    static let written: [(name: String, source: String)] = [("prop_image", imageOps), ("prop_wiring", wiring), ("prop_tabular", tabular),
+                                                            ("prop_sequence", sequence)]
 
     /// Architectures checked per space: all of them up to this many, else this many sampled.
     static let limit = 150
@@ -176,7 +197,13 @@ import NASCTool
             let perSample = input.type.shape.dropFirst().reduce(1) { $0 * ($1.value ?? 1) }
             let batch = 3
             var rng = SplitMix64(seed: 7)
-            let data = (0..<(batch * perSample)).map { _ in Float.random(in: -1...1, using: &rng) }
+            // Token ids for an i64 input: 0 (padding) up to the smallest embedding table, as the data loaders give them.
+            let vocab = space.graphs.flatMap(\.nodes).compactMap { n -> Int? in
+                if case .embedding(let a) = n.op { return a.vocab.constantInt } else { return nil }
+            }.min() ?? 1
+            let data = (0..<(batch * perSample)).map { _ in
+                input.type.dtype == .i64 ? Float(Int.random(in: 0..<vocab, using: &rng)) : Float.random(in: -1...1, using: &rng)
+            }
             let classes = classCount(training)
             let labels = (0..<batch).map { Int64($0 % classes) }
             let exec = try Executor(plan: training, seed: 1)

@@ -172,7 +172,19 @@ public final class Executor {
         guard data.count == need, let d = data.baseAddress else {
             throw ExecutorError.error("input batch has \(data.count) values, the plan needs \(need) for \(n) samples")
         }
-        memory.f32(plan.dataInput).update(from: d, count: need)
+        if plan.slots[plan.dataInput].type == .i64 {
+            // Token ids travel as exact float values (below 2^24); the embedding checks their range.
+            let ids = memory.i64(plan.dataInput)
+            for k in 0..<need {
+                let v = d[k]
+                guard v.isFinite, v >= 0, v < 16_777_216, v.rounded() == v else {
+                    throw ExecutorError.error("input value \(v) at position \(k) is not a token id")
+                }
+                ids[k] = Int64(v)
+            }
+        } else {
+            memory.f32(plan.dataInput).update(from: d, count: need)
+        }
         guard let labels else { return }
         guard let l = plan.labelsInput else { throw ExecutorError.error("the plan has no labels input") }
         guard plan.slots[l].type == .i64 else {

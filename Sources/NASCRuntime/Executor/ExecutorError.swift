@@ -12,6 +12,8 @@ enum ExecutorError {
         switch e {
         case .labelOutOfRange(let index, let label, let classes):
             return error("label \(label) of sample \(index) is out of range 0..<\(classes) (loss '\(step.node)')")
+        case .tokenOutOfRange(let index, let token, let vocab):
+            return error("token id \(token) at position \(index) is not below the vocabulary size \(vocab) (embedding '\(step.node)')")
         }
     }
 }

@@ -117,6 +117,22 @@ extension Executor {
         case .globalAvgPoolBackward(let s):
             GlobalAvgPool.backward(batch: n, channels: s.channels, spatial: s.spatial, gradOutput: m.f32(s.output),
                                    gradInput: m.f32(s.input))
+        case .embeddingForward(let s):
+            do {
+                try Embedding.forward(count: n * s.positions, vocab: s.vocab, dim: s.dim, ids: m.i64(s.ids), weight: m.f32(s.weight),
+                                      output: m.f32(s.output))
+            } catch { throw ExecutorError.kernel(error, step: plan.steps[index]) }
+        case .embeddingBackward(let s):
+            Embedding.backward(count: n * s.positions, vocab: s.vocab, dim: s.dim, ids: m.i64(s.ids), gradOutput: m.f32(s.output),
+                               gradWeight: m.f32(s.weight))
+        case .sequencePoolForward(let s):
+            SequencePool.forward(s.max ? .max : .mean, shape: SequencePoolShape(batch: n, length: s.length, features: s.features),
+                                 input: m.f32(s.input), ids: s.ids.map { UnsafePointer(m.i64($0)) }, output: m.f32(s.output),
+                                 indices: s.indices.map { m.i32($0) })
+        case .sequencePoolBackward(let s):
+            SequencePool.backward(s.max ? .max : .mean, shape: SequencePoolShape(batch: n, length: s.length, features: s.features),
+                                  gradOutput: m.f32(s.output), ids: s.ids.map { UnsafePointer(m.i64($0)) },
+                                  indices: s.indices.map { UnsafePointer(m.i32($0)) }, gradInput: m.f32(s.input))
         case .dropoutForward(let s):
             let count = m.counts[s.output]
             if training {
