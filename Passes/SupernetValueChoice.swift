@@ -145,6 +145,11 @@ struct SupernetValueChoices {
         let key = "\(labels)|\(shape)|\(lower)|\(upper)"
         if let m = masks[key] { return m }
         let base = fresh("\(owner).mask")
+        // Shared by every owner with the same key, whichever candidates hold them: in no candidate (as a label's
+        // weights), or a sampled step that skips the first owner's candidate would skip the mask of the others.
+        let outer = scope
+        scope = []
+        defer { scope = outer }
         var parts: [ValueRef] = []
         for k in lower.indices {
             parts.append(param("\(base).\(k)", shape, .box(lower: lower[k], upper: upper[k]), trainable: false, at))
@@ -207,6 +212,10 @@ struct SupernetValueChoices {
             return channelMask(Choice(labels: s.labels, values: s.widths), c: c, owner: owner, at)
         }
         if let m = layoutMasks[layout] { return m }
+        // Shared like the masks it sums: in no candidate.
+        let outer = scope
+        scope = []
+        defer { scope = outer }
         var sum: ValueRef?
         for (offset, s) in layout.placed {
             let part = mask(s.labels, owner: "\(owner).segment", shape: [c], lower: s.widths.map { _ in [offset] },

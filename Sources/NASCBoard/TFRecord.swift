@@ -18,21 +18,28 @@ public enum TFRecord {
     /// Splits framed bytes back into records, checking both checksums of each; `nil` at the first bad or
     /// truncated record (readers such as TensorBoard stop there too).
     public static func records(_ bytes: [UInt8]) -> [[UInt8]]? {
+        let (out, complete) = validPrefix(bytes)
+        return complete ? out : nil
+    }
+
+    /// The records before the first bad or truncated one (a file whose writer was killed mid-record), and whether
+    /// that was all of `bytes`.
+    public static func validPrefix(_ bytes: [UInt8]) -> (records: [[UInt8]], complete: Bool) {
         var out: [[UInt8]] = []
         var i = 0
         while i < bytes.count {
-            guard i + 12 <= bytes.count else { return nil }
+            guard i + 12 <= bytes.count else { return (out, false) }
             let lengthBytes = Array(bytes[i..<i + 8])
-            guard readUInt32(bytes, i + 8) == CRC32C.masked(lengthBytes) else { return nil }
+            guard readUInt32(bytes, i + 8) == CRC32C.masked(lengthBytes) else { return (out, false) }
             var length: UInt64 = 0
             for (k, b) in lengthBytes.enumerated() { length |= UInt64(b) << (8 * UInt64(k)) }
-            guard length <= UInt64(bytes.count), i + 12 + Int(length) + 4 <= bytes.count else { return nil }
+            guard length <= UInt64(bytes.count), i + 12 + Int(length) + 4 <= bytes.count else { return (out, false) }
             let data = Array(bytes[i + 12..<i + 12 + Int(length)])
-            guard readUInt32(bytes, i + 12 + Int(length)) == CRC32C.masked(data) else { return nil }
+            guard readUInt32(bytes, i + 12 + Int(length)) == CRC32C.masked(data) else { return (out, false) }
             out.append(data)
             i += 12 + Int(length) + 4
         }
-        return out
+        return (out, true)
     }
 
     static func littleEndian<T: FixedWidthInteger>(_ v: T) -> [UInt8] {

@@ -49,7 +49,7 @@ public enum Experiment {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw DiagnosticError(.error("cannot write file: \(error.localizedDescription)", at: SourceLocation(file: path)))
+            throw DiagnosticError(.error("cannot write file: \(FileErrorReason.text(error))", at: SourceLocation(file: path)))
         }
     }
 

@@ -59,7 +59,7 @@ public final class StopRequest: @unchecked Sendable {
     }
 
     /// True when `sig` is ignored (SIG_IGN), as `nohup` leaves SIGHUP.
-    static func isIgnored(_ sig: Int32) -> Bool {
+    public static func isIgnored(_ sig: Int32) -> Bool {
         var current = sigaction()
         guard sigaction(sig, nil, &current) == 0 else { return false }
         return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)

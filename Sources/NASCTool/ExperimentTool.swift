@@ -171,7 +171,7 @@ public enum ExperimentTool {
 
     /// Writes one line to standard output immediately (unbuffered, so nothing is lost if the process dies next).
     public static func writeLine(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardOutput.write(line + "\n")
     }
 
     /// Runs `nasc trial`: prints the trial's JSON lines on stdout (and a located diagnostic on stderr for bad

@@ -14,8 +14,10 @@ public final class OneShotBoard {
     let writer: EventFileWriter
     let space: SearchSpace
 
-    /// Opens a new event file in `DIR/tensorboard`.
-    public init(directory: String, space: SearchSpace) throws {
+    /// Opens a new event file in `DIR/tensorboard`. A run resumed after `resumedEpochs` epochs first drops the later
+    /// epochs the killed session had written (they are trained again), so TensorBoard shows each epoch once.
+    public init(directory: String, space: SearchSpace, resumedEpochs: Int? = nil) throws {
+        if let resumedEpochs { try EventFileTrim.dropSteps(from: resumedEpochs, in: ExperimentBoard.directory(directory)) }
         writer = try EventFileWriter(directory: ExperimentBoard.directory(directory))
         self.space = space
     }

@@ -120,7 +120,7 @@ public enum OneShotTool {
                 try OutputFile.write(lines.map { $0 + "\n" }.joined(), to: logPath)
                 liveLog = FileHandle(forWritingAtPath: logPath)
                 liveLog?.seekToEndOfFile()
-                board = try OneShotBoard(directory: directory, space: searchSpace)
+                board = try OneShotBoard(directory: directory, space: searchSpace, resumedEpochs: resume ? lines.count : nil)
                 // The space itself, so `nasc experiment report` can draw the supernet.
                 try OutputFile.write(try ProtoIO.encode(space), to: join(directory, "space.pb"))
             }

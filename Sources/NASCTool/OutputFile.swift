@@ -20,7 +20,7 @@ public enum OutputFile {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
         } catch {
-            throw DiagnosticError(.error("cannot write file: \(error.localizedDescription)", at: at))
+            throw DiagnosticError(.error("cannot write file: \(FileErrorReason.text(error))", at: at))
         }
     }
 

@@ -146,10 +146,17 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // `nasc run ... | head`: a closed standard output stops the run as SIGTERM does (resumable), never kills it.
+        StandardOutput.ignoreBrokenPipe()
         if resume == nil, let strategy, OneShotTool.isOneShot(strategy) { return try runOneShot(strategy) }
         if let dir = resume, OneShotExperiment.isOneShot(directory: dir) { return try resumeOneShot(dir) }
         // From here on SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the trials first, then end the run (128 + signal).
         StopRequest.installSignalHandlers()
+        // Before the store: a limit too low for nasc itself is one line, never Foundation's abort at the first spawn.
+        do { try DescriptorBudget.prepare() } catch let e as DescriptorBudget.LimitTooLow {
+            printError("nasc run: error: \(e.description)")
+            throw ReportedFailure()
+        }
         let limits = LimitOverrides(concurrency: concurrency, maxTrials: maxTrials, maxDuration: maxDuration.flatMap(DurationParser.seconds),
                                     trialTimeout: trialTimeout.flatMap(Run.timeout), stallTimeout: stallTimeout.flatMap(Run.timeout))
         let runner: ExperimentRunner
@@ -191,8 +198,9 @@ struct Run: ParsableCommand {
             }
         }
         let display = ProgressDisplay(live: live ?? ProgressDisplay.stdoutIsTerminal) { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardOutput.write(text)
         }
+        StandardOutput.onClose { [stop = runner.stopRequest] in stop.request(signal: SIGPIPE) }
         display.describeTrial = ExperimentTool.architectureSummary(runner.store)
         // TensorBoard logs in DIR/tensorboard, written as trials report.
         let board = try ExperimentBoard(store: runner.store, forwardingTo: display)
@@ -203,6 +211,10 @@ struct Run: ParsableCommand {
         withExtendedLifetime(board) { display.finish() }
         print(ExperimentTool.summary(summary), terminator: "")
         let directory = resume ?? output ?? paths[1]
+        if summary.interruptedBy == SIGPIPE {
+            printError("nasc run: standard output was closed; \(summary.unfinished) unfinished trials are retried by `nasc run --resume \(directory)`")
+            throw ReportedFailure(code: 128 + SIGPIPE)
+        }
         if let signal = summary.interruptedBy {
             printError("nasc run: interrupted by signal \(signal); \(summary.unfinished) unfinished trials are retried by `nasc run --resume \(directory)`")
             throw ReportedFailure(code: 128 + signal)

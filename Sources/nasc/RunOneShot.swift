@@ -64,26 +64,30 @@ extension Run {
         let weights = OneShotWeightOverrides(epochs: try evaluator.trainingEpochs, batchSize: evaluator.batchSize,
                                              learningRate: evaluator.lr, weightDecay: evaluator.weightDecay)
         var opened: ExperimentStore?
-        let started = Date()
+        var clock: SessionClock?
         do {
             // On a terminal: a per-batch bar on stderr (images/s, epoch k/K, ETA); otherwise the epoch lines only.
             let bar = ProgressPrinter()
             let outcome = try OneShotTool.run(ExperimentTool.dropInferredTypes(space), strategy: config.strategy, options: train, weights: weights,
                                               strategyOptions: config.strategyOptions, directory: directory, resume: resuming,
                                               willStart: {
-                                                  opened = try openStore()
+                                                  let store = try openStore()
+                                                  opened = store
+                                                  // Recorded every second, so a killed session keeps its time.
+                                                  clock = try SessionClock(store: store)
                                                   InterruptNote.install("interrupted; continue with: nasc run --resume \(directory)")
+                                                  StandardOutput.onClose { InterruptNote.interrupt(SIGPIPE) }
                                               },
                                               batchProgress: bar.isTerminal ? { bar.handle(.batch($0)) } : nil) { line in
                 if bar.isTerminal { bar.clearLine() }
                 ExperimentTool.writeLine(line)   // unbuffered: each epoch shows (and is kept) as it happens
             }
-            guard let store = opened else { return }
-            let before = try store.state().elapsed
-            try OneShotExperiment.finish(store, outcome: outcome, space: space, elapsed: before + Date().timeIntervalSince(started))
+            guard let store = opened, let clock else { return }
+            try OneShotExperiment.finish(store, outcome: outcome, space: space, elapsed: clock.stop())
             for f in outcome.files { print("wrote \(f)") }
             print(outcome.architectureJSON)
         } catch let error as DiagnosticError {
+            clock?.stop()
             if !resuming, opened != nil { OneShotExperiment.discardIfNotStarted(directory) }
             if let file, error.diagnostics.allSatisfy({ $0.location.file == file.path }) { printError(file.render(error)) } else { printError(error.description) }
             throw ReportedFailure()

@@ -79,6 +79,10 @@ import Testing
         #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"), "the epoch log of \(strategy) after \(kills) kills")
         #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"), "the export of \(strategy) after \(kills) kills")
 
+        // TensorBoard shows each epoch once, though sessions were killed after writing epochs their checkpoint lacks.
+        let board = try tensorBoardReadback(dir + "/tensorboard")
+        #expect(series(board["tbparse"], ".", "supernet/valid_accuracy").map(\.0) == Array(0..<Self.epochs), "\(strategy) after \(kills) kills")
+
         // The store records the run: one trial (the export) with a metric per epoch.
         let list = try NascProcess.run(["experiment", "list", dir, "--json"])
         #expect(list.code == 0, "\(list.stderr)")
@@ -136,5 +140,110 @@ import Testing
         #expect(file(tmp.path, "run.log").contains("resumed after epoch"), "\(file(tmp.path, "run.log"))")
         kill(resumed.processIdentifier, SIGKILL)
         resumed.waitUntilExit()
+    }
+
+    /// SIGTERM, SIGHUP and SIGQUIT stop a one-shot run as Ctrl-C does (before the fix they killed it without a word,
+    /// and SIGQUIT dumped core): exit 128 + signal with the resume note, the checkpoint intact, and `--resume` ends
+    /// with the same epoch log and export as an uninterrupted run. A closed standard output (`| head -1`) does the
+    /// same with SIGPIPE's status, 141, instead of killing the run.
+    @Test(arguments: [SIGTERM, SIGHUP, SIGQUIT, SIGPIPE])
+    func everyStopSignalLeavesAResumableRun(signal: Int32) throws {
+        let (tmp, space) = try OneShotCLITests().setup()
+        let ref = tmp.appendingPathComponent("ref").path
+        var args = runArgs("darts", space, ref, ["max_batches=2"])
+        args[args.firstIndex(of: "--train-epochs")! + 1] = "12"
+        let r = try NascProcess.run(args)
+        #expect(r.code == 0, "\(r.stderr)")
+        let dir = tmp.appendingPathComponent("exp").path
+        args[args.firstIndex(of: ref)!] = dir
+        let status: Int32, err: String
+        if signal == SIGPIPE {
+            // head exits after the first epoch line; the next one finds the pipe closed.
+            let quoted = args.map { "'\($0)'" }.joined(separator: " ")
+            let piped = try shell("\"$NASC\" \(quoted) | head -1 >/dev/null; exit ${PIPESTATUS[0]}")
+            status = piped.code
+            err = piped.stderr
+        } else {
+            let log = tmp.appendingPathComponent("run.log").path
+            let errPath = tmp.appendingPathComponent("err.log").path
+            _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: NascProcess.binary)
+            p.arguments = args
+            p.currentDirectoryURL = NascProcess.root
+            p.standardOutput = FileHandle(forWritingAtPath: log)
+            p.standardError = FileHandle(forWritingAtPath: errPath)
+            try p.run()
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !file(tmp.path, "run.log").contains("epoch 1:"), p.isRunning { Thread.sleep(forTimeInterval: 0.005) }
+            kill(p.processIdentifier, signal)
+            p.waitUntilExit()
+            #expect(p.terminationReason == .exit, "killed by the signal itself")
+            status = p.terminationStatus
+            err = file(tmp.path, "err.log")
+        }
+        #expect(status == 128 + signal, "\(err)")
+        #expect(err.trimmingCharacters(in: .whitespacesAndNewlines) == "interrupted; continue with: nasc run --resume \(dir)", "\(err)")
+        #expect(file(dir, "oneshot.jsonl") != file(ref, "oneshot.jsonl"), "the run ended before the signal")
+        let resumed = try NascProcess.run(["run", "--resume", dir])
+        #expect(resumed.code == 0, "\(resumed.stderr)")
+        #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"))
+        #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"))
+    }
+
+    /// Killed with SIGKILL at any moment of its first second (before, while and after its store is created): the
+    /// directory is either empty of a store (a fresh run works) or resumable, and ends with the reference's export.
+    @Test func killDashNineWhileStartingLeavesAResumableOrFreshDirectory() throws {
+        let (tmp, space) = try OneShotCLITests().setup()
+        let ref = tmp.appendingPathComponent("ref").path
+        let r = try NascProcess.run(runArgs("darts", space, ref, ["max_batches=2"]))
+        #expect(r.code == 0, "\(r.stderr)")
+        var rng = SystemRandomNumberGenerator()
+        var resumed = 0, fresh = 0
+        for attempt in 0..<8 {
+            let dir = tmp.appendingPathComponent("k\(attempt)").path
+            let p = try start(runArgs("darts", space, dir, ["max_batches=2"]), log: tmp.appendingPathComponent("k.log").path)
+            // Half the kills just after the store appears, the rest anywhere in the start-up.
+            if attempt % 2 == 0 {
+                let deadline = Date().addingTimeInterval(30)
+                while Date() < deadline, !FileManager.default.fileExists(atPath: dir + "/experiment.sqlite"), p.isRunning { usleep(200) }
+                usleep(UInt32.random(in: 0...20_000, using: &rng))
+            } else {
+                usleep(UInt32.random(in: 0...600_000, using: &rng))
+            }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let hasStore = FileManager.default.fileExists(atPath: dir + "/experiment.sqlite")
+            let again = try NascProcess.run(hasStore ? ["run", "--resume", dir] : runArgs("darts", space, dir, ["max_batches=2"]))
+            #expect(again.code == 0, "attempt \(attempt) (\(hasStore ? "resume" : "fresh run")): \(again.stderr)")
+            #expect(file(dir, "best_architecture.json") == file(ref, "best_architecture.json"), "attempt \(attempt)")
+            #expect(file(dir, "oneshot.jsonl") == file(ref, "oneshot.jsonl"), "attempt \(attempt)")
+            if hasStore { resumed += 1 } else { fresh += 1 }
+        }
+        print("one-shot start-up kills: \(resumed) resumed, \(fresh) fresh")
+    }
+
+    /// `nasc experiment list` counts a killed session's time: the run records its elapsed time every second, not
+    /// only when it finishes (before, a session killed after several seconds counted 0 s).
+    @Test func aKilledSessionsTimeIsCounted() throws {
+        let (tmp, space) = try OneShotCLITests().setup()
+        let dir = tmp.appendingPathComponent("exp").path
+        var args = runArgs("darts", space, dir, [])
+        args[args.firstIndex(of: "--train-epochs")! + 1] = "100000"
+        let p = try start(args, log: tmp.appendingPathComponent("run.log").path)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !file(tmp.path, "run.log").contains("epoch 0:"), p.isRunning { Thread.sleep(forTimeInterval: 0.02) }
+        let started = Date()
+        Thread.sleep(forTimeInterval: 3)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let ranAtLeast = Date().timeIntervalSince(started)
+        let list = try NascProcess.run(["experiment", "list", dir, "--json"])
+        #expect(list.code == 0, "\(list.stderr)")
+        let listed = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any] ?? [:]
+        let elapsed = (listed["experiment"] as? [String: Any])?["elapsed_s"] as? Double ?? -1
+        // Recorded once a second: at most about a second is lost.
+        #expect(elapsed >= ranAtLeast - 1.5, "elapsed \(elapsed) s after running over \(ranAtLeast) s")
     }
 }

@@ -150,4 +150,30 @@ func series(_ reader: Any?, _ run: String, _ tag: String) -> [(Int, Double)] {
             #expect(in0.count == 2 && in1.count == 2 && abs(in0[1].1 + in1[1].1 - 1) < 1e-5, "\(reader)")
         }
     }
+
+    /// A resumed one-shot run writes the epochs after its checkpoint again, in a new file: the killed session's later
+    /// epochs (and a record cut by the kill) are dropped from the earlier files, so each step is read once.
+    @Test func trimmingDropsLaterStepsAndACutRecord() throws {
+        let dir = try NascProcess.tempDir().path + "/tb"
+        let w = try EventFileWriter(directory: dir)
+        for step in 0..<6 { try w.scalars([("supernet/valid_accuracy", Double(step) / 10)], step: step) }
+        let first = w.path
+        // A record cut in the middle (the kill came while writing it).
+        let cut = TFRecord.frame(Array(repeating: 7, count: 40)).prefix(30)
+        let h = try #require(FileHandle(forWritingAtPath: first))
+        h.seekToEndOfFile()
+        h.write(Data(cut))
+        try h.close()
+        try EventFileTrim.dropSteps(from: 3, in: dir)
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: first)))
+        let records = try #require(TFRecord.records(bytes), "the trimmed file is well-framed")
+        #expect(records.count == 4, "the header and steps 0, 1, 2")
+        // The resumed session's own file.
+        let w2 = try EventFileWriter(directory: dir)
+        for step in 3..<6 { try w2.scalars([("supernet/valid_accuracy", Double(step) / 10)], step: step) }
+        let back = try tensorBoardReadback(dir)
+        for reader in ["tbparse", "accumulator"] {
+            #expect(series(back[reader], ".", "supernet/valid_accuracy").map(\.0) == Array(0..<6), "\(reader)")
+        }
+    }
 }
