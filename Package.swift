@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "NASCExperimentTests", dependencies: ["NASCExperiment", "NASCStrategies", "NASCIR"],
                     path: "Tests/NASCExperimentTests"),
         .testTarget(name: "NASCToolTests", dependencies: ["NASCTool", "NASCIR", "NASCFrontend", "NASCExperiment", "NASCRuntime", "NASCBoard",
-                                                          "NASCONNX", "NASCFuzzTargets"],
+                                                          "NASCONNX", "NASCFuzzTargets", "NASCPasses"],
                     path: "Tests/NASCToolTests", exclude: ["Fixtures"]),
     ]
 )

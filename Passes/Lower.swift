@@ -101,8 +101,8 @@ public struct Lower: ConfigurablePass {
             throw DiagnosticError(Diagnostic.error("graph '@\(g.name)' has no f32 data input", at: g.location))
         }
         var engine = DiagnosticEngine()
-        for n in g.nodes {
-            do { try b.lowerForward(n) } catch let d as Diagnostic { engine.emit(d); break }
+        for i in g.nodes.indices {
+            do { try b.lowerForward(g.nodes[i]) } catch let d as Diagnostic { engine.emit(d); break }
         }
         try engine.throwIfErrors()
 

@@ -60,7 +60,7 @@ extension PlanBuilder {
         switch n.op {
         case .param(let p):
             let s = newSlot(p.name, p.trainable ? .parameter : .state, .fixed(p.count), initializer: p.initializer,
-                            shape: p.shape.map { .fixed($0) })
+                            shape: p.shape.map { .fixed($0) }, control: p.control)
             if !n.scope.isEmpty { parameterScopes[s] = n.scope }
             bind(n, to: s)
         case .conv2d(let a):

@@ -38,6 +38,28 @@ public enum OpCost {
         return graphCost(graph, space, inputTypes, &visiting)
     }
 
+    /// Totals for a typed, flat subnet graph (a trial's `subnet-typed` result): reads the types shape inference
+    /// already wrote on its nodes instead of inferring the graph again. `nil` if a node is untyped, a choice or a call.
+    public static func typedGraphCost(_ g: Graph) -> Counts? {
+        var types: [String: [TensorType]] = [:]
+        types.reserveCapacity(g.inputs.count + g.nodes.count)
+        for i in g.inputs { types[i.name] = [i.type] }
+        var total = Counts()
+        for n in g.nodes {
+            guard !n.op.isChoice, n.op.kind != .call, !n.types.isEmpty else { return nil }
+            var ins: [TensorType] = []
+            ins.reserveCapacity(n.inputs.count)
+            for r in n.inputs {
+                guard let ts = types[r.node], r.slot < ts.count else { return nil }
+                ins.append(ts[r.slot])
+            }
+            guard let c = cost(n.op, ins), let t = total.adding(c) else { return nil }
+            total = t
+            types[n.name] = n.types
+        }
+        return total
+    }
+
     /// Parameter, MAC and FLOP counts.
     public struct Counts: Hashable, Sendable {
         public var params: Int

@@ -40,12 +40,14 @@ struct PlanBuilder {
         self.graph = graph
         var index: [String: Int] = [:]
         index.reserveCapacity(graph.nodes.count)
-        for (i, n) in graph.nodes.enumerated() { index[n.name] = i }
+        // Index loops read fields in place: `for n in graph.nodes` copied (retained) every node.
+        for i in graph.nodes.indices { index[graph.nodes[i].name] = i }
         nodeIndex = index
         // A node is backward if its op is a gradient op or it reads a backward value (none before the first one).
-        for n in graph.nodes
-        where n.op.kind.isBackward || (!backwardNodes.isEmpty && n.inputs.contains(where: { backwardNodes.contains($0.node) })) {
-            backwardNodes.insert(n.name)
+        for i in graph.nodes.indices
+        where graph.nodes[i].op.kind.isBackward
+            || (!backwardNodes.isEmpty && graph.nodes[i].inputs.contains(where: { backwardNodes.contains($0.node) })) {
+            backwardNodes.insert(graph.nodes[i].name)
         }
         valueSlots.reserveCapacity(graph.inputs.count + graph.nodes.count)
     }
@@ -55,9 +57,9 @@ struct PlanBuilder {
 
     /// Adds a slot in its own region.
     mutating func newSlot(_ name: String, _ role: SlotRole, _ size: SymbolicSize, type: SlotType = .f32,
-                          initializer: ParamInit? = nil, shape: [Dim] = []) -> SlotID {
+                          initializer: ParamInit? = nil, shape: [Dim] = [], control: ControlParameter? = nil) -> SlotID {
         slots.append(PlanSlot(name: name, role: role, type: type, size: size, region: slots.count,
-                              initializer: initializer, shape: shape))
+                              initializer: initializer, shape: shape, control: control))
         return slots.count - 1
     }
 

@@ -83,16 +83,6 @@ public struct SupernetPass: ConfigurablePass {
         SupernetPass(options: try options.reading(&reader))
     }
 
-    /// The parameter name of a label's architecture weights.
-    public static func alphaName(_ label: String) -> String { "arch:\(label)" }
-
-    /// Name prefixes of the supernet's non-weight parameters (architecture weights, Gumbel noise and temperature,
-    /// Proxyless gates): weight optimizers must skip them.
-    public static let controlPrefixes = ["arch:", "gumbel:", "gate:", "aux:"]
-
-    /// Whether a parameter is an architecture/control parameter rather than a network weight.
-    public static func isControlParameter(_ name: String) -> Bool { controlPrefixes.contains { name.hasPrefix($0) } }
-
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         let mode = options.mode
         var engine = DiagnosticEngine()
@@ -222,7 +212,8 @@ struct SupernetBuilder {
                 combine(mixed, label: c.label, calls, types: node.types, node)
                 if auxWeights == nil {
                     let p = Node(name: fresh("aux_skip"), op: .param(ParamAttrs(name: SupernetParameterNames.auxSkip, shape: [2],
-                                                                                initializer: .ones, trainable: false)),
+                                                                                initializer: .ones, trainable: false,
+                                                                                control: ControlParameter(.auxiliarySkip))),
                                  inputs: [], types: [TensorType(.f32, [.fixed(2)])], location: node.location)
                     nodes.append(p)
                     auxWeights = p.name

@@ -10,7 +10,7 @@ import NASCIR
 /// `<label>/op_i_k = candidate o` and `<label>/input_i_k = [j]`.
 public enum SupernetCellExport {
     /// The cell decisions of every `cell` node reachable from the root of `space` (the space before the supernet
-    /// pass), from the alphas `alpha(name)` returns for parameter names `arch:<label>/i_j` (a missing alpha counts
+    /// pass), from the alphas `alpha(label)` returns for the edge labels `<label>/i_j` (a missing alpha counts
     /// as zeros). Cells sharing a label are exported once.
     public static func decisions(space: ModelSpace, alpha: (String) -> [Float]?) -> [String: DecisionValue] {
         var out: [String: DecisionValue] = [:]
@@ -23,7 +23,7 @@ public enum SupernetCellExport {
                 for m in 0..<max(c.numNodes, 0) {
                     let i = preds + m
                     let weights = (0..<i).map { j in
-                        alpha(SupernetPass.alphaName(SupernetCellLabels.edge(c.label, node: i, source: j))) ?? []
+                        alpha(SupernetCellLabels.edge(c.label, node: i, source: j)) ?? []
                     }
                     for (k, pick) in choose(weights: weights, candidates: c.candidates.count, slots: c.opsPerNode).enumerated() {
                         out[CellLabels.op(c.label, node: i, op: k)] = .candidate(c.candidates[pick.op].name)

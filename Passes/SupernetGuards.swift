@@ -31,9 +31,9 @@ public enum SupernetGuards {
         // Gate parameters by node name (only those: copying every node into a dictionary was a hot spot).
         var gateOf: [String: String] = [:]
         for n in graph.nodes {
-            if case .param(let p) = n.op, p.name.hasPrefix("gate:") { gateOf[n.name] = String(p.name.dropFirst("gate:".count)) }
+            if case .param(let p) = n.op, let c = p.control, c.kind == .gate { gateOf[n.name] = c.label }
         }
-        /// The gate label of a weighted sum's weights input (`param "gate:<label>"`), if it is one.
+        /// The gate label of a weighted sum's weights input (a `param` with a gate control role), if it is one.
         func gateLabel(_ r: ValueRef) -> String? { gateOf[r.node] }
         for n in graph.nodes {
             let label: String, count: Int, isGate: Bool

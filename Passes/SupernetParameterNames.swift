@@ -1,7 +1,8 @@
 // SupernetParameterNames: the names of a supernet's control parameters (alpha, Gumbel noise and temperature, gates).
 
 /// Parameter names the `supernet` pass gives to the per-label control tensors of each mode. Equal labels share
-/// one tensor of each kind.
+/// one tensor of each kind. The names are for printing, checkpoints and export only: what a tensor is for is its
+/// typed ``ControlParameter`` (on the `param` node and the plan slot), never parsed back out of these names.
 public enum SupernetParameterNames {
     /// DARTS / GumbelDARTS architecture weights `alpha` (trainable): `arch:<label>`.
     public static func alpha(_ label: String) -> String { "arch:\(label)" }
@@ -24,8 +25,4 @@ public enum SupernetParameterNames {
         return n.hasPrefix("skip") || n == "identity" || n == "id"
     }
 
-    /// The label of a control parameter name with the given prefix (`"gate:"`, `"arch:"`, ...), or nil.
-    public static func label(of name: String, prefix: String) -> String? {
-        name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : nil
-    }
 }

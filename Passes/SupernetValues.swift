@@ -45,7 +45,7 @@ public struct SupernetValuesPass: ConfigurablePass {
         var kept: [Node] = [], rest: [Node] = []
         var alias: [String: String] = [:]
         for n in g.nodes {
-            if case .param(let p) = n.op, SupernetPass.isControlParameter(p.name) {
+            if case .param(let p) = n.op, p.control != nil {
                 // Shared by every use of the label: in no candidate.
                 var shared = n
                 shared.scope = []

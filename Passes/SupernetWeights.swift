@@ -2,7 +2,7 @@
 // choice rewrites (Supernet.swift) and the value-choice mask mixing (SupernetValueChoice.swift).
 import NASCIR
 
-/// Builds a label's combination weights over `count` candidates:
+/// Builds a label's combination weights over `count` candidates (each `param` typed by its ``ControlParameter``):
 /// - darts: `softmax(param "arch:<label>")`;
 /// - gumbel: `softmax((arch + param "gumbel:noise:<label>") * param "gumbel:inv_tau:<label>")`, plus the
 ///   straight-through offset `param "gumbel:hard:<label>"` when `hard`;
@@ -25,26 +25,27 @@ struct SupernetWeights {
             nodes.append(n)
             return n.name
         }
-        func param(_ base: String, _ name: String, _ initializer: ParamInit, trainable: Bool = true) -> String {
-            add(base, .param(ParamAttrs(name: name, shape: [count], initializer: initializer, trainable: trainable)), [])
+        func param(_ base: String, _ name: String, _ kind: ControlParameterKind, _ initializer: ParamInit, trainable: Bool = true) -> String {
+            add(base, .param(ParamAttrs(name: name, shape: [count], initializer: initializer, trainable: trainable,
+                                        control: ControlParameter(kind, label: label))), [])
         }
         let logits: String
         switch mode {
         case .proxyless:
-            let gate = param("gate_\(safe)", SupernetParameterNames.gate(label), .zeros)
+            let gate = param("gate_\(safe)", SupernetParameterNames.gate(label), .gate, .zeros)
             return (nodes, gate)
         case .gumbel:
-            let alpha = param("arch_\(safe)", SupernetPass.alphaName(label), .zeros)
-            let noise = param("arch_\(safe).noise", SupernetParameterNames.noise(label), .zeros, trainable: false)
-            let invTau = param("arch_\(safe).inv_tau", SupernetParameterNames.inverseTemperature(label), .ones, trainable: false)
+            let alpha = param("arch_\(safe)", SupernetParameterNames.alpha(label), .architecture, .zeros)
+            let noise = param("arch_\(safe).noise", SupernetParameterNames.noise(label), .gumbelNoise, .zeros, trainable: false)
+            let invTau = param("arch_\(safe).inv_tau", SupernetParameterNames.inverseTemperature(label), .gumbelInverseTemperature, .ones, trainable: false)
             let sum = add("arch_\(safe).perturbed", .add, [alpha, noise])
             logits = add("arch_\(safe).scaled", .mul, [sum, invTau])
         case .darts, .sampled:
-            logits = param("arch_\(safe)", SupernetPass.alphaName(label), .zeros)
+            logits = param("arch_\(safe)", SupernetParameterNames.alpha(label), .architecture, .zeros)
         }
         let w = add("arch_\(safe).weights", .softmax(axis: -1), [logits])
         guard mode == .gumbel && hard else { return (nodes, w) }
-        let offset = param("arch_\(safe).hard_offset", SupernetParameterNames.hardOffset(label), .zeros, trainable: false)
+        let offset = param("arch_\(safe).hard_offset", SupernetParameterNames.hardOffset(label), .gumbelHardOffset, .zeros, trainable: false)
         let hardWeights = add("arch_\(safe).hard", .add, [w, offset])
         return (nodes, hardWeights)
     }

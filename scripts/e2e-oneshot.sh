@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-oneshot.sh: one-shot NAS end to end on the bundled digits — each of darts, gumbel, enas, spos and proxyless searches
+# e2e-oneshot.sh: one-shot NAS end to end on the bundled digits — each of darts, gumbel, enas, spos, proxyless and cdarts searches
 # examples/nb201_digits.nas (a reduced NAS-Bench-201 cell space for 8x8) with `nasc run`, writes DIR/oneshot.jsonl and DIR/best_architecture.json, and the
 # export is retrained with `nasc train`, which prints its test accuracy. Fails if a retrained test accuracy is below
 # NASC_E2E_MIN_ACC (default 0.95). For comparison, NASC_E2E_RANDOM (default 5) uniformly random architectures of the
@@ -14,7 +14,7 @@ space=${NASC_E2E_SPACE:-examples/nb201_digits.nas}
 search_epochs=${NASC_E2E_SEARCH_EPOCHS:-10}
 train_epochs=${NASC_E2E_TRAIN_EPOCHS:-15}
 min_acc=${NASC_E2E_MIN_ACC:-0.95}
-strategies=${NASC_E2E_STRATEGIES:-darts gumbel enas spos proxyless}
+strategies=${NASC_E2E_STRATEGIES:-darts gumbel enas spos proxyless cdarts}
 random_archs=${NASC_E2E_RANDOM:-5}
 fixed_archs=${NASC_E2E_FIXED:-none skip_connect avg_pool_3x3}
 rm -rf "$out"

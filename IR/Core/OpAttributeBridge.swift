@@ -68,6 +68,10 @@ extension Op {
                 out.list.append(NamedAttribute("box_upper", .ints(hi)))
             }
             out.bool("trainable", p.trainable, default: true)
+            if let c = p.control {
+                out.list.append(NamedAttribute("control", .symbol(c.kind.rawValue)))
+                if !c.label.isEmpty { out.list.append(NamedAttribute("control_label", .string(c.label))) }
+            }
         case .softmaxCrossEntropy(let s), .softmaxCrossEntropyGrad(let s):
             out.float("label_smoothing", s, default: 0)
         case .activationGrad(let f):
@@ -190,8 +194,14 @@ extension Op {
             case "box": initializer = .box(lower: try r.ints("box_lower"), upper: try r.ints("box_upper"))
             default: initializer = .fanInUniform(fanIn: try r.int("fan_in"))
             }
-            self = .param(ParamAttrs(name: name, shape: shape, initializer: initializer,
-                                     trainable: try r.bool("trainable", default: true)))
+            let trainable = try r.bool("trainable", default: true)
+            var control: ControlParameter?
+            if r.has("control") {
+                let kind = try r.symbol("control", allowed: ControlParameterKind.allCases.map(\.rawValue))
+                control = ControlParameter(ControlParameterKind(rawValue: kind)!,
+                                           label: r.has("control_label") ? try r.string("control_label") : "")
+            }
+            self = .param(ParamAttrs(name: name, shape: shape, initializer: initializer, trainable: trainable, control: control))
         case .softmaxCrossEntropy: self = .softmaxCrossEntropy(labelSmoothing: try r.float("label_smoothing", default: 0))
         case .softmaxCrossEntropyGrad:
             self = .softmaxCrossEntropyGrad(labelSmoothing: try r.float("label_smoothing", default: 0))

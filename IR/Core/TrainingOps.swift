@@ -35,6 +35,31 @@ public enum ParamInit: Hashable, Sendable {
     }
 }
 
+/// What a supernet control tensor is for. Strategies and the executor find control tensors by this typed role,
+/// never by their names (which stay for printing, checkpoints and export).
+public enum ControlParameterKind: String, Hashable, Sendable, CaseIterable {
+    /// DARTS / GumbelDARTS architecture weights `alpha` (trainable).
+    case architecture = "arch"
+    /// GumbelDARTS noise (state, written before every step).
+    case gumbelNoise = "gumbel_noise"
+    /// GumbelDARTS inverse temperature `1 / tau` (state).
+    case gumbelInverseTemperature = "gumbel_inv_tau"
+    /// Hard (straight-through) GumbelDARTS offset `onehot(argmax(w)) - w` (state).
+    case gumbelHardOffset = "gumbel_hard"
+    /// Proxyless binary gates (trainable only for their gradient; the strategy sets them).
+    case gate
+    /// DARTS- auxiliary skip weights `[1, beta]` (state, one tensor for the whole supernet; no label).
+    case auxiliarySkip = "aux_skip"
+}
+
+/// A supernet control tensor: its kind and the decision label it belongs to (empty for ``ControlParameterKind/auxiliarySkip``).
+public struct ControlParameter: Hashable, Sendable {
+    public var kind: ControlParameterKind
+    public var label: String
+    /// Creates a control parameter role.
+    public init(_ kind: ControlParameterKind, label: String = "") { self.kind = kind; self.label = label }
+}
+
 /// `param`: a named tensor of the model (weight, bias, or non-trained state such as batchnorm running stats).
 ///
 /// Created by the `explicit-params` pass: a `conv2d(%x)` becomes `conv2d(%x, %w, %b)` with `%w`, `%b` param nodes.
@@ -47,10 +72,12 @@ public struct ParamAttrs: Hashable, Sendable {
     public var initializer: ParamInit
     /// True for parameters the optimizer updates; false for state (running statistics).
     public var trainable: Bool
+    /// The supernet control role (architecture weights, gates...), `nil` for model weights and state.
+    public var control: ControlParameter?
 
     /// Creates parameter attributes.
-    public init(name: String, shape: [Int], initializer: ParamInit, trainable: Bool = true) {
-        self.name = name; self.shape = shape; self.initializer = initializer; self.trainable = trainable
+    public init(name: String, shape: [Int], initializer: ParamInit, trainable: Bool = true, control: ControlParameter? = nil) {
+        self.name = name; self.shape = shape; self.initializer = initializer; self.trainable = trainable; self.control = control
     }
 
     /// Number of elements.

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "8830414a1017efddfbb822fcd78a72c905756cfde5155cd6acb8c02669e219ae"
+    public static let sha256 = "935982a509acd2e5f252b59710a2e3f5bb91e063e4c90613cdf880784aff0e40"
 }

@@ -355,6 +355,61 @@ public nonisolated enum Nasc_Ir_ParamInitKind: SwiftProtobuf.Enum, Swift.CaseIte
 
 }
 
+/// What a supernet control tensor is for (ControlParameterKind).
+public nonisolated enum Nasc_Ir_ControlKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case controlNone // = 0
+  case controlArchitecture // = 1
+  case controlGumbelNoise // = 2
+  case controlGumbelInvTau // = 3
+  case controlGumbelHard // = 4
+  case controlGate // = 5
+  case controlAuxSkip // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .controlNone
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .controlNone
+    case 1: self = .controlArchitecture
+    case 2: self = .controlGumbelNoise
+    case 3: self = .controlGumbelInvTau
+    case 4: self = .controlGumbelHard
+    case 5: self = .controlGate
+    case 6: self = .controlAuxSkip
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .controlNone: return 0
+    case .controlArchitecture: return 1
+    case .controlGumbelNoise: return 2
+    case .controlGumbelInvTau: return 3
+    case .controlGumbelHard: return 4
+    case .controlGate: return 5
+    case .controlAuxSkip: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Nasc_Ir_ControlKind] = [
+    .controlNone,
+    .controlArchitecture,
+    .controlGumbelNoise,
+    .controlGumbelInvTau,
+    .controlGumbelHard,
+    .controlGate,
+    .controlAuxSkip,
+  ]
+
+}
+
 /// Where an IR entity came from. line/column are 1-based; 0 = unknown. An absent location is unknown.
 public nonisolated struct Nasc_Ir_SourceLocation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1136,6 +1191,12 @@ public nonisolated struct Nasc_Ir_PlanSlot: Sendable {
   public var boxLower: [Int64] = []
 
   public var boxUpper: [Int64] = []
+
+  /// supernet control tensors (architecture weights, gates...); typed, never parsed from the name
+  public var control: Nasc_Ir_ControlKind = .controlNone
+
+  /// the decision label of a control tensor (empty for CONTROL_AUX_SKIP)
+  public var controlLabel: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2345,6 +2406,10 @@ nonisolated extension Nasc_Ir_SlotType: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Nasc_Ir_ParamInitKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PARAM_INIT_UNSPECIFIED\0\u{1}PARAM_INIT_ZEROS\0\u{1}PARAM_INIT_ONES\0\u{1}PARAM_INIT_KAIMING_UNIFORM\0\u{1}PARAM_INIT_FAN_IN_UNIFORM\0\u{1}PARAM_INIT_BOX\0")
+}
+
+nonisolated extension Nasc_Ir_ControlKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONTROL_NONE\0\u{1}CONTROL_ARCHITECTURE\0\u{1}CONTROL_GUMBEL_NOISE\0\u{1}CONTROL_GUMBEL_INV_TAU\0\u{1}CONTROL_GUMBEL_HARD\0\u{1}CONTROL_GATE\0\u{1}CONTROL_AUX_SKIP\0")
 }
 
 nonisolated extension Nasc_Ir_SourceLocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -3767,7 +3832,7 @@ nonisolated extension Nasc_Ir_NascFile: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanSlot"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}type\0\u{3}per_sample\0\u{1}fixed\0\u{1}region\0\u{1}init\0\u{3}fan_in\0\u{1}dims\0\u{3}box_lower\0\u{3}box_upper\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}role\0\u{1}type\0\u{3}per_sample\0\u{1}fixed\0\u{1}region\0\u{1}init\0\u{3}fan_in\0\u{1}dims\0\u{3}box_lower\0\u{3}box_upper\0\u{1}control\0\u{3}control_label\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3786,6 +3851,8 @@ nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 9: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
       case 10: try { try decoder.decodeRepeatedInt64Field(value: &self.boxLower) }()
       case 11: try { try decoder.decodeRepeatedInt64Field(value: &self.boxUpper) }()
+      case 12: try { try decoder.decodeSingularEnumField(value: &self.control) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.controlLabel) }()
       default: break
       }
     }
@@ -3825,6 +3892,12 @@ nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.boxUpper.isEmpty {
       try visitor.visitPackedInt64Field(value: self.boxUpper, fieldNumber: 11)
     }
+    if self.control != .controlNone {
+      try visitor.visitSingularEnumField(value: self.control, fieldNumber: 12)
+    }
+    if !self.controlLabel.isEmpty {
+      try visitor.visitSingularStringField(value: self.controlLabel, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3840,6 +3913,8 @@ nonisolated extension Nasc_Ir_PlanSlot: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.dims != rhs.dims {return false}
     if lhs.boxLower != rhs.boxLower {return false}
     if lhs.boxUpper != rhs.boxUpper {return false}
+    if lhs.control != rhs.control {return false}
+    if lhs.controlLabel != rhs.controlLabel {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

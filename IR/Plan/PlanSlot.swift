@@ -91,11 +91,13 @@ public struct PlanSlot: Hashable, Sendable {
     public var initializer: ParamInit?
     /// The tensor shape (the batch printed as `N`), for checkpoints and display.
     public var shape: [Dim]
+    /// The supernet control role of a parameter or state slot (from its `param` node), `nil` otherwise.
+    public var control: ControlParameter?
 
     /// Creates a slot.
     public init(name: String, role: SlotRole, type: SlotType = .f32, size: SymbolicSize, region: Int,
-                initializer: ParamInit? = nil, shape: [Dim] = []) {
+                initializer: ParamInit? = nil, shape: [Dim] = [], control: ControlParameter? = nil) {
         self.name = name; self.role = role; self.type = type; self.size = size; self.region = region
-        self.initializer = initializer; self.shape = shape
+        self.initializer = initializer; self.shape = shape; self.control = control
     }
 }

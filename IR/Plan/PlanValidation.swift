@@ -49,25 +49,27 @@ extension Plan {
         check(logits, .f32, "output")
         if let l = loss { check(l, .f32, "loss") }
         for g in gradients { check(g.parameter, .f32, "parameter"); check(g.gradient, .f32, "gradient") }
-        for (k, step) in steps.enumerated() {
+        for k in steps.indices {
+            let kernel = steps[k].kernel
             // Sizes, strides and divisors first: the slot uses below compute with them.
-            if let problem = Self.geometryProblem(step.kernel) { fail("step \(k) (\(step.kernel.name)): \(problem)"); continue }
-            for u in Self.uses(step.kernel) {
+            if let problem = Self.geometryProblem(kernel) { fail("step \(k) (\(kernel.name)): \(problem)"); continue }
+            for u in Self.uses(kernel) {
                 guard u.slot >= 0, u.slot < slots.count else {
-                    fail("step \(k) (\(step.kernel.name)) uses slot \(u.slot), which does not exist"); continue
+                    fail("step \(k) (\(kernel.name)) uses slot \(u.slot), which does not exist"); continue
                 }
-                let s = slots[u.slot]
-                if s.type != u.type { fail("step \(k) (\(step.kernel.name)) needs slot \(u.slot) '\(s.name)' to be \(u.type.rawValue)") }
+                // Fields, not a copy of the slot (its name and shape would be retained per use).
+                let type = slots[u.slot].type, size = slots[u.slot].size
+                if type != u.type { fail("step \(k) (\(kernel.name)) needs slot \(u.slot) '\(slots[u.slot].name)' to be \(u.type.rawValue)") }
                 if let need = u.size {
-                    let ok = u.atLeast ? (s.size.perSample >= need.perSample && s.size.fixed >= need.fixed) : s.size == need
-                    if !ok { fail("step \(k) (\(step.kernel.name)) needs slot \(u.slot) '\(s.name)' of size \(need), it has \(s.size)") }
+                    let ok = u.atLeast ? (size.perSample >= need.perSample && size.fixed >= need.fixed) : size == need
+                    if !ok { fail("step \(k) (\(kernel.name)) needs slot \(u.slot) '\(slots[u.slot].name)' of size \(need), it has \(size)") }
                 }
             }
-            let same = Self.sameSize(step.kernel).filter { $0 >= 0 && $0 < slots.count }
+            let same = Self.sameSize(kernel).filter { $0 >= 0 && $0 < slots.count }
             if let first = same.first, same.contains(where: { slots[$0].size != slots[first].size }) {
-                fail("step \(k) (\(step.kernel.name)) needs slots \(same) to have equal sizes")
+                fail("step \(k) (\(kernel.name)) needs slots \(same) to have equal sizes")
             }
-            if case .optimizerUpdate(let u) = step.kernel, u.param >= 0, u.param < slots.count {
+            if case .optimizerUpdate(let u) = kernel, u.param >= 0, u.param < slots.count {
                 let nb = optimizer?.stateBuffers ?? 0
                 let need = SymbolicSize.fixed(nb * slots[u.param].size.fixed)
                 if optimizer == nil { fail("step \(k) updates parameters but the plan has no optimizer") }
@@ -75,16 +77,16 @@ extension Plan {
                     fail("step \(k) (optimizer_update) needs a state slot of \(need) floats")
                 }
             }
-            for c in step.guardedBy?.conditions ?? [] {
+            for c in steps[k].guardedBy?.conditions ?? [] {
                 if c.selector < 0 || c.selector >= selectors.count {
-                    fail("step \(k) (\(step.kernel.name)) is guarded by selector \(c.selector), the plan has \(selectors.count)")
+                    fail("step \(k) (\(kernel.name)) is guarded by selector \(c.selector), the plan has \(selectors.count)")
                 } else if c.candidate < 0 || c.candidate >= selectors[c.selector].candidates.count {
-                    fail("step \(k) (\(step.kernel.name)) is guarded by candidate \(c.candidate) of selector '\(selectors[c.selector].label)', which has \(selectors[c.selector].candidates.count)")
+                    fail("step \(k) (\(kernel.name)) is guarded by candidate \(c.candidate) of selector '\(selectors[c.selector].label)', which has \(selectors[c.selector].candidates.count)")
                 }
             }
-            if case .softmaxForward(let sm) = step.kernel, sm.input >= 0, sm.input < slots.count,
+            if case .softmaxForward(let sm) = kernel, sm.input >= 0, sm.input < slots.count,
                slots[sm.input].size.perSample % sm.columns != 0 || slots[sm.input].size.fixed % sm.columns != 0 {
-                fail("step \(k) (\(step.kernel.name)) has a row width that does not divide its input")
+                fail("step \(k) (\(kernel.name)) has a row width that does not divide its input")
             }
         }
         try engine.throwIfErrors()

@@ -63,6 +63,17 @@ extension PlanSlot {
         case .box(let lo, let hi)?: p.init_p = .paramInitBox; p.boxLower = lo.map(Int64.init); p.boxUpper = hi.map(Int64.init)
         }
         p.dims = shape.map { if case .fixed(let v) = $0 { return Int64(v) } else { return -1 } }
+        if let c = control {
+            switch c.kind {
+            case .architecture: p.control = .controlArchitecture
+            case .gumbelNoise: p.control = .controlGumbelNoise
+            case .gumbelInverseTemperature: p.control = .controlGumbelInvTau
+            case .gumbelHardOffset: p.control = .controlGumbelHard
+            case .gate: p.control = .controlGate
+            case .auxiliarySkip: p.control = .controlAuxSkip
+            }
+            p.controlLabel = c.label
+        }
         return p
     }
 
@@ -90,9 +101,20 @@ extension PlanSlot {
             guard v >= 0 else { throw ProtoFormatError("slot '\(p.name)' has invalid dimension \(v)") }
             return .fixed(Int(v))
         }
+        let kind: ControlParameterKind?
+        switch p.control {
+        case .controlNone: kind = nil
+        case .controlArchitecture: kind = .architecture
+        case .controlGumbelNoise: kind = .gumbelNoise
+        case .controlGumbelInvTau: kind = .gumbelInverseTemperature
+        case .controlGumbelHard: kind = .gumbelHardOffset
+        case .controlGate: kind = .gate
+        case .controlAuxSkip: kind = .auxiliarySkip
+        case .UNRECOGNIZED(let v): throw ProtoFormatError("slot '\(p.name)' has unknown control kind value \(v)")
+        }
         self.init(name: p.name, role: try SlotRole(proto: p.role), type: type,
                   size: SymbolicSize(perSample: i(p.perSample), fixed: i(p.fixed)), region: i(p.region),
-                  initializer: initializer, shape: shape)
+                  initializer: initializer, shape: shape, control: kind.map { ControlParameter($0, label: p.controlLabel) })
     }
 }
 

@@ -133,16 +133,20 @@ public struct StrategyComparison {
         public var low: Double
         public var high: Double
         public var count: Int
+        /// The median of the values (the mean of the middle two for an even count).
+        public var median: Double = 0
     }
 
     /// The mean of `xs` with its 95% confidence interval (t distribution with `count - 1` degrees of freedom).
     public static func estimate(_ xs: [Double]) -> Estimate {
         let n = Double(xs.count)
         let mean = xs.reduce(0, +) / max(n, 1)
-        guard xs.count > 1 else { return Estimate(mean: mean, low: mean, high: mean, count: xs.count) }
+        let sorted = xs.sorted(), mid = xs.count / 2
+        let median = xs.isEmpty ? 0 : xs.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        guard xs.count > 1 else { return Estimate(mean: mean, low: mean, high: mean, count: xs.count, median: median) }
         let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
         let half = tQuantile975(df: xs.count - 1) * (variance / n).squareRoot()
-        return Estimate(mean: mean, low: mean - half, high: mean + half, count: xs.count)
+        return Estimate(mean: mean, low: mean - half, high: mean + half, count: xs.count, median: median)
     }
 
     /// The 0.975 quantile of Student's t with `df` degrees of freedom (exact table to 30, then Cornish-Fisher).

@@ -17,10 +17,13 @@ public struct TrialRunner {
     public var budget: Budget
     /// The trial's id in its experiment, when run by `nasc run`.
     public var trialID: Int?
+    /// Records the subnet pipeline's passes (a fresh timer when `nil`); share it with the evaluator to see every
+    /// compile of the trial in one place.
+    public var timer: PassTimer?
 
     /// Creates a runner.
-    public init(evaluator: any TrialEvaluator, budget: Budget = Budget(), trialID: Int? = nil) {
-        self.evaluator = evaluator; self.budget = budget; self.trialID = trialID
+    public init(evaluator: any TrialEvaluator, budget: Budget = Budget(), trialID: Int? = nil, timer: PassTimer? = nil) {
+        self.evaluator = evaluator; self.budget = budget; self.trialID = trialID; self.timer = timer
     }
 
     /// How a run ended.
@@ -52,10 +55,11 @@ public struct TrialRunner {
             loadMs = clock.lap()
             arch = try ArchitectureJSON.read(architectureText, space: try SearchSpace(space), file: architecturePath)
             let readMs = clock.lap()
-            let timer = PassTimer()
+            let timer = self.timer ?? PassTimer()
+            let first = timer.entries.count
             subnet = try PlanCompiler.subnet(space, arch, timer: timer)
             let pipelineMs = clock.lap()
-            let specialize = 1000 * timer.entries.filter { $0.name == "specialize" && $0.depth == 0 }.reduce(0) { $0 + $1.seconds }
+            let specialize = 1000 * timer.entries[first...].filter { $0.name == "specialize" && $0.depth == 0 }.reduce(0) { $0 + $1.seconds }
             specializeMs = readMs + specialize
             compileMs = max(0, pipelineMs - specialize)
         } catch let e as DiagnosticError {
@@ -63,7 +67,8 @@ public struct TrialRunner {
         } catch {
             return fail("input", "\(error)")
         }
-        let cost = OpCost.graphCost(graph: subnet.root, in: subnet)
+        // The budget's cost reads the subnet's types (no second specialization or shape inference).
+        let cost = subnet.rootGraph.flatMap(OpCost.typedGraphCost)
         emit(.overhead(startedAt: startedAt, loadMs: loadMs, specializeMs: specializeMs, compileMs: compileMs,
                        params: cost?.params, flops: cost?.flops))
         if let reason = budget.rejection(for: cost) { return fail("budget", reason) }

@@ -49,7 +49,9 @@ public enum BudgetDefaults {
         case "grid":
             return "grid does not learn from results: its \(budget) trials are \(budget) distinct architectures in a seeded random order (random search without repeats)"
         case "rl", "policy":
-            let batch = options["batch_size"].flatMap { Int($0.trimmingWhitespace) } ?? PolicyBasedRL.Config().batchSize
+            let ppo = options["algorithm"]?.trimmingWhitespace.lowercased() == "ppo"
+            let batch = options["batch_size"].flatMap { Int($0.trimmingWhitespace) }
+                ?? (ppo ? PolicyBasedRL.Config.ppoDefaults : PolicyBasedRL.Config()).batchSize
             return "rl updates its policy after every \(batch) successful trials: at most \(budget / max(1, batch)) updates within \(budget) trials, "
                 + "so its proposals stay close to uniform at small budgets (see nasc compare)"
         default:

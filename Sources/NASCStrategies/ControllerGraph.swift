@@ -22,6 +22,11 @@ import NASCIR
 /// surrogate. Its second output is `probs`, the concatenated `softmax(logits_t)` (`f32[N, S]`), read when sampling.
 /// Only the prefix of actions before `t` influences head `t`, so sampling can fill the actions in one at a time.
 /// Fixed matrices (`select.*`, `target.*`, `scale.*`) are non-trainable parameters set by ``constants()``.
+///
+/// With `valueHead` (PPO's critic, sharing the LSTM as NNI's `Critic(Preprocessor)`), the row has `D` more columns,
+/// one coefficient `c_t` per decision, a third output `values` (`f32[N, D]`, `v_t = h_t · value.w + value.b`, the
+/// value of the state before decision `t`), and `u` gains `sum_t c_t * v_t`: with targets and coefficients set from
+/// a forward pass, the gradient of `-mean u` is exactly the gradient of PPO's loss (see ``PPOLoss``).
 struct ControllerGraph {
     /// Choices per decision (each at least 1).
     let counts: [Int]
@@ -29,16 +34,24 @@ struct ControllerGraph {
     let hidden: Int
     /// Logits are `tanhConstant * tanh(logits)`; `nil` keeps raw logits (ENAS / NNI: 1.5).
     let tanhConstant: Double?
+    /// Adds the value head and its coefficient columns (PPO).
+    var valueHead = false
 
     /// Offset of decision `t`'s block among the `S` action columns.
     var offsets: [Int] { counts.indices.map { t in counts[..<t].reduce(0, +) } }
     /// `S`, the total number of choices.
     var totalChoices: Int { counts.reduce(0, +) }
-    /// Width of an input row: start token, action one-hots, targets.
-    var width: Int { 1 + 2 * totalChoices }
+    /// Width of an input row: start token, action one-hots, targets (and value coefficients with `valueHead`).
+    var width: Int { 1 + 2 * totalChoices + (valueHead ? counts.count : 0) }
+    /// First column of the value coefficients.
+    var valueColumn: Int { 1 + 2 * totalChoices }
 
     /// The graph's node names that the controller reads.
     static let probabilities = "probs"
+    /// The value head's output (with `valueHead`).
+    static let values = "values"
+    /// The node holding every value (`values`, or `value.0` for a single decision).
+    var valuesNode: String { counts.count == 1 ? "value.0" : Self.values }
 
     /// The controller as a model space with one typed root graph.
     func space() -> ModelSpace {
@@ -65,7 +78,9 @@ struct ControllerGraph {
         let wx = gates.map { param("lstm.w_x_\($0)", [h, h]) }
         let wh = gates.map { param("lstm.w_h_\($0)", [h, h]) }
         var hPrev: ValueRef?, cPrev: ValueRef?
-        var terms: [ValueRef] = [], probs: [ValueRef] = []
+        var terms: [ValueRef] = [], probs: [ValueRef] = [], values: [ValueRef] = []
+        let valueW = valueHead ? param("value.w", [1, h]) : nil
+        let valueB = valueHead ? param("value.b", [1]) : nil
         for (t, k) in counts.enumerated() {
             let prevCount = t == 0 ? 1 : counts[t - 1]
             let select = param("select.\(t)", [prevCount, width], trainable: false)
@@ -91,6 +106,12 @@ struct ControllerGraph {
             let tc = node("tanh_c.\(t)", .activation(.tanh), [c], f32([n, .fixed(h)]))
             let hNew = node("h.\(t)", .mul, [act[3], tc], f32([n, .fixed(h)]))
             hPrev = hNew; cPrev = c
+            if let valueW, let valueB {
+                let v = node("value.\(t)", .linear(LinearAttrs(outFeatures: .int(1), bias: true)), [hNew, valueW, valueB], f32([n, .fixed(1)]))
+                let coef = linear("value_coef.\(t)", x, param("value_select.\(t)", [1, width], trainable: false), out: 1)
+                terms.append(node("value_term.\(t)", .mul, [v, coef], f32([n, .fixed(1)])))
+                values.append(v)
+            }
             var logits = linear("logits.\(t)", hNew, param("soft.\(t)", [k, h]), out: k)
             if tanhConstant != nil {
                 let squashed = node("tanh_logits.\(t)", .activation(.tanh), [logits], f32([n, .fixed(k)]))
@@ -104,8 +125,13 @@ struct ControllerGraph {
         }
         let u = terms.count == 1 ? terms[0] : node("objective", .add, terms, f32([n, .fixed(1)]))
         let p = node(Self.probabilities, .concat(axis: 1), probs, f32([n, .fixed(totalChoices)]))
+        var outputs = [u, p]
+        if valueHead {
+            outputs.append(values.count == 1 ? values[0]
+                : node(Self.values, .concat(axis: 1), values, f32([n, .fixed(counts.count)])))
+        }
         let graph = Graph(name: "controller", inputs: [GraphInput(name: "x", type: f32([n, .fixed(width)]))],
-                          nodes: nodes, outputs: [u, p])
+                          nodes: nodes, outputs: outputs)
         return ModelSpace(name: "controller", root: "controller", graphs: [graph])
     }
 
@@ -128,6 +154,11 @@ struct ControllerGraph {
             var target = [Float](repeating: 0, count: k * width)
             for j in 0..<k { target[j * width + 1 + s + offs[t] + j] = 1 }
             out["target_select.\(t)"] = target
+            if valueHead {
+                var m = [Float](repeating: 0, count: width)
+                m[valueColumn + t] = 1
+                out["value_select.\(t)"] = m
+            }
             if let c = tanhConstant {
                 var m = [Float](repeating: 0, count: k * k)
                 for j in 0..<k { m[j * k + j] = Float(c) }
@@ -147,6 +178,18 @@ struct ControllerGraph {
             r[1 + offs[t] + a] = 1
             r[1 + s + offs[t] + a] = Float(advantage)
         }
+        return r
+    }
+
+    /// One PPO input row: start token, the one-hots of `actions`, a full target vector per decision
+    /// (`targets[t][k]` multiplies `log p_t(k)`) and a value coefficient per decision.
+    func row(actions: [Int], targets: [[Double]], valueCoefficients: [Double]) -> [Float] {
+        var r = row(actions: actions)
+        let offs = offsets, s = totalChoices
+        for (t, ts) in targets.enumerated() where t < counts.count {
+            for (k, v) in ts.enumerated() where k < counts[t] { r[1 + s + offs[t] + k] = Float(v) }
+        }
+        if valueHead { for (t, c) in valueCoefficients.enumerated() where t < counts.count { r[valueColumn + t] = Float(c) } }
         return r
     }
 }

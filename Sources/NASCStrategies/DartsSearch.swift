@@ -92,7 +92,7 @@ public final class DartsSearch: OneShotResumable {
     }
 
     /// The weight (non-control) parameters.
-    var weightNames: [String] { executor.parameterNames.filter { !SupernetPass.isControlParameter($0) } }
+    var weightNames: [String] { executor.weightParameterNames }
 
     /// Fresh Gumbel noise before a forward pass (gumbel mode only).
     func perturb() throws {
@@ -122,7 +122,7 @@ public final class DartsSearch: OneShotResumable {
     public func unrolledGradient(train t: (x: [Float], y: [Int64], n: Int), valid v: (x: [Float], y: [Int64], n: Int),
                                  xi: Double) throws -> (loss: Float, hits: Int, grad: [String: [Float]]) {
         let names = weightNames
-        let persistent = executor.plan.slots.filter { $0.role == .state && !SupernetPass.isControlParameter($0.name) }.map(\.name)
+        let persistent = executor.plan.slots.filter { $0.role == .state && $0.control == nil }.map(\.name)
         var saved: [String: [Float]] = [:]
         for n in names + persistent { saved[n] = executor.parameter(n) }
         func restore() throws { for (n, w) in saved { try executor.setParameter(n, w) } }
@@ -184,7 +184,7 @@ public final class DartsSearch: OneShotResumable {
         try perturb()
         let loss = try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
         let hits = OneShotMetrics.correct(executor, t.y)
-        try executor.applyUpdates { !SupernetPass.isControlParameter($0) }
+        try executor.applyUpdates { !executor.isControlParameter($0) }
         return (loss, hits)
     }
 
@@ -203,9 +203,9 @@ public final class DartsSearch: OneShotResumable {
                 temperature = Self.temperature(epoch: epoch, of: config.epochs, initial: config.temperatureInit, minimum: config.temperatureMin)
             }
             var extra: [String: Double] = [:]
-            if config.auxSkipBeta > 0, executor.slot(named: SupernetParameterNames.auxSkip) != nil {
+            if config.auxSkipBeta > 0, let aux = executor.controlParameterName(.auxiliarySkip) {
                 let beta = config.auxSkipBeta * (1 - Double(epoch) / Double(max(config.epochs, 1)))
-                try executor.setParameter(SupernetParameterNames.auxSkip, [1, Float(beta)])
+                try executor.setParameter(aux, [1, Float(beta)])
                 extra["aux_skip_beta"] = beta
             }
             var tl = 0.0, th = 0, tn = 0, vl = 0.0, vh = 0, vn = 0
@@ -262,9 +262,9 @@ public final class DartsSearch: OneShotResumable {
     /// Each choice's candidate probabilities: softmax of its alpha, by label.
     public func probabilities() -> [String: [Double]] {
         var out: [String: [Double]] = [:]
-        for name in executor.architectureParameterNames {
-            guard let a = executor.parameter(name) else { continue }
-            out[String(name.dropFirst("arch:".count))] = OneShotExport.softmax(a)
+        for s in executor.controlSlots(.architecture) {
+            guard let a = executor.parameter(s.name), let c = s.control else { continue }
+            out[c.label] = OneShotExport.softmax(a)
         }
         return out
     }

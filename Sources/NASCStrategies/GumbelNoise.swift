@@ -6,14 +6,16 @@ import NASCData
 import NASCRuntime
 
 extension Executor {
-    /// Draws fresh Gumbel(0, 1) noise `-log(-log(u))` into every `gumbel:noise:<label>` tensor and sets every
-    /// `gumbel:inv_tau:<label>` tensor to `1 / temperature`. The noise depends only on the executor's seed, the
+    /// Draws fresh Gumbel(0, 1) noise `-log(-log(u))` into every Gumbel noise control tensor and sets every
+    /// inverse-temperature control tensor to `1 / temperature`. The noise depends only on the executor's seed, the
     /// draw number and the tensor name, so a search is reproducible. Returns the number of noise tensors written.
     @discardableResult
     public func drawGumbelNoise(temperature: Double, draw: Int) throws -> Int {
         var written = 0
         for s in plan.slots where s.role == .state {
-            if let label = SupernetParameterNames.label(of: s.name, prefix: "gumbel:noise:") {
+            guard let c = s.control else { continue }
+            if c.kind == .gumbelNoise {
+                let label = c.label
                 let n = parameter(s.name)?.count ?? 0
                 var rng = SeededGenerator(seed: SeededGenerator.derive(seed, 0x6B, draw, OneShotExport.stableHash(label)))
                 let g: [Float] = (0..<n).map { _ in
@@ -23,7 +25,7 @@ extension Executor {
                 }
                 try setParameter(s.name, g)
                 written += 1
-            } else if s.name.hasPrefix("gumbel:inv_tau:") {
+            } else if c.kind == .gumbelInverseTemperature {
                 let n = parameter(s.name)?.count ?? 0
                 try setParameter(s.name, [Float](repeating: Float(1 / temperature), count: n))
             }
@@ -32,16 +34,16 @@ extension Executor {
         return written
     }
 
-    /// Hard (straight-through) GumbelDARTS: sets every `gumbel:hard:<label>` state tensor to `onehot(argmax(w)) - w`,
+    /// Hard (straight-through) GumbelDARTS: sets every hard-offset control tensor to `onehot(argmax(w)) - w`,
     /// `w = softmax((alpha + noise) * inv_tau)` computed from the current tensors in the same float operations as the
     /// plan's kernels, so the plan's `w + offset` is the one-hot sample (up to one rounding of `w + (1 - w)`), while
     /// its gradient is the soft sample's. A plan without these tensors is left alone.
     public func writeHardOffsets() throws {
         for s in plan.slots where s.role == .state {
-            guard let label = SupernetParameterNames.label(of: s.name, prefix: "gumbel:hard:"),
-                  let alpha = parameter(SupernetParameterNames.alpha(label)),
-                  let noise = parameter(SupernetParameterNames.noise(label)),
-                  let invTau = parameter(SupernetParameterNames.inverseTemperature(label)),
+            guard let c = s.control, c.kind == .gumbelHardOffset,
+                  let alpha = controlParameterName(.architecture, label: c.label).flatMap(parameter),
+                  let noise = controlParameterName(.gumbelNoise, label: c.label).flatMap(parameter),
+                  let invTau = controlParameterName(.gumbelInverseTemperature, label: c.label).flatMap(parameter),
                   alpha.count == noise.count, alpha.count == invTau.count, !alpha.isEmpty else { continue }
             let w = Self.gumbelWeights(alpha: alpha, noise: noise, inverseTemperature: invTau)
             let best = w.indices.max { w[$0] < w[$1] || (w[$0] == w[$1] && $0 > $1) } ?? 0

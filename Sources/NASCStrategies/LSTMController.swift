@@ -47,13 +47,15 @@ public final class LSTMController {
     public let executor: Executor
     let graph: ControllerGraph
     private let probsSlot: SlotID
+    private let valuesSlot: SlotID?
 
     /// Largest number of choices one decision may have (a softmax head of that many classes).
     public static let maxChoices = 4096
 
     /// Compiles the controller for decisions with `counts` choices and initializes it from `seed`.
+    /// With `valueHead`, the controller also has PPO's value head (see ``ControllerGraph``).
     /// Throws a ``DiagnosticError`` for no decisions, a decision without choices or with too many, or a bad config.
-    public init(counts: [Int], config: ControllerConfig = ControllerConfig(), seed: UInt64) throws {
+    public init(counts: [Int], config: ControllerConfig = ControllerConfig(), valueHead: Bool = false, seed: UInt64) throws {
         guard !counts.isEmpty else { throw DiagnosticError(.error("the RL controller needs at least one decision")) }
         if let bad = counts.first(where: { $0 < 1 || $0 > Self.maxChoices }) {
             throw DiagnosticError(.error("the RL controller supports decisions with 1 to \(Self.maxChoices) choices, got \(bad)"))
@@ -69,7 +71,7 @@ public final class LSTMController {
         }
         self.counts = counts
         self.config = config
-        graph = ControllerGraph(counts: counts, hidden: config.hidden, tanhConstant: config.tanhConstant)
+        graph = ControllerGraph(counts: counts, hidden: config.hidden, tanhConstant: config.tanhConstant, valueHead: valueHead)
         var space = graph.space()
         var context = PassContext()
         try PassManager(compiling: [ShapeInference()]).runOrThrow(on: &space, context: &context)
@@ -80,6 +82,15 @@ public final class LSTMController {
             throw DiagnosticError(.error("the controller plan has no probabilities output"))
         }
         probsSlot = p
+        if valueHead {
+            let name = "%\(graph.valuesNode)"
+            guard let v = plan.slots.firstIndex(where: { $0.name == name }) else {
+                throw DiagnosticError(.error("the controller plan has no values output"))
+            }
+            valuesSlot = v
+        } else {
+            valuesSlot = nil
+        }
         // ENAS initializes every controller weight uniformly in [-0.1, 0.1].
         var rng = SplitMix64(seed: seed ^ 0x5EED_C0DE)
         for name in executor.parameterNames {
@@ -116,6 +127,40 @@ public final class LSTMController {
         try executor.forward(data: data, batch: rows.count, mode: .eval)
         let all = executor.values(of: probsSlot), s = graph.totalChoices
         return rows.indices.map { b in counts.indices.map { t in (0..<counts[t]).map { Double(all[b * s + graph.offsets[t] + $0]) } } }
+    }
+
+    /// One forward pass over complete architectures: every head's distribution along each (`heads[n][t]`) and, with
+    /// the value head, the value of each state before a decision (`values[n][t]`; empty without it).
+    public func evaluate(_ actions: [[Int]]) throws -> (heads: [[[Double]]], values: [[Double]]) {
+        guard !actions.isEmpty else { return ([], []) }
+        for a in actions where a.count != counts.count {
+            throw DiagnosticError(.error("the controller has \(counts.count) decisions, got \(a.count) actions"))
+        }
+        let heads = try heads(fullRows: actions)
+        guard let valuesSlot else { return (heads, []) }
+        let all = executor.values(of: valuesSlot), d = counts.count
+        return (heads, actions.indices.map { n in (0..<d).map { Double(all[n * d + $0]) } })
+    }
+
+    /// One Adam step whose gradient is that of `-mean_n [sum_t sum_k targets[n][t][k] log p_t(k) + sum_t
+    /// valueCoefficients[n][t] v_t]` (the targets and coefficients are constants): PPO's update, see ``PPOLoss``.
+    public func step(actions: [[Int]], targets: [[[Double]]], valueCoefficients: [[Double]]) throws {
+        guard !actions.isEmpty, actions.count == targets.count, actions.count == valueCoefficients.count else {
+            throw DiagnosticError(.error("a controller step needs targets and value coefficients per sample"))
+        }
+        var data: [Float] = []
+        data.reserveCapacity(actions.count * graph.width)
+        for n in actions.indices {
+            guard actions[n].count == counts.count else {
+                throw DiagnosticError(.error("the controller has \(counts.count) decisions, got \(actions[n].count) actions"))
+            }
+            try check(actions[n])
+            guard targets[n].allSatisfy({ $0.allSatisfy(\.isFinite) }), valueCoefficients[n].allSatisfy(\.isFinite) else {
+                throw DiagnosticError(.error("controller targets must be finite"))
+            }
+            data += graph.row(actions: actions[n], targets: targets[n], valueCoefficients: valueCoefficients[n])
+        }
+        _ = try executor.trainStep(data: data, labels: [Int64](repeating: 0, count: actions.count), batch: actions.count)
     }
 
     /// The distribution of decision `prefix.count` given the earlier actions `prefix`.

@@ -28,7 +28,7 @@ public enum OneShotExport {
         return Int(bitPattern: UInt(h))
     }
 
-    /// Sets every `arch:` parameter of an executor to `std * randn` (seeded); `std = 0` leaves zeros.
+    /// Sets every architecture parameter of an executor to `std * randn` (seeded); `std = 0` leaves zeros.
     public static func initializeAlphas(_ executor: Executor, std: Double, seed: UInt64) throws {
         for name in executor.architectureParameterNames {
             let n = executor.parameter(name)?.count ?? 0
@@ -66,11 +66,7 @@ public enum OneShotExport {
     /// The `op_i_k` / `input_i_k` decisions of every relaxed cell of `space`, from the per-edge probabilities
     /// (labels `<cell>/i_j`), as NNI's `DifferentiableMixedCell` exports them (``SupernetCellExport``).
     public static func cellDecisions(_ space: ModelSpace, probabilities probs: [String: [Double]]) -> [String: DecisionValue] {
-        let prefix = SupernetPass.alphaName("")
-        return SupernetCellExport.decisions(space: space) { name in
-            guard name.hasPrefix(prefix) else { return nil }
-            return probs[String(name.dropFirst(prefix.count))]?.map { Float($0) }
-        }
+        SupernetCellExport.decisions(space: space) { label in probs[label]?.map { Float($0) } }
     }
 
     /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `skipconnect`).

@@ -1,4 +1,4 @@
-// PolicyBasedRL: multi-trial search by an LSTM policy trained with REINFORCE and a moving-average baseline.
+// PolicyBasedRL: multi-trial search by an LSTM policy trained with REINFORCE (moving-average baseline) or PPO.
 import BigInt
 import Foundation
 import NASCIR
@@ -13,11 +13,16 @@ import NASCIR
 ///   `baseline = decay * baseline + (1 - decay) * reward` (the first reward starts it), `advantage = reward -
 ///   baseline`. Every `batch_size` told successes make one Adam step on `-mean advantage * log p(architecture)`.
 ///   Failed trials give no reward.
+/// - **PPO** (`algorithm=ppo`, NNI's default algorithm): the controller gets a value head on its LSTM (NNI's critic
+///   shares the actor's preprocessor); each architecture is an episode of `D` decisions rewarded by its metric after
+///   the last one. Every `batch_size` successes: one forward pass gives `log p_old` and values, GAE gives advantages and
+///   returns, then `epochs` passes over shuffled minibatches take one Adam step each on ``PPOLoss`` (clipped
+///   surrogate, value loss, entropy bonus).
 /// - **Dedup** (default, as the other strategies): a sampled architecture that was proposed before is re-sampled
 ///   (up to 100 times), then a uniformly random unseen one is used.
 /// - **State.** The RNG, proposals, ledger, baseline, the update buffer and the controller (weights, Adam moments,
 ///   counters) are saved; a restored strategy continues exactly.
-public final class PolicyBasedRL: Strategy {
+public final class PolicyBasedRL: Strategy, ReportsEffectiveOptions {
     /// Options (see `docs/strategies.md` for where each default comes from).
     public struct Config: Codable, Equatable, Sendable {
         /// LSTM hidden size (NNI: 64).
@@ -36,28 +41,80 @@ public final class PolicyBasedRL: Strategy {
         public var gradClip: Double
         /// Never propose the same architecture twice (default true, like the other strategies).
         public var dedup: Bool
+        /// PPO's settings with `algorithm=ppo`; `nil` for REINFORCE.
+        public var ppo: PPOSettings?
 
         /// The defaults, or the given values.
         public init(hidden: Int = 64, tanhConstant: Double = 1.5, learningRate: Double = 0.05, batchSize: Int = 4,
-                    baselineDecay: Double = 0.7, entropyWeight: Double = 1e-4, gradClip: Double = 5, dedup: Bool = true) {
+                    baselineDecay: Double = 0.7, entropyWeight: Double = 1e-4, gradClip: Double = 5, dedup: Bool = true,
+                    ppo: PPOSettings? = nil) {
             self.hidden = hidden; self.tanhConstant = tanhConstant; self.learningRate = learningRate
             self.batchSize = batchSize; self.baselineDecay = baselineDecay; self.entropyWeight = entropyWeight
-            self.gradClip = gradClip; self.dedup = dedup
+            self.gradClip = gradClip; self.dedup = dedup; self.ppo = ppo
         }
 
-        /// Reads `hidden`, `tanh_constant`, `lr`, `batch_size`, `baseline_decay`, `entropy_weight`, `grad_clip`, `dedup`.
+        /// PPO's defaults where they differ from REINFORCE's (see `docs/strategies.md`).
+        public static let ppoDefaults = Config(learningRate: PPODefaults.learningRate, batchSize: PPODefaults.batchSize,
+                                               gradClip: 0, ppo: PPOSettings())
+
+        /// Options that only one of the algorithms reads.
+        static let reinforceOnly = ["baseline_decay", "entropy_weight"]
+        static let ppoOnly = ["eps_clip", "epochs", "minibatch_size", "gae_lambda", "discount", "vf_coef", "ent_coef", "norm_adv"]
+
+        /// Reads `algorithm` (`reinforce` or `ppo`), `hidden`, `tanh_constant`, `lr`, `batch_size`, `grad_clip`, `dedup`;
+        /// for REINFORCE `baseline_decay`, `entropy_weight`; for PPO `eps_clip`, `epochs`, `minibatch_size`,
+        /// `gae_lambda`, `discount`, `vf_coef`, `ent_coef`, `norm_adv`.
         public init(options: [String: String]) throws {
             var o = StrategyOptions(strategy: "rl", options)
-            let d = Config()
-            self.init(hidden: try o.int("hidden", default: d.hidden, in: 1...1024),
-                      tanhConstant: try o.double("tanh_constant", default: d.tanhConstant, in: 0...100),
-                      learningRate: try o.double("lr", default: d.learningRate, in: 1e-12...10),
-                      batchSize: try o.int("batch_size", default: d.batchSize, in: 1...100_000),
-                      baselineDecay: try o.double("baseline_decay", default: d.baselineDecay, in: 0...1),
-                      entropyWeight: try o.double("entropy_weight", default: d.entropyWeight, in: 0...1000),
-                      gradClip: try o.double("grad_clip", default: d.gradClip, in: 0...1e9),
-                      dedup: try o.bool("dedup", default: d.dedup))
+            let algorithm = try o.choice("algorithm", default: "reinforce", among: ["reinforce", "ppo"])
+            let isPPO = algorithm == "ppo"
+            if let other = (isPPO ? Self.reinforceOnly : Self.ppoOnly).first(where: { options[$0] != nil }) {
+                throw DiagnosticError(.error("option '\(other)' of strategy 'rl' applies to algorithm=\(isPPO ? "reinforce" : "ppo") only"))
+            }
+            let d = isPPO ? Config.ppoDefaults : Config()
+            let hidden = try o.int("hidden", default: d.hidden, in: 1...1024)
+            let tanhConstant = try o.double("tanh_constant", default: d.tanhConstant, in: 0...100)
+            let learningRate = try o.double("lr", default: d.learningRate, in: 1e-12...10)
+            let batchSize = try o.int("batch_size", default: d.batchSize, in: 1...100_000)
+            let gradClip = try o.double("grad_clip", default: d.gradClip, in: 0...1e9)
+            let dedup = try o.bool("dedup", default: d.dedup)
+            if isPPO {
+                let p = PPOSettings()
+                let ppo = PPOSettings(epsClip: try o.double("eps_clip", default: p.epsClip, in: 1e-6...10),
+                                      epochs: try o.int("epochs", default: p.epochs, in: 1...1000),
+                                      minibatchSize: try o.int("minibatch_size", default: p.minibatchSize, in: 1...1_000_000),
+                                      gaeLambda: try o.double("gae_lambda", default: p.gaeLambda, in: 0...1),
+                                      discount: try o.double("discount", default: p.discount, in: 0...1),
+                                      vfCoef: try o.double("vf_coef", default: p.vfCoef, in: 0...1000),
+                                      entCoef: try o.double("ent_coef", default: p.entCoef, in: 0...1000),
+                                      normalizeAdvantage: try o.bool("norm_adv", default: p.normalizeAdvantage))
+                self.init(hidden: hidden, tanhConstant: tanhConstant, learningRate: learningRate, batchSize: batchSize,
+                          gradClip: gradClip, dedup: dedup, ppo: ppo)
+            } else {
+                self.init(hidden: hidden, tanhConstant: tanhConstant, learningRate: learningRate, batchSize: batchSize,
+                          baselineDecay: try o.double("baseline_decay", default: d.baselineDecay, in: 0...1),
+                          entropyWeight: try o.double("entropy_weight", default: d.entropyWeight, in: 0...1000),
+                          gradClip: gradClip, dedup: dedup)
+            }
             try o.finish()
+        }
+
+        /// `reinforce` or `ppo`.
+        public var algorithm: String { ppo == nil ? "reinforce" : "ppo" }
+
+        /// Every option of this configuration with its effective value (defaults filled in), as `settings.json`
+        /// stores them; ``init(options:)`` reads them back to the same configuration.
+        public var options: [String: String] {
+            var o = ["algorithm": algorithm, "hidden": String(hidden), "tanh_constant": "\(tanhConstant)", "lr": "\(learningRate)",
+                     "batch_size": String(batchSize), "grad_clip": "\(gradClip)", "dedup": String(dedup)]
+            if let p = ppo {
+                o["eps_clip"] = "\(p.epsClip)"; o["epochs"] = String(p.epochs); o["minibatch_size"] = String(p.minibatchSize)
+                o["gae_lambda"] = "\(p.gaeLambda)"; o["discount"] = "\(p.discount)"; o["vf_coef"] = "\(p.vfCoef)"
+                o["ent_coef"] = "\(p.entCoef)"; o["norm_adv"] = String(p.normalizeAdvantage)
+            } else {
+                o["baseline_decay"] = "\(baselineDecay)"; o["entropy_weight"] = "\(entropyWeight)"
+            }
+            return o
         }
 
         var controller: ControllerConfig {
@@ -77,6 +134,9 @@ public final class PolicyBasedRL: Strategy {
     /// The policy (its executor holds the weights).
     public let controller: LSTMController
 
+    /// Every option with its effective value (``Config/options``).
+    public var effectiveOptions: [String: String] { config.options }
+
     /// Re-samples of a duplicate before falling back to a random unseen architecture.
     static let retries = 100
 
@@ -89,10 +149,12 @@ public final class PolicyBasedRL: Strategy {
     private var pendingEntropy: [BigInt: [Double]] = [:]
     /// The moving-average baseline (`nil` before the first reward).
     public private(set) var baseline: Double?
-    /// Successes told since the last update: actions and advantages.
+    /// Successes told since the last update: actions and advantages (REINFORCE) or rewards (PPO).
     private var buffer: [(actions: [Int], advantage: Double)] = []
     /// Policy updates made so far.
     public private(set) var updates = 0
+    /// The statistics of the last PPO update (not saved; for logs and tests).
+    public private(set) var lastUpdate: PPOUpdate.Statistics?
 
     /// A policy-gradient search over `space`. Throws if a decision has more than 4096 values (one softmax head).
     public init(space: SearchSpace, seed: UInt64, config: Config = Config()) throws {
@@ -107,7 +169,7 @@ public final class PolicyBasedRL: Strategy {
         }
         self.rng = SplitMix64(seed: seed)
         controller = try LSTMController(counts: counts.isEmpty ? [1] : counts.map { Int($0) }, config: config.controller,
-                                        seed: seed)
+                                        valueHead: config.ppo != nil, seed: seed)
     }
 
     /// True once every architecture has been proposed (only with `dedup`), or when the space is empty.
@@ -150,6 +212,16 @@ public final class PolicyBasedRL: Strategy {
         let entropy = entropies.isEmpty ? 0 : entropies.removeFirst()
         pendingEntropy[index] = entropies.isEmpty ? nil : entropies
         guard let metric = outcome.metric, metric.isFinite else { return }
+        if let ppo = config.ppo {
+            buffer.append((actions(of: index), metric))
+            if buffer.count >= config.batchSize {
+                lastUpdate = try PPOUpdate.run(controller: controller, actions: buffer.map(\.actions),
+                                               rewards: buffer.map(\.advantage), settings: ppo, using: &rng)
+                buffer.removeAll()
+                updates += 1
+            }
+            return
+        }
         let reward = metric + config.entropyWeight * entropy
         let b = baseline.map { config.baselineDecay * $0 + (1 - config.baselineDecay) * reward } ?? reward
         baseline = b

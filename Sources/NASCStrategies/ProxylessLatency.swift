@@ -107,7 +107,8 @@ public struct ProxylessLatencyTable: Sendable, Equatable {
         var nodes: [String: (label: String, count: Int)] = [:]
         for step in executor.plan.steps {
             guard case .weightedSumForward(let w) = step.kernel,
-                  let label = SupernetParameterNames.label(of: executor.plan.slots[w.weights].name, prefix: "gate:") else { continue }
+                  let c = executor.plan.slots[w.weights].control, c.kind == .gate else { continue }
+            let label = c.label
             nodes[step.node] = (label, w.inputs.count)
         }
         var samples: [String: [[Double]]] = [:]

@@ -99,10 +99,10 @@ public final class ProxylessSearch: OneShotResumable {
                                 seed: config.seed)
         archOptimizer = try config.architectureOptimizer()
         rng = SeededGenerator(seed: SeededGenerator.derive(config.seed, 0x9A7E))
-        labels = executor.parameterNames.compactMap { SupernetParameterNames.label(of: $0, prefix: "gate:") }
+        labels = executor.controlSlots(.gate).map { $0.control!.label }
         gatedLabels = Set(executor.plan.selectors.filter(\.gated).map(\.label))
         for l in labels {
-            let n = executor.parameter(SupernetParameterNames.gate(l))?.count ?? 0
+            let n = executor.controlParameterName(.gate, label: l).flatMap(executor.parameter)?.count ?? 0
             alpha[l] = config.alphaInitStd == 0 ? [Float](repeating: 0, count: n)
                 : OneShotExport.normal(count: n, std: config.alphaInitStd, seed: config.seed, name: SupernetParameterNames.alpha(l))
             archState[l] = [Float](repeating: 0, count: 2 * n)
@@ -179,11 +179,16 @@ public final class ProxylessSearch: OneShotResumable {
 
     /// Sets every gate to the one-hot vector of the chosen candidate and makes `active[label]` (default: the
     /// chosen candidate alone) the label's active candidates, so only their steps run (forward, backward, update).
+    /// The name of the gate tensor of decision `label` (found by its typed control role).
+    func gateName(_ label: String) -> String {
+        executor.controlParameterName(.gate, label: label) ?? SupernetParameterNames.gate(label)
+    }
+
     func setGates(_ chosen: [String: Int], active: [String: [Int]] = [:]) throws {
         var sets: [String: [Int]] = [:]
         for l in labels {
             let n = alpha[l]?.count ?? 0
-            try executor.setParameter(SupernetParameterNames.gate(l), (0..<n).map { $0 == chosen[l] ? 1 : 0 })
+            try executor.setParameter(gateName(l), (0..<n).map { $0 == chosen[l] ? 1 : 0 })
             if gatedLabels.contains(l), let k = chosen[l] { sets[l] = active[l] ?? [k] }
         }
         try executor.activate(sets)
@@ -233,7 +238,7 @@ public final class ProxylessSearch: OneShotResumable {
         let hits = OneShotMetrics.correct(executor, v.y)
         archSteps += 1
         for l in labels {
-            guard var a = alpha[l], let bg = executor.gradient(of: SupernetParameterNames.gate(l)), var st = archState[l],
+            guard var a = alpha[l], let bg = executor.gradient(of: gateName(l)), var st = archState[l],
                   let subset = subsets[l], let sp = subProbs[l] else { continue }
             var g = Self.alphaGradient(binary: bg, subset: subset, probabilities: sp, count: a.count)
             g = zip(g, penaltyGradient(l, alpha: a)).map { $0 + $1 }
@@ -280,7 +285,7 @@ public final class ProxylessSearch: OneShotResumable {
             try setGates(samplePaths())
             loss += try executor.computeGradients(data: t.x, labels: t.y, batch: t.n)
             hits += OneShotMetrics.correct(executor, t.y)
-            try executor.applyUpdates { !SupernetPass.isControlParameter($0) }
+            try executor.applyUpdates { !executor.isControlParameter($0) }
         }
         return (loss / Float(k), (hits + k / 2) / k)
     }

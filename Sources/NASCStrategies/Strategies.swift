@@ -11,7 +11,7 @@ import NASCIR
 /// | `tpe`       | ``TPE``                  | `n_startup_jobs` (20), `n_ei_candidates` (24), `gamma` (0.25), `prior_weight` (1.0), `linear_forgetting` (25), `constant_liar` (best), `dedup` (true) |
 /// | `external`  | ``ExternalStrategy``       | `command` (from `--strategy-command`), `timeout` (600 s), `log`         |
 /// | `zero-cost` | ``ZeroCostSearch``       | `proxy` (synflow), `samples` (1000), `batch_size` (64); tpe and evolution take `warmup=PROXY` |
-/// | `rl` (`policy`) | ``PolicyBasedRL``    | `hidden` (64), `tanh_constant` (1.5), `lr` (0.05), `batch_size` (4), `baseline_decay` (0.7), `entropy_weight` (1e-4), `grad_clip` (5), `dedup` (true) |
+/// | `rl` (`policy`) | ``PolicyBasedRL``    | `hidden` (64), `tanh_constant` (1.5), `lr` (0.05), `batch_size` (4), `baseline_decay` (0.7), `entropy_weight` (1e-4), `grad_clip` (5), `dedup` (true); `algorithm=ppo`: `lr` (0.01), `batch_size` (4), `grad_clip` (0), `eps_clip` (0.2), `epochs` (5), `minibatch_size` (64), `gae_lambda` (0.95), `discount` (1), `vf_coef` (0.5), `ent_coef` (0.01), `norm_adv` (true) |
 public enum Strategies {
     /// The names ``make(name:space:seed:options:)`` accepts, in the order they are documented.
     public static let names = ["random", "grid", "evolution", "tpe", "rl"]

@@ -30,3 +30,10 @@ public protocol Strategy {
     /// Restores a snapshot taken by `saveState()` of a strategy with the same space and configuration.
     mutating func restore(state: [UInt8]) throws
 }
+
+/// A strategy that lists every option with its effective value (defaults filled in); `nasc run` stores them in
+/// `DIR/settings.json`.
+public protocol ReportsEffectiveOptions {
+    /// Option name -> effective value, in the `key=value` form `--strategy-option` takes.
+    var effectiveOptions: [String: String] { get }
+}

@@ -169,10 +169,10 @@ public enum ArchitectureTraining {
     /// compile began (for ``TrainResult/compileSeconds``); `start`, `maxBatches` and `onCheckpoint` as above.
     public static func train(subnet: ModelSpace, options: TrainOptions, since compileStart: Date = Date(),
                              start: TrainingStart = .fresh, maxBatches: Int? = nil,
-                             onCheckpoint: ((Checkpoint) throws -> Void)? = nil,
+                             onCheckpoint: ((Checkpoint) throws -> Void)? = nil, timer: PassTimer? = nil,
                              onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainResult {
         Kernels.setThreads(options.threads)
-        let plan = try Self.plan(subnet: subnet, options: options, training: true)
+        let plan = try Self.plan(subnet: subnet, options: options, training: true, timer: timer)
         let compileSeconds = Date().timeIntervalSince(compileStart)
         let data = try loadNormalizedData(options)
         let normalization = data.normalization.map { Checkpoint.Normalization(mean: $0.mean, std: $0.std) }

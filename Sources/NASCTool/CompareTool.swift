@@ -90,7 +90,7 @@ public enum CompareTool {
             var o: [String: Any] = ["budget": r.budget, "strategy": r.strategy, "trials": r.trials]
             if let e = r.exact { o["mean_regret"] = e; o["exact"] = true }
             if let e = r.estimate {
-                o["mean_regret"] = e.mean; o["ci95"] = [e.low, e.high]; o["seeds"] = e.count
+                o["mean_regret"] = e.mean; o["median_regret"] = e.median; o["ci95"] = [e.low, e.high]; o["seeds"] = e.count
                 o["epochs"] = r.epochs; o["stopped"] = r.stopped
             }
             return o

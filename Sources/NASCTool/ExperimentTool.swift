@@ -87,10 +87,11 @@ public enum ExperimentTool {
         config.spacePath = DataSpec.standardized(config.spacePath, against: cwd)
         // Budget-scaled defaults are fixed at creation (stored as options), so a resume with another
         // --max-trials continues the same strategy.
+        let givenOptions = Set(config.strategyOptions.keys)
         config.strategyOptions = BudgetDefaults.resolve(strategy: config.strategy, budget: config.maxTrials, given: config.strategyOptions)
         let searchSpace = try SearchSpace(space)
         if config.engine.engine == .ray { _ = try RayJobsClient(address: config.engine.rayAddress ?? "").version() }
-        _ = try makeStrategy(config, space, searchSpace)
+        let strategy = try makeStrategy(config, space, searchSpace)
         var curveLength: Int?
         if let benchmark = evaluator.benchmark {
             let table = try BenchmarkTables.make(benchmark, space: searchSpace)
@@ -119,6 +120,12 @@ public enum ExperimentTool {
             config.evaluatorArguments = evaluator.arguments
         }
         let store = try ExperimentStore.create(directory: directory, config: config, space: space)
+        if let s = strategy as? any ReportsEffectiveOptions {
+            // The effective strategy settings, in the one-shot strategies' settings.json format.
+            let settings = OneShotEffectiveSettings(strategy: config.strategy, values: s.effectiveOptions.sorted { $0.key < $1.key },
+                                                    given: givenOptions)
+            try OutputFile.write(settings.json, to: URL(fileURLWithPath: directory).appendingPathComponent("settings.json").path)
+        }
         return try ExperimentRunner(store: store, makeStrategy: strategyFactory(directory: directory), trialExecutable: currentExecutable(), lock: lock)
     }
 

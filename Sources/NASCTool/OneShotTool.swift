@@ -11,6 +11,7 @@ import NASCStrategies
 public enum OneShotTool {
     /// The one-shot strategy names `nasc run --strategy` dispatches here.
     public static let strategies = ["darts", "gumbel", "enas", "spos", "proxyless"]
+        + ["cdarts"]
 
     /// Whether `name` is a one-shot strategy (as opposed to a multi-trial one).
     public static func isOneShot(_ name: String) -> Bool { strategies.contains(name) }
@@ -167,6 +168,30 @@ public enum OneShotTool {
             try attach(darts)
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
+        case "cdarts":
+            let (c0, given) = try configured(CDARTSConfig(), options, weights, &opts)
+            var c = c0
+            c.archLR = try opts.double("arch_lr") ?? c.archLR
+            c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
+            c.evalLR = try opts.double("eval_lr") ?? c.evalLR
+            c.warmupEpochs = try opts.int("warmup_epochs") ?? c.warmupEpochs
+            c.lossAlpha = try opts.double("loss_alpha") ?? c.lossAlpha
+            c.temperature = try opts.double("temperature") ?? c.temperature
+            c.gradClip = try opts.double("grad_clip") ?? c.gradClip
+            c.regularCoeff = try opts.double("regular_coeff") ?? c.regularCoeff
+            c.regularRatio = try opts.double("regular_ratio") ?? c.regularRatio
+            let cdarts = try CDARTSSearch(space: space, config: c)
+            guard c.lossAlpha > 0, c.temperature > 0 else { throw opts.error("cdarts needs loss_alpha > 0 and temperature > 0") }
+            guard c.warmupEpochs < c.epochs else {
+                throw opts.error("cdarts needs warmup_epochs (\(c.warmupEpochs)) below the epochs (\(c.epochs)), or no cycle runs")
+            }
+            announce(c, given: given)
+            let data = try prepare()
+            // As DARTS: half of the training split trains the weights, the other half the architecture.
+            let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
+            cdarts.progress = meter
+            try attach(cdarts)
+            arch = try cdarts.run(train: halves.train, valid: halves.validation, log: epochLog)
         case "proxyless":
             let (c0, given) = try configured(ProxylessConfig(), options, weights, &opts)
             var c = c0

@@ -1,6 +1,7 @@
 // TrainingEvaluator: the trial evaluator that trains the subnet on a data set and reports validation accuracy.
 import NASCExperiment
 import NASCIR
+import NASCPasses
 import NASCRuntime
 
 /// Trains one architecture with the runtime (the same path as `nasc train`, so an exported architecture retrained
@@ -12,9 +13,11 @@ import NASCRuntime
 /// `top-k` maximize the metric, so the lowest MSE ranks first; `nasc train` reports the MSE itself.
 public struct TrainingEvaluator: TrialEvaluator {
     public var settings: TrainingSettings
+    /// Records the training plan's compile (`nil`: untimed); the trial runner's timer, to count a trial's compiles.
+    public var timer: PassTimer?
 
     /// Creates the evaluator.
-    public init(settings: TrainingSettings) { self.settings = settings }
+    public init(settings: TrainingSettings, timer: PassTimer? = nil) { self.settings = settings; self.timer = timer }
 
     /// The `nasc train` options: the settings themselves (one type).
     public var options: TrainOptions { settings }
@@ -25,7 +28,7 @@ public struct TrainingEvaluator: TrialEvaluator {
         var failure: Error?
         let options = self.options
         // The subnet the trial built once (and costed for the budget) is compiled and trained as is.
-        let result = try ArchitectureTraining.train(subnet: subject.subnet, options: options, onEvent: { event in
+        let result = try ArchitectureTraining.train(subnet: subject.subnet, options: options, timer: timer, onEvent: { event in
             guard failure == nil, case .epoch(let s) = event else { return }
             let metric = options.isRegression ? -(s.validationLoss ?? s.trainLoss) : s.validationAccuracy ?? s.trainAccuracy
             guard s.trainLoss.isFinite, metric.isFinite else {

@@ -106,14 +106,14 @@ enum BenchRunner {
                 try xv.withUnsafeBufferPointer { d in try yv.withUnsafeBufferPointer { l in _ = try exec.computeGradients(data: d, labels: l, batch: n) } }
                 try arch.step(exec)
                 try x.withUnsafeBufferPointer { d in try y.withUnsafeBufferPointer { l in _ = try exec.computeGradients(data: d, labels: l, batch: n) } }
-                try exec.applyUpdates { !$0.hasPrefix("arch:") }
+                try exec.applyUpdates { !exec.isControlParameter($0) }
             }
         } else if training && !exec.architectureParameterNames.isEmpty {
             let arch = try BenchSupernet.ArchAdam(exec)
             result["arch_params"] = arch.count
             step = {
                 try x.withUnsafeBufferPointer { d in try y.withUnsafeBufferPointer { l in _ = try exec.computeGradients(data: d, labels: l, batch: n) } }
-                try exec.applyUpdates { !$0.hasPrefix("arch:") }
+                try exec.applyUpdates { !exec.isControlParameter($0) }
                 try arch.step(exec)
             }
         } else if training {

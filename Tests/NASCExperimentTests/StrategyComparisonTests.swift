@@ -90,5 +90,7 @@ struct ArrayTable: BenchmarkTable {
         #expect(abs(e.high - 2.5 - 3.182 * (1.6666666666666667 / 4).squareRoot()) < 1e-9)
         #expect(abs(StrategyComparison.tQuantile975(df: 200) - 1.972) < 0.001)
         #expect(StrategyComparison.estimate([0.3]).low == 0.3)
+        #expect(e.median == 2.5)
+        #expect(StrategyComparison.estimate([5, 0.1, 2]).median == 2)
     }
 }

@@ -21,6 +21,8 @@ import Testing
             .param(ParamAttrs(name: "c.bias", shape: [8], initializer: .fanInUniform(fanIn: 27))),
             .param(ParamAttrs(name: "bn.running_var", shape: [8], initializer: .ones, trainable: false)),
             .param(ParamAttrs(name: "bn.running_mean", shape: [8], initializer: .zeros, trainable: false)),
+            .param(ParamAttrs(name: "gate:op", shape: [3], initializer: .zeros, control: ControlParameter(.gate, label: "op"))),
+            .param(ParamAttrs(name: "aux", shape: [2], initializer: .ones, trainable: false, control: ControlParameter(.auxiliarySkip))),
             .softmaxCrossEntropy(labelSmoothing: 0.1), .softmaxCrossEntropy(labelSmoothing: 0), .nllLoss, .paramGrad,
             .conv2dGradInput(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), padding: .same)),
             .conv2dGradWeight(Conv2DAttrs(outChannels: .int(8), kernel: .int(3), stride: .int(2))),

@@ -232,8 +232,8 @@ import NASCPasses
     @Test func exportMapsEdgeAlphasOntoCellDecisions() throws {
         let s = try space()
         let alphas: [String: [Float]] = [
-            "arch:c/2_0": [3, 1, 0], "arch:c/2_1": [2.5, 2.9, 0],
-            "arch:c/3_0": [0, 0, 4], "arch:c/3_1": [1, 0, 0], "arch:c/3_2": [0, 2, 0],
+            "c/2_0": [3, 1, 0], "c/2_1": [2.5, 2.9, 0],
+            "c/3_0": [0, 0, 4], "c/3_1": [1, 0, 0], "c/3_2": [0, 2, 0],
         ]
         let values = SupernetCellExport.decisions(space: s) { alphas[$0] }
         let expected: [String: DecisionValue] = [

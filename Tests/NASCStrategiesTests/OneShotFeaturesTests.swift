@@ -64,7 +64,7 @@ import NASCRuntime
         #expect(sup.gradient(of: "gumbel:hard:op") == nil, "the offset is a constant")
         // The binary gradients <out_i, dL/dy> at the one-hot forward, from a proxyless supernet with the same weights.
         let prox = try Executor(plan: try SupernetCompiler.compile(try space(), mode: .proxyless), seed: 1)
-        for name in prox.parameterNames where !SupernetPass.isControlParameter(name) {
+        for name in prox.weightParameterNames {
             try prox.setParameter(name, try #require(sup.parameter(name)))
         }
         try prox.setParameter("gate:op", (0..<3).map { $0 == k ? 1 : 0 })

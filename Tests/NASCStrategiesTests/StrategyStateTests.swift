@@ -19,6 +19,8 @@ import Testing
         ("tpe", ["constant_liar": "mean", "n_startup_jobs": "5"]),
         ("rl", [:]),
         ("rl", ["batch_size": "1", "dedup": "false", "hidden": "16"]),
+        ("rl", ["algorithm": "ppo"]),
+        ("rl", ["algorithm": "ppo", "batch_size": "3", "minibatch_size": "7", "hidden": "16"]),
     ]
 
     /// One step: ask `count`, tell all but the last `keepRunning` of them.

@@ -31,6 +31,7 @@ import Testing
     @Test(arguments: [
         ("darts", ["max_batches=2"]), ("gumbel", ["max_batches=2"]), ("proxyless", ["max_batches=2"]),
         ("spos", ["max_batches=2", "population=3", "generations=1"]), ("enas", ["max_batches=2", "ctrl_steps=2"]),
+        ("cdarts", ["max_batches=2", "warmup_epochs=2"]),
     ])
     func killDashNineAtRandomMomentsThenResumeEndsWithTheSameExport(strategy: String, options: [String]) throws {
         let (tmp, space) = try OneShotCLITests().setup()

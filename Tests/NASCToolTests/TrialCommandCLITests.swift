@@ -5,13 +5,25 @@ import Foundation
 import Testing
 
 /// A Python trial on examples/mlp.nas: prints noise (which nasc_report sends to the log), reports two epochs and a
-/// final metric computed from the architecture, after `SLEEP` seconds.
+/// final metric computed from the architecture, after `SLEEP` seconds. With `HOLD_DIR` set, only the first two trials
+/// to start run through; every later one waits until `HOLD_DIR/release` exists.
 let pythonTrial = """
 import os, sys, time
 sys.path.insert(0, os.environ["REPORTER_DIR"])
 import nasc_report
 print("hello from the trial")            # goes to the trial's log, not to nasc
 arch = nasc_report.get_architecture()
+hold = os.environ.get("HOLD_DIR")
+if hold:
+    for slot in ("slot1", "slot2"):
+        try:
+            os.mkdir(os.path.join(hold, slot))
+            break
+        except FileExistsError:
+            pass
+    else:
+        while not os.path.exists(os.path.join(hold, "release")):
+            time.sleep(0.05)
 time.sleep(float(os.environ.get("SLEEP", "0")))
 score = arch["width"] / 1000 + arch["depth"] / 100 + {"relu": 0.003, "tanh": 0.002, "gelu": 0.001}[arch["activation"]]
 nasc_report.report_intermediate_result(score / 2)
@@ -103,26 +115,31 @@ nasc_report.report_final_result(score)
         let dir = tmp.appendingPathComponent("exp").path
         let log = tmp.appendingPathComponent("run.log").path
         _ = FileManager.default.createFile(atPath: log, contents: nil)
+        // Trials 3 and later wait for `release`, so the kill lands with two trials done and two running however slow
+        // the machine is.
+        let hold = tmp.appendingPathComponent("hold").path
+        try FileManager.default.createDirectory(atPath: hold, withIntermediateDirectories: true)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: NascProcess.binary)
-        p.arguments = ["run", "--strategy", "random", mlp, dir, "--trial-command", "SLEEP=0.3 REPORTER_DIR=\(reporterDir) python3 \(trial)",
+        p.arguments = ["run", "--strategy", "random", mlp, dir, "--trial-command", "HOLD_DIR=\(hold) REPORTER_DIR=\(reporterDir) python3 \(trial)",
                        "--max-trials", "8", "--concurrency", "2", "--no-live"]
         p.currentDirectoryURL = tmp
         p.standardOutput = FileHandle(forWritingAtPath: log)
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let rows = listedTrials((try? NascProcess.run(["experiment", "list", dir]))?.stdout ?? "")
-            if rows.filter({ $0.status == "succeeded" }).count >= 2 && rows.contains(where: { $0.status == "running" }) { break }
+            if rows.filter({ $0.status == "succeeded" }).count == 2 && rows.filter({ $0.status == "running" }).count == 2 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         let before = listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout)
         let finished = before.filter { $0.status == "succeeded" }
-        #expect(finished.count >= 2 && before.count < 8 && before.contains { $0.status == "running" })
+        #expect(finished.count == 2 && before.count < 8 && before.filter { $0.status == "running" }.count == 2)
 
+        _ = FileManager.default.createFile(atPath: hold + "/release", contents: nil)
         let resumed = try NascProcess.run(["run", "--resume", dir, "--no-live"])
         #expect(resumed.code == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("finished (max-trials): 8 trials, 8 succeeded, 0 failed"))

@@ -36,8 +36,28 @@ extension Executor {
         if !started { out.update(repeating: 0, count: count) }
     }
 
-    /// Names of the architecture parameters (`arch:<label>`), in plan order.
-    public var architectureParameterNames: [String] { parameterNames.filter { $0.hasPrefix("arch:") } }
+    /// Names of the architecture parameters (slots whose control role is ``ControlParameterKind/architecture``), in plan order.
+    public var architectureParameterNames: [String] { controlSlots(.architecture).map(\.name) }
+
+    /// The slots with a control role of `kind`, in plan order.
+    public func controlSlots(_ kind: ControlParameterKind) -> [PlanSlot] { plan.slots.filter { $0.control?.kind == kind } }
+
+    /// The name of the control tensor of `kind` for decision `label` (empty for the auxiliary skip weights), if any.
+    public func controlParameterName(_ kind: ControlParameterKind, label: String = "") -> String? {
+        plan.slots.first { $0.control == ControlParameter(kind, label: label) }?.name
+    }
+
+    /// The decision label of a control tensor of `kind` named `name`, or `nil` if `name` is not one.
+    public func controlLabel(of name: String, _ kind: ControlParameterKind) -> String? {
+        guard let c = plan.slots.first(where: { $0.name == name })?.control, c.kind == kind else { return nil }
+        return c.label
+    }
+
+    /// Names of the network weights: trainable parameters without a control role (what weight optimizers update).
+    public var weightParameterNames: [String] { plan.slots.filter { $0.role == .parameter && $0.control == nil }.map(\.name) }
+
+    /// True when `name` is a supernet control tensor (architecture weights, Gumbel noise, gates...), not a network weight.
+    public func isControlParameter(_ name: String) -> Bool { controlNames.contains(name) }
 
     /// Applies the plan optimizer's update steps only to the parameters `include` accepts (e.g. the weights
     /// but not the architecture parameters), at ``learningRate``. Call after ``computeGradients(data:labels:batch:)``.

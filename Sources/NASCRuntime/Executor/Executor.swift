@@ -42,6 +42,8 @@ public final class Executor {
     public internal(set) var activeCandidates: [UInt64] = []
 
     let memory: ExecutorMemory
+    /// Names of the plan's supernet control tensors (slots with a ``PlanSlot/control`` role).
+    let controlNames: Set<String>
     /// The plan's kernels and guards as flat arrays, so the step loop copies no names.
     let kernels: ContiguousArray<KernelStep>
     let guardTable: GuardTable
@@ -72,6 +74,7 @@ public final class Executor {
         }
         self.plan = plan
         self.seed = seed
+        controlNames = Set(plan.slots.filter { $0.control != nil }.map(\.name))
         self.learningRate = plan.optimizer?.learningRate ?? 0
         optimizer = try plan.optimizer.map(Self.makeOptimizer)
         memory = ExecutorMemory(plan: plan)

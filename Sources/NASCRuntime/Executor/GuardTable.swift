@@ -56,12 +56,13 @@ struct GuardTable {
         for (i, st) in plan.steps.enumerated() {
             for u in Set(Plan.uses(st.kernel).map(\.slot)) where gradSlots.contains(u) { readers[u, default: []].append(i) }
         }
-        // Proxyless gates: term `k` of a weighted sum over `gate:<label>` is live only while candidate `k` of that
+        // Proxyless gates: term `k` of a weighted sum over a gate control tensor is live only while candidate `k` of that
         // selector is active, even when nothing guarded writes its input (a skip candidate reads the shared input;
         // a repeat's shallower outputs are written for deeper choices too).
         var gateSelector: [SlotID: Int] = [:]
-        for (i, s) in plan.slots.enumerated() where s.name.hasPrefix("gate:") {
-            let label = String(s.name.dropFirst("gate:".count))
+        for (i, s) in plan.slots.enumerated() {
+            guard let c = s.control, c.kind == .gate else { continue }
+            let label = c.label
             if let k = plan.selectors.firstIndex(where: { $0.gated && $0.label == label }) { gateSelector[i] = k }
         }
         for i in plan.steps.indices {
