@@ -89,6 +89,26 @@ import NASCPasses
         try compare(sup, op: k, w: w)
     }
 
+    /// A width choice on a grouped conv1d would mask whole groups unevenly: a located error.
+    @Test func aGroupedWidthChoiceIsALocatedError() throws {
+        let text = """
+        space "g" version 1 root @main
+        value_choice "w" [2, 4]
+        graph @main(%x: i64[N,6]) {
+          %h = embedding(%x) {vocab = 10, dim = 4}
+          %a = conv1d(%h) {out = $w, kernel = 1, groups = 2}
+          %g = global_avg_pool1d(%a)
+          %o = linear(%g) {out = 3}
+          return %o
+        }
+        """
+        #expect {
+            _ = try SupernetCompiler.compile(try TextIR.parse(text, file: "g.nir"), mode: .darts)
+        } throws: { error in
+            "\(error)".contains("g.nir:5:") && "\(error)".contains("a width choice on conv1d 'a' needs groups = 1")
+        }
+    }
+
     /// A layer norm over the channels a conv1d width choice zeroes would not keep them zero: a located error.
     @Test func aLayerNormAfterAWidthChoiceIsALocatedError() throws {
         let text = """
