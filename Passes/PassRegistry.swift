@@ -11,6 +11,8 @@ public enum PassRegistry {
         ShapeInference(),
         SpecializePass(),
         InlinePass(),
+        PruneCandidates(),
+        SkipDropout(),
         SupernetPass(),
         SupernetValuesPass(),
         DecomposeSeparable(),

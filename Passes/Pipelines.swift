@@ -25,6 +25,7 @@ public struct Pipeline: Sendable, Hashable {
 /// | `plan-train`     | params, autodiff, fuse, lower, memory-plan              | a typed subnet to a memory-planned training plan       |
 /// | `plan-infer`     | params, fuse, lower, memory-plan                        | a typed subnet to a memory-planned inference plan      |
 /// | `supernet-space` | supernet, inline, supernet-values, shape-infer          | a whole space to one flat typed one-shot supernet      |
+/// | `pdarts-stage`   | prune-candidates, skip-dropout                          | the space a P-DARTS stage searches (before the supernet) |
 ///
 /// ``PlanCompiler`` and ``SupernetCompiler`` run these through ``PassManager``, which verifies the IR before the first
 /// pass and after each pass (``PassManager/verifiesByDefault``: always in debug builds and tests; in release builds
@@ -50,6 +51,8 @@ public enum Pipelines {
                  summary: "a typed flat graph to a memory-planned inference plan"),
         Pipeline(name: "supernet-space", passes: ["supernet", "inline", "supernet-values", "shape-infer"],
                  summary: "a whole space to one flat, typed one-shot supernet graph"),
+        Pipeline(name: "pdarts-stage", passes: ["prune-candidates", "skip-dropout"],
+                 summary: "the space of a P-DARTS stage: surviving candidates only, dropout after skip connections"),
     ]
 
     /// The passes of the named pipeline `name` (which must exist: a misspelt name is a programming error).
@@ -71,6 +74,12 @@ public enum Pipelines {
     /// `supernet-space` with typed options.
     public static func supernetSpace(_ options: SupernetOptions) -> [any Pass] {
         [SupernetPass(options: options), InlinePass(), SupernetValuesPass(options: options), ShapeInference()]
+    }
+
+    /// `pdarts-stage` with typed options: the space with `prune`'s candidates removed and dropout `skipDropout` after
+    /// every skip candidate.
+    public static func pdartsStage(prune: PruneCandidatesOptions, skipDropout: SkipDropoutOptions) -> [any Pass] {
+        [PruneCandidates(options: prune), SkipDropout(options: skipDropout)]
     }
 
     /// Resolves a spec: comma-separated pass or pipeline names (`default`, `canonicalize,dce`, `cleanup,shape-infer`),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# e2e-oneshot.sh: one-shot NAS end to end on the bundled digits — each of darts, gumbel, enas, spos, proxyless and cdarts searches
+# e2e-oneshot.sh: one-shot NAS end to end on the bundled digits — each of darts, gumbel, enas, spos, proxyless, cdarts and pdarts searches
 # examples/nb201_digits.nas (a reduced NAS-Bench-201 cell space for 8x8) with `nasc run`, writes DIR/oneshot.jsonl and DIR/best_architecture.json, and the
 # export is retrained with `nasc train`, which prints its test accuracy. Fails if a retrained test accuracy is below
 # NASC_E2E_MIN_ACC (default 0.95). For comparison, NASC_E2E_RANDOM (default 5) uniformly random architectures of the
 # space (seeded) and the degenerate all-`none`, all-skip and all-pool ones (NASC_E2E_FIXED, for nb201_digits) are
 # retrained with the same recipe; the summary lists them next to the strategies (they do not affect the exit code).
 # The searches use each strategy's own training defaults (see DIR/settings.json); only --train-epochs and --seed are set.
+# pdarts's --train-epochs is per stage (3 stages): NASC_E2E_PDARTS_EPOCHS (default 4) keeps its run brief.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nasc=${1:-.build/release/nasc}
@@ -14,16 +15,18 @@ space=${NASC_E2E_SPACE:-examples/nb201_digits.nas}
 search_epochs=${NASC_E2E_SEARCH_EPOCHS:-10}
 train_epochs=${NASC_E2E_TRAIN_EPOCHS:-15}
 min_acc=${NASC_E2E_MIN_ACC:-0.95}
-strategies=${NASC_E2E_STRATEGIES:-darts gumbel enas spos proxyless cdarts}
+strategies=${NASC_E2E_STRATEGIES:-darts gumbel enas spos proxyless cdarts pdarts}
 random_archs=${NASC_E2E_RANDOM:-5}
 fixed_archs=${NASC_E2E_FIXED:-none skip_connect avg_pool_3x3}
 rm -rf "$out"
 mkdir -p "$out"
 status=0
 for s in $strategies; do
-    echo "== $s: search ($search_epochs epochs)"
+    epochs=$search_epochs
+    [ "$s" = pdarts ] && epochs=${NASC_E2E_PDARTS_EPOCHS:-4}
+    echo "== $s: search ($epochs epochs)"
     start=$(date +%s)
-    "$nasc" run --strategy "$s" "$space" -o "$out/$s" --data digits --train-epochs "$search_epochs" --seed 1
+    "$nasc" run --strategy "$s" "$space" -o "$out/$s" --data digits --train-epochs "$epochs" --seed 1
     echo "== $s: search took $(( $(date +%s) - start )) s; retrain the export ($train_epochs epochs)"
     "$nasc" train "$space" --arch "$out/$s/best_architecture.json" --data digits --epochs "$train_epochs" --seed 1 2>&1 \
         | tee "$out/$s/retrain.txt"

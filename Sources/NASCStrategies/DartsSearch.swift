@@ -38,6 +38,9 @@ public struct DartsConfig: Sendable {
     public var hard = false
     /// Limits the batches per epoch (0 = a whole epoch of the training set).
     public var maxBatchesPerEpoch = 0
+    /// Epochs at the start that train the weights only: the architecture gradient is computed (for the validation
+    /// figures) but not applied (P-DARTS' warm-up; 0 = none, as DARTS).
+    public var archWarmupEpochs = 0
     public var seed: UInt64 = 0
     /// Creates the default configuration.
     public init() {}
@@ -214,7 +217,7 @@ public final class DartsSearch: OneShotResumable {
                 let v = vb.next()
                 let t = tb.next()
                 let a = config.unrolled ? try unrolledGradient(train: t, valid: v, xi: xi) : try firstOrderGradient(v)
-                try applyArchitectureGradient(a.grad)
+                if epoch >= config.archWarmupEpochs { try applyArchitectureGradient(a.grad) }
                 vl += Double(a.loss) * Double(v.n); vh += a.hits; vn += v.n
                 let (lw, hw) = try weightStep(t)
                 tl += Double(lw) * Double(t.n); th += hw; tn += t.n

@@ -11,7 +11,7 @@ import NASCStrategies
 public enum OneShotTool {
     /// The one-shot strategy names `nasc run --strategy` dispatches here.
     public static let strategies = ["darts", "gumbel", "enas", "spos", "proxyless"]
-        + ["cdarts"]
+        + ["cdarts"] + ["pdarts"]
 
     /// Whether `name` is a one-shot strategy (as opposed to a multi-trial one).
     public static func isOneShot(_ name: String) -> Bool { strategies.contains(name) }
@@ -168,6 +168,18 @@ public enum OneShotTool {
             try attach(darts)
             arch = try darts.run(train: halves.train, valid: halves.validation, log: epochLog)
             if darts.epochsRun < c.epochs { log("early stop after epoch \(darts.epochsRun - 1): \(c.earlyStopSkips) or more choices prefer a skip connection") }
+        case "pdarts":
+            let (c0, given) = try configured(PDartsConfig(), options, weights, &opts)
+            var c = c0
+            try readPDarts(&c, &opts)
+            let search = try PDartsSearch(space: space, config: c)
+            announce(search.effectiveConfig, given: given)
+            let data = try prepare()
+            let halves = try data.train.split(validation: .fraction(0.5), seed: options.seed)
+            search.progress = meter
+            try attach(search)
+            arch = try search.run(train: halves.train, valid: halves.validation, log: epochLog)
+            log("export: \(search.skipsReplaced) skip connection(s) replaced to keep at most \(c.maxSkips)")
         case "cdarts":
             let (c0, given) = try configured(CDARTSConfig(), options, weights, &opts)
             var c = c0

@@ -10,7 +10,7 @@ struct Run: ParsableCommand {
         abstract: "Search a space with a strategy: one `nasc trial` process per architecture, or one-shot (a supernet).",
         discussion: """
         nasc run [--strategy S] SPACE DIR (or -o DIR) starts an experiment stored in DIR/experiment.sqlite; \
-        one-shot strategies (darts, gumbel, enas, spos, proxyless, cdarts) train one supernet on --data and write DIR/settings.json \
+        one-shot strategies (darts, gumbel, enas, spos, proxyless, cdarts, pdarts) train one supernet on --data and write DIR/settings.json \
         (the effective settings: --train-epochs, --batch-size, --lr and --weight-decay where given, else the strategy's \
         defaults), DIR/oneshot.jsonl (per epoch) and DIR/best_architecture.json (NNI); \
         nasc run --resume DIR continues one after an interruption (finished trials are kept, unfinished ones retried; \
@@ -35,7 +35,7 @@ struct Run: ParsableCommand {
     @Option(help: "Continue the experiment in this directory.")
     var resume: String?
 
-    @Option(help: "Search strategy: random, grid, evolution, tpe, rl (multi-trial; default: \(Run.defaultStrategy)) or darts, gumbel, enas, spos, proxyless, cdarts (one-shot).")
+    @Option(help: "Search strategy: random, grid, evolution, tpe, rl (multi-trial; default: \(Run.defaultStrategy)) or darts, gumbel, enas, spos, proxyless, cdarts, pdarts (one-shot).")
     var strategy: String?
 
     /// The strategy when --strategy is not given: TPE guides the search after 20 random startup trials (evolution

@@ -38,7 +38,7 @@ private func sample() throws -> ModelSpace {
         let names = PassRegistry.all.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(Set(names).isDisjoint(with: Pipelines.all.map(\.name)))
-        #expect(names == ["verify", "canonicalize", "dce", "shape-infer", "specialize", "inline", "supernet", "supernet-values", "decompose-separable", "explicit-params", "autodiff", "fuse",
+        #expect(names == ["verify", "canonicalize", "dce", "shape-infer", "specialize", "inline", "prune-candidates", "skip-dropout", "supernet", "supernet-values", "decompose-separable", "explicit-params", "autodiff", "fuse",
                           "lower", "memory-plan"])
         for p in PassRegistry.all { #expect(!p.summary.isEmpty && !p.summary.contains("\n")) }
     }
