@@ -79,7 +79,7 @@ public struct ExplicitParams: Pass {
     static func mayNeedParameters(_ n: Node) -> Bool {
         guard n.inputs.count == 1 else { return false }
         switch n.op {
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return true
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding, .conv1d: return true
         default: return false
         }
     }
@@ -124,6 +124,17 @@ public struct ExplicitParams: Pass {
             }
             let fanIn = cin / groups * k * k
             var ps = [ParamAttrs(name: "\(p).weight", shape: [out, cin / groups, k, k], initializer: .kaimingUniform(fanIn: fanIn))]
+            if a.bias { ps.append(ParamAttrs(name: "\(p).bias", shape: [out], initializer: .fanInUniform(fanIn: fanIn))) }
+            return ps
+        case .conv1d(let a):
+            let t = try inputType()
+            let cin = try dim(t, -1, "channel"), out = try const(a.outChannels, "out"), k = try const(a.kernel, "kernel")
+            let groups = try const(a.groups, "groups")
+            guard groups > 0, cin % groups == 0 else {
+                throw Diagnostic.error("conv1d groups = \(groups) does not divide its \(cin) input channels", at: n.location)
+            }
+            let fanIn = cin / groups * k
+            var ps = [ParamAttrs(name: "\(p).weight", shape: [out, cin / groups, k], initializer: .kaimingUniform(fanIn: fanIn))]
             if a.bias { ps.append(ParamAttrs(name: "\(p).bias", shape: [out], initializer: .fanInUniform(fanIn: fanIn))) }
             return ps
         case .depthwiseConv2d(let a):

@@ -211,6 +211,9 @@ extension PlanBuilder {
         case .separableConv2d:
             throw Diagnostic.error("separable_conv2d '\(n.name)' needs an inferred type to be split into depthwise + pointwise convolutions (run shape-infer first)",
                                    at: n.location)
+        case .conv1d, .maxPool1d, .avgPool1d, .transpose, .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias,
+             .maxPool1dGrad, .avgPool1dGrad:
+            try lowerSequenceWindow(n)
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be lowered (run specialize and inline first)",
                                    at: n.location)

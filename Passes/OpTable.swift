@@ -26,6 +26,10 @@ public enum OpTable {
         case .embedding: return embedding
         case .globalMaxPool1d: return globalMaxPool1d
         case .globalAvgPool1d: return globalAvgPool1d
+        case .conv1d: return conv1d
+        case .maxPool1d: return maxPool1d
+        case .avgPool1d: return avgPool1d
+        case .transpose: return transpose
         case .dropout: return dropout
         case .add: return add
         case .mul: return mul
@@ -63,6 +67,11 @@ public enum OpTable {
         case .embeddingGrad: return embeddingGrad
         case .globalMaxPool1dGrad: return globalMaxPool1dGrad
         case .globalAvgPool1dGrad: return globalAvgPool1dGrad
+        case .conv1dGradInput: return conv1dGradInput
+        case .conv1dGradWeight: return conv1dGradWeight
+        case .conv1dGradBias: return conv1dGradBias
+        case .maxPool1dGrad: return maxPool1dGrad
+        case .avgPool1dGrad: return avgPool1dGrad
         case .dropoutGrad: return dropoutGrad
         case .mulGrad: return mulGrad
         case .concatGrad: return concatGrad

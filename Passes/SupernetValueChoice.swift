@@ -27,6 +27,8 @@ struct SupernetValueChoices {
     let values: [String: [Scalar]]
     var engine = DiagnosticEngine()
     private var nodes: [Node] = []
+    /// Sequence values `[N,T,C]` whose last-dimension channels a width choice on a `conv1d` masks to zero, with the label.
+    private var sequenceMasks: [String: String] = [:]
     private var taken: Set<String>
     private var types: [String: TensorType] = [:]
     /// Mixed masks by key (label, shape, boxes).
@@ -121,7 +123,7 @@ struct SupernetValueChoices {
     }
 
     private mutating func unsupported(_ attr: String, _ e: ValueExpr, _ at: Node) {
-        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d)",
+        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d, and widths of conv1d)",
                      at: at.location)
     }
 
@@ -236,12 +238,15 @@ struct SupernetValueChoices {
 
     private mutating func rewrite(_ n: Node) {
         scope = n.scope
+        if !checkSequenceMask(n) { return }
         let inMask = n.inputs.first.flatMap { $0.slot == 0 ? channelMasks[$0.node] : nil }
         switch n.op {
         case .conv2d(let a) where !n.op.valueLabels.isEmpty:
             rewriteConv(n, a)
         case .linear(let a) where !n.op.valueLabels.isEmpty:
             rewriteLinear(n, a)
+        case .conv1d(let a) where !n.op.valueLabels.isEmpty:
+            rewriteConv1d(n, a)
         case .depthwiseConv2d(let a) where !n.op.valueLabels.isEmpty || (inMask != nil && a.bias && n.inputs.count == 1):
             rewriteDepthwise(n, a, inMask)
         case .batchNorm(let a) where inMask != nil && a.affine && n.inputs.count == 1:
@@ -425,6 +430,57 @@ struct SupernetValueChoices {
         attrs.outChannels = .int(cmax); attrs.kernel = .int(kmax); attrs.padding = padding
         append(Node(name: n.name, op: .conv2d(attrs), inputs: inputs, location: n.location))
         if !out.labels.isEmpty { channelMasks[n.name] = ChannelLayout(labels: out.labels, widths: out.values, channels: cmax) }
+    }
+
+    /// Follows the zeroed channels of a width-choice `conv1d` through ops that keep zeros at zero (the activations
+    /// but sigmoid, pools over time, dropout, identity, add, mul); `conv1d` and `linear` consume them (their weights
+    /// multiply the zeros). Any other reader is a located error; false when `n` is reported.
+    private mutating func checkSequenceMask(_ n: Node) -> Bool {
+        let masks = sequenceMasks
+        guard let label = n.inputs.lazy.compactMap({ masks[$0.node] }).first else { return true }
+        switch n.op {
+        case .conv1d, .linear: return true
+        case .activation(let f) where f != .sigmoid:
+            sequenceMasks[n.name] = label
+        case .identity, .dropout, .maxPool1d, .avgPool1d, .globalMaxPool1d, .globalAvgPool1d, .add, .mul, .weightedSum, .switchOp, .scale:
+            sequenceMasks[n.name] = label
+        default:
+            engine.error("\(n.op.kind.rawValue) '\(n.name)' reads channels that value choice '\(label)' masks to zero on a conv1d, which it does not keep at zero in a supernet",
+                         at: n.location)
+            return false
+        }
+        return true
+    }
+
+    /// `conv1d {out = $w}` on `[N,T,C]`: the largest layer with weight rows (and bias entries) `>= w` zeroed. The
+    /// masked channels are the last dimension, so no channel mask is tracked downstream (like `linear` on a sequence):
+    /// the ops after it see zeros there (a `conv1d` or `linear` reading them multiplies them by its weights).
+    private mutating func rewriteConv1d(_ n: Node, _ a: Conv1DAttrs) {
+        for (attr, e) in [("kernel", a.kernel), ("stride", a.stride), ("dilation", a.dilation), ("groups", a.groups)]
+            + (a.inChannels.map { [("in", $0)] } ?? []) where !e.labels.isEmpty { unsupported(attr, e, n); return }
+        if case .explicit(let e) = a.padding, !e.labels.isEmpty { unsupported("padding", e, n); return }
+        guard let out = choice(a.outChannels, "out", n), let k = a.kernel.constantInt, let groups = a.groups.constantInt else { return }
+        guard groups == 1 else {
+            engine.error("a width choice on conv1d '\(n.name)' needs groups = 1", at: n.location)
+            return
+        }
+        guard let t = type(n.inputs[0]), t.rank == 3, let cin = t.shape[2].value else {
+            engine.error("conv1d '\(n.name)' with a value choice needs a known [N,T,C] input type", at: n.location)
+            return
+        }
+        let cmax = out.values.max() ?? 1, fanIn = cin * k
+        let shape = [cmax, cin, k]
+        let w = param("\(n.name).weight", shape, .kaimingUniform(fanIn: fanIn), n)
+        let wm = masked(w, weightMasks(out: out, kernel: nil, shape: shape, owner: "\(n.name).weight", n), "\(n.name).weight_masked", n)
+        var inputs = [n.inputs[0], wm]
+        if a.bias {
+            let b = param("\(n.name).bias", [cmax], .fanInUniform(fanIn: fanIn), n)
+            inputs.append(masked(b, [channelMask(out, c: cmax, owner: "\(n.name).bias", n)], "\(n.name).bias_masked", n))
+        }
+        var attrs = a
+        attrs.outChannels = .int(cmax)
+        append(Node(name: n.name, op: .conv1d(attrs), inputs: inputs, location: n.location))
+        if let label = out.labels.first { sequenceMasks[n.name] = label }
     }
 
     private mutating func rewriteLinear(_ n: Node, _ a: LinearAttrs) {

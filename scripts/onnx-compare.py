@@ -39,6 +39,8 @@ def main(argv):
     sample_shape = [int(d) for d in inp.shape[1:]]
     raw = np.load(inputs_path).astype(np.float32)
     x = raw.reshape([raw.shape[0]] + sample_shape)
+    if inp.type == "tensor(int64)":  # token ids
+        x = x.astype(np.int64)
     want = np.load(batch_path)
     result = {"model": model_path, "samples": int(x.shape[0]), "nodes": len(model.graph.node)}
     (out,) = session.run(None, {inp.name: x})

@@ -37,6 +37,8 @@ def compare(directory, inputs_path, predict_path):
     doc = classes[0].__doc__  # "Input x: f32[N,1,8,8] ..."
     dims = doc.split("[", 1)[1].split("]", 1)[0].split(",")[1:]
     x = torch.from_numpy(raw.reshape([raw.shape[0]] + [int(d) for d in dims]))
+    if "i64[" in doc:  # token ids
+        x = x.to(torch.int64)
     with torch.no_grad():
         out = model(x).numpy().astype(np.float64).reshape(want.shape)
     err = float(np.max(np.abs(out - want) / np.maximum(np.abs(want), 1.0))) if want.size else 0.0

@@ -196,6 +196,47 @@ for case, kind in (("seqpool_mean", "mean"), ("seqpool_max", "max")):
     put(case, "cfg", [4, 6, 3]); put(case, "x", x); put(case, "ids", ids); put(case, "y", y); put(case, "gy", gy)
     put(case, "gx", x.grad)
 
+# conv1d over channels-last sequences [N, T, C] (F.conv1d on the transposed [N, C, T]); weight [O, C/groups, k]
+torch.manual_seed(1601)
+for case, (n, t, c, o, k, st, p, d, g, bias) in (("conv1d_same", (2, 9, 4, 6, 3, 1, 1, 1, 1, 1)),
+                                                  ("conv1d_strided", (3, 11, 4, 6, 3, 2, 2, 2, 2, 1)),
+                                                  ("conv1d_pointwise", (2, 5, 3, 4, 1, 1, 0, 1, 1, 0)),
+                                                  ("conv1d_wide", (2, 12, 6, 3, 5, 3, 0, 1, 3, 1))):
+    x = randn(n, t, c); wt = randn(o, c // g, k, scale=0.5); b = randn(o) if bias else None
+    y = F.conv1d(x.transpose(1, 2), wt, b, stride=st, padding=p, dilation=d, groups=g).transpose(1, 2)
+    gy = torch.randn_like(y); y.backward(gy)
+    put(case, "cfg", [n, t, c, o, k, st, p, d, g, bias])
+    put(case, "x", x); put(case, "w", wt); put(case, "y", y); put(case, "gy", gy); put(case, "gx", x.grad); put(case, "gw", wt.grad)
+    if bias:
+        put(case, "b", b); put(case, "gb", b.grad)
+
+# max/avg pooling over windows of time of [N, T, C], padding tokens (id 0) and padded steps left out; a window with no
+# counted step gives 0. Mean = windowed sum of masked x / windowed count; max = max_pool1d of x with -inf at padding.
+torch.manual_seed(1602)
+for case, kind, (n, t, c, k, st, p, with_ids) in (("pool1d_max_masked", "max", (3, 8, 2, 3, 1, 1, 1)),
+                                                   ("pool1d_avg_masked", "mean", (3, 8, 2, 3, 1, 1, 1)),
+                                                   ("pool1d_max_strided", "max", (2, 7, 3, 2, 2, 1, 0)),
+                                                   ("pool1d_avg_strided", "mean", (2, 7, 3, 3, 2, 1, 0))):
+    x = randn(n, t, c)
+    ids = torch.randint(1, 9, (n, t))
+    if with_ids:
+        ids[0, 5:] = 0; ids[1, 2] = 0; ids[2, :4] = 0  # trailing (a whole window), inner, leading padding
+    else:
+        ids[:] = 1
+    m = (ids != 0).to(torch.float32).unsqueeze(1)  # [N, 1, T]
+    xt = x.transpose(1, 2)  # [N, C, T]
+    if kind == "mean":
+        total = F.avg_pool1d(xt * m, k, st, p, count_include_pad=True) * k
+        count = F.avg_pool1d(m, k, st, p, count_include_pad=True) * k
+        y = torch.where(count > 0.5, total / count.clamp(min=1), torch.zeros_like(total))
+    else:
+        y = F.max_pool1d(xt.masked_fill(m == 0, float("-inf")), k, st, p)
+        y = torch.where(torch.isinf(y), torch.zeros_like(y), y)
+    y = y.transpose(1, 2)
+    gy = torch.randn_like(y); y.backward(gy)
+    put(case, "cfg", [n, t, c, k, st, p, with_ids]); put(case, "x", x); put(case, "ids", ids); put(case, "y", y)
+    put(case, "gy", gy); put(case, "gx", x.grad)
+
 with open(OUT, "wb") as f:
     f.write(b"NASCFIX1")
     f.write(struct.pack("<I", len(records)))

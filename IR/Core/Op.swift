@@ -23,6 +23,14 @@ public enum Op: Hashable, Sendable {
     case globalMaxPool1d
     /// Mean over time, `[N,T,D] -> [N,D]`; an optional second input, the token ids `i64[N,T]`, masks padding (id 0).
     case globalAvgPool1d
+    /// 1-D convolution over time, `[N,T,C] -> [N,T',out]` (channels last; weight `[out, C/groups, kernel]`).
+    case conv1d(Conv1DAttrs)
+    /// Max over windows of time, `[N,T,C] -> [N,T',C]`; an optional second input, the token ids `i64[N,T]`, masks padding.
+    case maxPool1d(Pool1DAttrs)
+    /// Mean over windows of time (over real steps only), `[N,T,C] -> [N,T',C]`; optional token ids as for `maxPool1d`.
+    case avgPool1d(Pool1DAttrs)
+    /// Swaps two dimensions (not the batch).
+    case transpose(TransposeAttrs)
     /// Flattens every dimension after the batch.
     case flatten
     // Other.
@@ -93,6 +101,16 @@ public enum Op: Hashable, Sendable {
     case globalMaxPool1dGrad
     /// `(gradOutput[, ids]) -> gradInput`.
     case globalAvgPool1dGrad
+    /// `(gradOutput, weight) -> gradInput`.
+    case conv1dGradInput(Conv1DAttrs)
+    /// `(input, gradOutput) -> gradWeight`.
+    case conv1dGradWeight(Conv1DAttrs)
+    /// `(gradOutput) -> gradBias`.
+    case conv1dGradBias(Conv1DAttrs)
+    /// `(output, gradOutput[, ids]) -> gradInput`; `output` names the forward node (its argmax steps).
+    case maxPool1dGrad(Pool1DAttrs)
+    /// `(gradOutput[, ids]) -> gradInput`.
+    case avgPool1dGrad(Pool1DAttrs)
     /// `(gradOutput) -> gradInput` reshaped to the forward input's type.
     case flattenGrad
     /// `(output, gradOutput) -> gradInput`; `output` names the forward node (its mask).
@@ -146,6 +164,10 @@ public enum Op: Hashable, Sendable {
         case .embedding: return .embedding
         case .globalMaxPool1d: return .globalMaxPool1d
         case .globalAvgPool1d: return .globalAvgPool1d
+        case .conv1d: return .conv1d
+        case .maxPool1d: return .maxPool1d
+        case .avgPool1d: return .avgPool1d
+        case .transpose: return .transpose
         case .flatten: return .flatten
         case .dropout: return .dropout
         case .add: return .add
@@ -184,6 +206,11 @@ public enum Op: Hashable, Sendable {
         case .embeddingGrad: return .embeddingGrad
         case .globalMaxPool1dGrad: return .globalMaxPool1dGrad
         case .globalAvgPool1dGrad: return .globalAvgPool1dGrad
+        case .conv1dGradInput: return .conv1dGradInput
+        case .conv1dGradWeight: return .conv1dGradWeight
+        case .conv1dGradBias: return .conv1dGradBias
+        case .maxPool1dGrad: return .maxPool1dGrad
+        case .avgPool1dGrad: return .avgPool1dGrad
         case .flattenGrad: return .flattenGrad
         case .dropoutGrad: return .dropoutGrad
         case .mulGrad: return .mulGrad
@@ -235,6 +262,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case relu, relu6, sigmoid, tanh, gelu, hardswish
     case maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d", globalAvgPool = "global_avg_pool", flatten
     case embedding, globalMaxPool1d = "global_max_pool1d", globalAvgPool1d = "global_avg_pool1d"
+    case conv1d, maxPool1d = "max_pool1d", avgPool1d = "avg_pool1d", transpose
     case dropout, add, mul, scale, concat, identity, zero, softmax, logSoftmax = "log_softmax"
     case call, layerChoice = "layer_choice", inputChoice = "input_choice", repeated = "repeat", cell
     case param, softmaxCrossEntropy = "softmax_cross_entropy", nllLoss = "nll_loss", paramGrad = "param_grad"
@@ -246,6 +274,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case maxPool2dGrad = "max_pool2d_grad", avgPool2dGrad = "avg_pool2d_grad", globalAvgPoolGrad = "global_avg_pool_grad"
     case embeddingGrad = "embedding_grad", globalMaxPool1dGrad = "global_max_pool1d_grad"
     case globalAvgPool1dGrad = "global_avg_pool1d_grad"
+    case conv1dGradInput = "conv1d_grad_input", conv1dGradWeight = "conv1d_grad_weight", conv1dGradBias = "conv1d_grad_bias"
+    case maxPool1dGrad = "max_pool1d_grad", avgPool1dGrad = "avg_pool1d_grad"
     case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
@@ -262,7 +292,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
              .depthwiseConv2dGradWeight, .depthwiseConv2dGradBias, .linearGradInput, .linearGradWeight, .linearGradBias,
              .batchNormGrad, .layerNormGrad, .activationGrad, .maxPool2dGrad, .avgPool2dGrad, .globalAvgPoolGrad,
              .embeddingGrad, .globalMaxPool1dGrad, .globalAvgPool1dGrad, .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
-             .nllLossGrad, .mseLossGrad, .weightedSumGrad, .switchGrad:
+             .nllLossGrad, .mseLossGrad, .weightedSumGrad, .switchGrad,
+             .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias, .maxPool1dGrad, .avgPool1dGrad:
             return true
         default:
             return false
@@ -278,6 +309,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .batchNormGrad, .layerNormGrad: return nil
         // The sequence pools take the token ids as an optional mask input.
         case .globalMaxPool1d, .globalAvgPool1d, .globalMaxPool1dGrad, .globalAvgPool1dGrad: return nil
+        case .conv1d, .maxPool1d, .avgPool1d, .maxPool1dGrad, .avgPool1dGrad: return nil
+        case .conv1dGradInput, .conv1dGradWeight: return 2
         case .weightedSum, .weightedSumGrad, .switchOp: return nil
         case .param: return 0
         case .softmaxCrossEntropy, .nllLoss, .paramGrad, .conv2dGradInput, .conv2dGradWeight,
@@ -293,7 +326,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     /// (a `conv2d` in a space reads exactly one tensor); `nil` for variadic ops.
     public var spaceArity: Int? {
         switch self {
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return 1
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding, .conv1d: return 1
         default: return arity
         }
     }
@@ -306,6 +339,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding: return 1
         case .globalMaxPool1d, .globalAvgPool1d, .globalAvgPool1dGrad: return 1
         case .globalMaxPool1dGrad: return 2
+        case .conv1d, .maxPool1d, .avgPool1d, .avgPool1dGrad: return 1
+        case .maxPool1dGrad: return 2
         case .fusedConv2d: return 2
         case .batchNormGrad, .layerNormGrad: return 3
         case .weightedSum: return 2

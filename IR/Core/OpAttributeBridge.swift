@@ -33,6 +33,19 @@ extension Op {
             out.padding(a.padding)
             if kind == .avgPool2d || kind == .avgPool2dGrad { out.bool("count_include_pad", a.countIncludePad, default: true) }
         case .embedding(let a), .embeddingGrad(let a): out.expr("vocab", a.vocab); out.expr("dim", a.dim)
+        case .conv1d(let a), .conv1dGradInput(let a), .conv1dGradWeight(let a), .conv1dGradBias(let a):
+            if let i = a.inChannels { out.expr("in", i) }
+            out.expr("out", a.outChannels); out.expr("kernel", a.kernel)
+            out.expr("stride", a.stride, default: 1); out.padding(a.padding)
+            out.expr("dilation", a.dilation, default: 1); out.expr("groups", a.groups, default: 1)
+            out.bool("bias", a.bias, default: true)
+        case .maxPool1d(let a), .avgPool1d(let a), .maxPool1dGrad(let a), .avgPool1dGrad(let a):
+            out.expr("kernel", a.kernel)
+            if let s = a.stride { out.expr("stride", s) }
+            out.padding(a.padding)
+        case .transpose(let a):
+            out.list.append(NamedAttribute("dim0", .expr(.int(a.dim0))))
+            out.list.append(NamedAttribute("dim1", .expr(.int(a.dim1))))
         case .dropout(let p), .dropoutGrad(let p): out.expr("p", p)
         case .concat(let axis), .softmax(let axis), .logSoftmax(let axis), .concatGrad(let axis), .softmaxGrad(let axis),
              .logSoftmaxGrad(let axis):
@@ -166,6 +179,27 @@ extension Op {
         case .globalAvgPool1d: self = .globalAvgPool1d
         case .globalMaxPool1dGrad: self = .globalMaxPool1dGrad
         case .globalAvgPool1dGrad: self = .globalAvgPool1dGrad
+        case .conv1d, .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias:
+            let a = Conv1DAttrs(
+                outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),
+                padding: try r.padding(), dilation: try r.expr("dilation", default: 1),
+                groups: try r.expr("groups", default: 1), bias: try r.bool("bias", default: true),
+                inChannels: try r.optionalExpr("in"))
+            switch kind {
+            case .conv1dGradInput: self = .conv1dGradInput(a)
+            case .conv1dGradWeight: self = .conv1dGradWeight(a)
+            case .conv1dGradBias: self = .conv1dGradBias(a)
+            default: self = .conv1d(a)
+            }
+        case .maxPool1d, .avgPool1d, .maxPool1dGrad, .avgPool1dGrad:
+            let a = Pool1DAttrs(kernel: try r.expr("kernel"), stride: try r.optionalExpr("stride"), padding: try r.padding())
+            switch kind {
+            case .maxPool1d: self = .maxPool1d(a)
+            case .avgPool1d: self = .avgPool1d(a)
+            case .maxPool1dGrad: self = .maxPool1dGrad(a)
+            default: self = .avgPool1dGrad(a)
+            }
+        case .transpose: self = .transpose(TransposeAttrs(dim0: try r.int("dim0"), dim1: try r.int("dim1")))
         case .flatten: self = .flatten
         case .dropout: self = .dropout(p: try r.expr("p"))
         case .dropoutGrad: self = .dropoutGrad(p: try r.expr("p"))

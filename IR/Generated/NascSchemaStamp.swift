@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "935982a509acd2e5f252b59710a2e3f5bb91e063e4c90613cdf880784aff0e40"
+    public static let sha256 = "a51665e4ff67eb87289fa56120854dfe6ffe7f1ff080c6cdc46e9dec3172eecf"
 }

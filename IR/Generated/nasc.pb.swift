@@ -1516,6 +1516,98 @@ public nonisolated struct Nasc_Ir_SequencePoolStep: Sendable {
   public init() {}
 }
 
+/// [N,T,C] channels last; backward_input: input = its gradient; backward_weight: weight = its gradient
+public nonisolated struct Nasc_Ir_Conv1DStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var length: Int64 = 0
+
+  public var inChannels: Int64 = 0
+
+  public var outChannels: Int64 = 0
+
+  public var kernel: Int64 = 0
+
+  public var stride: Int64 = 0
+
+  public var padding: Int64 = 0
+
+  public var dilation: Int64 = 0
+
+  public var groups: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var weight: Int64 = 0
+
+  /// -1 = none
+  public var bias: Int64 = 0
+
+  /// backward: the gradient of the output
+  public var output: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// max or mean over windows of time, [N,T,C] -> [N,T',C]; backward: input/output are gradients
+public nonisolated struct Nasc_Ir_Pool1DStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var max: Bool = false
+
+  public var length: Int64 = 0
+
+  public var channels: Int64 = 0
+
+  public var kernel: Int64 = 0
+
+  public var stride: Int64 = 0
+
+  public var padding: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  /// i64 [N, T] padding mask, -1 = none
+  public var ids: Int64 = 0
+
+  /// max: i32 [N, T', C] argmax steps, -1 = none
+  public var indices: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// swaps dimensions axis0 < axis1 of each sample's tensor
+public nonisolated struct Nasc_Ir_TransposeStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// per sample (without the batch)
+  public var shape: [Int64] = []
+
+  public var axis0: Int64 = 0
+
+  public var axis1: Int64 = 0
+
+  public var input: Int64 = 0
+
+  public var output: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Nasc_Ir_DropoutStep: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -2055,6 +2147,54 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._kernel = .sequencePoolBackward(newValue)}
   }
 
+  public var conv1DForward: Nasc_Ir_Conv1DStep {
+    get {
+      if case .conv1DForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_Conv1DStep()
+    }
+    set {_uniqueStorage()._kernel = .conv1DForward(newValue)}
+  }
+
+  public var conv1DBackwardInput: Nasc_Ir_Conv1DStep {
+    get {
+      if case .conv1DBackwardInput(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_Conv1DStep()
+    }
+    set {_uniqueStorage()._kernel = .conv1DBackwardInput(newValue)}
+  }
+
+  public var conv1DBackwardWeight: Nasc_Ir_Conv1DStep {
+    get {
+      if case .conv1DBackwardWeight(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_Conv1DStep()
+    }
+    set {_uniqueStorage()._kernel = .conv1DBackwardWeight(newValue)}
+  }
+
+  public var pool1DForward: Nasc_Ir_Pool1DStep {
+    get {
+      if case .pool1DForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_Pool1DStep()
+    }
+    set {_uniqueStorage()._kernel = .pool1DForward(newValue)}
+  }
+
+  public var pool1DBackward: Nasc_Ir_Pool1DStep {
+    get {
+      if case .pool1DBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_Pool1DStep()
+    }
+    set {_uniqueStorage()._kernel = .pool1DBackward(newValue)}
+  }
+
+  public var transpose: Nasc_Ir_TransposeStep {
+    get {
+      if case .transpose(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_TransposeStep()
+    }
+    set {_uniqueStorage()._kernel = .transpose(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kernel: Equatable, Sendable {
@@ -2101,6 +2241,12 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     case embeddingBackward(Nasc_Ir_EmbeddingStep)
     case sequencePoolForward(Nasc_Ir_SequencePoolStep)
     case sequencePoolBackward(Nasc_Ir_SequencePoolStep)
+    case conv1DForward(Nasc_Ir_Conv1DStep)
+    case conv1DBackwardInput(Nasc_Ir_Conv1DStep)
+    case conv1DBackwardWeight(Nasc_Ir_Conv1DStep)
+    case pool1DForward(Nasc_Ir_Pool1DStep)
+    case pool1DBackward(Nasc_Ir_Pool1DStep)
+    case transpose(Nasc_Ir_TransposeStep)
 
   }
 
@@ -4597,6 +4743,216 @@ nonisolated extension Nasc_Ir_SequencePoolStep: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Nasc_Ir_Conv1DStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Conv1DStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}length\0\u{3}in_channels\0\u{3}out_channels\0\u{1}kernel\0\u{1}stride\0\u{1}padding\0\u{1}dilation\0\u{1}groups\0\u{1}input\0\u{1}weight\0\u{1}bias\0\u{1}output\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.length) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.inChannels) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.outChannels) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.kernel) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.stride) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.padding) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.dilation) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.groups) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.weight) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self.bias) }()
+      case 12: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.length != 0 {
+      try visitor.visitSingularInt64Field(value: self.length, fieldNumber: 1)
+    }
+    if self.inChannels != 0 {
+      try visitor.visitSingularInt64Field(value: self.inChannels, fieldNumber: 2)
+    }
+    if self.outChannels != 0 {
+      try visitor.visitSingularInt64Field(value: self.outChannels, fieldNumber: 3)
+    }
+    if self.kernel != 0 {
+      try visitor.visitSingularInt64Field(value: self.kernel, fieldNumber: 4)
+    }
+    if self.stride != 0 {
+      try visitor.visitSingularInt64Field(value: self.stride, fieldNumber: 5)
+    }
+    if self.padding != 0 {
+      try visitor.visitSingularInt64Field(value: self.padding, fieldNumber: 6)
+    }
+    if self.dilation != 0 {
+      try visitor.visitSingularInt64Field(value: self.dilation, fieldNumber: 7)
+    }
+    if self.groups != 0 {
+      try visitor.visitSingularInt64Field(value: self.groups, fieldNumber: 8)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 9)
+    }
+    if self.weight != 0 {
+      try visitor.visitSingularInt64Field(value: self.weight, fieldNumber: 10)
+    }
+    if self.bias != 0 {
+      try visitor.visitSingularInt64Field(value: self.bias, fieldNumber: 11)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_Conv1DStep, rhs: Nasc_Ir_Conv1DStep) -> Bool {
+    if lhs.length != rhs.length {return false}
+    if lhs.inChannels != rhs.inChannels {return false}
+    if lhs.outChannels != rhs.outChannels {return false}
+    if lhs.kernel != rhs.kernel {return false}
+    if lhs.stride != rhs.stride {return false}
+    if lhs.padding != rhs.padding {return false}
+    if lhs.dilation != rhs.dilation {return false}
+    if lhs.groups != rhs.groups {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.weight != rhs.weight {return false}
+    if lhs.bias != rhs.bias {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_Pool1DStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Pool1DStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}max\0\u{1}length\0\u{1}channels\0\u{1}kernel\0\u{1}stride\0\u{1}padding\0\u{1}input\0\u{1}output\0\u{1}ids\0\u{1}indices\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.max) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.length) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.channels) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.kernel) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.stride) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.padding) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.ids) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.indices) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.max != false {
+      try visitor.visitSingularBoolField(value: self.max, fieldNumber: 1)
+    }
+    if self.length != 0 {
+      try visitor.visitSingularInt64Field(value: self.length, fieldNumber: 2)
+    }
+    if self.channels != 0 {
+      try visitor.visitSingularInt64Field(value: self.channels, fieldNumber: 3)
+    }
+    if self.kernel != 0 {
+      try visitor.visitSingularInt64Field(value: self.kernel, fieldNumber: 4)
+    }
+    if self.stride != 0 {
+      try visitor.visitSingularInt64Field(value: self.stride, fieldNumber: 5)
+    }
+    if self.padding != 0 {
+      try visitor.visitSingularInt64Field(value: self.padding, fieldNumber: 6)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 7)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 8)
+    }
+    if self.ids != 0 {
+      try visitor.visitSingularInt64Field(value: self.ids, fieldNumber: 9)
+    }
+    if self.indices != 0 {
+      try visitor.visitSingularInt64Field(value: self.indices, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_Pool1DStep, rhs: Nasc_Ir_Pool1DStep) -> Bool {
+    if lhs.max != rhs.max {return false}
+    if lhs.length != rhs.length {return false}
+    if lhs.channels != rhs.channels {return false}
+    if lhs.kernel != rhs.kernel {return false}
+    if lhs.stride != rhs.stride {return false}
+    if lhs.padding != rhs.padding {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.ids != rhs.ids {return false}
+    if lhs.indices != rhs.indices {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nasc_Ir_TransposeStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TransposeStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}shape\0\u{1}axis0\0\u{1}axis1\0\u{1}input\0\u{1}output\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.shape) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.axis0) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.axis1) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.input) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.output) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.shape.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.shape, fieldNumber: 1)
+    }
+    if self.axis0 != 0 {
+      try visitor.visitSingularInt64Field(value: self.axis0, fieldNumber: 2)
+    }
+    if self.axis1 != 0 {
+      try visitor.visitSingularInt64Field(value: self.axis1, fieldNumber: 3)
+    }
+    if self.input != 0 {
+      try visitor.visitSingularInt64Field(value: self.input, fieldNumber: 4)
+    }
+    if self.output != 0 {
+      try visitor.visitSingularInt64Field(value: self.output, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_TransposeStep, rhs: Nasc_Ir_TransposeStep) -> Bool {
+    if lhs.shape != rhs.shape {return false}
+    if lhs.axis0 != rhs.axis0 {return false}
+    if lhs.axis1 != rhs.axis1 {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nasc_Ir_DropoutStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DropoutStep"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}probability\0\u{1}input\0\u{1}output\0\u{1}mask\0\u{1}index\0")
@@ -5039,7 +5395,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0\u{3}conv1d_forward\0\u{3}conv1d_backward_input\0\u{3}conv1d_backward_weight\0\u{3}pool1d_forward\0\u{3}pool1d_backward\0\u{1}transpose\0")
 
   fileprivate class _StorageClass {
     var _node: String = String()
@@ -5611,6 +5967,84 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._kernel = .sequencePoolBackward(v)
           }
         }()
+        case 51: try {
+          var v: Nasc_Ir_Conv1DStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .conv1DForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .conv1DForward(v)
+          }
+        }()
+        case 52: try {
+          var v: Nasc_Ir_Conv1DStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .conv1DBackwardInput(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .conv1DBackwardInput(v)
+          }
+        }()
+        case 53: try {
+          var v: Nasc_Ir_Conv1DStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .conv1DBackwardWeight(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .conv1DBackwardWeight(v)
+          }
+        }()
+        case 54: try {
+          var v: Nasc_Ir_Pool1DStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .pool1DForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .pool1DForward(v)
+          }
+        }()
+        case 55: try {
+          var v: Nasc_Ir_Pool1DStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .pool1DBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .pool1DBackward(v)
+          }
+        }()
+        case 56: try {
+          var v: Nasc_Ir_TransposeStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .transpose(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .transpose(v)
+          }
+        }()
         default: break
         }
       }
@@ -5793,6 +6227,30 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case .sequencePoolBackward?: try {
         guard case .sequencePoolBackward(let v)? = _storage._kernel else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 50)
+      }()
+      case .conv1DForward?: try {
+        guard case .conv1DForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 51)
+      }()
+      case .conv1DBackwardInput?: try {
+        guard case .conv1DBackwardInput(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 52)
+      }()
+      case .conv1DBackwardWeight?: try {
+        guard case .conv1DBackwardWeight(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 53)
+      }()
+      case .pool1DForward?: try {
+        guard case .pool1DForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 54)
+      }()
+      case .pool1DBackward?: try {
+        guard case .pool1DBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 55)
+      }()
+      case .transpose?: try {
+        guard case .transpose(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 56)
       }()
       case nil: break
       }

@@ -28,6 +28,12 @@ extension Plan {
         case .embeddingBackward(let s): return [s.weight]
         case .sequencePoolForward(let s): return [s.output] + (s.indices.map { [$0] } ?? [])
         case .sequencePoolBackward(let s): return [s.input]
+        case .conv1dForward(let s): return [s.output]
+        case .conv1dBackwardInput(let s): return [s.input]
+        case .conv1dBackwardWeight(let s): return [s.weight]
+        case .pool1dForward(let s): return [s.output] + (s.indices.map { [$0] } ?? [])
+        case .pool1dBackward(let s): return [s.input]
+        case .transpose(let s): return [s.output]
         case .dropoutForward(let s): return [s.output, s.mask]
         case .dropoutBackward(let s): return [s.input]
         case .add(let s), .mul(let s): return [s.output]

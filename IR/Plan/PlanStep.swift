@@ -28,6 +28,12 @@ public enum KernelStep: Hashable, Sendable {
     case embeddingBackward(EmbeddingStep)
     case sequencePoolForward(SequencePoolStep)
     case sequencePoolBackward(SequencePoolStep)
+    case conv1dForward(Conv1DStep)
+    case conv1dBackwardInput(Conv1DStep)
+    case conv1dBackwardWeight(Conv1DStep)
+    case pool1dForward(Pool1DStep)
+    case pool1dBackward(Pool1DStep)
+    case transpose(TransposeStep)
     case dropoutForward(DropoutStep)
     case dropoutBackward(DropoutStep)
     case add(ElementwiseStep)
@@ -76,6 +82,12 @@ public enum KernelStep: Hashable, Sendable {
         case .embeddingBackward: return "embedding_backward"
         case .sequencePoolForward(let s): return s.max ? "sequence_max_pool_forward" : "sequence_avg_pool_forward"
         case .sequencePoolBackward(let s): return s.max ? "sequence_max_pool_backward" : "sequence_avg_pool_backward"
+        case .conv1dForward: return "conv1d_forward"
+        case .conv1dBackwardInput: return "conv1d_backward_input"
+        case .conv1dBackwardWeight: return "conv1d_backward_weight"
+        case .pool1dForward(let s): return s.max ? "max_pool1d_forward" : "avg_pool1d_forward"
+        case .pool1dBackward(let s): return s.max ? "max_pool1d_backward" : "avg_pool1d_backward"
+        case .transpose: return "transpose"
         case .dropoutForward: return "dropout_forward"
         case .dropoutBackward: return "dropout_backward"
         case .add: return "add"

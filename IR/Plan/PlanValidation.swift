@@ -193,6 +193,18 @@ extension Plan {
                 return "invalid sequence pooling sizes"
             }
             return s.max == (s.indices != nil) ? nil : "max pooling over time needs argmax indices (and mean pooling none)"
+        case .conv1dForward(let g), .conv1dBackwardInput(let g), .conv1dBackwardWeight(let g):
+            return conv1dProblem(g.geometry)
+        case .pool1dForward(let s), .pool1dBackward(let s):
+            guard [s.length, s.channels, s.kernel, s.stride].allSatisfy(dim.contains), (0...maxDimension).contains(s.padding),
+                  2 * s.padding <= s.kernel, s.length + 2 * s.padding >= s.kernel, boundedProduct(s.length, s.channels) != nil else {
+                return "invalid pooling-over-time geometry"
+            }
+            return s.max == (s.indices != nil) ? nil : "max pooling over time needs argmax indices (and mean pooling none)"
+        case .transpose(let s):
+            guard s.shape.allSatisfy(dim.contains), boundedProduct(s.shape) != nil, s.axis0 >= 0, s.axis0 < s.axis1,
+                  s.axis1 < s.shape.count else { return "invalid transpose" }
+            return nil
         case .add(let s), .mul(let s): return s.inputs.count >= 2 ? nil : "needs at least 2 inputs"
         case .scale(let s): return s.factor.isFinite ? nil : "needs a finite factor"
         case .weightedSumForward(let s):
@@ -280,6 +292,18 @@ extension Plan {
             return [f(s.input, ps(s.length * s.features)), f(s.output, ps(s.features))]
                 + (s.ids.map { [SlotUse(slot: $0, type: .i64, size: ps(s.length))] } ?? [])
                 + (s.indices.map { [SlotUse(slot: $0, type: .i32, size: ps(s.features))] } ?? [])
+        case .conv1dForward(let s), .conv1dBackwardInput(let s), .conv1dBackwardWeight(let s):
+            let g = s.geometry
+            return [f(s.input, ps(g.length * g.inChannels)), f(s.weight, .fixed(g.weightCount)),
+                    f(s.output, ps(g.outLength * g.outChannels))] + opt(s.bias, .fixed(g.outChannels))
+        case .pool1dForward(let s), .pool1dBackward(let s):
+            let out = ps(s.outLength * s.channels)
+            return [f(s.input, ps(s.length * s.channels)), f(s.output, out)]
+                + (s.ids.map { [SlotUse(slot: $0, type: .i64, size: ps(s.length))] } ?? [])
+                + (s.indices.map { [SlotUse(slot: $0, type: .i32, size: out)] } ?? [])
+        case .transpose(let s):
+            let n = ps(s.shape.reduce(1, *))
+            return [f(s.input, n), f(s.output, n)]
         case .dropoutForward(let s), .dropoutBackward(let s):
             return [f(s.input, nil), f(s.output, nil), f(s.mask, nil)]
         case .add(let s), .mul(let s): return (s.inputs + [s.output]).map { f($0, nil) }

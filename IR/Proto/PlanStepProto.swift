@@ -131,6 +131,44 @@ extension Plan {
                          ids: p.ids < 0 ? nil : i(p.ids), indices: p.indices < 0 ? nil : i(p.indices))
     }
 
+    static func conv1d(_ s: Conv1DStep) -> Nasc_Ir_Conv1DStep {
+        var p = Nasc_Ir_Conv1DStep(), g = s.geometry
+        p.length = Int64(g.length); p.inChannels = Int64(g.inChannels); p.outChannels = Int64(g.outChannels)
+        p.kernel = Int64(g.kernel); p.stride = Int64(g.stride); p.padding = Int64(g.padding); p.dilation = Int64(g.dilation)
+        p.groups = Int64(g.groups); p.input = Int64(s.input); p.weight = Int64(s.weight); p.bias = Int64(s.bias ?? -1)
+        p.output = Int64(s.output)
+        return p
+    }
+    static func conv1d(_ p: Nasc_Ir_Conv1DStep) -> Conv1DStep {
+        Conv1DStep(geometry: Conv1DGeometry(length: i(p.length), inChannels: i(p.inChannels), outChannels: i(p.outChannels),
+                                            kernel: i(p.kernel), stride: i(p.stride), padding: i(p.padding),
+                                            dilation: i(p.dilation), groups: i(p.groups)),
+                   input: i(p.input), weight: i(p.weight), bias: p.bias < 0 ? nil : i(p.bias), output: i(p.output))
+    }
+
+    static func pool1d(_ s: Pool1DStep) -> Nasc_Ir_Pool1DStep {
+        var p = Nasc_Ir_Pool1DStep()
+        p.max = s.max; p.length = Int64(s.length); p.channels = Int64(s.channels); p.kernel = Int64(s.kernel)
+        p.stride = Int64(s.stride); p.padding = Int64(s.padding); p.input = Int64(s.input); p.output = Int64(s.output)
+        p.ids = Int64(s.ids ?? -1); p.indices = Int64(s.indices ?? -1)
+        return p
+    }
+    static func pool1d(_ p: Nasc_Ir_Pool1DStep) -> Pool1DStep {
+        Pool1DStep(max: p.max, length: i(p.length), channels: i(p.channels), kernel: i(p.kernel), stride: i(p.stride),
+                   padding: i(p.padding), input: i(p.input), output: i(p.output), ids: p.ids < 0 ? nil : i(p.ids),
+                   indices: p.indices < 0 ? nil : i(p.indices))
+    }
+
+    static func transpose(_ s: TransposeStep) -> Nasc_Ir_TransposeStep {
+        var p = Nasc_Ir_TransposeStep()
+        p.shape = s.shape.map { Int64($0) }; p.axis0 = Int64(s.axis0); p.axis1 = Int64(s.axis1)
+        p.input = Int64(s.input); p.output = Int64(s.output)
+        return p
+    }
+    static func transpose(_ p: Nasc_Ir_TransposeStep) -> TransposeStep {
+        TransposeStep(shape: p.shape.map(i), axis0: i(p.axis0), axis1: i(p.axis1), input: i(p.input), output: i(p.output))
+    }
+
     static func dropout(_ s: DropoutStep) -> Nasc_Ir_DropoutStep {
         var p = Nasc_Ir_DropoutStep()
         p.probability = s.probability; p.input = Int64(s.input); p.output = Int64(s.output); p.mask = Int64(s.mask); p.index = Int64(s.index)
@@ -228,6 +266,12 @@ extension Plan {
         case .embeddingBackward(let s): p.kernel = .embeddingBackward(embedding(s))
         case .sequencePoolForward(let s): p.kernel = .sequencePoolForward(sequencePool(s))
         case .sequencePoolBackward(let s): p.kernel = .sequencePoolBackward(sequencePool(s))
+        case .conv1dForward(let s): p.kernel = .conv1DForward(conv1d(s))
+        case .conv1dBackwardInput(let s): p.kernel = .conv1DBackwardInput(conv1d(s))
+        case .conv1dBackwardWeight(let s): p.kernel = .conv1DBackwardWeight(conv1d(s))
+        case .pool1dForward(let s): p.kernel = .pool1DForward(pool1d(s))
+        case .pool1dBackward(let s): p.kernel = .pool1DBackward(pool1d(s))
+        case .transpose(let s): p.kernel = .transpose(transpose(s))
         case .dropoutForward(let s): p.kernel = .dropoutForward(dropout(s))
         case .dropoutBackward(let s): p.kernel = .dropoutBackward(dropout(s))
         case .add(let s): p.kernel = .add(elementwise(s.inputs, s.output))
@@ -300,6 +344,12 @@ extension Plan {
         case .embeddingBackward(let s)?: k = .embeddingBackward(embedding(s))
         case .sequencePoolForward(let s)?: k = .sequencePoolForward(sequencePool(s))
         case .sequencePoolBackward(let s)?: k = .sequencePoolBackward(sequencePool(s))
+        case .conv1DForward(let s)?: k = .conv1dForward(conv1d(s))
+        case .conv1DBackwardInput(let s)?: k = .conv1dBackwardInput(conv1d(s))
+        case .conv1DBackwardWeight(let s)?: k = .conv1dBackwardWeight(conv1d(s))
+        case .pool1DForward(let s)?: k = .pool1dForward(pool1d(s))
+        case .pool1DBackward(let s)?: k = .pool1dBackward(pool1d(s))
+        case .transpose(let s)?: k = .transpose(transpose(s))
         case .dropoutForward(let s)?: k = .dropoutForward(dropout(s))
         case .dropoutBackward(let s)?: k = .dropoutBackward(dropout(s))
         case .add(let e)?: k = .add(ElementwiseStep(inputs: e.inputs.map(i), output: try req(e.output, "output")))

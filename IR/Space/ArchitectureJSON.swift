@@ -32,15 +32,17 @@ public enum ArchitectureJSON {
         try parse(text, space: space, file: file).format
     }
 
-    /// Writes `arch` (validated first) in `format`, deterministically: sorted keys, ints as ints.
-    public static func write(_ arch: Architecture, space: SearchSpace, format: ArchitectureFormat = .nniV3) throws -> String {
+    /// Writes `arch` (validated first) in `format`, deterministically: sorted keys, ints as ints; on one line when
+    /// `compact` (for JSON-lines output).
+    public static func write(_ arch: Architecture, space: SearchSpace, format: ArchitectureFormat = .nniV3,
+                             compact: Bool = false) throws -> String {
         try space.validate(arch)
         var out: [String: JSONValue] = [:]
         for d in space.decisions {
             guard let v = arch[d.label] else { continue }
             out[d.label] = encode(v, kind: d.kind, format: format)
         }
-        return JSONValue.object(out).serialized()
+        return compact ? JSONValue.object(out).compact : JSONValue.object(out).serialized()
     }
 
     // MARK: - Writing

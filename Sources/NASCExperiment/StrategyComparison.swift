@@ -18,6 +18,8 @@ public struct StrategyComparison {
     public let curves: [[Double]?]
     let index: [Architecture: Int]
     let space: SearchSpace
+    /// Per strategy name, the zero-cost proxy ranking it starts from (`zero-cost`, `warmup=PROXY`), best first.
+    public var rankings: [String: [Architecture]] = [:]
 
     /// Looks up every architecture of `space` in `table` (spaces of at most a million architectures).
     public init(space: SearchSpace, table: any BenchmarkTable) throws {
@@ -64,7 +66,7 @@ public struct StrategyComparison {
     /// With `earlyStop`, each trial walks its table curve epoch by epoch and the rule may stop it: its metric at that
     /// epoch is then its result (told to the strategy, and a candidate for the pick), as in `nasc run --early-stop`.
     public func run(_ name: String, options: [String: String] = [:], budget: Int, seed: UInt64, earlyStop: EarlyStopSpec? = nil) throws -> Run {
-        var strategy = try Strategies.make(name: name, space: space, seed: seed, options: options, budget: budget)
+        var strategy = try Strategies.make(name: name, space: space, seed: seed, options: options, budget: budget, ranking: rankings[name])
         var rule = try earlyStop.map { try EarlyStopping.parse($0.name, options: $0.options, epochs: maxEpochs) }
         var trials: [Int] = [], results: [Double] = [], epochs = 0, stopped = 0
         while trials.count < budget, !strategy.isExhausted {

@@ -38,7 +38,7 @@ enum OpCatalog {
     ]
 
     /// Sequence ops the language reserves for a later version.
-    static let reserved: Set<String> = ["conv1d", "lstm", "gru", "rnn", "rnn_cell", "lstm_cell", "gru_cell",
+    static let reserved: Set<String> = ["lstm", "gru", "rnn", "rnn_cell", "lstm_cell", "gru_cell",
                                         "attention", "multihead_attention", "transformer"]
 
     /// The spec for a name or alias.

@@ -25,7 +25,8 @@ public enum ONNXExport {
             throw DiagnosticError(.error("ONNX export needs a graph with one input, '\(graph.name)' has \(graph.inputs.count)",
                                          at: graph.location))
         }
-        if let normalization { try translator.normalizeInput(input, normalization) }
+        // Token ids are never normalized.
+        if let normalization, input.type.dtype != .i64 { try translator.normalizeInput(input, normalization) }
         for n in graph.nodes { try translator.translate(n) }
 
         var g = Onnx_GraphProto()
@@ -59,7 +60,7 @@ public enum ONNXExport {
         return try model.serializedBytes(options: options)
     }
 
-    /// A float tensor value description; the batch dimension is the symbolic `N`.
+    /// A float (or int64 token id) tensor value description; the batch dimension is the symbolic `N`.
     static func valueInfo(_ name: String, _ t: TensorType) -> Onnx_ValueInfoProto {
         var shape = Onnx_TensorShapeProto()
         shape.dim = t.shape.map { d in
@@ -71,7 +72,7 @@ public enum ONNXExport {
             return x
         }
         var tensor = Onnx_TypeProto.Tensor()
-        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.elemType = Int32((t.dtype == .i64 ? Onnx_TensorProto.DataType.int64 : .float).rawValue)
         tensor.shape = shape
         var type = Onnx_TypeProto()
         type.tensorType = tensor

@@ -46,6 +46,9 @@ struct ONNXGraphBuilder {
         return name
     }
 
+    /// True when a node already writes the value `name`.
+    func hasValue(_ name: String) -> Bool { nodes.contains { $0.output.contains(name) } }
+
     /// True when an initializer of this name exists.
     func hasInitializer(_ name: String) -> Bool { initializerNames.contains(name) }
 

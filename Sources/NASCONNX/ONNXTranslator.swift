@@ -179,7 +179,7 @@ struct ONNXTranslator {
         case .logSoftmax(let axis):
             builder.node("LogSoftmax", name: out, inputs: x, outputs: [out], attributes: [ONNXAttribute.int("axis", axis)])
         default:
-            throw unsupported(n, "ONNX export covers the forward ops of a fixed subnet")
+            guard try translateSequence(n) else { throw unsupported(n, "ONNX export covers the forward ops of a fixed subnet") }
         }
     }
 

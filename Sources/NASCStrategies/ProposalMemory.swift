@@ -23,6 +23,9 @@ struct ProposalMemory: Sendable {
 
     func contains(_ index: BigInt) -> Bool { members.contains(index) }
 
+    /// The first of `candidates` not in the memory (a proxy-ranked warm start's next proposal), if any.
+    func firstUnseen(_ candidates: [BigInt]) -> BigInt? { candidates.first { !members.contains($0) } }
+
     /// Records an index; returns false if it was already there.
     @discardableResult
     mutating func insert(_ index: BigInt) -> Bool {

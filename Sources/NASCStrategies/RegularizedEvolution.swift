@@ -97,6 +97,9 @@ public struct RegularizedEvolution: Strategy, Sendable {
     private let size: BigInt
     private let counts: [BigInt]
     private var rng: SplitMix64
+    /// Warm start (`warmup=PROXY`): architecture indices ranked by a zero-cost proxy, best first; the initial
+    /// population takes the best unseen of them instead of random architectures (set by `Strategies.make`).
+    public var warmStart: [BigInt] = []
     private var memory = ProposalMemory()
     private var ledger = TrialLedger()
     /// The population, oldest first.
@@ -153,7 +156,8 @@ public struct RegularizedEvolution: Strategy, Sendable {
     // MARK: - Proposals
 
     private mutating func randomIndex() -> BigInt? {
-        config.dedup ? memory.randomUnseen(size: size, using: &rng) : rng.uniformBig(below: size)
+        if let warm = memory.firstUnseen(warmStart) { return warm }
+        return config.dedup ? memory.randomUnseen(size: size, using: &rng) : rng.uniformBig(below: size)
     }
 
     /// A mutated (and possibly crossed) tournament winner, retried while it is a duplicate.

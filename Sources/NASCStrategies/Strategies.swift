@@ -10,6 +10,7 @@ import NASCIR
 /// | `evolution` | ``RegularizedEvolution`` | `population_size` (100), `sample_size` (25), `mutation_prob` (0.05), `crossover` (false), `dedup` (true) |
 /// | `tpe`       | ``TPE``                  | `n_startup_jobs` (20), `n_ei_candidates` (24), `gamma` (0.25), `prior_weight` (1.0), `linear_forgetting` (25), `constant_liar` (best), `dedup` (true) |
 /// | `external`  | ``ExternalStrategy``       | `command` (from `--strategy-command`), `timeout` (600 s), `log`         |
+/// | `zero-cost` | ``ZeroCostSearch``       | `proxy` (synflow), `samples` (1000), `batch_size` (64); tpe and evolution take `warmup=PROXY` |
 /// | `rl` (`policy`) | ``PolicyBasedRL``    | `hidden` (64), `tanh_constant` (1.5), `lr` (0.05), `batch_size` (4), `baseline_decay` (0.7), `entropy_weight` (1e-4), `grad_clip` (5), `dedup` (true); `algorithm=ppo`: `lr` (0.01), `batch_size` (4), `grad_clip` (0), `eps_clip` (0.2), `epochs` (5), `minibatch_size` (64), `gae_lambda` (0.95), `discount` (1), `vf_coef` (0.5), `ent_coef` (0.01), `norm_adv` (true) |
 public enum Strategies {
     /// The names ``make(name:space:seed:options:)`` accepts, in the order they are documented.
@@ -23,10 +24,37 @@ public enum Strategies {
     ///
     /// With a `budget` (the trial budget, `--max-trials`), options the strategy's defaults scale with are filled
     /// in by ``BudgetDefaults`` where `options` does not give them.
+    ///
+    /// `ranking` is a zero-cost proxy's ranking of architectures, best first (NASCTool computes it): the
+    /// `zero-cost` strategy proposes it in order, and `tpe` and `evolution` with `warmup=PROXY` start from it.
     public static func make(name: String, space: SearchSpace, seed: UInt64,
-                            options: [String: String] = [:], budget: Int? = nil) throws -> any Strategy {
-        let options = BudgetDefaults.resolve(strategy: name, budget: budget, given: options)
+                            options: [String: String] = [:], budget: Int? = nil, ranking: [Architecture]? = nil) throws -> any Strategy {
+        var options = BudgetDefaults.resolve(strategy: name, budget: budget, given: options)
+        let warmup = ["tpe", "evolution"].contains(name) ? options.removeValue(forKey: "warmup") : nil
+        if let warmup {
+            guard ZeroCostSearch.Config.proxies.contains(warmup) else {
+                throw DiagnosticError(.error("\(name): option warmup=\(warmup) must be one of \(ZeroCostSearch.Config.proxies.joined(separator: ", "))"))
+            }
+            guard let ranking else {
+                throw DiagnosticError(.error("\(name): warmup=\(warmup) needs the proxy ranking (nasc run and nasc compare compute it)"))
+            }
+            let indices = try ranking.map { try space.strategyIndex(of: $0) }
+            if name == "tpe" {
+                var s = try TPE(space: space, seed: seed, config: TPE.Config(options: options))
+                s.warmStart = indices
+                return s
+            }
+            var s = try RegularizedEvolution(space: space, seed: seed, config: RegularizedEvolution.Config(options: options))
+            s.warmStart = indices
+            return s
+        }
         switch name {
+        case "zero-cost":
+            let config = try ZeroCostSearch.Config(options: options)
+            guard let ranking else {
+                throw DiagnosticError(.error("zero-cost: needs the proxy ranking (nasc run and nasc compare compute it)"))
+            }
+            return try ZeroCostSearch(space: space, seed: seed, config: config, ranking: ranking)
         case "random":
             return try RandomSearch(space: space, seed: seed, config: RandomSearch.Config(options: options))
         case "grid":
@@ -41,8 +69,8 @@ public enum Strategies {
             return try PolicyBasedRL(space: space, seed: seed, config: PolicyBasedRL.Config(options: options))
         default:
             throw DiagnosticError(.error(
-                "unknown strategy '\(name)'; known strategies are \(names.joined(separator: ", ")), external",
-                hint: closest(to: name, in: names).map { "did you mean '\($0)'?" }))
+                "unknown strategy '\(name)'; known strategies are \(names.joined(separator: ", ")), zero-cost, external",
+                hint: closest(to: name, in: names + ["zero-cost"]).map { "did you mean '\($0)'?" }))
         }
     }
 

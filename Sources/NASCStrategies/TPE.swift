@@ -111,6 +111,9 @@ public struct TPE: Strategy, Sendable {
     private let counts: [BigInt]
     private let countsAsDouble: [Double]
     private var rng: SplitMix64
+    /// Warm start (`warmup=PROXY`): architecture indices ranked by a zero-cost proxy, best first; the start-up
+    /// proposals take the best unseen of them instead of random architectures (set by `Strategies.make`).
+    public var warmStart: [BigInt] = []
     private var memory = ProposalMemory()
     private var ledger = TrialLedger()
 
@@ -184,7 +187,8 @@ public struct TPE: Strategy, Sendable {
     private mutating func proposal() -> BigInt? {
         let obs = observations()
         if obs.count < config.nStartupJobs {
-            // Startup: every decision uniform, i.e. a uniformly random architecture.
+            // Startup: every decision uniform, i.e. a uniformly random architecture (or the best warm-start candidate).
+            if let warm = memory.firstUnseen(warmStart) { return warm }
             return config.dedup ? memory.randomUnseen(size: size, using: &rng) : rng.uniformBig(below: size)
         }
         let split = Self.split(obs.map(\.loss), gamma: config.gamma, cap: config.linearForgetting)

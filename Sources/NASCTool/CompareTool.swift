@@ -16,6 +16,8 @@ public enum CompareTool {
         public var options: [String: [String: String]]
         /// Early stopping simulated on the table's curves (`--early-stop`).
         public var earlyStop: EarlyStopSpec?
+        /// The data set zero-cost proxies are computed on (`zero-cost`, `warmup=PROXY`; `--data`).
+        public var data = "digits"
         /// Creates settings.
         public init(benchmark: String, strategies: [String], budgets: [Int], seeds: Int, options: [String: [String: String]] = [:]) {
             self.benchmark = benchmark; self.strategies = strategies; self.budgets = budgets; self.seeds = seeds; self.options = options
@@ -26,15 +28,24 @@ public enum CompareTool {
     public static func compare(_ space: ModelSpace, _ settings: Settings) throws -> (StrategyComparison, [StrategyComparison.Row]) {
         let searchSpace = try SearchSpace(ExperimentTool.dropInferredTypes(space))
         let table = try BenchmarkTables.make(settings.benchmark, space: searchSpace)
+        // Proxy rankings (computed once, seed 0, and shared by every seed of the comparison).
+        var rankings: [String: [Architecture]] = [:]
+        for s in settings.strategies {
+            if let r = try ProxyTable.ranking(strategy: s, options: settings.options[s] ?? [:], space: space, data: settings.data, seed: 0) {
+                rankings[s] = r
+            }
+        }
         for s in settings.strategies {
             // Bad names and options fail before any search runs, located at the flag.
             do {
-                _ = try Strategies.make(name: s, space: searchSpace, seed: 0, options: settings.options[s] ?? [:], budget: settings.budgets.first)
+                _ = try Strategies.make(name: s, space: searchSpace, seed: 0, options: settings.options[s] ?? [:], budget: settings.budgets.first,
+                                        ranking: rankings[s])
             } catch let e as DiagnosticError {
                 throw DiagnosticError(e.diagnostics.map { d in var d = d; if d.location.isUnknown { d.location = SourceLocation(file: "--strategies") }; return d })
             }
         }
-        let comparison = try StrategyComparison(space: searchSpace, table: table)
+        var comparison = try StrategyComparison(space: searchSpace, table: table)
+        comparison.rankings = rankings
         if let e = settings.earlyStop {
             // Checked (and located at --early-stop) before any search runs; the table must have curves.
             _ = try EarlyStopping.parse(e.name, options: e.options, epochs: comparison.maxEpochs)

@@ -46,7 +46,13 @@ public enum ExperimentTool {
     /// Makes the strategy a configuration names.
     public static func makeStrategy(_ config: ExperimentConfig, _ space: ModelSpace, _ searchSpace: SearchSpace) throws -> any Strategy {
         do {
-            return try Strategies.make(name: config.strategy, space: searchSpace, seed: config.seed, options: config.strategyOptions)
+            // `zero-cost` and `warmup=PROXY` start from a proxy ranking on the trials' data set (`--data`, default digits).
+            let args = config.evaluatorArguments
+            let data = args.firstIndex(of: "--data").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } ?? "digits"
+            let ranking = try ProxyTable.ranking(strategy: config.strategy, options: config.strategyOptions, space: space,
+                                                 data: data, seed: config.seed)
+            return try Strategies.make(name: config.strategy, space: searchSpace, seed: config.seed, options: config.strategyOptions,
+                                       ranking: ranking)
         } catch let e as DiagnosticError {
             // Strategy errors have no source; point them at the flag.
             throw DiagnosticError(e.diagnostics.map { d in

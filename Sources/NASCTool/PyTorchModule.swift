@@ -15,6 +15,8 @@ struct PyTorchModule {
     private var usedVariables = Set<String>()
     private var containers = Set<String>()
     private var layers: [(String, String)] = []
+    /// Module-level helper functions `forward` calls (the padding-masked sequence pools), by name.
+    private var helpers: [String: String] = [:]
 
     init(model: ExportableModel) { self.model = model }
 
@@ -124,6 +126,7 @@ struct PyTorchModule {
 
             """
         }
+        for name in helpers.keys.sorted() { s += helpers[name]! + "\n\n" }
         s += "class \(Self.className(model.spaceName))(nn.Module):\n"
         s += "    \"\"\"Input \(input.name): \(input.type) (N is the batch).\"\"\"\n\n"
         s += "    def __init__(self):\n        super().__init__()\n"
@@ -207,11 +210,88 @@ struct PyTorchModule {
             let s = try int(stride)
             call = s == 1 ? "torch.zeros_like(\(x))" : "torch.zeros_like(\(x)[:, :, ::\(s), ::\(s)])"
         case .softmax(let axis): call = "F.softmax(\(x), dim=\(axis))"
+        case .embedding, .conv1d, .maxPool1d, .avgPool1d, .globalMaxPool1d, .globalAvgPool1d, .transpose:
+            call = try sequenceCall(n, ins, weight.map(\.shape), path)
         case .logSoftmax(let axis): call = "F.log_softmax(\(x), dim=\(axis))"
         default: throw unsupported(n)
         }
         let v = variable(for: n.name)
         forwardLines.append("\(v) = \(call)")
+    }
+
+    /// The Python call of a sequence op (`[N,T,C]`, channels last): embeddings and 1-D convolutions are submodules,
+    /// the padding-masked pools module-level helpers.
+    private mutating func sequenceCall(_ n: Node, _ ins: [String], _ weights: [[Int]], _ path: String) throws -> String {
+        let x = ins[0]
+        func int(_ e: ValueExpr) throws -> Int {
+            guard let v = e.constantInt else { throw unsupported(n) }
+            return v
+        }
+        func pad(_ p: Padding, _ k: Int, _ s: Int, _ d: Int) throws -> Int {
+            guard let t = model.graph.type(of: n.inputs[0]), t.rank == 3, let len = t.shape[1].value,
+                  let v = p.symmetricPixels(kernel: k, stride: s, dilation: d, size: len) else { throw unsupported(n) }
+            return v
+        }
+        switch n.op {
+        case .embedding:
+            guard let w = weights.first else { throw unsupported(n) }
+            submodule(path, "nn.Embedding(\(w[0]), \(w[1]))")
+            return "\(Self.access(path))(\(x))"
+        case .conv1d(let a):
+            guard let w = weights.first else { throw unsupported(n) }
+            let k = try int(a.kernel), s = try int(a.stride), d = try int(a.dilation), g = try int(a.groups)
+            submodule(path, "nn.Conv1d(\(w[1] * g), \(w[0]), \(k), stride=\(s), padding=\(try pad(a.padding, k, s, d)), "
+                            + "dilation=\(d), groups=\(g), bias=\(a.bias ? "True" : "False"))")
+            return "\(Self.access(path))(\(x).transpose(1, 2)).transpose(1, 2)"
+        case .transpose(let a):
+            return "\(x).transpose(\(a.dim0), \(a.dim1))"
+        case .globalAvgPool1d where ins.count == 1: return "\(x).mean(1)"
+        case .globalMaxPool1d where ins.count == 1: return "\(x).amax(1)"
+        case .globalAvgPool1d:
+            helpers["masked_mean"] = """
+            def masked_mean(h, ids):
+                \"\"\"Mean over time of the steps whose token id is not 0 (padding); 0 for a sequence of padding only.\"\"\"
+                m = (ids != 0).unsqueeze(-1).to(h.dtype)
+                return (h * m).sum(1) / m.sum(1).clamp(min=1)
+
+            """
+            return "masked_mean(\(x), \(ins[1]))"
+        case .globalMaxPool1d:
+            helpers["masked_max"] = """
+            def masked_max(h, ids):
+                \"\"\"Max over time of the steps whose token id is not 0 (padding); 0 for a sequence of padding only.\"\"\"
+                m = (ids != 0).unsqueeze(-1)
+                y = h.masked_fill(~m, float("-inf")).amax(1)
+                return torch.where(m.any(1), y, torch.zeros_like(y))
+
+            """
+            return "masked_max(\(x), \(ins[1]))"
+        case .maxPool1d(let a), .avgPool1d(let a):
+            let k = try int(a.kernel), s = try a.stride.map(int) ?? k, p = try pad(a.padding, k, s, 1)
+            let isMax = n.op.kind == .maxPool1d
+            guard ins.count > 1 else {
+                return isMax ? "F.max_pool1d(\(x).transpose(1, 2), \(k), stride=\(s), padding=\(p)).transpose(1, 2)"
+                    : "F.avg_pool1d(\(x).transpose(1, 2), \(k), stride=\(s), padding=\(p), count_include_pad=False).transpose(1, 2)"
+            }
+            helpers["masked_pool1d"] = """
+            def masked_pool1d(h, ids, kernel, stride, padding, max_pool):
+                \"\"\"Max or mean over windows of time of [N,T,C] skipping padding tokens (id 0) and padded steps; 0 for a
+                window of nothing else.\"\"\"
+                m = (ids != 0).unsqueeze(1).to(h.dtype)
+                x = h.transpose(1, 2)
+                counted = F.avg_pool1d(m, kernel, stride, padding, count_include_pad=True)
+                if max_pool:
+                    y = F.max_pool1d(x.masked_fill(m == 0, float("-inf")), kernel, stride, padding)
+                    y = torch.where(counted > 0, y, torch.zeros_like(y))
+                else:
+                    y = F.avg_pool1d(x * m, kernel, stride, padding, count_include_pad=True) / counted.clamp(min=0.5 / kernel)
+                return y.transpose(1, 2)
+
+            """
+            return "masked_pool1d(\(x), \(ins[1]), \(k), \(s), \(p), \(isMax ? "True" : "False"))"
+        default:
+            throw unsupported(n)
+        }
     }
 
     private func unsupported(_ n: Node) -> DiagnosticError {

@@ -22,7 +22,7 @@ struct Compare: ParsableCommand {
     @Option(help: "The benchmark: table:PATH (JSON lines) or synthetic:SEED.")
     var benchmark: String
 
-    @Option(help: "Comma-separated strategies (random, grid, evolution, tpe, rl).")
+    @Option(help: "Comma-separated strategies (random, grid, evolution, tpe, rl, zero-cost).")
     var strategies = "random,tpe,evolution,rl"
 
     @Option(help: "Comma-separated trial budgets.")
@@ -39,6 +39,9 @@ struct Compare: ParsableCommand {
 
     @Option(name: .customLong("early-stop-option"), help: "Early-stopping option KEY=VALUE (repeatable), as for nasc run.")
     var earlyStopOptions: [String] = []
+
+    @Option(help: "Data set of the zero-cost proxies (strategy zero-cost, or tpe/evolution with warmup=PROXY).")
+    var data = "digits"
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -90,6 +93,7 @@ struct Compare: ParsableCommand {
         var settings = CompareTool.Settings(benchmark: benchmark, strategies: strategyList, budgets: budgetList, seeds: seeds,
                                             options: try options())
         settings.earlyStop = try earlySpec()
+        settings.data = data
         do {
             let (comparison, rows) = try CompareTool.compare(model, settings)
             print(json ? try CompareTool.json(comparison, rows, settings: settings) : CompareTool.text(comparison, rows, settings: settings),

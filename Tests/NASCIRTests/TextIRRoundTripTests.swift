@@ -63,8 +63,8 @@ import Testing
                                       activation: .gelu)),
         .weightedSum, .weightedSumGrad, .switchOp(SwitchAttrs(label: "op", count: 3)), .switchGrad(SwitchAttrs(label: "op", count: 2)),
         .scale(factor: 1.0 / 3),
-        .embedding(EmbeddingAttrs(vocab: .int(100), dim: .choice("d"))), .globalMaxPool1d, .globalAvgPool1d,
-        .embeddingGrad(EmbeddingAttrs(vocab: .int(100), dim: .int(8))), .globalMaxPool1dGrad, .globalAvgPool1dGrad,
+        .embedding(EmbeddingAttrs(vocab: .int(100), dim: .choice("d"))), .globalMaxPool1d, .globalAvgPool1d, .conv1d(Conv1DAttrs(outChannels: .choice("w"), kernel: .int(3), stride: .int(2), padding: .same, dilation: .int(2), groups: .int(2), bias: false, inChannels: .int(8))), .maxPool1d(Pool1DAttrs(kernel: .int(3), stride: .int(1), padding: .same)), .avgPool1d(Pool1DAttrs(kernel: .int(2))), .transpose(TransposeAttrs(dim0: 1, dim1: -1)), 
+        .embeddingGrad(EmbeddingAttrs(vocab: .int(100), dim: .int(8))), .globalMaxPool1dGrad, .globalAvgPool1dGrad, .conv1dGradInput(Conv1DAttrs(outChannels: .int(4), kernel: .int(3))), .conv1dGradWeight(Conv1DAttrs(outChannels: .int(4), kernel: .int(5), padding: .explicit(.int(2)))), .conv1dGradBias(Conv1DAttrs(outChannels: .int(4), kernel: .int(1))), .maxPool1dGrad(Pool1DAttrs(kernel: .int(2))), .avgPool1dGrad(Pool1DAttrs(kernel: .int(3), stride: .int(1), padding: .explicit(.int(1)))), 
     ]
 
     /// A space using every op, with all locations known.

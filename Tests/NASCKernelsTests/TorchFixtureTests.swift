@@ -34,7 +34,8 @@ struct FixtureCase {
     static let allCases = convCases + ["linear", "bn_train", "bn_train_1d", "bn_eval", "layernorm", "maxpool_k3s2p1",
                                        "maxpool_k2s2", "maxpool_ties", "avgpool_k3s2p1_incl", "avgpool_k3s2p1_excl",
                                        "avgpool_k2s1p1_excl", "gap", "ew_add", "ew_mul", "concat", "dropout", "softmax", "log_softmax", "ce",
-                                       "ce_smooth", "nll", "embedding", "seqpool_mean", "seqpool_max"] + ActivationKind.allCases.map { "act_\($0.rawValue)" }
+                                       "ce_smooth", "nll", "embedding", "seqpool_mean", "seqpool_max"] + SequenceWindowKernelTests.convCases
+                                       + SequenceWindowKernelTests.poolCases + ActivationKind.allCases.map { "act_\($0.rawValue)" }
 
     @Test func fixtureFileHasEveryCase() {
         #expect(TorchFixtures.all != nil, "cannot read \(TorchFixtures.url.path)")

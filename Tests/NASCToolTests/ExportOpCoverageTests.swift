@@ -14,9 +14,7 @@ import Testing
     /// canonicalization (their candidates are checked instead).
     static let notExported: Set<OpKind> = [.call, .layerChoice, .inputChoice, .repeated, .cell, .softmaxCrossEntropy,
                                            .nllLoss, .mseLoss, .fusedConv2d, .weightedSum, .switchOp, .separableConv2d,
-                                           .identity,
-                                           // Sequence ops: ONNX and PyTorch export is not written yet (issue 16).
-                                           .embedding, .globalMaxPool1d, .globalAvgPool1d]
+                                           .identity]
 
     /// What an exported architecture exercises: its subnet's op kinds and its layer-choice candidates.
     static func features(_ space: ModelSpace, _ search: SearchSpace, _ arch: Architecture) throws -> Set<String> {
@@ -51,8 +49,7 @@ import Testing
     @Test func everyOpExportsAndMatchesOnnxRuntime() throws {
         let dir = try NascProcess.tempDir()
         var ops = Set<String>(), worst = 0.0, worstTorch = 0.0, exported = 0
-        // prop_sequence holds only the sequence ops, which do not export yet (``notExported``).
-        for (name, source) in TrainabilityPropertyTests.written where name != "prop_sequence" {
+        for (name, source) in TrainabilityPropertyTests.written {
             let url = dir.appendingPathComponent("\(name).nas")
             try source.write(to: url, atomically: true, encoding: .utf8)
             let space = try ExportSupport.space(url)

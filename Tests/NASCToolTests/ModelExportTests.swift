@@ -17,7 +17,7 @@ import Testing
         try ExportSupport.write(try ProtoIO.encode(arch), archURL)
         let weights = try ExportSupport.weights(space, arch, seed: seed)
         try ExportSupport.write(try ProtoIO.encode(weights), weightsURL)
-        let spec = ExportSupport.syntheticSpec(space, test: 7)
+        let spec = try ExportSupport.dataSpec(space, test: 7, in: dir)
 
         let export = try NascProcess.run(["export", spaceURL.path, "--arch", archURL.path, "--weights", weightsURL.path,
                                           "--format", "onnx", "-o", model.path])

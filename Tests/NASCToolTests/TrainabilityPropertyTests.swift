@@ -134,6 +134,31 @@ import NASCTool
 
     d = choice("d", [4, 8])
     h = x -> embedding(vocab: 20, dim: d)
+
+    block MaskedMax()(h, ids) {
+        return (h, ids) -> max_pool1d(kernel: 3, stride: 1, padding: 1)
+    }
+    block MaskedAvg(d)(h, ids) {
+        return (h, ids) -> avg_pool1d(kernel: 2, stride: 1, padding: 1) -> conv1d(out: 8, kernel: 2) -> conv1d(out: d, kernel: 1)
+    }
+    h = (h, x) -> layer_choice("window") {
+        conv: Conv(d)
+        masked_max: MaskedMax()
+        masked_avg: MaskedAvg(d)
+        none: First()
+    }
+    block Conv(d)(h, ids) {
+        return h -> conv1d(out: d, kernel: 3, padding: same, groups: 2) -> relu
+    }
+    block First()(h, ids) {
+        return h
+    }
+    s = h -> layer_choice("strided") {
+        conv: conv1d(out: 4, kernel: 3, stride: 2, padding: 2, dilation: 2, bias: false)
+        max: max_pool1d(kernel: 2) -> transpose(1, 2) -> transpose(-1, -2) -> conv1d(out: 4, kernel: 1)
+        avg: avg_pool1d(kernel: 3, stride: 2) -> conv1d(out: 4, kernel: 1)
+    }
+    t = s -> global_avg_pool1d -> linear(out: 3)
     v = (h, x) -> layer_choice("pool") {
         max: global_max_pool1d
         mean: global_avg_pool1d
@@ -143,7 +168,8 @@ import NASCTool
         mean: global_avg_pool1d
     }
     hidden = choice("hidden", [4, 6])
-    return add(v, u) -> linear(out: hidden) -> relu -> linear(out: 3)
+    o = add(v, u) -> linear(out: hidden) -> relu -> linear(out: 3)
+    return add(o, t)
     """
 
     /// The spaces written for this test.

@@ -17,7 +17,9 @@ extension Executor {
     /// step's input (the model output, `[batch, classes]` flattened) replaced by `outputGradient`: the parameter
     /// gradients are then those of whatever loss of the output the caller differentiated (a distillation loss, a
     /// weighted sum of losses). Updates are left to ``applyUpdates(where:)``.
-    public func backward(outputGradient: [Float]) throws {
+    /// `training: false` runs the backward steps in eval mode (batch norm with running statistics, no dropout), as
+    /// after a forward pass in eval mode.
+    public func backward(outputGradient: [Float], training: Bool = true) throws {
         guard plan.isTraining else { throw ExecutorError.error("plan '\(plan.name)' has no backward steps") }
         for i in plan.backwardSteps {
             if case .lossBackward(let s) = plan.steps[i].kernel {
@@ -27,7 +29,7 @@ extension Executor {
                 outputGradient.withUnsafeBufferPointer { memory.f32(s.output).update(from: $0.baseAddress!, count: $0.count) }
                 continue
             }
-            try run(step: i, training: true)
+            try run(step: i, training: training)
         }
     }
 }

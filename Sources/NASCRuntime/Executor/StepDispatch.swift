@@ -15,6 +15,15 @@ extension Executor {
                     kernel: (g.kernel, g.kernel), stride: (g.stride, g.stride), padding: (g.padding, g.padding))
     }
 
+    @inline(__always) func conv1dShape(_ g: Conv1DGeometry) -> Conv1DShape {
+        Conv1DShape(batch: memory.batch, length: g.length, inChannels: g.inChannels, outChannels: g.outChannels, kernel: g.kernel,
+                    stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups)
+    }
+
+    @inline(__always) func pool1dShape(_ s: Pool1DStep) -> Pool1DShape {
+        Pool1DShape(batch: memory.batch, length: s.length, channels: s.channels, kernel: s.kernel, stride: s.stride, padding: s.padding)
+    }
+
     @inline(__always) static func kind(_ a: NASCIR.Activation) -> ActivationKind {
         switch a {
         case .relu: return .relu
@@ -133,6 +142,24 @@ extension Executor {
             SequencePool.backward(s.max ? .max : .mean, shape: SequencePoolShape(batch: n, length: s.length, features: s.features),
                                   gradOutput: m.f32(s.output), ids: s.ids.map { UnsafePointer(m.i64($0)) },
                                   indices: s.indices.map { UnsafePointer(m.i32($0)) }, gradInput: m.f32(s.input))
+        case .conv1dForward(let s):
+            Conv1D.forward(shape: conv1dShape(s.geometry), input: m.f32(s.input), weight: m.f32(s.weight),
+                           bias: s.bias.map { UnsafePointer(m.f32($0)) }, output: m.f32(s.output))
+        case .conv1dBackwardInput(let s):
+            Conv1D.backwardInput(shape: conv1dShape(s.geometry), gradOutput: m.f32(s.output), weight: m.f32(s.weight),
+                                 gradInput: m.f32(s.input))
+        case .conv1dBackwardWeight(let s):
+            Conv1D.backwardWeight(shape: conv1dShape(s.geometry), input: m.f32(s.input), gradOutput: m.f32(s.output),
+                                  gradWeight: m.f32(s.weight))
+        case .pool1dForward(let s):
+            Pool1D.forward(s.max ? .max : .mean, shape: pool1dShape(s), input: m.f32(s.input), ids: s.ids.map { UnsafePointer(m.i64($0)) },
+                           output: m.f32(s.output), indices: s.indices.map { m.i32($0) })
+        case .pool1dBackward(let s):
+            Pool1D.backward(s.max ? .max : .mean, shape: pool1dShape(s), gradOutput: m.f32(s.output),
+                            ids: s.ids.map { UnsafePointer(m.i64($0)) }, indices: s.indices.map { UnsafePointer(m.i32($0)) },
+                            gradInput: m.f32(s.input))
+        case .transpose(let s):
+            Transpose.swap(shape: [n] + s.shape, axis0: s.axis0 + 1, axis1: s.axis1 + 1, input: m.f32(s.input), output: m.f32(s.output))
         case .dropoutForward(let s):
             let count = m.counts[s.output]
             if training {
