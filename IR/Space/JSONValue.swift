@@ -83,7 +83,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
 
     /// A JSON string literal with the required escapes.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

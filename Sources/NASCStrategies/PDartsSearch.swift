@@ -175,8 +175,9 @@ public final class PDartsSearch: OneShotResumable {
         return out
     }
 
-    /// The architecture: DARTS's export over the last stage's probabilities with at most ``PDartsConfig/maxSkips``
-    /// skip connections, and the grown repeat at its largest depth.
+    /// The architecture: DARTS's export over the last stage's probabilities without `none` (zero) candidates
+    /// (``PDartsZeroExclusion``) and with at most ``PDartsConfig/maxSkips`` skip connections, and the grown repeat at
+    /// its largest depth.
     public func export() throws -> Architecture {
         guard let state = latest else {
             throw DiagnosticError(.error("P-DARTS has no trained stage to export (0 epochs)", at: SourceLocation(file: "--train-epochs")))
@@ -188,7 +189,8 @@ public final class PDartsSearch: OneShotResumable {
         try d.restore(state)
         var fixed: [String: DecisionValue] = [:]
         if let label = schedule.depthLabel, let deepest = schedule.repeatDepths.max() { fixed[label] = .value(.int(deepest)) }
-        let (arch, replaced) = try PDartsSkipCap.architecture(space: space, searchSpace: searchSpace, probabilities: fullProbabilities(d.probabilities()),
+        let probabilities = PDartsZeroExclusion.apply(space: space, to: fullProbabilities(d.probabilities()))
+        let (arch, replaced) = try PDartsSkipCap.architecture(space: space, searchSpace: searchSpace, probabilities: probabilities,
                                                               maxSkips: config.maxSkips, fixed: fixed)
         skipsReplaced = replaced
         return arch

@@ -83,16 +83,10 @@ public struct ProxylessLatencyTable: Sendable, Equatable {
         var lines: [String] = []
         for (label, values) in milliseconds.sorted(by: { $0.key < $1.key }) {
             let names = candidates[label] ?? values.indices.map(String.init)
-            let inner = zip(names, values).map { "\(Self.quote($0)): \(String(format: "%.6f", $1))" }.joined(separator: ", ")
-            lines.append("  \(Self.quote(label)): {\(inner)}")
+            let inner = zip(names, values).map { "\(JSONValue.quote($0)): \(String(format: "%.6f", $1))" }.joined(separator: ", ")
+            lines.append("  \(JSONValue.quote(label)): {\(inner)}")
         }
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
-    }
-
-    static func quote(_ s: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-        let text = String(decoding: data, as: UTF8.self)
-        return String(text.dropFirst().dropLast())
     }
 
     /// Measures a table on `executor`, a proxyless supernet plan (every candidate runs in its forward pass; the

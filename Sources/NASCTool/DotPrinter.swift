@@ -12,7 +12,7 @@ public enum DotPrinter {
     /// the other names; with more than `compactAbove` such groups each is one box listing its ops; and the candidate
     /// graphs are stacked in `columns` columns instead of one long row.
     public static func print(_ space: ModelSpace, columns: Int = 1, compactAbove: Int = 6) -> String {
-        var out = "digraph \(quote(space.name)) {\n"
+        var out = "digraph \(ValueExpr.quote(space.name)) {\n"
         out += "  compound=true;\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n"
         // Group graphs by structure; the root is always its own group.
         var groupOf: [String: Int] = [:]
@@ -33,21 +33,21 @@ public enum DotPrinter {
             }
             // Many candidate graphs (a cell space): each is one box listing its ops, stacked in one column.
             if graph.name != space.root, compact {
-                let box = quote("\(graph.name)/<graph>")
+                let box = ValueExpr.quote("\(graph.name)/<graph>")
                 let ops = graph.nodes.map { "\($0.op.kind.rawValue)\(attrText($0.op))" }
-                out += "  \(box) [shape=box, style=rounded, label=\(quote(title + "\n" + (ops.isEmpty ? "(returns its input)" : ops.joined(separator: "\n"))))];\n"
+                out += "  \(box) [shape=box, style=rounded, label=\(ValueExpr.quote(title + "\n" + (ops.isEmpty ? "(returns its input)" : ops.joined(separator: "\n"))))];\n"
                 drawn.append((box, box))
                 continue
             }
             if graph.name != space.root, let first = graph.inputs.first?.name ?? graph.nodes.first?.name {
                 let last = graph.nodes.last?.name ?? first
-                drawn.append((quote("\(graph.name)/\(first)"), quote("\(graph.name)/\(last)")))
+                drawn.append((ValueExpr.quote("\(graph.name)/\(first)"), ValueExpr.quote("\(graph.name)/\(last)")))
             }
-            out += "  subgraph \(quote("cluster_g\(gi)")) {\n"
-            out += "    label=\(quote(title));\n"
-            func id(_ name: String) -> String { quote("\(graph.name)/\(name)") }
+            out += "  subgraph \(ValueExpr.quote("cluster_g\(gi)")) {\n"
+            out += "    label=\(ValueExpr.quote(title));\n"
+            func id(_ name: String) -> String { ValueExpr.quote("\(graph.name)/\(name)") }
             for input in graph.inputs {
-                out += "    \(id(input.name)) [shape=ellipse, label=\(quote("%\(input.name)\n\(input.type)"))];\n"
+                out += "    \(id(input.name)) [shape=ellipse, label=\(ValueExpr.quote("%\(input.name)\n\(input.type)"))];\n"
             }
             // Cells sharing a label share their decisions: the first is drawn inside, the others refer to it.
             var cellCount: [String: Int] = [:], cellSeen: [String: Int] = [:]
@@ -59,18 +59,18 @@ public enum DotPrinter {
                     cellSeen[c.label, default: 0] += 1
                     out += cell(c, node, graph: graph.name, cluster: "cluster_g\(gi)_n\(ni)", index: cellSeen[c.label]!, of: cellCount[c.label]!)
                 } else if candidates.isEmpty {
-                    out += "    \(id(node.name)) [label=\(quote("%\(node.name) = \(node.op.kind.rawValue)\(attrText(node.op))\n\(typeText)"))];\n"
+                    out += "    \(id(node.name)) [label=\(ValueExpr.quote("%\(node.name) = \(node.op.kind.rawValue)\(attrText(node.op))\n\(typeText)"))];\n"
                     for r in node.inputs { out += "    \(id(r.node)) -> \(id(node.name));\n" }
                 } else {
-                    out += "    subgraph \(quote("cluster_g\(gi)_n\(ni)")) {\n"
+                    out += "    subgraph \(ValueExpr.quote("cluster_g\(gi)_n\(ni)")) {\n"
                     out += "      style=dashed; color=blue;\n"
-                    out += "      label=\(quote("\(node.op.kind.rawValue) \"\(choiceLabel(node.op))\""));\n"
+                    out += "      label=\(ValueExpr.quote("\(node.op.kind.rawValue) \"\(choiceLabel(node.op))\""));\n"
                     for (ci, c) in candidates.enumerated() {
-                        out += "      \(quote("\(graph.name)/\(node.name)/\(ci)")) [style=rounded, label=\(quote(c))];\n"
+                        out += "      \(ValueExpr.quote("\(graph.name)/\(node.name)/\(ci)")) [style=rounded, label=\(ValueExpr.quote(c))];\n"
                     }
                     out += "      \(id(node.name)) [shape=point];\n    }\n"
                     for ci in candidates.indices {
-                        let cid = quote("\(graph.name)/\(node.name)/\(ci)")
+                        let cid = ValueExpr.quote("\(graph.name)/\(node.name)/\(ci)")
                         if case .inputChoice = node.op {
                             if ci < node.inputs.count { out += "    \(id(node.inputs[ci].node)) -> \(cid);\n" }
                         } else {
@@ -81,7 +81,7 @@ public enum DotPrinter {
                 }
             }
             for (oi, o) in graph.outputs.enumerated() {
-                let oid = quote("\(graph.name)/<out\(oi)>")
+                let oid = ValueExpr.quote("\(graph.name)/<out\(oi)>")
                 out += "    \(oid) [shape=ellipse, label=\"return\"];\n    \(id(o.node)) -> \(oid);\n"
             }
             out += "  }\n"
@@ -96,36 +96,36 @@ public enum DotPrinter {
     /// A cell node: the first of its label drawn as one cluster with the count of cells sharing it (its inputs, each
     /// intermediate node fed by every earlier node, the merge), the others as one box referring to it.
     static func cell(_ c: CellOp, _ node: Node, graph: String, cluster: String, index: Int, of count: Int) -> String {
-        func id(_ name: String) -> String { quote("\(graph)/\(name)") }
+        func id(_ name: String) -> String { ValueExpr.quote("\(graph)/\(name)") }
         let base = "\(graph)/\(node.name)"
-        var out = "    subgraph \(quote(cluster)) {\n      style=dashed; color=blue;\n"
+        var out = "    subgraph \(ValueExpr.quote(cluster)) {\n      style=dashed; color=blue;\n"
         let ops = c.candidates.map(\.name)
         if index > 1 {
-            out += "      label=\(quote("cell \"\(c.label)\" (\(index) of \(count))"));\n"
-            out += "      \(quote(base + "/0")) [style=rounded, label=\(quote("as cell \"\(c.label)\" 1 of \(count): same decisions"))];\n"
+            out += "      label=\(ValueExpr.quote("cell \"\(c.label)\" (\(index) of \(count))"));\n"
+            out += "      \(ValueExpr.quote(base + "/0")) [style=rounded, label=\(ValueExpr.quote("as cell \"\(c.label)\" 1 of \(count): same decisions"))];\n"
             out += "      \(id(node.name)) [shape=point];\n    }\n"
-            for r in node.inputs { out += "    \(id(r.node)) -> \(quote(base + "/0"));\n" }
-            return out + "    \(quote(base + "/0")) -> \(id(node.name));\n"
+            for r in node.inputs { out += "    \(id(r.node)) -> \(ValueExpr.quote(base + "/0"));\n" }
+            return out + "    \(ValueExpr.quote(base + "/0")) -> \(id(node.name));\n"
         }
         let title = count > 1 ? "cell \"\(c.label)\" ×\(count) (all share these decisions)" : "cell \"\(c.label)\""
-        out += "      label=\(quote(title + "\neach node sums \(c.opsPerNode) of its inputs, each through one of:\n" + ops.joined(separator: ", ")));\n"
+        out += "      label=\(ValueExpr.quote(title + "\neach node sums \(c.opsPerNode) of its inputs, each through one of:\n" + ops.joined(separator: ", ")));\n"
         var preds: [String] = []
         for k in node.inputs.indices {
-            let p = quote("\(base)/in\(k)")
-            out += "      \(p) [shape=ellipse, label=\(quote("input \(k)"))];\n"
+            let p = ValueExpr.quote("\(base)/in\(k)")
+            out += "      \(p) [shape=ellipse, label=\(ValueExpr.quote("input \(k)"))];\n"
             preds.append(p)
         }
         for i in 0..<c.numNodes {
-            let n = quote("\(base)/node\(i)")
-            out += "      \(n) [style=rounded, label=\(quote("node \(i)"))];\n"
+            let n = ValueExpr.quote("\(base)/node\(i)")
+            out += "      \(n) [style=rounded, label=\(ValueExpr.quote("node \(i)"))];\n"
             for p in preds { out += "      \(p) -> \(n) [style=dashed];\n" }
             preds.append(n)
         }
-        let merge = quote("\(base)/merge")
-        out += "      \(merge) [label=\(quote(c.merge == .all ? "concat(all nodes)" : "concat(loose ends)"))];\n"
-        for i in 0..<c.numNodes { out += "      \(quote("\(base)/node\(i)")) -> \(merge);\n" }
+        let merge = ValueExpr.quote("\(base)/merge")
+        out += "      \(merge) [label=\(ValueExpr.quote(c.merge == .all ? "concat(all nodes)" : "concat(loose ends)"))];\n"
+        for i in 0..<c.numNodes { out += "      \(ValueExpr.quote("\(base)/node\(i)")) -> \(merge);\n" }
         out += "      \(id(node.name)) [shape=point];\n    }\n"
-        for (k, r) in node.inputs.enumerated() { out += "    \(id(r.node)) -> \(quote("\(base)/in\(k)"));\n" }
+        for (k, r) in node.inputs.enumerated() { out += "    \(id(r.node)) -> \(ValueExpr.quote("\(base)/in\(k)"));\n" }
         return out + "    \(merge) -> \(id(node.name));\n"
     }
 
@@ -176,10 +176,5 @@ public enum DotPrinter {
             return nil
         }
         return attrs.isEmpty ? "" : " {" + attrs.joined(separator: ", ") + "}"
-    }
-
-    static func quote(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 }

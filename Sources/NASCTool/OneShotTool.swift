@@ -147,15 +147,7 @@ public enum OneShotTool {
         case "darts", "gumbel":
             let (c0, given) = try configured(DartsConfig(), options, weights, &opts)
             var c = c0
-            c.unrolled = try opts.bool("unrolled") ?? c.unrolled
-            c.xi = try opts.double("xi") ?? c.xi
-            c.archLR = try opts.double("arch_lr") ?? c.archLR
-            c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
-            c.earlyStopSkips = try opts.int("early_stop_skips") ?? c.earlyStopSkips
-            c.auxSkipBeta = try opts.double("aux_skip_beta") ?? c.auxSkipBeta
-            c.temperatureInit = try opts.double("temperature_init") ?? c.temperatureInit
-            c.temperatureMin = try opts.double("temperature_min") ?? c.temperatureMin
-            if strategy == "gumbel" { c.hard = try opts.bool("hard") ?? c.hard }
+            try opts.apply(OneShotOptionTable.darts + (strategy == "gumbel" ? OneShotOptionTable.gumbel : []), to: &c)
             guard c.temperatureMin > 0, c.temperatureMin <= c.temperatureInit else {
                 throw opts.error("the Gumbel temperature must satisfy 0 < temperature_min <= temperature_init")
             }
@@ -183,15 +175,7 @@ public enum OneShotTool {
         case "cdarts":
             let (c0, given) = try configured(CDARTSConfig(), options, weights, &opts)
             var c = c0
-            c.archLR = try opts.double("arch_lr") ?? c.archLR
-            c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
-            c.evalLR = try opts.double("eval_lr") ?? c.evalLR
-            c.warmupEpochs = try opts.int("warmup_epochs") ?? c.warmupEpochs
-            c.lossAlpha = try opts.double("loss_alpha") ?? c.lossAlpha
-            c.temperature = try opts.double("temperature") ?? c.temperature
-            c.gradClip = try opts.double("grad_clip") ?? c.gradClip
-            c.regularCoeff = try opts.double("regular_coeff") ?? c.regularCoeff
-            c.regularRatio = try opts.double("regular_ratio") ?? c.regularRatio
+            try opts.apply(OneShotOptionTable.cdarts, to: &c)
             let cdarts = try CDARTSSearch(space: space, config: c)
             guard c.lossAlpha > 0, c.temperature > 0 else { throw opts.error("cdarts needs loss_alpha > 0 and temperature > 0") }
             guard c.warmupEpochs < c.epochs else {
@@ -214,13 +198,11 @@ public enum OneShotTool {
                 default: throw opts.error("paths must be 2 or all, got '\(p)'")
                 }
             }
-            c.flopsPenalty = try opts.double("flops_penalty") ?? 0
+            try opts.apply(OneShotOptionTable.proxyless, to: &c)
             if let k = try opts.int("paths_per_batch") {
                 guard k >= 1 else { throw opts.error("paths_per_batch must be at least 1, got \(k)") }
                 c.pathsPerBatch = k
             }
-            c.archLR = try opts.double("arch_lr") ?? c.archLR
-            c.alphaInitStd = try opts.double("alpha_init_std") ?? c.alphaInitStd
             let latencySource = try ProxylessLatencyOptions.configure(&c, &opts)
             announce(c, given: given)
             let data = try prepare()
@@ -240,11 +222,7 @@ public enum OneShotTool {
         case "spos":
             let (c0, given) = try configured(SPOSConfig(), options, weights, &opts)
             var c = c0
-            c.population = try opts.int("population") ?? c.population
-            c.generations = try opts.int("generations") ?? c.generations
-            c.evalPaths = try opts.int("eval_paths") ?? c.evalPaths
-            c.calibrationBatches = try opts.int("calibration_batches") ?? c.calibrationBatches
-            c.strictFairness = try opts.bool("fair") ?? c.strictFairness
+            try opts.apply(OneShotOptionTable.spos, to: &c)
             try sampledTraining(&c.cosineSchedule, &c.minLR, &c.gradClipNorm, &opts)
             announce(c, given: given)
             let data = try prepare()
@@ -274,13 +252,7 @@ public enum OneShotTool {
         case "enas":
             let (c0, given) = try configured(ENASConfig(), options, weights, &opts)
             var c = c0
-            c.entropyWeight = try opts.double("entropy_weight") ?? c.entropyWeight
-            c.baselineDecay = try opts.double("baseline_decay") ?? c.baselineDecay
-            c.ctrlSteps = try opts.int("ctrl_steps") ?? c.ctrlSteps
-            c.ctrlStepsAggregate = try opts.int("ctrl_steps_aggregate") ?? c.ctrlStepsAggregate
-            c.exportSamples = try opts.int("export_samples") ?? c.exportSamples
-            c.calibrationBatches = try opts.int("calibration_batches") ?? c.calibrationBatches
-            c.pathsPerBatch = try opts.int("paths_per_batch") ?? c.pathsPerBatch
+            try opts.apply(OneShotOptionTable.enas, to: &c)
             if let r = opts.string("reward_bn") {
                 switch r {
                 case "batch": c.rewardBatchStatistics = true

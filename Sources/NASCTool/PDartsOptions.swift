@@ -22,11 +22,7 @@ extension OneShotTool {
         c.depths = try list("depths", count)
         c.depthLabel = opts.string("depth_label")
         c.skipDropout = try list("skip_dropout") { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } }
-        c.warmupEpochs = try opts.int("warmup_epochs") ?? c.warmupEpochs
-        c.dropoutDecay = try opts.double("dropout_decay") ?? c.dropoutDecay
-        c.maxSkips = try opts.int("max_skips") ?? c.maxSkips
-        c.darts.archLR = try opts.double("arch_lr") ?? c.darts.archLR
-        c.darts.alphaInitStd = try opts.double("alpha_init_std") ?? c.darts.alphaInitStd
+        try opts.apply(OneShotOptionTable.pdarts, to: &c)
         // Stage counts follow the lists when `stages` is not given.
         if opts.values["stages"] == nil, let n = c.numToDrop?.count ?? c.depths?.count ?? c.skipDropout?.count { c.stages = n }
     }

@@ -1,5 +1,6 @@
 // SafeTensors: writes named tensors in the safetensors format (8-byte header size, JSON header, raw data).
 import Foundation
+import NASCIR
 
 /// The safetensors file format (https://github.com/huggingface/safetensors): a little-endian u64 header length,
 /// a JSON header `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}` padded with spaces to
@@ -40,14 +41,14 @@ public enum SafeTensors {
         let sorted = tensors.sorted { $0.name < $1.name }
         var entries: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(quote($0)):\(quote(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONValue.quote($0)):\(JSONValue.quote(metadata[$0]!))" }
             entries.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
         for t in sorted {
             let end = offset + t.values.byteCount
             let shape = t.shape.map(String.init).joined(separator: ",")
-            entries.append("\(quote(t.name)):{\"dtype\":\"\(t.values.dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append("\(JSONValue.quote(t.name)):{\"dtype\":\"\(t.values.dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
@@ -63,22 +64,5 @@ public enum SafeTensors {
     static func appendLE(_ v: UInt64, bytes: Int, to out: inout [UInt8]) {
         var v = v
         for _ in 0..<bytes { out.append(UInt8(v & 0xff)); v >>= 8 }
-    }
-
-    /// A JSON string literal.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

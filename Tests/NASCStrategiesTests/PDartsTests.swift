@@ -165,6 +165,48 @@ import NASCData
         #expect(ops[2] == .candidate("conv"), "\(ops)")
     }
 
+    @Test func theExportNeverPicksAZeroCandidate() throws {
+        // A layer choice `a` and a one-node cell `n` whose `none` (a zero op) leads; `b` has only zero candidates.
+        let space = try TextIR.parse("""
+        space "zero" version 1 root @main
+
+        graph @main(%x: f32[N,2,4,4]) {
+          %a = layer_choice(%x) {label = "a", candidates = [none = @none, conv = @conv, skip = @skip]}
+          %b = layer_choice(%a) {label = "b", candidates = [none = @none, none2 = @none]}
+          %c = cell(%a) {label = "n", num_nodes = 1, ops_per_node = 1, candidates = [none = @none, conv = @conv]}
+          %s = add(%b, %c)
+          return %s
+        }
+
+        graph @none(%x: f32[N,2,4,4]) {
+          %z = zero(%x)
+          return %z
+        }
+
+        graph @conv(%x: f32[N,2,4,4]) {
+          %y = conv2d(%x) {out = 2, kernel = 1}
+          return %y
+        }
+
+        graph @skip(%x: f32[N,2,4,4]) {
+          return %x
+        }
+        """, file: "zero.nir")
+        let ss = try SearchSpace(space)
+        let edge = SupernetCellLabels.edge("n", node: 1, source: 0)
+        let probs: [String: [Double]] = ["a": [0.7, 0.1, 0.2], "b": [0.6, 0.4], edge: [0.9, 0.1]]
+        let ruled = PDartsZeroExclusion.apply(space: space, to: probs)
+        #expect(ruled["a"] == [PDartsZeroExclusion.ruledOut, 0.1, 0.2] && ruled["b"] == [0.6, 0.4] && ruled[edge] == [PDartsZeroExclusion.ruledOut, 0.1])
+        // Without the rule the argmax exports `none`; with it, the best other candidate (skip is within the cap).
+        let (plain, _) = try PDartsSkipCap.architecture(space: space, searchSpace: ss, probabilities: probs, maxSkips: 2)
+        #expect(plain["a"] == .candidate("none") && plain[CellLabels.op("n", node: 1, op: 0)] == .candidate("none"))
+        let (arch, _) = try PDartsSkipCap.architecture(space: space, searchSpace: ss, probabilities: ruled, maxSkips: 2)
+        #expect(arch["a"] == .candidate("skip") && arch["b"] == .candidate("none") && arch[CellLabels.op("n", node: 1, op: 0)] == .candidate("conv"))
+        // The skip cap still applies on top: with no skips allowed, `a` falls to conv, never to none.
+        let (capped, replaced) = try PDartsSkipCap.architecture(space: space, searchSpace: ss, probabilities: ruled, maxSkips: 0)
+        #expect(replaced == 1 && capped["a"] == .candidate("conv"))
+    }
+
     func data() throws -> (Dataset, Dataset) {
         let d = try OneShotFixtures.data(seed: 3)
         return (d, try OneShotFixtures.data(seed: 4))
