@@ -10,6 +10,10 @@ let kernelFlags: [SwiftSetting] = [
     .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
 ]
 
+/// The kernels themselves are optimized in debug builds too: unoptimized SIMD code (the recurrent layers' gate math)
+/// runs about 50x slower, too slow for the training runs in `make test`.
+let kernelTargetFlags: [SwiftSetting] = kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "nasc",
     products: [
@@ -48,7 +52,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         // Numeric kernels (forward and backward), each tested against a naive reference.
-        .target(name: "NASCKernels", dependencies: ["COpenBLAS"], path: "Sources/NASCKernels", swiftSettings: kernelFlags),
+        .target(name: "NASCKernels", dependencies: ["COpenBLAS"], path: "Sources/NASCKernels", swiftSettings: kernelTargetFlags),
         // Data sets: IDX, CIFAR-10 binary, CSV, synthetic; normalization, shuffling, batching, augmentation.
         .target(name: "NASCData", dependencies: ["NASCIR"], path: "Sources/NASCData"),
         // The executor: walks a plan and dispatches to kernels; optimizers, schedules, checkpoints, training loop.

@@ -81,7 +81,7 @@ public struct ExplicitParams: Pass {
         if case .multiheadAttention = n.op { return n.inputs.count <= 2 }
         guard n.inputs.count == 1 else { return false }
         switch n.op {
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding, .conv1d: return true
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding, .conv1d, .lstm, .gru: return true
         default: return false
         }
     }
@@ -167,6 +167,10 @@ public struct ExplicitParams: Pass {
                                initializer: .fanInUniform(fanIn: 1))]
         case .multiheadAttention:
             return OpTable.attentionParameters(p, dim: try dim(try inputType(), -1, "model"))
+        case .lstm(let a), .gru(let a):
+            let cell: RecurrentCell = n.op.kind == .lstm ? .lstm : .gru
+            return OpTable.recurrentParameters(p, cell: cell, inputSize: try dim(try inputType(), -1, "feature"),
+                                               hidden: try const(a.hidden, "hidden"), directions: a.directions)
         case .layerNorm(let a):
             guard a.affine else { return [] }
             let f = try dim(try inputType(), -1, "feature")

@@ -238,6 +238,8 @@ extension PlanBuilder {
         case .conv1d, .maxPool1d, .avgPool1d, .transpose, .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias,
              .maxPool1dGrad, .avgPool1dGrad:
             try lowerSequenceWindow(n)
+        case .lstm, .gru, .lstmGrad, .gruGrad:
+            try lowerRecurrent(n)
         case .call, .layerChoice, .inputChoice, .repeated, .cell:
             throw Diagnostic.error("'\(n.op.kind.rawValue)' node '\(n.name)' cannot be lowered (run specialize and inline first)",
                                    at: n.location)

@@ -27,6 +27,8 @@ public enum OpTable {
         case .globalMaxPool1d: return globalMaxPool1d
         case .globalAvgPool1d: return globalAvgPool1d
         case .multiheadAttention: return multiheadAttention
+        case .lstm: return lstm
+        case .gru: return gru
         case .conv1d: return conv1d
         case .maxPool1d: return maxPool1d
         case .avgPool1d: return avgPool1d
@@ -69,6 +71,8 @@ public enum OpTable {
         case .globalMaxPool1dGrad: return globalMaxPool1dGrad
         case .globalAvgPool1dGrad: return globalAvgPool1dGrad
         case .multiheadAttentionGrad: return multiheadAttentionGrad
+        case .lstmGrad: return lstmGrad
+        case .gruGrad: return gruGrad
         case .conv1dGradInput: return conv1dGradInput
         case .conv1dGradWeight: return conv1dGradWeight
         case .conv1dGradBias: return conv1dGradBias

@@ -38,6 +38,8 @@ struct PlanBuilder {
         var qkv: SlotID?
         var probabilities: SlotID?
         var context: SlotID?
+        /// Recurrent layers: the gates and cell states of every step.
+        var gates: SlotID?
     }
 
     init(graph: Graph) {

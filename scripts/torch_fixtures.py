@@ -303,6 +303,29 @@ def attention_model_fixture():
 
 attention_model_fixture()
 
+
+# One recurrent layer (nn.LSTM / nn.GRU, batch_first=True, one layer, optionally bidirectional) with PyTorch's own
+# initialization (U(-1/sqrt(H), 1/sqrt(H))); parameters stored per direction as d0_/d1_ w_ih, w_hh, b_ih, b_hh.
+def rnn_case(case, kind, n, t, d, h, bidirectional):
+    cls = torch.nn.LSTM if kind == "lstm" else torch.nn.GRU
+    m = cls(d, h, batch_first=True, bidirectional=bidirectional)
+    x = randn(n, t, d)
+    y, _ = m(x)
+    gy = torch.randn_like(y); y.backward(gy)
+    put(case, "cfg", [int(kind == "gru"), n, t, d, h, int(bidirectional)]); put(case, "x", x); put(case, "y", y)
+    put(case, "gy", gy); put(case, "gx", x.grad)
+    for k, sfx in enumerate(["", "_reverse"][: 2 if bidirectional else 1]):
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            p = getattr(m, f"{name}_l0{sfx}")
+            short = name.replace("weight", "w").replace("bias", "b")
+            put(case, f"d{k}_{short}", p); put(case, f"d{k}_g{short}", p.grad)
+
+
+rnn_case("lstm", "lstm", 3, 6, 5, 7, False)
+rnn_case("lstm_bi", "lstm", 2, 5, 4, 9, True)
+rnn_case("gru", "gru", 3, 6, 5, 7, False)
+rnn_case("gru_bi", "gru", 2, 5, 4, 9, True)
+
 with open(OUT, "wb") as f:
     f.write(b"NASCFIX1")
     f.write(struct.pack("<I", len(records)))

@@ -4,6 +4,9 @@
 #   ids [N,7] -> embedding(12, 6) -> conv1d(8, k3, same) -> relu -> masked max_pool1d(3, 1, same)
 #   -> masked avg_pool1d(3, 1, same) = q; q -> conv1d(4, k2, stride 2, groups 2) -> transpose(1,2) -> transpose(1,2)
 #   -> max over time -> linear(3) ; masked mean over time of q -> linear(3) ; sum -> mean softmax cross-entropy.
+# A second fixture, recurrent_model.json for Tests/NASCRuntimeTests/RecurrentModelTorchTests.swift:
+#   ids [N,7] -> embedding(12, 6) -> nn.LSTM(6, 5, bidirectional) -> nn.GRU(10, 4) -> masked mean over time
+#   -> linear(3) -> mean softmax cross-entropy (padding steps run through the recurrences, as in plain nn.LSTM/nn.GRU).
 # Regenerate: python3 scripts/torch_sequence_model.py
 import json
 import os
@@ -53,12 +56,42 @@ a = (q * m).sum(1) / m.sum(1).clamp(min=1)
 logits = F.linear(g, P["o1.weight"], P["o1.bias"]) + F.linear(a, P["o2.weight"], P["o2.bias"])
 loss = F.cross_entropy(logits, labels)
 loss.backward()
-fixture = {
-    "ids": ids.flatten().tolist(), "labels": labels.tolist(), "loss": loss.item(), "logits": logits.detach().flatten().tolist(),
-    "params": {k: v.detach().flatten().tolist() for k, v in P.items()},
-    "grads": {k: v.grad.flatten().tolist() for k, v in P.items()},
-}
-with open(OUT, "w") as f:
-    json.dump(fixture, f, indent=None)
-    f.write("\n")
-print(f"wrote {OUT}: loss {loss.item():.6f}")
+
+
+def write(path, ids, labels, loss, logits, params):
+    fixture = {
+        "ids": ids.flatten().tolist(), "labels": labels.tolist(), "loss": loss.item(), "logits": logits.detach().flatten().tolist(),
+        "params": {k: v.detach().flatten().tolist() for k, v in params.items()},
+        "grads": {k: v.grad.flatten().tolist() for k, v in params.items()},
+    }
+    with open(path, "w") as f:
+        json.dump(fixture, f, indent=None)
+        f.write("\n")
+    print(f"wrote {path}: loss {loss.item():.6f}")
+
+
+write(OUT, ids, labels, loss, logits, P)
+
+
+def recurrent_model():
+    torch.manual_seed(1604)
+    ids = torch.randint(1, 12, (4, 7))
+    ids[0, 5:] = 0; ids[3, 1] = 0
+    labels = torch.tensor([1, 0, 2, 1])
+    emb = torch.nn.Embedding(12, 6); lstm = torch.nn.LSTM(6, 5, batch_first=True, bidirectional=True)
+    gru = torch.nn.GRU(10, 4, batch_first=True); lin = torch.nn.Linear(4, 3)
+    h = emb(ids)
+    r, _ = lstm(h)
+    g, _ = gru(r)
+    m = (ids != 0).unsqueeze(-1).to(g.dtype)
+    logits = lin((g * m).sum(1) / m.sum(1))
+    loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    named = {"h.weight": emb.weight, "o.weight": lin.weight, "o.bias": lin.bias}
+    for prefix, module in (("l", lstm), ("g", gru)):
+        for name, p in module.named_parameters():
+            named[f"{prefix}.{name}"] = p
+    write(os.path.join(os.path.dirname(OUT), "recurrent_model.json"), ids, labels, loss, logits, named)
+
+
+recurrent_model()

@@ -26,6 +26,10 @@ public enum Op: Hashable, Sendable {
     /// Self-attention over `[N,T,D]` (PyTorch `nn.MultiheadAttention`, `batch_first=True`, query = key = value); an
     /// optional second input, the token ids `i64[N,T]`, masks padding keys (id 0).
     case multiheadAttention(AttentionAttrs)
+    /// One LSTM layer over `[N,T,D]` (PyTorch `nn.LSTM(batch_first=True)`), `[N,T,H]` or `[N,T,2H]` bidirectional.
+    case lstm(RecurrentAttrs)
+    /// One GRU layer over `[N,T,D]` (PyTorch `nn.GRU(batch_first=True)`), `[N,T,H]` or `[N,T,2H]` bidirectional.
+    case gru(RecurrentAttrs)
     /// 1-D convolution over time, `[N,T,C] -> [N,T',out]` (channels last; weight `[out, C/groups, kernel]`).
     case conv1d(Conv1DAttrs)
     /// Max over windows of time, `[N,T,C] -> [N,T',C]`; an optional second input, the token ids `i64[N,T]`, masks padding.
@@ -107,6 +111,12 @@ public enum Op: Hashable, Sendable {
     /// `(input, output, gradOutput[, ids], inProjWeight, outProjWeight) -> (gradInput, gradInProjWeight, gradInProjBias,
     /// gradOutProjWeight, gradOutProjBias)`; `output` names the forward node (its saved projections and attention).
     case multiheadAttentionGrad(AttentionAttrs)
+    /// `(input, output, gradOutput, weight_ih, weight_hh[, weight_ih_reverse, weight_hh_reverse]) -> (gradInput,
+    /// then per direction gradWeightIH, gradWeightHH, gradBiasIH, gradBiasHH)`; `output` names the forward node (its
+    /// saved gates). Backpropagation through time.
+    case lstmGrad(RecurrentAttrs)
+    /// As ``lstmGrad(_:)`` for a GRU layer.
+    case gruGrad(RecurrentAttrs)
     /// `(gradOutput, weight) -> gradInput`.
     case conv1dGradInput(Conv1DAttrs)
     /// `(input, gradOutput) -> gradWeight`.
@@ -171,6 +181,8 @@ public enum Op: Hashable, Sendable {
         case .globalMaxPool1d: return .globalMaxPool1d
         case .globalAvgPool1d: return .globalAvgPool1d
         case .multiheadAttention: return .multiheadAttention
+        case .lstm: return .lstm
+        case .gru: return .gru
         case .conv1d: return .conv1d
         case .maxPool1d: return .maxPool1d
         case .avgPool1d: return .avgPool1d
@@ -214,6 +226,8 @@ public enum Op: Hashable, Sendable {
         case .globalMaxPool1dGrad: return .globalMaxPool1dGrad
         case .globalAvgPool1dGrad: return .globalAvgPool1dGrad
         case .multiheadAttentionGrad: return .multiheadAttentionGrad
+        case .lstmGrad: return .lstmGrad
+        case .gruGrad: return .gruGrad
         case .conv1dGradInput: return .conv1dGradInput
         case .conv1dGradWeight: return .conv1dGradWeight
         case .conv1dGradBias: return .conv1dGradBias
@@ -270,7 +284,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case relu, relu6, sigmoid, tanh, gelu, hardswish
     case maxPool2d = "max_pool2d", avgPool2d = "avg_pool2d", globalAvgPool = "global_avg_pool", flatten
     case embedding, globalMaxPool1d = "global_max_pool1d", globalAvgPool1d = "global_avg_pool1d"
-    case multiheadAttention = "multihead_attention"
+    case multiheadAttention = "multihead_attention", lstm, gru
     case conv1d, maxPool1d = "max_pool1d", avgPool1d = "avg_pool1d", transpose
     case dropout, add, mul, scale, concat, identity, zero, softmax, logSoftmax = "log_softmax"
     case call, layerChoice = "layer_choice", inputChoice = "input_choice", repeated = "repeat", cell
@@ -284,7 +298,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     case embeddingGrad = "embedding_grad", globalMaxPool1dGrad = "global_max_pool1d_grad"
     case globalAvgPool1dGrad = "global_avg_pool1d_grad", multiheadAttentionGrad = "multihead_attention_grad"
     case conv1dGradInput = "conv1d_grad_input", conv1dGradWeight = "conv1d_grad_weight", conv1dGradBias = "conv1d_grad_bias"
-    case maxPool1dGrad = "max_pool1d_grad", avgPool1dGrad = "avg_pool1d_grad"
+    case maxPool1dGrad = "max_pool1d_grad", avgPool1dGrad = "avg_pool1d_grad", lstmGrad = "lstm_grad", gruGrad = "gru_grad"
     case flattenGrad = "flatten_grad", dropoutGrad = "dropout_grad", mulGrad = "mul_grad", concatGrad = "concat_grad"
     case softmaxGrad = "softmax_grad", logSoftmaxGrad = "log_softmax_grad"
     case softmaxCrossEntropyGrad = "softmax_cross_entropy_grad", nllLossGrad = "nll_loss_grad"
@@ -302,7 +316,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
              .batchNormGrad, .layerNormGrad, .activationGrad, .maxPool2dGrad, .avgPool2dGrad, .globalAvgPoolGrad,
              .embeddingGrad, .globalMaxPool1dGrad, .globalAvgPool1dGrad, .flattenGrad, .dropoutGrad, .mulGrad, .concatGrad, .softmaxGrad, .logSoftmaxGrad, .softmaxCrossEntropyGrad,
              .nllLossGrad, .mseLossGrad, .weightedSumGrad, .switchGrad,
-             .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias, .maxPool1dGrad, .avgPool1dGrad, .multiheadAttentionGrad:
+             .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias, .maxPool1dGrad, .avgPool1dGrad, .multiheadAttentionGrad,
+             .lstmGrad, .gruGrad:
             return true
         default:
             return false
@@ -320,6 +335,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .globalMaxPool1d, .globalAvgPool1d, .globalMaxPool1dGrad, .globalAvgPool1dGrad: return nil
         // Attention: the sequence, optionally its token ids (key padding mask), then its parameters once explicit.
         case .multiheadAttention, .multiheadAttentionGrad: return nil
+        // Recurrent layers: the sequence, then 4 parameters per direction once explicit.
+        case .lstm, .gru, .lstmGrad, .gruGrad: return nil
         case .conv1d, .maxPool1d, .avgPool1d, .maxPool1dGrad, .avgPool1dGrad: return nil
         case .conv1dGradInput, .conv1dGradWeight: return 2
         case .weightedSum, .weightedSumGrad, .switchOp: return nil
@@ -337,7 +354,7 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
     /// (a `conv2d` in a space reads exactly one tensor); `nil` for variadic ops.
     public var spaceArity: Int? {
         switch self {
-        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding, .conv1d: return 1
+        case .conv2d, .depthwiseConv2d, .linear, .batchNorm, .layerNorm, .embedding, .conv1d, .lstm, .gru: return 1
         default: return arity
         }
     }
@@ -352,6 +369,8 @@ public enum OpKind: String, Hashable, Sendable, CaseIterable {
         case .globalMaxPool1dGrad: return 2
         case .multiheadAttention: return 1
         case .multiheadAttentionGrad: return 5
+        case .lstm, .gru: return 1
+        case .lstmGrad, .gruGrad: return 5
         case .conv1d, .maxPool1d, .avgPool1d, .avgPool1dGrad: return 1
         case .maxPool1dGrad: return 2
         case .fusedConv2d: return 2

@@ -34,6 +34,8 @@ extension Op {
             if kind == .avgPool2d || kind == .avgPool2dGrad { out.bool("count_include_pad", a.countIncludePad, default: true) }
         case .embedding(let a), .embeddingGrad(let a): out.expr("vocab", a.vocab); out.expr("dim", a.dim)
         case .multiheadAttention(let a), .multiheadAttentionGrad(let a): out.expr("heads", a.heads)
+        case .lstm(let a), .gru(let a), .lstmGrad(let a), .gruGrad(let a):
+            out.expr("hidden", a.hidden); out.bool("bidirectional", a.bidirectional, default: false)
         case .conv1d(let a), .conv1dGradInput(let a), .conv1dGradWeight(let a), .conv1dGradBias(let a):
             if let i = a.inChannels { out.expr("in", i) }
             out.expr("out", a.outChannels); out.expr("kernel", a.kernel)
@@ -182,6 +184,14 @@ extension Op {
         case .globalAvgPool1dGrad: self = .globalAvgPool1dGrad
         case .multiheadAttention: self = .multiheadAttention(AttentionAttrs(heads: try r.expr("heads")))
         case .multiheadAttentionGrad: self = .multiheadAttentionGrad(AttentionAttrs(heads: try r.expr("heads")))
+        case .lstm, .gru, .lstmGrad, .gruGrad:
+            let a = RecurrentAttrs(hidden: try r.expr("hidden"), bidirectional: try r.bool("bidirectional", default: false))
+            switch kind {
+            case .lstm: self = .lstm(a)
+            case .gru: self = .gru(a)
+            case .lstmGrad: self = .lstmGrad(a)
+            default: self = .gruGrad(a)
+            }
         case .conv1d, .conv1dGradInput, .conv1dGradWeight, .conv1dGradBias:
             let a = Conv1DAttrs(
                 outChannels: try r.expr("out"), kernel: try r.expr("kernel"), stride: try r.expr("stride", default: 1),

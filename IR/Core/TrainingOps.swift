@@ -93,6 +93,7 @@ extension Op {
         case .layerNormGrad(let a): return a.affine ? 3 : 1
         case .mulGrad: return 2
         case .multiheadAttentionGrad: return 5
+        case .lstmGrad(let a), .gruGrad(let a): return 1 + 4 * a.directions
         default: return nil
         }
     }

@@ -4,5 +4,5 @@
 /// Identifies the schema the committed generated code matches.
 public enum NascSchemaStamp {
     /// Lower-case hex sha256 of IR/Schema/nasc.proto at generation time.
-    public static let sha256 = "5567eac3c40e5314a4d574fc794a523c0414c5633d5ca288cd86b2b44e225d94"
+    public static let sha256 = "7ada8ca3cb0670688ae718cccce92ea7848db4a6071b82c2606c66c0afde4b6a"
 }

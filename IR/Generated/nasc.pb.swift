@@ -410,6 +410,44 @@ public nonisolated enum Nasc_Ir_ControlKind: SwiftProtobuf.Enum, Swift.CaseItera
 
 }
 
+public nonisolated enum Nasc_Ir_RecurrentCellKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// gates i, f, g, o
+  case recurrentCellLstm // = 0
+
+  /// gates r, z, n
+  case recurrentCellGru // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .recurrentCellLstm
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .recurrentCellLstm
+    case 1: self = .recurrentCellGru
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .recurrentCellLstm: return 0
+    case .recurrentCellGru: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Nasc_Ir_RecurrentCellKind] = [
+    .recurrentCellLstm,
+    .recurrentCellGru,
+  ]
+
+}
+
 /// Where an IR entity came from. line/column are 1-based; 0 = unknown. An absent location is unknown.
 public nonisolated struct Nasc_Ir_SourceLocation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1637,6 +1675,121 @@ public nonisolated struct Nasc_Ir_AttentionStep: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// one lstm/gru layer over [N, T, D], batch first; per-direction lists (forward, then reverse)
+public nonisolated struct Nasc_Ir_RecurrentStep: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var cell: Nasc_Ir_RecurrentCellKind {
+    get {_storage._cell}
+    set {_uniqueStorage()._cell = newValue}
+  }
+
+  public var length: Int64 {
+    get {_storage._length}
+    set {_uniqueStorage()._length = newValue}
+  }
+
+  public var inputSize: Int64 {
+    get {_storage._inputSize}
+    set {_uniqueStorage()._inputSize = newValue}
+  }
+
+  public var hidden: Int64 {
+    get {_storage._hidden}
+    set {_uniqueStorage()._hidden = newValue}
+  }
+
+  public var bidirectional: Bool {
+    get {_storage._bidirectional}
+    set {_uniqueStorage()._bidirectional = newValue}
+  }
+
+  public var input: Int64 {
+    get {_storage._input}
+    set {_uniqueStorage()._input = newValue}
+  }
+
+  /// [N, T, dirs * H]
+  public var output: Int64 {
+    get {_storage._output}
+    set {_uniqueStorage()._output = newValue}
+  }
+
+  /// saved gates and cell states, dirs * [N, T, (G + 1) H]
+  public var saved: Int64 {
+    get {_storage._saved}
+    set {_uniqueStorage()._saved = newValue}
+  }
+
+  /// [G H, D]
+  public var weightIh: [Int64] {
+    get {_storage._weightIh}
+    set {_uniqueStorage()._weightIh = newValue}
+  }
+
+  /// [G H, H]
+  public var weightHh: [Int64] {
+    get {_storage._weightHh}
+    set {_uniqueStorage()._weightHh = newValue}
+  }
+
+  /// [G H]; forward only
+  public var biasIh: [Int64] {
+    get {_storage._biasIh}
+    set {_uniqueStorage()._biasIh = newValue}
+  }
+
+  /// [G H]; forward only
+  public var biasHh: [Int64] {
+    get {_storage._biasHh}
+    set {_uniqueStorage()._biasHh = newValue}
+  }
+
+  /// backward: -1 = none
+  public var gradOutput: Int64 {
+    get {_storage._gradOutput}
+    set {_uniqueStorage()._gradOutput = newValue}
+  }
+
+  public var gradInput: Int64 {
+    get {_storage._gradInput}
+    set {_uniqueStorage()._gradInput = newValue}
+  }
+
+  public var gradWeightIh: [Int64] {
+    get {_storage._gradWeightIh}
+    set {_uniqueStorage()._gradWeightIh = newValue}
+  }
+
+  public var gradWeightHh: [Int64] {
+    get {_storage._gradWeightHh}
+    set {_uniqueStorage()._gradWeightHh = newValue}
+  }
+
+  public var gradBiasIh: [Int64] {
+    get {_storage._gradBiasIh}
+    set {_uniqueStorage()._gradBiasIh = newValue}
+  }
+
+  public var gradBiasHh: [Int64] {
+    get {_storage._gradBiasHh}
+    set {_uniqueStorage()._gradBiasHh = newValue}
+  }
+
+  public var workspace: Int64 {
+    get {_storage._workspace}
+    set {_uniqueStorage()._workspace = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
 /// [N,T,C] channels last; backward_input: input = its gradient; backward_weight: weight = its gradient
 public nonisolated struct Nasc_Ir_Conv1DStep: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -2332,6 +2485,22 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     set {_uniqueStorage()._kernel = .transpose(newValue)}
   }
 
+  public var recurrentForward: Nasc_Ir_RecurrentStep {
+    get {
+      if case .recurrentForward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_RecurrentStep()
+    }
+    set {_uniqueStorage()._kernel = .recurrentForward(newValue)}
+  }
+
+  public var recurrentBackward: Nasc_Ir_RecurrentStep {
+    get {
+      if case .recurrentBackward(let v)? = _storage._kernel {return v}
+      return Nasc_Ir_RecurrentStep()
+    }
+    set {_uniqueStorage()._kernel = .recurrentBackward(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Kernel: Equatable, Sendable {
@@ -2386,6 +2555,8 @@ public nonisolated struct Nasc_Ir_PlanStep: @unchecked Sendable {
     case pool1DForward(Nasc_Ir_Pool1DStep)
     case pool1DBackward(Nasc_Ir_Pool1DStep)
     case transpose(Nasc_Ir_TransposeStep)
+    case recurrentForward(Nasc_Ir_RecurrentStep)
+    case recurrentBackward(Nasc_Ir_RecurrentStep)
 
   }
 
@@ -2695,6 +2866,10 @@ nonisolated extension Nasc_Ir_ParamInitKind: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Nasc_Ir_ControlKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONTROL_NONE\0\u{1}CONTROL_ARCHITECTURE\0\u{1}CONTROL_GUMBEL_NOISE\0\u{1}CONTROL_GUMBEL_INV_TAU\0\u{1}CONTROL_GUMBEL_HARD\0\u{1}CONTROL_GATE\0\u{1}CONTROL_AUX_SKIP\0")
+}
+
+nonisolated extension Nasc_Ir_RecurrentCellKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECURRENT_CELL_LSTM\0\u{1}RECURRENT_CELL_GRU\0")
 }
 
 nonisolated extension Nasc_Ir_SourceLocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -5081,6 +5256,198 @@ nonisolated extension Nasc_Ir_AttentionStep: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
+nonisolated extension Nasc_Ir_RecurrentStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecurrentStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cell\0\u{1}length\0\u{3}input_size\0\u{1}hidden\0\u{1}bidirectional\0\u{1}input\0\u{1}output\0\u{1}saved\0\u{3}weight_ih\0\u{3}weight_hh\0\u{3}bias_ih\0\u{3}bias_hh\0\u{3}grad_output\0\u{3}grad_input\0\u{3}grad_weight_ih\0\u{3}grad_weight_hh\0\u{3}grad_bias_ih\0\u{3}grad_bias_hh\0\u{1}workspace\0")
+
+  fileprivate class _StorageClass {
+    var _cell: Nasc_Ir_RecurrentCellKind = .recurrentCellLstm
+    var _length: Int64 = 0
+    var _inputSize: Int64 = 0
+    var _hidden: Int64 = 0
+    var _bidirectional: Bool = false
+    var _input: Int64 = 0
+    var _output: Int64 = 0
+    var _saved: Int64 = 0
+    var _weightIh: [Int64] = []
+    var _weightHh: [Int64] = []
+    var _biasIh: [Int64] = []
+    var _biasHh: [Int64] = []
+    var _gradOutput: Int64 = 0
+    var _gradInput: Int64 = 0
+    var _gradWeightIh: [Int64] = []
+    var _gradWeightHh: [Int64] = []
+    var _gradBiasIh: [Int64] = []
+    var _gradBiasHh: [Int64] = []
+    var _workspace: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _cell = source._cell
+      _length = source._length
+      _inputSize = source._inputSize
+      _hidden = source._hidden
+      _bidirectional = source._bidirectional
+      _input = source._input
+      _output = source._output
+      _saved = source._saved
+      _weightIh = source._weightIh
+      _weightHh = source._weightHh
+      _biasIh = source._biasIh
+      _biasHh = source._biasHh
+      _gradOutput = source._gradOutput
+      _gradInput = source._gradInput
+      _gradWeightIh = source._gradWeightIh
+      _gradWeightHh = source._gradWeightHh
+      _gradBiasIh = source._gradBiasIh
+      _gradBiasHh = source._gradBiasHh
+      _workspace = source._workspace
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularEnumField(value: &_storage._cell) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._length) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._inputSize) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._hidden) }()
+        case 5: try { try decoder.decodeSingularBoolField(value: &_storage._bidirectional) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._input) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._output) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._saved) }()
+        case 9: try { try decoder.decodeRepeatedInt64Field(value: &_storage._weightIh) }()
+        case 10: try { try decoder.decodeRepeatedInt64Field(value: &_storage._weightHh) }()
+        case 11: try { try decoder.decodeRepeatedInt64Field(value: &_storage._biasIh) }()
+        case 12: try { try decoder.decodeRepeatedInt64Field(value: &_storage._biasHh) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._gradOutput) }()
+        case 14: try { try decoder.decodeSingularInt64Field(value: &_storage._gradInput) }()
+        case 15: try { try decoder.decodeRepeatedInt64Field(value: &_storage._gradWeightIh) }()
+        case 16: try { try decoder.decodeRepeatedInt64Field(value: &_storage._gradWeightHh) }()
+        case 17: try { try decoder.decodeRepeatedInt64Field(value: &_storage._gradBiasIh) }()
+        case 18: try { try decoder.decodeRepeatedInt64Field(value: &_storage._gradBiasHh) }()
+        case 19: try { try decoder.decodeSingularInt64Field(value: &_storage._workspace) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if _storage._cell != .recurrentCellLstm {
+        try visitor.visitSingularEnumField(value: _storage._cell, fieldNumber: 1)
+      }
+      if _storage._length != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._length, fieldNumber: 2)
+      }
+      if _storage._inputSize != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._inputSize, fieldNumber: 3)
+      }
+      if _storage._hidden != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._hidden, fieldNumber: 4)
+      }
+      if _storage._bidirectional != false {
+        try visitor.visitSingularBoolField(value: _storage._bidirectional, fieldNumber: 5)
+      }
+      if _storage._input != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._input, fieldNumber: 6)
+      }
+      if _storage._output != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._output, fieldNumber: 7)
+      }
+      if _storage._saved != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._saved, fieldNumber: 8)
+      }
+      if !_storage._weightIh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._weightIh, fieldNumber: 9)
+      }
+      if !_storage._weightHh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._weightHh, fieldNumber: 10)
+      }
+      if !_storage._biasIh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._biasIh, fieldNumber: 11)
+      }
+      if !_storage._biasHh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._biasHh, fieldNumber: 12)
+      }
+      if _storage._gradOutput != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradOutput, fieldNumber: 13)
+      }
+      if _storage._gradInput != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._gradInput, fieldNumber: 14)
+      }
+      if !_storage._gradWeightIh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._gradWeightIh, fieldNumber: 15)
+      }
+      if !_storage._gradWeightHh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._gradWeightHh, fieldNumber: 16)
+      }
+      if !_storage._gradBiasIh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._gradBiasIh, fieldNumber: 17)
+      }
+      if !_storage._gradBiasHh.isEmpty {
+        try visitor.visitPackedInt64Field(value: _storage._gradBiasHh, fieldNumber: 18)
+      }
+      if _storage._workspace != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._workspace, fieldNumber: 19)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nasc_Ir_RecurrentStep, rhs: Nasc_Ir_RecurrentStep) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._cell != rhs_storage._cell {return false}
+        if _storage._length != rhs_storage._length {return false}
+        if _storage._inputSize != rhs_storage._inputSize {return false}
+        if _storage._hidden != rhs_storage._hidden {return false}
+        if _storage._bidirectional != rhs_storage._bidirectional {return false}
+        if _storage._input != rhs_storage._input {return false}
+        if _storage._output != rhs_storage._output {return false}
+        if _storage._saved != rhs_storage._saved {return false}
+        if _storage._weightIh != rhs_storage._weightIh {return false}
+        if _storage._weightHh != rhs_storage._weightHh {return false}
+        if _storage._biasIh != rhs_storage._biasIh {return false}
+        if _storage._biasHh != rhs_storage._biasHh {return false}
+        if _storage._gradOutput != rhs_storage._gradOutput {return false}
+        if _storage._gradInput != rhs_storage._gradInput {return false}
+        if _storage._gradWeightIh != rhs_storage._gradWeightIh {return false}
+        if _storage._gradWeightHh != rhs_storage._gradWeightHh {return false}
+        if _storage._gradBiasIh != rhs_storage._gradBiasIh {return false}
+        if _storage._gradBiasHh != rhs_storage._gradBiasHh {return false}
+        if _storage._workspace != rhs_storage._workspace {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nasc_Ir_Conv1DStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Conv1DStep"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}length\0\u{3}in_channels\0\u{3}out_channels\0\u{1}kernel\0\u{1}stride\0\u{1}padding\0\u{1}dilation\0\u{1}groups\0\u{1}input\0\u{1}weight\0\u{1}bias\0\u{1}output\0")
@@ -5733,7 +6100,7 @@ nonisolated extension Nasc_Ir_StepGuard: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0\u{3}conv1d_forward\0\u{3}conv1d_backward_input\0\u{3}conv1d_backward_weight\0\u{3}pool1d_forward\0\u{3}pool1d_backward\0\u{1}transpose\0\u{4}\u{e}attention_forward\0\u{3}attention_backward\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}guard\0\u{4}\u{8}conv_forward\0\u{3}conv_backward_input\0\u{3}conv_backward_weight\0\u{3}conv_backward_bias\0\u{3}linear_forward\0\u{3}linear_backward_input\0\u{3}linear_backward_weight\0\u{3}linear_backward_bias\0\u{3}batch_norm_forward\0\u{3}batch_norm_backward\0\u{3}layer_norm_forward\0\u{3}layer_norm_backward\0\u{3}activation_forward\0\u{3}activation_backward\0\u{3}max_pool_forward\0\u{3}max_pool_backward\0\u{3}avg_pool_forward\0\u{3}avg_pool_backward\0\u{3}global_avg_pool_forward\0\u{3}global_avg_pool_backward\0\u{3}dropout_forward\0\u{3}dropout_backward\0\u{1}add\0\u{1}mul\0\u{3}mul_backward\0\u{1}concat\0\u{3}concat_backward\0\u{1}copy\0\u{3}softmax_forward\0\u{3}softmax_backward\0\u{3}loss_forward\0\u{3}loss_backward\0\u{3}optimizer_update\0\u{3}batch_norm_fold\0\u{3}weighted_sum_forward\0\u{3}weighted_sum_backward\0\u{1}scale\0\u{3}embedding_forward\0\u{3}embedding_backward\0\u{3}sequence_pool_forward\0\u{3}sequence_pool_backward\0\u{3}conv1d_forward\0\u{3}conv1d_backward_input\0\u{3}conv1d_backward_weight\0\u{3}pool1d_forward\0\u{3}pool1d_backward\0\u{1}transpose\0\u{4}\u{e}attention_forward\0\u{3}attention_backward\0\u{3}recurrent_forward\0\u{3}recurrent_backward\0")
 
   fileprivate class _StorageClass {
     var _node: String = String()
@@ -6409,6 +6776,32 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._kernel = .attentionBackward(v)
           }
         }()
+        case 72: try {
+          var v: Nasc_Ir_RecurrentStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .recurrentForward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .recurrentForward(v)
+          }
+        }()
+        case 73: try {
+          var v: Nasc_Ir_RecurrentStep?
+          var hadOneofValue = false
+          if let current = _storage._kernel {
+            hadOneofValue = true
+            if case .recurrentBackward(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._kernel = .recurrentBackward(v)
+          }
+        }()
         default: break
         }
       }
@@ -6623,6 +7016,14 @@ nonisolated extension Nasc_Ir_PlanStep: SwiftProtobuf.Message, SwiftProtobuf._Me
       case .attentionBackward?: try {
         guard case .attentionBackward(let v)? = _storage._kernel else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 71)
+      }()
+      case .recurrentForward?: try {
+        guard case .recurrentForward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 72)
+      }()
+      case .recurrentBackward?: try {
+        guard case .recurrentBackward(let v)? = _storage._kernel else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 73)
       }()
       case nil: break
       }

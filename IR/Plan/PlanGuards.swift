@@ -29,6 +29,9 @@ extension Plan {
         case .sequencePoolForward(let s): return [s.output] + (s.indices.map { [$0] } ?? [])
         case .sequencePoolBackward(let s): return [s.input]
         case .attentionForward(let s): return [s.output, s.qkv, s.probabilities, s.context]
+        case .recurrentForward(let s): return [s.output, s.saved]
+        case .recurrentBackward(let s):
+            return [s.gradInput].compactMap { $0 } + s.gradWeightIH + s.gradWeightHH + s.gradBiasIH + s.gradBiasHH
         case .attentionBackward(let s):
             return [s.gradInput, s.gradInWeight, s.gradInBias, s.gradOutWeight, s.gradOutBias].compactMap { $0 }
         case .conv1dForward(let s): return [s.output]

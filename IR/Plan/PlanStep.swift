@@ -30,6 +30,8 @@ public enum KernelStep: Hashable, Sendable {
     case sequencePoolBackward(SequencePoolStep)
     case attentionForward(AttentionStep)
     case attentionBackward(AttentionStep)
+    case recurrentForward(RecurrentStep)
+    case recurrentBackward(RecurrentStep)
     case conv1dForward(Conv1DStep)
     case conv1dBackwardInput(Conv1DStep)
     case conv1dBackwardWeight(Conv1DStep)
@@ -86,6 +88,8 @@ public enum KernelStep: Hashable, Sendable {
         case .sequencePoolBackward(let s): return s.max ? "sequence_max_pool_backward" : "sequence_avg_pool_backward"
         case .attentionForward: return "attention_forward"
         case .attentionBackward: return "attention_backward"
+        case .recurrentForward: return "recurrent_forward"
+        case .recurrentBackward: return "recurrent_backward"
         case .conv1dForward: return "conv1d_forward"
         case .conv1dBackwardInput: return "conv1d_backward_input"
         case .conv1dBackwardWeight: return "conv1d_backward_weight"

@@ -204,6 +204,20 @@ extension Plan {
                     .allSatisfy({ $0 != nil }) ? nil : "attention backward needs its gradients and workspace"
             }
             return s.inBias != nil && s.outBias != nil ? nil : "attention forward needs both biases"
+        case .recurrentForward(let s), .recurrentBackward(let s):
+            guard dim.contains(s.length), dim.contains(s.inputSize), dim.contains(s.hidden),
+                  boundedProduct(s.length, 2 * s.cell.gates * s.hidden + s.hidden, s.directions) != nil,
+                  boundedProduct(s.gateRows, max(s.inputSize, s.hidden)) != nil,
+                  s.weightIH.count == s.directions, s.weightHH.count == s.directions else {
+                return "invalid recurrent layer sizes"
+            }
+            if case .recurrentBackward = k {
+                let d = s.directions
+                return s.gradOutput != nil && s.gradInput != nil && s.workspace != nil && s.gradWeightIH.count == d
+                    && s.gradWeightHH.count == d && s.gradBiasIH.count == d && s.gradBiasHH.count == d
+                    ? nil : "recurrent backward needs its gradients and workspace"
+            }
+            return s.biasIH.count == s.directions && s.biasHH.count == s.directions ? nil : "recurrent forward needs its biases"
         case .conv1dForward(let g), .conv1dBackwardInput(let g), .conv1dBackwardWeight(let g):
             return conv1dProblem(g.geometry)
         case .pool1dForward(let s), .pool1dBackward(let s):
@@ -312,6 +326,15 @@ extension Plan {
                 + opt(s.inBias, .fixed(d3)) + opt(s.outBias, .fixed(s.dim)) + opt(s.gradOutput, x) + opt(s.gradInput, x)
                 + opt(s.gradInWeight, .fixed(d3 * s.dim)) + opt(s.gradInBias, .fixed(d3))
                 + opt(s.gradOutWeight, .fixed(s.dim * s.dim)) + opt(s.gradOutBias, .fixed(s.dim)) + opt(s.workspace, ws)
+        case .recurrentForward(let s), .recurrentBackward(let s):
+            let x = ps(s.length * s.inputSize), y = ps(s.length * s.directions * s.hidden)
+            let wih = SymbolicSize.fixed(s.gateRows * s.inputSize), whh = SymbolicSize.fixed(s.gateRows * s.hidden)
+            let b = SymbolicSize.fixed(s.gateRows)
+            let saved = ps(RecurrentStep.savedPerSample(cell: s.cell, length: s.length, hidden: s.hidden, directions: s.directions))
+            let ws = ps(RecurrentStep.workspacePerSample(cell: s.cell, length: s.length, hidden: s.hidden))
+            return [f(s.input, x), f(s.output, y), f(s.saved, saved)] + s.weightIH.map { f($0, wih) } + s.weightHH.map { f($0, whh) }
+                + (s.biasIH + s.biasHH + s.gradBiasIH + s.gradBiasHH).map { f($0, b) } + opt(s.gradOutput, y) + opt(s.gradInput, x)
+                + s.gradWeightIH.map { f($0, wih) } + s.gradWeightHH.map { f($0, whh) } + opt(s.workspace, ws)
         case .conv1dForward(let s), .conv1dBackwardInput(let s), .conv1dBackwardWeight(let s):
             let g = s.geometry
             return [f(s.input, ps(g.length * g.inChannels)), f(s.weight, .fixed(g.weightCount)),

@@ -152,6 +152,34 @@ extension Plan {
                              workspace: o(p.workspace))
     }
 
+    static func recurrent(_ s: RecurrentStep) -> Nasc_Ir_RecurrentStep {
+        var p = Nasc_Ir_RecurrentStep()
+        func l(_ x: [SlotID]) -> [Int64] { x.map(Int64.init) }
+        p.cell = s.cell == .lstm ? .recurrentCellLstm : .recurrentCellGru
+        p.length = Int64(s.length); p.inputSize = Int64(s.inputSize); p.hidden = Int64(s.hidden)
+        p.bidirectional = s.bidirectional; p.input = Int64(s.input); p.output = Int64(s.output); p.saved = Int64(s.saved)
+        p.weightIh = l(s.weightIH); p.weightHh = l(s.weightHH); p.biasIh = l(s.biasIH); p.biasHh = l(s.biasHH)
+        p.gradOutput = Int64(s.gradOutput ?? -1); p.gradInput = Int64(s.gradInput ?? -1)
+        p.gradWeightIh = l(s.gradWeightIH); p.gradWeightHh = l(s.gradWeightHH)
+        p.gradBiasIh = l(s.gradBiasIH); p.gradBiasHh = l(s.gradBiasHH); p.workspace = Int64(s.workspace ?? -1)
+        return p
+    }
+    static func recurrent(_ p: Nasc_Ir_RecurrentStep) throws -> RecurrentStep {
+        func o(_ x: Int64) -> SlotID? { x < 0 ? nil : i(x) }
+        let cell: RecurrentCell
+        switch p.cell {
+        case .recurrentCellLstm: cell = .lstm
+        case .recurrentCellGru: cell = .gru
+        case .UNRECOGNIZED(let v): throw ProtoFormatError("unknown recurrent cell \(v)")
+        }
+        return RecurrentStep(cell: cell, length: i(p.length), inputSize: i(p.inputSize), hidden: i(p.hidden),
+                             bidirectional: p.bidirectional, input: i(p.input), output: i(p.output), saved: i(p.saved),
+                             weightIH: p.weightIh.map(i), weightHH: p.weightHh.map(i), biasIH: p.biasIh.map(i),
+                             biasHH: p.biasHh.map(i), gradOutput: o(p.gradOutput), gradInput: o(p.gradInput),
+                             gradWeightIH: p.gradWeightIh.map(i), gradWeightHH: p.gradWeightHh.map(i),
+                             gradBiasIH: p.gradBiasIh.map(i), gradBiasHH: p.gradBiasHh.map(i), workspace: o(p.workspace))
+    }
+
     static func conv1d(_ s: Conv1DStep) -> Nasc_Ir_Conv1DStep {
         var p = Nasc_Ir_Conv1DStep(), g = s.geometry
         p.length = Int64(g.length); p.inChannels = Int64(g.inChannels); p.outChannels = Int64(g.outChannels)
@@ -289,6 +317,8 @@ extension Plan {
         case .sequencePoolBackward(let s): p.kernel = .sequencePoolBackward(sequencePool(s))
         case .attentionForward(let s): p.kernel = .attentionForward(attention(s))
         case .attentionBackward(let s): p.kernel = .attentionBackward(attention(s))
+        case .recurrentForward(let s): p.kernel = .recurrentForward(recurrent(s))
+        case .recurrentBackward(let s): p.kernel = .recurrentBackward(recurrent(s))
         case .conv1dForward(let s): p.kernel = .conv1DForward(conv1d(s))
         case .conv1dBackwardInput(let s): p.kernel = .conv1DBackwardInput(conv1d(s))
         case .conv1dBackwardWeight(let s): p.kernel = .conv1DBackwardWeight(conv1d(s))
@@ -369,6 +399,8 @@ extension Plan {
         case .sequencePoolBackward(let s)?: k = .sequencePoolBackward(sequencePool(s))
         case .attentionForward(let s)?: k = .attentionForward(attention(s))
         case .attentionBackward(let s)?: k = .attentionBackward(attention(s))
+        case .recurrentForward(let s)?: k = .recurrentForward(try recurrent(s))
+        case .recurrentBackward(let s)?: k = .recurrentBackward(try recurrent(s))
         case .conv1DForward(let s)?: k = .conv1dForward(conv1d(s))
         case .conv1DBackwardInput(let s)?: k = .conv1dBackwardInput(conv1d(s))
         case .conv1DBackwardWeight(let s)?: k = .conv1dBackwardWeight(conv1d(s))

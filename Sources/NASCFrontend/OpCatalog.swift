@@ -38,7 +38,7 @@ enum OpCatalog {
     ]
 
     /// Sequence ops the language reserves for a later version.
-    static let reserved: Set<String> = ["lstm", "gru", "rnn", "rnn_cell", "lstm_cell", "gru_cell",
+    static let reserved: Set<String> = ["rnn", "rnn_cell", "lstm_cell", "gru_cell",
                                         "attention", "transformer"]
 
     /// The spec for a name or alias.

@@ -7,6 +7,6 @@ import NASCIR
         for kind in OpKind.allCases {
             #expect(kind.isBackward == kind.rawValue.contains("_grad"), "\(kind.rawValue)")
         }
-        #expect(OpKind.allCases.filter(\.isBackward).count == 36)
+        #expect(OpKind.allCases.filter(\.isBackward).count == 38)
     }
 }

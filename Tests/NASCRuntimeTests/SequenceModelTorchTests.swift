@@ -10,6 +10,29 @@ import NASCPasses
 struct SequenceModelFixture: Decodable {
     let ids: [Int64], labels: [Int64], loss: Float, logits: [Float]
     let params: [String: [Float]], grads: [String: [Float]]
+
+    /// Loads `Fixtures/<name>` next to this file.
+    static func load(_ name: String) throws -> SequenceModelFixture {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+        return try JSONDecoder().decode(SequenceModelFixture.self, from: Data(contentsOf: url))
+    }
+
+    /// Sets the fixture's parameters in `exec`, runs one gradient step on its batch and expects PyTorch's loss, logits
+    /// and parameter gradients; prints the worst gradient error under `label`.
+    func expectOneStepMatches(_ exec: Executor, _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        #expect(Set(exec.parameterNames) == Set(params.keys), "\(exec.parameterNames.sorted())", sourceLocation: sourceLocation)
+        for (name, values) in params { try exec.setParameter(name, values) }
+        let loss = try exec.computeGradients(data: ids.map(Float.init), labels: labels, batch: labels.count)
+        #expect(abs(loss - self.loss) <= 1e-5 * max(1, abs(self.loss)), "loss \(loss) vs PyTorch \(self.loss)", sourceLocation: sourceLocation)
+        #expect(SupernetCheck.close(exec.output, logits), "logits", sourceLocation: sourceLocation)
+        var worst: Float = 0
+        for (name, want) in grads {
+            let got = try #require(exec.gradient(of: name), "no gradient of \(name)", sourceLocation: sourceLocation)
+            #expect(SupernetCheck.close(got, want, 1e-4), "gradient of \(name)", sourceLocation: sourceLocation)
+            worst = max(worst, zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0)
+        }
+        print("\(label) vs PyTorch: loss \(loss) (\(self.loss)), max gradient error \(worst)")
+    }
 }
 
 @Suite struct SequenceModelTorchTests {
@@ -34,23 +57,11 @@ struct SequenceModelFixture: Decodable {
     """
 
     @Test func oneTrainingStepMatchesPyTorch() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/sequence_model.json")
-        let f = try JSONDecoder().decode(SequenceModelFixture.self, from: Data(contentsOf: url))
+        let f = try SequenceModelFixture.load("sequence_model.json")
         var space = try TextIR.parse(Self.spaceText, file: "seqmodel.nir")
         var ctx = PassContext(architecture: Architecture([:]))
         try PassManager(pipeline: "subnet,shape-infer").runOrThrow(on: &space, context: &ctx)
         let exec = try Executor(plan: try PlanCompiler.compile(space, training: true), seed: 1)
-        #expect(Set(exec.parameterNames) == Set(f.params.keys))
-        for (name, values) in f.params { try exec.setParameter(name, values) }
-        let loss = try exec.computeGradients(data: f.ids.map(Float.init), labels: f.labels, batch: 4)
-        #expect(abs(loss - f.loss) <= 1e-5 * max(1, abs(f.loss)), "loss \(loss) vs PyTorch \(f.loss)")
-        #expect(SupernetCheck.close(exec.output, f.logits), "logits")
-        var worst: Float = 0
-        for (name, want) in f.grads {
-            let got = try #require(exec.gradient(of: name), "no gradient of \(name)")
-            #expect(SupernetCheck.close(got, want, 1e-4), "gradient of \(name)")
-            worst = max(worst, zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0)
-        }
-        print("sequence model vs PyTorch: loss \(loss) (\(f.loss)), max gradient error \(worst)")
+        try f.expectOneStepMatches(exec, "sequence model")
     }
 }

@@ -154,6 +154,22 @@ extension Executor {
                                         probabilities: m.f32(s.probabilities), context: m.f32(s.context), gradOutput: m.f32(gy),
                                         gradInput: m.f32(gx), gradInWeight: m.f32(gwi), gradInBias: m.f32(gbi),
                                         gradOutWeight: m.f32(gwo), gradOutBias: m.f32(gbo), workspace: m.f32(ws))
+        case .recurrentForward(let s):
+            let c = { (slot: SlotID) in UnsafePointer(m.f32(slot)) }
+            RecurrentLayer.forward(shape: recurrentShape(s, batch: n), input: m.f32(s.input), weightIH: s.weightIH.map { c($0) },
+                                   weightHH: s.weightHH.map { c($0) }, biasIH: s.biasIH.map { c($0) },
+                                   biasHH: s.biasHH.map { c($0) }, output: m.f32(s.output), saved: m.f32(s.saved))
+        case .recurrentBackward(let s):
+            guard let gy = s.gradOutput, let gx = s.gradInput, let ws = s.workspace else {
+                throw ExecutorError.error("recurrent backward without its gradients")
+            }
+            let c = { (slot: SlotID) in UnsafePointer(m.f32(slot)) }
+            RecurrentLayer.backward(shape: recurrentShape(s, batch: n), input: m.f32(s.input), output: m.f32(s.output),
+                                    saved: m.f32(s.saved), weightIH: s.weightIH.map { c($0) },
+                                    weightHH: s.weightHH.map { c($0) }, gradOutput: m.f32(gy), gradInput: m.f32(gx),
+                                    gradWeightIH: s.gradWeightIH.map { m.f32($0) }, gradWeightHH: s.gradWeightHH.map { m.f32($0) },
+                                    gradBiasIH: s.gradBiasIH.map { m.f32($0) }, gradBiasHH: s.gradBiasHH.map { m.f32($0) },
+                                    workspace: m.f32(ws))
         case .sequencePoolBackward(let s):
             SequencePool.backward(s.max ? .max : .mean, shape: SequencePoolShape(batch: n, length: s.length, features: s.features),
                                   gradOutput: m.f32(s.output), ids: s.ids.map { UnsafePointer(m.i64($0)) },
@@ -264,4 +280,11 @@ extension Executor {
             }
         }
     }
+
+    /// The kernel geometry of a recurrent step for a batch of `n`.
+    func recurrentShape(_ s: RecurrentStep, batch n: Int) -> RecurrentShape {
+        RecurrentShape(cell: s.cell == .lstm ? .lstm : .gru, batch: n, length: s.length, inputSize: s.inputSize,
+                       hidden: s.hidden, directions: s.directions)
+    }
+
 }

@@ -2,5 +2,5 @@
 input x: [1, 28, 28]
 h = x -> conv2(out: 16, kernel: 3)
 h = x -> conv2D(out: 16, kernel: 3)
-e = x -> lstm(hidden: 32)
+e = x -> rnn(hidden: 32)
 return h
