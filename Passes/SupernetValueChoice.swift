@@ -10,6 +10,8 @@ import NASCIR
 ///   slicing its input channels.
 /// - `conv2d` / `depthwise_conv2d {kernel = $k}`: the `k x k` centre of the `kmax x kmax` kernel (a zero border);
 ///   explicit padding must grow by `(kmax - k) / 2` with the kernel (`padding = same` with odd kernels does).
+/// - `lstm` / `gru {hidden = $h}`: in every weight and bias, the rows `>= h` of each gate block are zeroed; those
+///   units stay exactly 0 (``rewriteRecurrent(_:_:)``), so the output has zeros past `h` in each direction's half.
 /// - The mask of a label is `weighted_sum(mask_0, ..., weights)` with the label's weights of the mode
 ///   (``SupernetWeights``: darts `softmax(alpha)`, FBNetV2's weighted mask with one big conv; gumbel its
 ///   Gumbel-softmax; proxyless its binary gate) or `switch(mask_0, ...)` (sampled: the executor's selection picks the
@@ -123,7 +125,7 @@ struct SupernetValueChoices {
     }
 
     private mutating func unsupported(_ attr: String, _ e: ValueExpr, _ at: Node) {
-        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d, widths of conv1d, and head counts of multihead_attention)",
+        engine.error("value choice \(e.labels.map { "$" + $0 }.joined(separator: ", ")) in attribute '\(attr)' of \(at.op.kind.rawValue) '\(at.name)' is not supported in a supernet (only widths and kernel sizes of conv2d, linear and depthwise_conv2d, widths of conv1d, head counts of multihead_attention, and hidden sizes of lstm and gru)",
                      at: at.location)
     }
 
@@ -218,20 +220,24 @@ struct SupernetValueChoices {
         let outer = scope
         scope = []
         defer { scope = outer }
-        var sum: ValueRef?
-        for (offset, s) in layout.placed {
-            let part = mask(s.labels, owner: "\(owner).segment", shape: [c], lower: s.widths.map { _ in [offset] },
-                            upper: s.widths.map { [offset + $0] }, at)
-            if let prev = sum {
-                let n = Node(name: fresh("\(owner).mask_sum"), op: .add, inputs: [prev, part], location: at.location)
-                append(n)
-                sum = ValueRef(n.name)
-            } else {
-                sum = part
-            }
+        let parts = layout.placed.map { offset, s in
+            mask(s.labels, owner: "\(owner).segment", shape: [c], lower: s.widths.map { _ in [offset] },
+                 upper: s.widths.map { [offset + $0] }, at)
         }
+        let sum = summed(parts, owner: owner, at)
         layoutMasks[layout] = sum
-        return sum!
+        return sum
+    }
+
+    /// The sum of disjoint masks `parts` (at least one), in `add` nodes named after `owner`.
+    private mutating func summed(_ parts: [ValueRef], owner: String, _ at: Node) -> ValueRef {
+        var sum = parts[0]
+        for part in parts.dropFirst() {
+            let n = Node(name: fresh("\(owner).mask_sum"), op: .add, inputs: [sum, part], location: at.location)
+            append(n)
+            sum = ValueRef(n.name)
+        }
+        return sum
     }
 
     // MARK: - Rewrites
@@ -251,6 +257,8 @@ struct SupernetValueChoices {
             rewriteDepthwise(n, a, inMask)
         case .multiheadAttention(let a) where !n.op.valueLabels.isEmpty:
             rewriteAttention(n, a, inMask)
+        case .lstm(let a) where !n.op.valueLabels.isEmpty, .gru(let a) where !n.op.valueLabels.isEmpty:
+            rewriteRecurrent(n, a)
         case .batchNorm(let a) where inMask != nil && a.affine && n.inputs.count == 1:
             guard let m = inMask, let t = type(n.inputs[0]), t.rank >= 2, let c = t.shape[1].value else {
                 engine.error("batch_norm '\(n.name)' after a value-choice width needs a known channel count", at: n.location)
@@ -480,7 +488,7 @@ struct SupernetValueChoices {
         let masks = sequenceMasks
         guard let label = n.inputs.lazy.compactMap({ masks[$0.node] }).first else { return true }
         switch n.op {
-        case .conv1d, .linear: return true
+        case .conv1d, .linear, .lstm, .gru: return true
         case .activation(let f) where f != .sigmoid:
             sequenceMasks[n.name] = label
         case .identity, .dropout, .maxPool1d, .avgPool1d, .globalMaxPool1d, .globalAvgPool1d, .add, .mul, .weightedSum, .switchOp, .scale:
@@ -522,6 +530,50 @@ struct SupernetValueChoices {
         attrs.outChannels = .int(cmax)
         append(Node(name: n.name, op: .conv1d(attrs), inputs: inputs, location: n.location))
         if let label = out.labels.first { sequenceMasks[n.name] = label }
+    }
+
+    /// `lstm` / `gru {hidden = $h}`: the largest layer (`hmax` units per direction) with, in every weight and bias, the
+    /// rows of units `>= h` of each gate block zeroed (PyTorch's layout stacks the gates: block `k` is rows
+    /// `k hmax ..< (k + 1) hmax`). A unit with all its rows zero stays exactly 0: its gates are sigmoid(0) = 1/2 and
+    /// tanh(0) = 0, so the LSTM's cell `c = c'/2 + 0` and `h = tanh(c)/2` and the GRU's `h = n/2 + h'/2` with `n = 0`
+    /// stay 0 from the zero initial state; the live units never read it (its `W_hh` columns multiply 0). The output
+    /// `[N,T,dirs hmax]` has zeros past `h` in each direction's half, tracked like a `conv1d` width.
+    private mutating func rewriteRecurrent(_ n: Node, _ a: RecurrentAttrs) {
+        guard let (cell, _) = n.op.recurrent, let hidden = choice(a.hidden, "hidden", n) else { return }
+        guard n.inputs.count == 1, let t = type(n.inputs[0]), t.rank == 3, let d = t.shape[2].value else {
+            engine.error("\(cell.rawValue) '\(n.name)' with a value choice needs a known [N,T,D] input type", at: n.location)
+            return
+        }
+        let hmax = hidden.values.max() ?? 1
+        var inputs = [n.inputs[0]]
+        for p in OpTable.recurrentParameters(n.name, cell: cell, inputSize: d, hidden: hmax, directions: a.directions) {
+            let v = param(p.name, p.shape, p.initializer, n)
+            inputs.append(masked(v, [gateRowMask(hidden, gates: cell.gates, hmax: hmax, shape: p.shape, owner: p.name, n)],
+                                 "\(p.name)_masked", n))
+        }
+        var attrs = a
+        attrs.hidden = .int(hmax)
+        append(Node(name: n.name, op: cell == .lstm ? .lstm(attrs) : .gru(attrs), inputs: inputs, location: n.location))
+        if !hidden.labels.isEmpty { sequenceMasks[n.name] = hidden.labels.joined(separator: ", ") }
+    }
+
+    /// The mask keeping rows `k hmax ..< k hmax + h` of each of `gates` blocks of a `shape` tensor (all columns), for
+    /// the hidden sizes `h` of `hidden`: one box mask per gate block, summed (the blocks are disjoint); shared by every
+    /// tensor of the same shape and choice, in no candidate.
+    private mutating func gateRowMask(_ hidden: Choice, gates: Int, hmax: Int, shape: [Int], owner: String, _ at: Node) -> ValueRef {
+        let key = "gates|\(hidden.labels)|\(hidden.values)|\(gates)|\(shape)"
+        if let m = masks[key] { return m }
+        let outer = scope
+        scope = []
+        defer { scope = outer }
+        let rest = Array(shape.dropFirst())
+        let parts = (0..<gates).map { k in
+            mask(hidden.labels, owner: "\(owner).gate\(k)", shape: shape, lower: hidden.values.map { _ in [k * hmax] + rest.map { _ in 0 } },
+                 upper: hidden.values.map { [k * hmax + $0] + rest }, at)
+        }
+        let sum = summed(parts, owner: owner, at)
+        masks[key] = sum
+        return sum
     }
 
     private mutating func rewriteLinear(_ n: Node, _ a: LinearAttrs) {

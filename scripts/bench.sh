@@ -4,12 +4,15 @@
 # DARTS_MODELS ("b2"; "" skips): models timed on a whole first-order DARTS step against scripts/bench/torch_darts_step.py.
 # ATTENTION_MODELS ("attn64 attn128"; "" skips): one self-attention layer, batch 32, T 64, D 64/128, 1 thread, against
 # scripts/bench/torch_attention.py.
+# RECURRENT_MODELS ("lstm gru"; "" skips): one recurrent layer, batch 32, T 64, D = H = 128, 1 thread, against
+# scripts/bench/torch_recurrent.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}; ITERS=${ITERS:-20}; WARMUP=${WARMUP:-5}
 THREADS=${THREADS:-"1 2"}; MODELS=${MODELS:-"a c b"}; MODES=${MODES:-"train infer"}
 DARTS_MODELS=${DARTS_MODELS-"b2"}
 ATTENTION_MODELS=${ATTENTION_MODELS-"attn64 attn128"}
+RECURRENT_MODELS=${RECURRENT_MODELS-"lstm gru"}
 TORCH_REF=${TORCH_REF:-../shared/bench/torch_ref.py}
 [ -f "$TORCH_REF" ] || TORCH_REF=/work/shared/bench/torch_ref.py
 OUT=.build/bench; mkdir -p "$OUT"
@@ -66,8 +69,10 @@ l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch";
         done
     done
 done
-# A self-attention layer at text-classification sizes (batch 32, T 64), 1 thread, alternating sides per round.
-for m in $ATTENTION_MODELS; do
+# One layer at text-classification sizes (batch 32, T 64), 1 thread, alternating sides per round: MODEL against
+# the PyTorch script SCRIPT.
+sequence_layer() {
+    local m=$1 script=$2
     for mode in train infer; do
         for r in $(seq 1 "$ROUNDS"); do
             if [ $(( r % 2 )) -eq 1 ]; then order="nasc torch"; else order="torch nasc"; fi
@@ -76,7 +81,7 @@ for m in $ATTENTION_MODELS; do
                     OPENBLAS_NUM_THREADS=1 "$BIN" --model "$m" --mode "$mode" --threads 1 --batch 32 \
                         --warmup "$WARMUP" --iters "$ITERS" --json "$RAW" >&2
                 else
-                    OMP_NUM_THREADS=1 python3 scripts/bench/torch_attention.py --torch-ref "$TORCH_REF" --model "$m" \
+                    OMP_NUM_THREADS=1 python3 "$script" --torch-ref "$TORCH_REF" --model "$m" \
                         --mode "$mode" --threads 1 --batch 32 --warmup "$WARMUP" --iters "$ITERS" --json "$RAW.torch" >&2
                     python3 -c 'import json,sys
 l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch"; print(json.dumps(d))' "$RAW.torch" >> "$RAW"
@@ -84,7 +89,9 @@ l=open(sys.argv[1]).read().splitlines()[-1]; d=json.loads(l); d["impl"]="torch";
             done
         done
     done
-done
+}
+for m in $ATTENTION_MODELS; do sequence_layer "$m" scripts/bench/torch_attention.py; done
+for m in $RECURRENT_MODELS; do sequence_layer "$m" scripts/bench/torch_recurrent.py; done
 rm -f "$RAW.torch"
 echo "elapsed $(( $(date +%s) - start )) s" >&2
 python3 scripts/bench_table.py "$RAW" "$RESULTS"

@@ -178,6 +178,10 @@ struct ONNXTranslator {
             let t = try inputType()
             guard t.rank == 3, let d = t.shape[2].value else { throw unsupported(n, "its input is not [N,T,D] with a fixed D") }
             attention(n, x, dim: d, heads: try attr(a.heads, "heads"))
+        case .lstm(let a), .gru(let a):
+            let t = try inputType()
+            guard t.rank == 3, t.shape[2].value != nil else { throw unsupported(n, "its input is not [N,T,D] with a fixed D") }
+            recurrent(n, x, cell: n.op.kind == .lstm ? .lstm : .gru, hidden: try attr(a.hidden, "hidden"), directions: a.directions)
         case .softmax(let axis):
             builder.node("Softmax", name: out, inputs: x, outputs: [out], attributes: [ONNXAttribute.int("axis", axis)])
         case .logSoftmax(let axis):

@@ -222,6 +222,11 @@ struct PyTorchModule {
             } else {
                 call = "\(m)(\(x), \(x), \(x), need_weights=False)[0]"
             }
+        case .lstm(let a), .gru(let a):
+            // nn.LSTM / nn.GRU hold weight_ih_l0, ... (and _reverse) under the layer's path; the output sequence is [0].
+            let w = weight[0].shape, module = n.op.kind == .lstm ? "LSTM" : "GRU"
+            submodule(path, "nn.\(module)(\(w[1]), \(try int(a.hidden)), batch_first=True\(a.bidirectional ? ", bidirectional=True" : ""))")
+            call = "\(Self.access(path))(\(x))[0]"
         case .softmax(let axis): call = "F.softmax(\(x), dim=\(axis))"
         case .embedding, .conv1d, .maxPool1d, .avgPool1d, .globalMaxPool1d, .globalAvgPool1d, .transpose:
             call = try sequenceCall(n, ins, weight.map(\.shape), path)

@@ -73,4 +73,15 @@ enum BenchModels {
         b.add("fc", .linear(LinearAttrs(outFeatures: .int(10))), ["pool"], f(10))
         return b.space("bench_attention_\(d)", outputs: ["fc"])
     }
+
+    /// (lstm, gru) One recurrent layer at text-classification sizes: `[N, 64, 128]` -> lstm / gru (hidden 128, PyTorch
+    /// nn.LSTM / nn.GRU, batch first) -> mean over time -> fc(128->10); scripts/bench/torch_recurrent.py is PyTorch's side.
+    static func recurrent(_ cell: RecurrentCell, length t: Int = 64, dim d: Int = 128, hidden h: Int = 128) -> ModelSpace {
+        var b = Builder(input: f(t, d))
+        let a = RecurrentAttrs(hidden: .int(h))
+        b.add("rnn", cell == .lstm ? .lstm(a) : .gru(a), ["x"], f(t, h))
+        b.add("pool", .globalAvgPool1d, ["rnn"], f(h))
+        b.add("fc", .linear(LinearAttrs(outFeatures: .int(10))), ["pool"], f(10))
+        return b.space("bench_\(cell.rawValue)", outputs: ["fc"])
+    }
 }

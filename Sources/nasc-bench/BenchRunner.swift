@@ -39,6 +39,8 @@ enum BenchRunner {
         case "c": return (BenchModels.subnet(), [3, 32, 32], .sgd(lr: 0.025, momentum: 0.9))
         case "attn64": return (BenchModels.attention(dim: 64), [64, 64], .sgd(lr: 0.01, momentum: 0.9))
         case "attn128": return (BenchModels.attention(dim: 128), [64, 128], .sgd(lr: 0.01, momentum: 0.9))
+        case "lstm": return (BenchModels.recurrent(.lstm), [64, 128], .sgd(lr: 0.01, momentum: 0.9))
+        case "gru": return (BenchModels.recurrent(.gru), [64, 128], .sgd(lr: 0.01, momentum: 0.9))
         default: return nil
         }
     }
@@ -57,6 +59,8 @@ enum BenchRunner {
             case .linearBackwardWeight(let s): total += 2 * Double(n * s.rowsPerSample * s.inFeatures * s.outFeatures)
             case .attentionForward(let s): total += attentionFlops(s, batch: n)
             case .attentionBackward(let s): total += 2 * attentionFlops(s, batch: n)
+            case .recurrentForward(let s): total += recurrentFlops(s, batch: n)
+            case .recurrentBackward(let s): total += 2 * recurrentFlops(s, batch: n)
             default: break
             }
         }
@@ -66,6 +70,12 @@ enum BenchRunner {
     /// GEMM flops of an attention forward: the projections (4 T D^2 MACs) and the scores and mix (2 T^2 D MACs).
     static func attentionFlops(_ s: AttentionStep, batch n: Int) -> Double {
         2 * Double(n) * (4 * Double(s.length * s.dim * s.dim) + 2 * Double(s.length * s.length * s.dim))
+    }
+
+    /// GEMM flops of a recurrent forward: the input projection and the recurrent products, `G H (D + H)` MACs per step
+    /// and direction.
+    static func recurrentFlops(_ s: RecurrentStep, batch n: Int) -> Double {
+        2 * Double(n * s.directions * s.length * s.gateRows * (s.inputSize + s.hidden))
     }
 
     /// GEMM flops of one convolution GEMM pass (forward, input gradient or weight gradient: the same count).

@@ -26,7 +26,7 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
     return o
 }
 
-let usage = "usage: nasc-bench --model a|b|b2|c|attn64|attn128 [--mode train|infer|darts] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]"
+let usage = "usage: nasc-bench --model a|b|b2|c|attn64|attn128|lstm|gru [--mode train|infer|darts] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]"
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)

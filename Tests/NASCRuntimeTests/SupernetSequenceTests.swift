@@ -58,20 +58,8 @@ import NASCPasses
     /// loss, logits and every parameter gradient.
     func compare(_ sup: Executor, op k: Int, w: Int) throws {
         let sub = try Executor(plan: try subnet(op: k, w: w), seed: 3)
-        let blocks = try SupernetCheck.share(from: sub, to: sup) { $0.hasPrefix("c.") ? "c.\(k)." + $0.dropFirst(2) : $0 }
-        let l1 = try sup.computeGradients(data: x, labels: labels, batch: 4)
-        let l2 = try sub.computeGradients(data: x, labels: labels, batch: 4)
-        #expect(abs(l1 - l2) <= 1e-5 * max(1, abs(l2)), "loss \(l1) vs \(l2)")
-        #expect(SupernetCheck.close(sup.output, sub.output), "logits")
-        for name in sub.parameterNames {
-            let b = try #require(blocks[name])
-            let target = name.hasPrefix("c.") ? "c.\(k)." + name.dropFirst(2) : name
-            let g = try #require(sup.gradient(of: target))
-            #expect(SupernetCheck.close(b.extract(g), try #require(sub.gradient(of: name))), "gradient of \(name) (op \(k), w \(w))")
-            if ["a.weight", "a.bias"].contains(name) {
-                #expect(b.outside(g).allSatisfy { $0 == 0 }, "masked part of the gradient of \(name) is not zero")
-            }
-        }
+        try SupernetCheck.expectSameStep(sup, sub, x: x, labels: labels, rename: { $0.hasPrefix("c.") ? "c.\(k)." + $0.dropFirst(2) : $0 },
+                                         masked: { ["a.weight", "a.bias"].contains($0) }, "op \(k), w \(w)")
     }
 
     @Test(arguments: [(0, 0), (1, 2), (2, 1), (3, 0), (3, 2)])

@@ -7,13 +7,16 @@ import NASCIR
 import NASCPasses
 @testable import NASCRuntime
 
-/// Copies a small tensor into the leading (or, for `centre` dimensions, the central) block of a larger one.
+/// Copies a small tensor into the leading (or, for `centre` dimensions, the central) block of a larger one. A
+/// dimension split into `segments[d]` equal blocks (a recurrent layer's gate blocks, a bidirectional output's two
+/// halves) maps each small block to the leading part of the matching large block.
 struct TensorBlock {
-    let small: [Int], large: [Int], offset: [Int]
+    let small: [Int], large: [Int], offset: [Int], segments: [Int]
 
-    init(small: [Int], large: [Int], centre: Set<Int>) {
+    init(small: [Int], large: [Int], centre: Set<Int>, segments: [Int: Int] = [:]) {
         self.small = small; self.large = large
         offset = small.indices.map { centre.contains($0) ? (large[$0] - small[$0]) / 2 : 0 }
+        self.segments = small.indices.map { segments[$0] ?? 1 }
     }
 
     /// Flat index in the large tensor of every element of the small one (row-major).
@@ -22,7 +25,11 @@ struct TensorBlock {
         return (0..<count).map { k in
             var rest = k, flat = 0, stride = 1
             var coords = [Int](repeating: 0, count: small.count)
-            for d in small.indices.reversed() { coords[d] = rest % small[d]; rest /= small[d] }
+            for d in small.indices.reversed() {
+                let c = rest % small[d], part = small[d] / segments[d]
+                coords[d] = c / part * (large[d] / segments[d]) + c % part
+                rest /= small[d]
+            }
             for d in large.indices.reversed() { flat += (coords[d] + offset[d]) * stride; stride *= large[d] }
             return flat
         }
@@ -54,16 +61,37 @@ enum SupernetCheck {
 
     /// Every subnet parameter `name` (renamed by `rename`) written into the supernet's larger tensor; kernel
     /// dimensions (2, 3 of rank-4 weights) are centred.
-    static func share(from sub: Executor, to sup: Executor, rename: (String) -> String = { $0 }) throws -> [String: TensorBlock] {
+    static func share(from sub: Executor, to sup: Executor, rename: (String) -> String = { $0 },
+                      segments: (String) -> [Int: Int] = { _ in [:] }) throws -> [String: TensorBlock] {
         var blocks: [String: TensorBlock] = [:]
         for name in sub.parameterNames {
             let target = rename(name)
             let s = try #require(shape(sub, name)), l = try #require(shape(sup, target), "supernet has no \(target)")
-            let b = TensorBlock(small: s, large: l, centre: s.count == 4 ? [2, 3] : [])
+            let b = TensorBlock(small: s, large: l, centre: s.count == 4 ? [2, 3] : [], segments: segments(name))
             try sup.setParameter(target, b.embed(try #require(sub.parameter(name)), into: try #require(sup.parameter(target))))
             blocks[name] = b
         }
         return blocks
+    }
+
+    /// Shares `sub`'s weights into `sup` (``share(from:to:rename:segments:)``), runs one gradient step of both on
+    /// `(x, labels)` and expects the same loss, logits and parameter gradients (the shared block of the supernet's);
+    /// the gradients of the `masked` parameters must be exactly zero outside their block.
+    static func expectSameStep(_ sup: Executor, _ sub: Executor, x: [Float], labels: [Int64], rename: (String) -> String = { $0 },
+                               segments: (String) -> [Int: Int] = { _ in [:] }, masked: (String) -> Bool, _ what: String) throws {
+        let blocks = try share(from: sub, to: sup, rename: rename, segments: segments)
+        let l1 = try sup.computeGradients(data: x, labels: labels, batch: labels.count)
+        let l2 = try sub.computeGradients(data: x, labels: labels, batch: labels.count)
+        #expect(abs(l1 - l2) <= 1e-5 * max(1, abs(l2)), "loss \(l1) vs \(l2) (\(what))")
+        #expect(close(sup.output, sub.output), "logits (\(what))")
+        for name in sub.parameterNames {
+            let b = try #require(blocks[name])
+            let g = try #require(sup.gradient(of: rename(name)))
+            #expect(close(b.extract(g), try #require(sub.gradient(of: name))), "gradient of \(name) (\(what))")
+            if masked(name) {
+                #expect(b.outside(g).allSatisfy { $0 == 0 }, "masked part of the gradient of \(name) is not zero (\(what))")
+            }
+        }
     }
 }
 
@@ -104,19 +132,8 @@ enum SupernetCheck {
     /// the supernet's gradient; the rest of a masked weight's gradient is zero).
     func compare(_ sup: Executor, w: Int, k: Int) throws {
         let sub = try Executor(plan: try subnet(w: w, k: k), seed: 3)
-        let blocks = try SupernetCheck.share(from: sub, to: sup)
-        let l1 = try sup.computeGradients(data: x, labels: labels, batch: 4)
-        let l2 = try sub.computeGradients(data: x, labels: labels, batch: 4)
-        #expect(abs(l1 - l2) <= 1e-5 * max(1, abs(l2)), "loss \(l1) vs \(l2)")
-        #expect(SupernetCheck.close(sup.output, sub.output), "logits")
-        for name in sub.parameterNames {
-            let b = try #require(blocks[name])
-            let g = try #require(sup.gradient(of: name))
-            #expect(SupernetCheck.close(b.extract(g), try #require(sub.gradient(of: name))), "gradient of \(name) (w \(w), k \(k))")
-            if ["a.weight", "a.bias", "d.weight", "l.weight", "l.bias", "b.weight", "b.bias"].contains(name) {
-                #expect(b.outside(g).allSatisfy { $0 == 0 }, "masked part of the gradient of \(name) is not zero")
-            }
-        }
+        let masked: Set<String> = ["a.weight", "a.bias", "d.weight", "l.weight", "l.bias", "b.weight", "b.bias"]
+        try SupernetCheck.expectSameStep(sup, sub, x: x, labels: labels, masked: masked.contains, "w \(w), k \(k)")
     }
 
     @Test(arguments: [(0, 0), (1, 1), (2, 0), (2, 1), (0, 1)])

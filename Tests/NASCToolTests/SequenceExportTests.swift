@@ -1,7 +1,8 @@
-// SequenceExportTests: text models leave nasc — fortunes.nas (embedding, the padding-masked max and mean pools) and
-// fortunes_attention.nas (masked multi-head self-attention with two head counts, residual layer_norm) exported to
-// ONNX (decomposed into Gather / MatMul / Split / Reshape / Transpose / Softmax, opset 17, IR 8) and to PyTorch
-// (nn.Embedding, nn.MultiheadAttention with batch_first and key_padding_mask), compared in onnxruntime (batch 7 and
+// SequenceExportTests: text models leave nasc — fortunes.nas (embedding, the padding-masked max and mean pools),
+// fortunes_attention.nas (masked multi-head self-attention with two head counts, residual layer_norm) and
+// fortunes_lstm.nas (bidirectional LSTM and GRU) exported to ONNX (decomposed into Gather / MatMul / Split / Reshape /
+// Transpose / Softmax; LSTM and GRU nodes, time major; opset 17, IR 8) and to PyTorch (nn.Embedding,
+// nn.MultiheadAttention with batch_first and key_padding_mask, nn.LSTM / nn.GRU with batch_first), compared in onnxruntime (batch 7 and
 // batch 1) and PyTorch eval mode with `nasc predict` on token ids with trailing, inner and total padding.
 import Foundation
 import NASCIR
@@ -32,7 +33,9 @@ import Testing
 
     @Test(arguments: [("fortunes.nas", #"{"dim": 32, "pool": "max"}"#), ("fortunes.nas", #"{"dim": 64, "pool": "mean"}"#),
                       ("fortunes_attention.nas", #"{"mix": "attention", "heads": 2}"#),
-                      ("fortunes_attention.nas", #"{"mix": "attention", "heads": 4}"#)])
+                      ("fortunes_attention.nas", #"{"mix": "attention", "heads": 4}"#),
+                      ("fortunes_lstm.nas", #"{"cell": "lstm", "hidden": 32}"#),
+                      ("fortunes_lstm.nas", #"{"cell": "gru", "hidden": 32}"#)])
     func exportsMatchPredict(_ file: String, _ json: String) throws {
         let dir = try NascProcess.tempDir()
         let spaceURL = ExportSupport.examples.appendingPathComponent(file)

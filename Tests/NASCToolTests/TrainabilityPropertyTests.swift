@@ -127,7 +127,8 @@ import NASCTool
     """
 
     /// Token ids: an embedding with a value-choice size, masked self-attention with a head-count choice and a residual
-    /// layer_norm, the pools over time with and without the padding mask.
+    /// layer_norm, the pools over time with and without the padding mask, LSTM and GRU layers (one and two directions,
+    /// a hidden-size choice).
     static let sequence = """
     space prop_sequence
 
@@ -172,7 +173,12 @@ import NASCTool
     }
     hidden = choice("hidden", [4, 6])
     o = add(v, u) -> linear(out: hidden) -> relu -> linear(out: 3)
-    return add(o, t)
+    q = h -> layer_choice("recurrent") {
+        lstm: lstm(hidden: choice("rh", [2, 3]), bidirectional: true) -> gru(hidden: 4)
+        gru: gru(hidden: 2, bidirectional: true) -> lstm(4)
+    }
+    w = (q, x) -> global_avg_pool1d -> linear(out: 3)
+    return add(o, t, w)
     """
 
     /// The spaces written for this test.
