@@ -8,6 +8,7 @@ import Darwin
 #endif
 import Testing
 @testable import NASCKernels
+@testable import NASCRecurrentKernels
 
 @Suite struct RecurrentKernelTests {
     /// Per direction, in PyTorch's order: weight_ih, weight_hh, bias_ih, bias_hh (flattened, directions concatenated).

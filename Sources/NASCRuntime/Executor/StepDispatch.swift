@@ -1,6 +1,7 @@
 // StepDispatch: runs one plan step by calling its kernel — the executor's only contact with the math.
 import NASCIR
 import NASCKernels
+import NASCRecurrentKernels
 import NASCData
 
 extension Executor {

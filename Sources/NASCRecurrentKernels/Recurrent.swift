@@ -7,6 +7,7 @@ import Glibc
 import Darwin
 #endif
 import COpenBLAS
+import NASCKernels
 
 /// The cell of a recurrent layer as the kernels see it.
 public enum RecurrentKernelCell: Sendable, Hashable {
