@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-shot exports on examples/nb201_digits3.nas, looked up in the committed table. usage: scripts/oneshot-regret.sh OUT STRATEGY... (NASC= the binary, default .build/release/nasc); 5 seeds each
+# One-shot exports on examples/nb201_digits3.nas, looked up in the committed table. usage: scripts/oneshot-regret.sh OUT STRATEGY... (NASC= the binary, default .build/release/nasc; NASC_ARGS= extra flags, e.g. "--strategy-option export_samples=40"); 5 seeds each
 set -u
 out=$1; shift
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ mkdir -p "$out"
 for seed in 1 2 3 4 5; do
   for s in "$@"; do
     t0=$(date +%s.%N)
-    "${NASC:-.build/release/nasc}" run --strategy "$s" examples/nb201_digits3.nas -o "$out/$s-$seed" --data digits --seed "$seed" > "$out/$s-$seed.log" 2>&1
+    "${NASC:-.build/release/nasc}" run --strategy "$s" examples/nb201_digits3.nas -o "$out/$s-$seed" --data digits --seed "$seed" ${NASC_ARGS:-} > "$out/$s-$seed.log" 2>&1
     rc=$?
     t1=$(date +%s.%N)
     python3 - "$out/$s-$seed/best_architecture.json" "$s" "$seed" "$(echo "$t1 - $t0" | bc)" "$rc" <<'PY' | tee -a "$out/summary.txt"

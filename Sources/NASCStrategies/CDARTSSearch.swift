@@ -99,8 +99,12 @@ public final class CDARTSSearch: OneShotResumable {
     /// Each choice's candidate probabilities (the search network's softmax of alpha).
     public func probabilities() -> [String: [Double]] { search.probabilities() }
 
-    /// The current argmax architecture.
-    public func export() throws -> Architecture { try search.export() }
+    /// The current argmax architecture without `none` (zero) candidates (``ZeroCandidateExclusion``), as the paper's
+    /// genotype parse: it is both the evaluation network of the next cycle and the export.
+    public func export() throws -> Architecture {
+        let probs = ZeroCandidateExclusion.apply(space: space, to: probabilities())
+        return try OneShotExport.architecture(space, search.searchSpace, probabilities: probs)
+    }
 
     /// Builds the evaluation network for `arch`; parameters of the previous one with the same name and size keep
     /// their values (NNI's evaluation network keeps one set of weights per candidate).

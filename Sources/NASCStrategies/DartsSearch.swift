@@ -277,6 +277,6 @@ public final class DartsSearch: OneShotResumable {
     /// candidate) takes its first candidate.
     public func export() throws -> Architecture {
         let probs = probabilities()
-        return try OneShotExport.architecture(searchSpace, probabilities: probs, cells: OneShotExport.cellDecisions(space, probabilities: probs))
+        return try OneShotExport.architecture(space, searchSpace, probabilities: probs)
     }
 }

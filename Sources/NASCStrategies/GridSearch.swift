@@ -61,15 +61,14 @@ public struct GridSearch: Strategy, Sendable {
         for _ in 0..<max(count, 0) where position < size {
             let index = config.shuffle ? permutation.apply(position) : position
             position += 1
-            ledger.propose(index)
-            out.append(try space.architecture(atIndex: index))
+            out.append(try ledger.propose(index, in: space))
         }
         return out
     }
 
     /// Records the outcome (grid search does not use it).
     public mutating func tell(_ architecture: Architecture, outcome: TrialOutcome) throws {
-        try ledger.tell(try space.strategyIndex(of: architecture), outcome: outcome, strategy: name)
+        try ledger.tell(architecture, in: space, outcome: outcome, strategy: name)
     }
 
     private struct Payload: Codable {
@@ -96,6 +95,6 @@ public struct GridSearch: Strategy, Sendable {
 
     /// Every told outcome, in telling order.
     public var history: [(architecture: Architecture, outcome: TrialOutcome)] {
-        ledger.history.compactMap { r in (try? space.architecture(atIndex: r.index)).map { ($0, r.outcome) } }
+        ledger.outcomes(in: space)
     }
 }

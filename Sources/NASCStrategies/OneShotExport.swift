@@ -63,6 +63,12 @@ public enum OneShotExport {
         return arch
     }
 
+    /// The architecture `probs` pick in `space`: ``architecture(_:probabilities:cells:)`` with the relaxed cells'
+    /// decisions from ``cellDecisions(_:probabilities:)``.
+    public static func architecture(_ space: ModelSpace, _ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) throws -> Architecture {
+        try architecture(searchSpace, probabilities: probs, cells: cellDecisions(space, probabilities: probs))
+    }
+
     /// The `op_i_k` / `input_i_k` decisions of every relaxed cell of `space`, from the per-edge probabilities
     /// (labels `<cell>/i_j`), as NNI's `DifferentiableMixedCell` exports them (``SupernetCellExport``).
     public static func cellDecisions(_ space: ModelSpace, probabilities probs: [String: [Double]]) -> [String: DecisionValue] {

@@ -176,7 +176,7 @@ public final class PDartsSearch: OneShotResumable {
     }
 
     /// The architecture: DARTS's export over the last stage's probabilities without `none` (zero) candidates
-    /// (``PDartsZeroExclusion``) and with at most ``PDartsConfig/maxSkips`` skip connections, and the grown repeat at
+    /// (``ZeroCandidateExclusion``) and with at most ``PDartsConfig/maxSkips`` skip connections, and the grown repeat at
     /// its largest depth.
     public func export() throws -> Architecture {
         guard let state = latest else {
@@ -189,7 +189,7 @@ public final class PDartsSearch: OneShotResumable {
         try d.restore(state)
         var fixed: [String: DecisionValue] = [:]
         if let label = schedule.depthLabel, let deepest = schedule.repeatDepths.max() { fixed[label] = .value(.int(deepest)) }
-        let probabilities = PDartsZeroExclusion.apply(space: space, to: fullProbabilities(d.probabilities()))
+        let probabilities = ZeroCandidateExclusion.apply(space: space, to: fullProbabilities(d.probabilities()))
         let (arch, replaced) = try PDartsSkipCap.architecture(space: space, searchSpace: searchSpace, probabilities: probabilities,
                                                               maxSkips: config.maxSkips, fixed: fixed)
         skipsReplaced = replaced

@@ -369,6 +369,6 @@ public final class ProxylessSearch: OneShotResumable {
     /// The argmax architecture.
     public func export() throws -> Architecture {
         let probs = probabilities()
-        return try OneShotExport.architecture(searchSpace, probabilities: probs, cells: OneShotExport.cellDecisions(space, probabilities: probs))
+        return try OneShotExport.architecture(space, searchSpace, probabilities: probs)
     }
 }

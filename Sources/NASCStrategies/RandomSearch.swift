@@ -65,15 +65,14 @@ public struct RandomSearch: Strategy, Sendable {
                 index = rng.uniformBig(below: size)
             }
             memory.insert(index)
-            ledger.propose(index)
-            out.append(try space.architecture(atIndex: index))
+            out.append(try ledger.propose(index, in: space))
         }
         return out
     }
 
     /// Records the outcome (random search does not use it).
     public mutating func tell(_ architecture: Architecture, outcome: TrialOutcome) throws {
-        try ledger.tell(try space.strategyIndex(of: architecture), outcome: outcome, strategy: name)
+        try ledger.tell(architecture, in: space, outcome: outcome, strategy: name)
     }
 
     /// JSON: the RNG state, every proposed architecture index and the ledger (running trials and the full history).
@@ -90,6 +89,6 @@ public struct RandomSearch: Strategy, Sendable {
 
     /// Every told outcome, in telling order.
     public var history: [(architecture: Architecture, outcome: TrialOutcome)] {
-        ledger.history.compactMap { r in (try? space.architecture(atIndex: r.index)).map { ($0, r.outcome) } }
+        ledger.outcomes(in: space)
     }
 }

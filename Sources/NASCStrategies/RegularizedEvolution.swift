@@ -138,8 +138,7 @@ public struct RegularizedEvolution: Strategy, Sendable {
                 index = i
             }
             memory.insert(index)
-            ledger.propose(index)
-            out.append(try space.architecture(atIndex: index))
+            out.append(try ledger.propose(index, in: space))
         }
         return out
     }
@@ -229,6 +228,6 @@ public struct RegularizedEvolution: Strategy, Sendable {
 
     /// Every told outcome, in telling order.
     public var history: [(architecture: Architecture, outcome: TrialOutcome)] {
-        ledger.history.compactMap { r in (try? space.architecture(atIndex: r.index)).map { ($0, r.outcome) } }
+        ledger.outcomes(in: space)
     }
 }

@@ -143,15 +143,14 @@ public struct TPE: Strategy, Sendable {
             if isExhausted { break }
             guard let index = proposal() else { break }
             memory.insert(index)
-            ledger.propose(index)
-            out.append(try space.architecture(atIndex: index))
+            out.append(try ledger.propose(index, in: space))
         }
         return out
     }
 
     /// Records the outcome; successes join the history the estimators are built from.
     public mutating func tell(_ architecture: Architecture, outcome: TrialOutcome) throws {
-        try ledger.tell(try space.strategyIndex(of: architecture), outcome: outcome, strategy: name)
+        try ledger.tell(architecture, in: space, outcome: outcome, strategy: name)
     }
 
     // MARK: - The algorithm
@@ -334,6 +333,6 @@ public struct TPE: Strategy, Sendable {
 
     /// Every told outcome, in telling order.
     public var history: [(architecture: Architecture, outcome: TrialOutcome)] {
-        ledger.history.compactMap { r in (try? space.architecture(atIndex: r.index)).map { ($0, r.outcome) } }
+        ledger.outcomes(in: space)
     }
 }

@@ -37,6 +37,24 @@ struct TrialLedger: Sendable {
     }
 }
 
+extension TrialLedger {
+    /// Proposes the architecture at `index` of `space` and returns it.
+    mutating func propose(_ index: BigInt, in space: SearchSpace) throws -> Architecture {
+        propose(index)
+        return try space.architecture(atIndex: index)
+    }
+
+    /// Moves a pending architecture of `space` to the history; throws if it is not in the space or not pending.
+    mutating func tell(_ architecture: Architecture, in space: SearchSpace, outcome: TrialOutcome, strategy: String) throws {
+        try tell(try space.strategyIndex(of: architecture), outcome: outcome, strategy: strategy)
+    }
+
+    /// Every told outcome with its architecture, in telling order (a strategy's `history`).
+    func outcomes(in space: SearchSpace) -> [(architecture: Architecture, outcome: TrialOutcome)] {
+        history.compactMap { r in (try? space.architecture(atIndex: r.index)).map { ($0, r.outcome) } }
+    }
+}
+
 extension TrialOutcome {
     /// A success whose metric is NaN counts as a failure (it cannot be ranked); ±infinity is kept.
     var normalized: TrialOutcome {

@@ -71,15 +71,14 @@ public struct ZeroCostSearch: Strategy, Sendable {
         for _ in 0..<max(count, 0) {
             guard let index = memory.firstUnseen(ranking) else { break }
             memory.insert(index)
-            ledger.propose(index)
-            out.append(try space.architecture(atIndex: index))
+            out.append(try ledger.propose(index, in: space))
         }
         return out
     }
 
     /// Records the outcome (the ranking does not change).
     public mutating func tell(_ architecture: Architecture, outcome: TrialOutcome) throws {
-        try ledger.tell(try space.strategyIndex(of: architecture), outcome: outcome, strategy: name)
+        try ledger.tell(architecture, in: space, outcome: outcome, strategy: name)
     }
 
     /// JSON: every proposed index and the ledger (the ranking is recomputed from the same seed on resume).
@@ -96,6 +95,6 @@ public struct ZeroCostSearch: Strategy, Sendable {
 
     /// Every told outcome, in telling order.
     public var history: [(architecture: Architecture, outcome: TrialOutcome)] {
-        ledger.history.compactMap { r in (try? space.architecture(atIndex: r.index)).map { ($0, r.outcome) } }
+        ledger.outcomes(in: space)
     }
 }

@@ -67,6 +67,46 @@ import Testing
             .contains("cdarts needs a space with at least one choice of two or more candidates"))
     }
 
+    /// The export, which is also the next evaluation network, never picks `none` (a zero candidate), even when its
+    /// alpha leads: the best other candidate is taken, as the paper's genotype parse does.
+    @Test func theExportNeverPicksAZeroCandidate() throws {
+        let space = try TextIR.parse("""
+        space "zero" version 1 root @main
+
+        graph @main(%x: f32[N,1,6,6]) {
+          %s = conv2d(%x) {out = 2, kernel = 1}
+          %a = layer_choice(%s) {label = "a", candidates = [none = @none, conv = @conv, skip = @skip]}
+          %f = flatten(%a)
+          %o = linear(%f) {out = 2}
+          return %o
+        }
+
+        graph @none(%x: f32[N,2,6,6]) {
+          %z = zero(%x)
+          return %z
+        }
+
+        graph @conv(%x: f32[N,2,6,6]) {
+          %y = conv2d(%x) {out = 2, kernel = 1}
+          return %y
+        }
+
+        graph @skip(%x: f32[N,2,6,6]) {
+          return %x
+        }
+        """, file: "zero.nir")
+        let c = try CDARTSSearch(space: space, config: Self.config())
+        let slot = try #require(c.search.executor.controlSlots(.architecture).first { $0.control?.label == "a" })
+        try c.search.executor.setParameter(slot.name, [3, 0, 1])
+        let p = try #require(c.probabilities()["a"])
+        #expect(p[0] > p[1] && p[0] > p[2])
+        #expect(try c.export()["a"] == .candidate("skip"))
+        try c.search.executor.setParameter(slot.name, [3, 1, 0])
+        #expect(try c.export()["a"] == .candidate("conv"))
+        // The search network's plain argmax (DARTS's, as in NNI) still picks none.
+        #expect(try c.search.export()["a"] == .candidate("none"))
+    }
+
     static func config() -> CDARTSConfig {
         var c = CDARTSConfig()
         c.epochs = 3; c.warmupEpochs = 1; c.batchSize = 16; c.maxBatchesPerEpoch = 2; c.archLR = 0.05; c.seed = 5

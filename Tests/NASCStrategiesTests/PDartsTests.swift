@@ -195,8 +195,8 @@ import NASCData
         let ss = try SearchSpace(space)
         let edge = SupernetCellLabels.edge("n", node: 1, source: 0)
         let probs: [String: [Double]] = ["a": [0.7, 0.1, 0.2], "b": [0.6, 0.4], edge: [0.9, 0.1]]
-        let ruled = PDartsZeroExclusion.apply(space: space, to: probs)
-        #expect(ruled["a"] == [PDartsZeroExclusion.ruledOut, 0.1, 0.2] && ruled["b"] == [0.6, 0.4] && ruled[edge] == [PDartsZeroExclusion.ruledOut, 0.1])
+        let ruled = ZeroCandidateExclusion.apply(space: space, to: probs)
+        #expect(ruled["a"] == [ZeroCandidateExclusion.ruledOut, 0.1, 0.2] && ruled["b"] == [0.6, 0.4] && ruled[edge] == [ZeroCandidateExclusion.ruledOut, 0.1])
         // Without the rule the argmax exports `none`; with it, the best other candidate (skip is within the cap).
         let (plain, _) = try PDartsSkipCap.architecture(space: space, searchSpace: ss, probabilities: probs, maxSkips: 2)
         #expect(plain["a"] == .candidate("none") && plain[CellLabels.op("n", node: 1, op: 0)] == .candidate("none"))

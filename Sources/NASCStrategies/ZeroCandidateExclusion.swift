@@ -1,12 +1,13 @@
-// PDartsZeroExclusion: P-DARTS (like DARTS' genotype parse) never exports the `none` operation — a zero candidate is
-// ruled below every other candidate of its layer choice or cell edge before the argmax.
+// ZeroCandidateExclusion: P-DARTS and CDARTS (like the DARTS paper's genotype parse) never export the `none` operation —
+// a zero candidate is ruled below every other candidate of its layer choice or cell edge before the argmax.
 import NASCIR
 import NASCPasses
 
 /// Rules zero candidates out of an export. A candidate is a zero candidate when its subgraph returns a `zero` op
-/// (recognised by structure, not by its name). Without this a P-DARTS export can cut a cell off from its input
-/// (`1_0: none, 2_0: none, 3_0: none` on nb201_digits.nas), and such a network retrains to chance.
-public enum PDartsZeroExclusion {
+/// (recognised by structure, not by its name). Without this a P-DARTS or CDARTS export can cut a cell off from its
+/// input (`1_0: none, 2_0: none, 3_0: none` on nb201_digits.nas), and such a network retrains to chance. DARTS,
+/// GumbelDARTS and the sampling strategies keep NNI's plain argmax.
+public enum ZeroCandidateExclusion {
     /// The probability given to a ruled-out zero candidate: below every probability and below a skip connection the
     /// skip cap ruled out (-1).
     public static let ruledOut = -2.0
