@@ -359,8 +359,8 @@ enum DirectConv2D {
             let gw = parts == 1 ? gradWeight : padded + paddedCount
             if parts > 1 { gw.update(repeating: 0, count: wc) }
             if s.kernelHeight == 3 {
-                weightGradient(images: images(t, of: parts, batch: s.batch), shape: s, input: input, gradOutput: gradOutput,
-                               padded: padded, gradWeight: gw)
+                weightGradient3(images: images(t, of: parts, batch: s.batch), shape: s, input: input, gradOutput: gradOutput,
+                                padded: padded, gradWeight: gw)
             } else {
                 weightGradientTiled(images: images(t, of: parts, batch: s.batch), shape: s, input: input, gradOutput: gradOutput,
                                     padded: padded, gradWeight: gw)
@@ -374,11 +374,15 @@ enum DirectConv2D {
         }
     }
 
-    /// Adds the weight gradient of `images` to `gradWeight`, padding each image into `padded`.
-    static func weightGradient(images: Range<Int>, shape s: Conv2DShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
-                               padded: UnsafeMutablePointer<Float>, gradWeight: UnsafeMutablePointer<Float>) {
+    /// Runs `body(row, grads, at)` for every image of `images` (padded into `padded` first), block of 4 output channels,
+    /// input channel and kernel row: `row` is the padded input row of that channel and kernel row at output row 0, `grads`
+    /// the 4 output-gradient planes and `at` the index of the weight `[ob * 4][ci][ky][0]`.
+    @inline(__always)
+    static func forEachWeightRow(images: Range<Int>, shape s: Conv2DShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                 padded: UnsafeMutablePointer<Float>,
+                                 _ body: (UnsafePointer<Float>, (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>), Int) -> Void) {
         let k = s.kernelHeight, p = s.padHeight, c = s.inChannels, o = s.outChannels, kk = k * k
-        let hp = s.inHeight + 2 * p, wp = s.inWidth + 2 * p, oh = s.outHeight, ow = s.outWidth, ohw = oh * ow
+        let hp = s.inHeight + 2 * p, wp = s.inWidth + 2 * p, ohw = s.outHeight * s.outWidth
         let hw = s.inHeight * s.inWidth
         for n in images {
             pad(input + n * c * hw, channels: c, h: s.inHeight, w: s.inWidth, pad: p, into: padded, bordersZeroed: n != images.lowerBound)
@@ -386,76 +390,52 @@ enum DirectConv2D {
             for ob in 0..<(o / 4) {
                 let g0 = gout + ob * 4 * ohw, g1 = g0 + ohw, g2 = g1 + ohw, g3 = g2 + ohw
                 for ci in 0..<c {
-                    for ky in 0..<k {
-                        if k == 3 {
-                            var a00 = V(), a01 = V(), a02 = V(), a10 = V(), a11 = V(), a12 = V()
-                            var a20 = V(), a21 = V(), a22 = V(), a30 = V(), a31 = V(), a32 = V()
-                            for y in 0..<oh {
-                                let row = padded + (ci * hp + y + ky) * wp, gy = y * ow
-                                var x = 0
-                                while x < ow {
-                                    let v0 = load(row + x), v1 = load(row + x + 1), v2 = load(row + x + 2)
-                                    let q0 = load(g0 + gy + x), q1 = load(g1 + gy + x), q2 = load(g2 + gy + x), q3 = load(g3 + gy + x)
-                                    a00 = a00.addingProduct(q0, v0); a01 = a01.addingProduct(q0, v1); a02 = a02.addingProduct(q0, v2)
-                                    a10 = a10.addingProduct(q1, v0); a11 = a11.addingProduct(q1, v1); a12 = a12.addingProduct(q1, v2)
-                                    a20 = a20.addingProduct(q2, v0); a21 = a21.addingProduct(q2, v1); a22 = a22.addingProduct(q2, v2)
-                                    a30 = a30.addingProduct(q3, v0); a31 = a31.addingProduct(q3, v1); a32 = a32.addingProduct(q3, v2)
-                                    x += lanes
-                                }
-                            }
-                            let base = ((ob * 4) * c + ci) * kk + ky * 3, os = c * kk
-                            gradWeight[base] += a00.sum(); gradWeight[base + 1] += a01.sum(); gradWeight[base + 2] += a02.sum()
-                            gradWeight[base + os] += a10.sum(); gradWeight[base + os + 1] += a11.sum(); gradWeight[base + os + 2] += a12.sum()
-                            gradWeight[base + 2 * os] += a20.sum(); gradWeight[base + 2 * os + 1] += a21.sum()
-                            gradWeight[base + 2 * os + 2] += a22.sum()
-                            gradWeight[base + 3 * os] += a30.sum(); gradWeight[base + 3 * os + 1] += a31.sum()
-                            gradWeight[base + 3 * os + 2] += a32.sum()
-                        } else {
-                            for kx in 0..<k {
-                                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-                                for y in 0..<oh {
-                                    let row = padded + (ci * hp + y + ky) * wp + kx, gy = y * ow
-                                    var x = 0
-                                    while x < ow {
-                                        let v = load(row + x)
-                                        a0 = a0.addingProduct(load(g0 + gy + x), v); a1 = a1.addingProduct(load(g1 + gy + x), v)
-                                        a2 = a2.addingProduct(load(g2 + gy + x), v); a3 = a3.addingProduct(load(g3 + gy + x), v)
-                                        x += lanes
-                                    }
-                                }
-                                let base = ((ob * 4) * c + ci) * kk + ky * k + kx, os = c * kk
-                                gradWeight[base] += a0.sum(); gradWeight[base + os] += a1.sum()
-                                gradWeight[base + 2 * os] += a2.sum(); gradWeight[base + 3 * os] += a3.sum()
-                            }
-                        }
-                    }
+                    for ky in 0..<k { body(padded + (ci * hp + ky) * wp, (g0, g1, g2, g3), ((ob * 4) * c + ci) * kk + ky * k) }
                 }
             }
         }
     }
 
-    /// ``weightGradient(images:shape:input:gradOutput:padded:gradWeight:)`` for kernels other than 3x3: per kernel row,
-    /// tiles of 4 output channels x 2 kernel columns (8 accumulators; the 4 x 1 loop ran 5x5 at about half the forward's
-    /// rate, and 4 x 3 spilled registers). A function of its own: sharing one with the 3x3 loop changed that loop's
-    /// register allocation (measured 2x slower).
+    /// Adds the weight gradient of `images` to `gradWeight` for a 3x3 kernel: per kernel row, 4 output channels x 3 kernel
+    /// columns (12 accumulators).
+    static func weightGradient3(images: Range<Int>, shape s: Conv2DShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                padded: UnsafeMutablePointer<Float>, gradWeight: UnsafeMutablePointer<Float>) {
+        let wp = s.inWidth + 2 * s.padHeight, oh = s.outHeight, ow = s.outWidth, os = s.inChannels * 9
+        forEachWeightRow(images: images, shape: s, input: input, gradOutput: gradOutput, padded: padded) { rows, g, base in
+            let (g0, g1, g2, g3) = g
+            var a00 = V(), a01 = V(), a02 = V(), a10 = V(), a11 = V(), a12 = V()
+            var a20 = V(), a21 = V(), a22 = V(), a30 = V(), a31 = V(), a32 = V()
+            for y in 0..<oh {
+                let row = rows + y * wp, gy = y * ow
+                var x = 0
+                while x < ow {
+                    let v0 = load(row + x), v1 = load(row + x + 1), v2 = load(row + x + 2)
+                    let q0 = load(g0 + gy + x), q1 = load(g1 + gy + x), q2 = load(g2 + gy + x), q3 = load(g3 + gy + x)
+                    a00 = a00.addingProduct(q0, v0); a01 = a01.addingProduct(q0, v1); a02 = a02.addingProduct(q0, v2)
+                    a10 = a10.addingProduct(q1, v0); a11 = a11.addingProduct(q1, v1); a12 = a12.addingProduct(q1, v2)
+                    a20 = a20.addingProduct(q2, v0); a21 = a21.addingProduct(q2, v1); a22 = a22.addingProduct(q2, v2)
+                    a30 = a30.addingProduct(q3, v0); a31 = a31.addingProduct(q3, v1); a32 = a32.addingProduct(q3, v2)
+                    x += lanes
+                }
+            }
+            gradWeight[base] += a00.sum(); gradWeight[base + 1] += a01.sum(); gradWeight[base + 2] += a02.sum()
+            gradWeight[base + os] += a10.sum(); gradWeight[base + os + 1] += a11.sum(); gradWeight[base + os + 2] += a12.sum()
+            gradWeight[base + 2 * os] += a20.sum(); gradWeight[base + 2 * os + 1] += a21.sum()
+            gradWeight[base + 2 * os + 2] += a22.sum()
+            gradWeight[base + 3 * os] += a30.sum(); gradWeight[base + 3 * os + 1] += a31.sum()
+            gradWeight[base + 3 * os + 2] += a32.sum()
+        }
+    }
+
+    /// The weight gradient for kernels other than 3x3: per kernel row, tiles of 4 output channels x 2 kernel columns
+    /// (8 accumulators; a 4 x 1 loop ran 5x5 at about half the forward's rate, and 4 x 3 spilled registers). A function
+    /// of its own: sharing one with the 3x3 loop changed that loop's register allocation (measured 2x slower).
     static func weightGradientTiled(images: Range<Int>, shape s: Conv2DShape, input: UnsafePointer<Float>,
                                     gradOutput: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>,
                                     gradWeight: UnsafeMutablePointer<Float>) {
-        let k = s.kernelHeight, p = s.padHeight, c = s.inChannels, o = s.outChannels, kk = k * k
-        let hp = s.inHeight + 2 * p, wp = s.inWidth + 2 * p, oh = s.outHeight, ow = s.outWidth, ohw = oh * ow
-        let hw = s.inHeight * s.inWidth
-        for n in images {
-            pad(input + n * c * hw, channels: c, h: s.inHeight, w: s.inWidth, pad: p, into: padded, bordersZeroed: n != images.lowerBound)
-            let gout = gradOutput + n * o * ohw
-            for ob in 0..<(o / 4) {
-                let g0 = gout + ob * 4 * ohw, g1 = g0 + ohw, g2 = g1 + ohw, g3 = g2 + ohw
-                for ci in 0..<c {
-                    for ky in 0..<k {
-                        weightRow(padded + (ci * hp + ky) * wp, k: k, wp: wp, grads: (g0, g1, g2, g3), oh: oh, ow: ow,
-                                  into: gradWeight + ((ob * 4) * c + ci) * kk + ky * k, os: c * kk)
-                    }
-                }
-            }
+        let k = s.kernelHeight, wp = s.inWidth + 2 * s.padHeight, os = s.inChannels * k * k
+        forEachWeightRow(images: images, shape: s, input: input, gradOutput: gradOutput, padded: padded) { row, g, at in
+            weightRow(row, k: k, wp: wp, grads: g, oh: s.outHeight, ow: s.outWidth, into: gradWeight + at, os: os)
         }
     }
 
