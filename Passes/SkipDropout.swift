@@ -42,7 +42,7 @@ public struct SkipDropout: ConfigurablePass {
     public func run(on space: inout ModelSpace, context: inout PassContext) throws {
         guard options.probability > 0 else { return }
         var done: Set<String> = []
-        for name in Self.skipCandidateGraphs(space) where !done.contains(name) {
+        for name in CandidateRoles.skipGraphs(space) where !done.contains(name) {
             done.insert(name)
             guard let gi = space.graphs.firstIndex(where: { $0.name == name }) else { continue }
             var g = space.graphs[gi]
@@ -54,51 +54,5 @@ public struct SkipDropout: ConfigurablePass {
             g.outputs[0] = ValueRef(dropout.name)
             space.graphs[gi] = g
         }
-    }
-
-    /// The candidate subgraphs (of reachable layer choices and cells) that pass their input through unchanged.
-    public static func skipCandidateGraphs(_ space: ModelSpace) -> [String] {
-        var out: [String] = []
-        for g in space.reachableGraphs.compactMap(space.graph(named:)) {
-            for n in g.nodes {
-                let candidates: [NamedGraph]
-                switch n.op {
-                case .layerChoice(let lc): candidates = lc.candidates
-                case .cell(let c): candidates = c.candidates + c.inputCandidates
-                default: continue
-                }
-                for c in candidates where isPassThrough(space.graph(named: c.graph)) && !out.contains(c.graph) { out.append(c.graph) }
-            }
-        }
-        return out
-    }
-
-    /// The names of the skip candidates of each layer-choice and cell label (candidates whose subgraph passes its
-    /// input through); strategies use it to count skip connections in an exported architecture.
-    public static func skipCandidateNames(_ space: ModelSpace) -> [String: Set<String>] {
-        var out: [String: Set<String>] = [:]
-        for g in space.reachableGraphs.compactMap(space.graph(named:)) {
-            for n in g.nodes {
-                switch n.op {
-                case .layerChoice(let lc):
-                    for c in lc.candidates where isPassThrough(space.graph(named: c.graph)) { out[lc.label, default: []].insert(c.name) }
-                case .cell(let cell):
-                    for c in cell.candidates where isPassThrough(space.graph(named: c.graph)) { out[cell.label, default: []].insert(c.name) }
-                default: continue
-                }
-            }
-        }
-        return out
-    }
-
-    /// Whether a single-input graph returns its input, directly or through `identity` nodes.
-    static func isPassThrough(_ graph: Graph?) -> Bool {
-        guard let g = graph, g.inputs.count == 1, g.outputs.count == 1 else { return false }
-        var ref = g.outputs[0]
-        while let n = g.node(named: ref.node) {
-            guard case .identity = n.op, n.inputs.count == 1 else { return false }
-            ref = n.inputs[0]
-        }
-        return ref.node == g.inputs[0].name && ref.slot == 0
     }
 }

@@ -87,9 +87,10 @@ public struct SupernetPass: ConfigurablePass {
         let mode = options.mode
         var engine = DiagnosticEngine()
         var out = space
+        let skips = options.auxSkip ? Set(CandidateRoles.skipGraphs(space)) : []
         for name in space.reachableGraphs {
             guard let g = space.graph(named: name) else { continue }
-            var b = SupernetBuilder(graph: g, mode: mode, auxSkip: options.auxSkip)
+            var b = SupernetBuilder(graph: g, mode: mode, auxSkip: options.auxSkip, skipGraphs: skips)
             b.gumbelHard = options.hard
             out.update(b.run())
             for d in b.engine.diagnostics { engine.emit(d) }
@@ -114,14 +115,16 @@ struct SupernetBuilder {
 
     /// DARTS- auxiliary skip: layer choices with a skip candidate add `beta * input` (pass option `aux_skip=true`).
     var auxSkip = false
+    /// The space's skip candidates' subgraphs (``CandidateRoles/skipGraphs(_:)``), when `auxSkip` is on.
+    var skipGraphs: Set<String> = []
     private var auxWeights: String?
     /// Hard GumbelDARTS (pass option `gumbel_hard=true`): the weights are `w + offset` with the state
     /// `gumbel:hard:<label>` set to `onehot(argmax(w)) - w` before each step, so the forward pass uses the one-hot
     /// sample and autodiff, which treats the offset as a constant, gives the soft sample's gradient (straight-through).
     var gumbelHard = false
 
-    init(graph: Graph, mode: SupernetMode, auxSkip: Bool = false) {
-        self.graph = graph; self.mode = mode; self.auxSkip = auxSkip
+    init(graph: Graph, mode: SupernetMode, auxSkip: Bool = false, skipGraphs: Set<String> = []) {
+        self.graph = graph; self.mode = mode; self.auxSkip = auxSkip; self.skipGraphs = skipGraphs
         taken = Set(graph.inputs.map(\.name) + graph.nodes.map(\.name))
     }
 
@@ -196,7 +199,7 @@ struct SupernetBuilder {
         case .layerChoice(let c):
             guard !c.candidates.isEmpty else { engine.error("layer choice '\(c.label)' has no candidates", at: node.location); return }
             let aux = auxSkip && (mode == .darts || mode == .gumbel) && node.inputs.count == 1 && c.candidates.count > 1
-                && c.candidates.contains(where: { SupernetParameterNames.isSkipCandidate($0.name) })
+                && c.candidates.contains(where: { skipGraphs.contains($0.graph) })
             var calls: [ValueRef] = []
             let firstCall = nodes.count
             for (k, cand) in c.candidates.enumerated() {

@@ -18,11 +18,4 @@ public enum SupernetParameterNames {
 
     /// DARTS- auxiliary skip weights `[1, beta]` (state, one tensor for the whole supernet): `aux:skip_beta`.
     public static let auxSkip = "aux:skip_beta"
-
-    /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `id`).
-    public static func isSkipCandidate(_ name: String) -> Bool {
-        let n = name.lowercased()
-        return n.hasPrefix("skip") || n == "identity" || n == "id"
-    }
-
 }

@@ -38,9 +38,10 @@ extension Elaborator {
             guard a.label == nil else { return false }
             switch a.value.kind {
             case .string: return true
-            case .binary(.add, let x, let y):
-                // Side-effect free forms only: a name, or a string literal joined with something.
-                guard case .string = x.kind else { guard case .string = y.kind else { return false }; fallthrough }
+            case .binary(.add, _, _):
+                // Side-effect free forms only: a name, or a string literal joined with something (at any depth:
+                // `"layer_" + i + "/skip_" + j`).
+                guard Self.joinsStringLiteral(a.value) else { return false }
                 fallthrough
             case .name:
                 // Side-effect free forms only: a name, or a string literal joined with something.
@@ -56,6 +57,15 @@ extension Elaborator {
             return s
         }
         return nil
+    }
+
+    /// Whether `e` is a string literal, or a chain of `+` with a string literal among its terms.
+    static func joinsStringLiteral(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .string: return true
+        case .binary(.add, let x, let y): return joinsStringLiteral(x) || joinsStringLiteral(y)
+        default: return false
+        }
     }
 
     func take(_ name: String, from args: inout [Argument]) -> Argument? {

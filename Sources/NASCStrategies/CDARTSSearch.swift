@@ -246,7 +246,7 @@ public final class CDARTSSearch: OneShotResumable {
             }
             epochsRun = epoch + 1
             let probs = probabilities()
-            extra["skip_argmax"] = Double(OneShotExport.skipArgmaxCount(search.searchSpace, probabilities: probs))
+            extra["skip_argmax"] = Double(OneShotExport.skipArgmaxCount(space, search.searchSpace, probabilities: probs))
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),
                                 probabilities: probs, extra: extra))
@@ -255,12 +255,14 @@ public final class CDARTSSearch: OneShotResumable {
         return try export()
     }
 
-    /// The indices of skip-connection candidates in each layer choice's alpha (the penalized ones), by alpha name.
+    /// The indices of skip-connection candidates (recognised by structure) in each layer choice's alpha (the
+    /// penalized ones), by alpha name.
     lazy var skipCandidates: [String: [Int]] = {
         var out: [String: [Int]] = [:]
+        let skipNames = CandidateRoles.skipNames(space)
         for d in search.searchSpace.decisions {
-            guard case .layerChoice(let names) = d.kind else { continue }
-            let skips = names.indices.filter { OneShotExport.isSkip(names[$0]) }
+            guard case .layerChoice(let names) = d.kind, let s = skipNames[d.label] else { continue }
+            let skips = names.indices.filter { s.contains(names[$0]) }
             if !skips.isEmpty { out[SupernetParameterNames.alpha(d.label)] = skips }
         }
         return out

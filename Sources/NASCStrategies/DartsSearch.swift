@@ -227,7 +227,7 @@ public final class DartsSearch: OneShotResumable {
             epochsRun = epoch + 1
             let probs = probabilities()
             if mode == .gumbel { extra["temperature"] = temperature }
-            let skips = OneShotExport.skipArgmaxCount(searchSpace, probabilities: probs)
+            let skips = OneShotExport.skipArgmaxCount(space, searchSpace, probabilities: probs)
             extra["skip_argmax"] = Double(skips)
             log(OneShotEpochLog(epoch: epoch, trainLoss: tl / Double(max(tn, 1)), trainAccuracy: Double(th) / Double(max(tn, 1)),
                                 validLoss: vl / Double(max(vn, 1)), validAccuracy: Double(vh) / Double(max(vn, 1)),

@@ -75,16 +75,15 @@ public enum OneShotExport {
         SupernetCellExport.decisions(space: space) { label in probs[label]?.map { Float($0) } }
     }
 
-    /// Whether a candidate name denotes a skip connection (`skip`, `skip_connect`, `identity`, `skipconnect`).
-    public static func isSkip(_ name: String) -> Bool { SupernetParameterNames.isSkipCandidate(name) }
-
-    /// Number of layer-choice decisions whose most probable candidate is a skip connection.
-    public static func skipArgmaxCount(_ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) -> Int {
+    /// Number of layer-choice decisions whose most probable candidate is a skip connection (recognised by structure:
+    /// ``CandidateRoles/skipNames(_:)``).
+    public static func skipArgmaxCount(_ space: ModelSpace, _ searchSpace: SearchSpace, probabilities probs: [String: [Double]]) -> Int {
+        let skips = CandidateRoles.skipNames(space)
         var count = 0
         for d in searchSpace.decisions {
             guard case .layerChoice(let names) = d.kind, let p = probs[d.label], !p.isEmpty,
                   let best = p.indices.max(by: { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }) else { continue }
-            if isSkip(names[best]) { count += 1 }
+            if skips[d.label]?.contains(names[best]) == true { count += 1 }
         }
         return count
     }

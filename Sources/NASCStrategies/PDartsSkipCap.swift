@@ -6,13 +6,13 @@ import NASCPasses
 /// skip connections, the chosen skip with the lowest probability is ruled out on its edge and the export is redone,
 /// so that edge takes its next-best candidate (in a cell, the node may also pick another input). Groups: each cell
 /// label (its chosen edges), and all layer choices outside cells together. Skip candidates are recognised by
-/// structure (``SkipDropout/skipCandidateNames(_:)``: the subgraph passes its input through).
+/// structure (``CandidateRoles/skipNames(_:)``: the subgraph passes its input through).
 public enum PDartsSkipCap {
     /// The capped architecture for per-label probabilities over the space's candidates (layer choices by label, cell
     /// edges by `<cell>/i_j`), and how many skips were replaced. `fixed` decisions override the export.
     public static func architecture(space: ModelSpace, searchSpace: SearchSpace, probabilities: [String: [Double]], maxSkips: Int,
                                     fixed: [String: DecisionValue] = [:]) throws -> (Architecture, replaced: Int) {
-        let skips = SkipDropout.skipCandidateNames(space)
+        let skips = CandidateRoles.skipNames(space)
         var probs = probabilities
         var replaced = 0
         while true {

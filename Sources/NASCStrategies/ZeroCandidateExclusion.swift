@@ -26,11 +26,11 @@ public enum ZeroCandidateExclusion {
             for node in g.nodes {
                 switch node.op {
                 case .layerChoice(let lc):
-                    let zeros = lc.candidates.indices.filter { isZero(space.graph(named: lc.candidates[$0].graph)) }
+                    let zeros = lc.candidates.indices.filter { CandidateRoles.isZero(space.graph(named: lc.candidates[$0].graph)) }
                     if !zeros.isEmpty { rule(lc.label, zeros, count: lc.candidates.count) }
                 case .cell(let cell):
                     guard seenCells.insert(cell.label).inserted else { continue }
-                    let zeros = cell.candidates.indices.filter { isZero(space.graph(named: cell.candidates[$0].graph)) }
+                    let zeros = cell.candidates.indices.filter { CandidateRoles.isZero(space.graph(named: cell.candidates[$0].graph)) }
                     guard !zeros.isEmpty else { continue }
                     let preds = node.inputs.count
                     for m in 0..<max(cell.numNodes, 0) {
@@ -42,12 +42,5 @@ public enum ZeroCandidateExclusion {
             }
         }
         return out
-    }
-
-    /// Whether a single-output graph returns a `zero` op's result.
-    static func isZero(_ graph: Graph?) -> Bool {
-        guard let g = graph, g.outputs.count == 1, let n = g.node(named: g.outputs[0].node) else { return false }
-        if case .zero = n.op { return true }
-        return false
     }
 }

@@ -176,6 +176,13 @@ public enum ExperimentTool {
         return out
     }
 
+    /// The one-line error of a run that ended with every trial failed (none unfinished, so `--resume` has nothing to
+    /// retry): the results are kept, but a script must not take the run for a search that found something.
+    public static func noSuccess(_ s: ExperimentSummary, directory: String) -> String? {
+        guard s.best == nil, s.failed > 0, s.unfinished == 0 else { return nil }
+        return "\(directory): error: no trial succeeded (\(s.failed) failed); `nasc experiment list \(directory)` shows why"
+    }
+
     /// Writes one line to standard output immediately (unbuffered, so nothing is lost if the process dies next).
     public static func writeLine(_ line: String) {
         StandardOutput.write(line + "\n")

@@ -31,6 +31,8 @@ struct Export: ParsableCommand {
             let checkpoint = try TrainingStart.loadCheckpoint(weights)
             let model = try ExportableModel(space: space, architecture: architecture, weights: checkpoint, weightsFile: weights)
             for path in try model.write(format: format, to: output) { print(path) }
+            // A text model's vocabulary travels with it.
+            if let vocabulary = try WeightsVocabulary.copy(forWeights: weights, toExport: output, format: format) { print(vocabulary) }
         } catch let error as DiagnosticError {
             printError(file.render(error))
             throw ReportedFailure()

@@ -14,7 +14,7 @@ struct InferenceFlags: ParsableArguments {
     var arch: String?
     @Option(help: "The trained weights (nasc train --save).")
     var weights: String
-    @Option(help: "Data set: digits (bundled), idx:DIR, cifar10:DIR, csv:PATH?target=..., synthetic?count=...")
+    @Option(help: "Data set: digits (bundled), idx:DIR, cifar10:DIR, csv:PATH?target=..., text:PATH (the vocabulary saved with the weights), synthetic?count=...")
     var data = "digits"
     @Option(help: "Which split: test, train or all.")
     var split: DataSplitChoice = .test
@@ -39,6 +39,8 @@ struct InferenceFlags: ParsableArguments {
             let weights = try TrainingStart.loadCheckpoint(self.weights)
             let model = try InferenceModel(space: space, architecture: architecture, weights: weights, weightsFile: self.weights,
                                            threads: threads)
+            // Raw text is encoded with the vocabulary kept next to the weights (unless --data names one).
+            let data = try WeightsVocabulary.dataSpec(self.data, weights: self.weights)
             return (model, try model.loadData(data, split: split, task: task))
         } catch let error as DiagnosticError {
             printError(file.render(error))

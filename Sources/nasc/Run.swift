@@ -228,6 +228,10 @@ struct Run: ParsableCommand {
             printError(failure)
             throw ReportedFailure()
         }
+        if let failure = ExperimentTool.noSuccess(summary, directory: directory) {
+            printError(failure)
+            throw ReportedFailure()
+        }
     }
 
     /// A `--trial-timeout` or `--stall-timeout` value: seconds, or `.some(nil)` for `none`; `nil` if malformed.

@@ -43,8 +43,11 @@ struct Train: ParsableCommand {
             if let initFrom { start = .initFrom(try TrainingStart.loadCheckpoint(initFrom), file: initFrom) }
             if let resume { start = .resume(try TrainingStart.loadCheckpoint(resume), file: resume) }
             let save = self.save
+            var options = flags.options
+            // Text data: the vocabulary is kept next to the weights, for predict, eval and export.
+            if let save { options.data = try WeightsVocabulary.save(data: options.data, weights: save) }
             let result = try ArchitectureTraining.train(
-                space, architecture, options: flags.options, start: start,
+                space, architecture, options: options, start: start,
                 onCheckpoint: save.map { path in { c in try OutputFile.write(try ProtoIO.encode(c), to: path) } },
                 onEvent: progress.handle)
             if let diverged = result.divergence {

@@ -276,4 +276,19 @@ import NASCIR
         #expect(try SearchSpace(s).labels == ["l0", "l1", "l2"])
         #expect(g.nodes.last?.types == [.batched(8, 8, 8)])
     }
+
+    /// A label joined from several strings and loop indices (`"l" + i + "/s" + j`) is a positional label argument.
+    @Test func nestedLoopLabelsJoinSeveralTerms() throws {
+        let (s, _) = try root("""
+        input x: [4]
+        h = x
+        for i in range(2) {
+            for j in range(i + 1) {
+                h = h -> layer_choice("l" + i + "/s" + j) { a: relu, b: identity }
+            }
+        }
+        return h
+        """)
+        #expect(try SearchSpace(s).labels == ["l0/s0", "l1/s0", "l1/s1"])
+    }
 }

@@ -11,7 +11,7 @@ enum ExampleSupport {
         try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
     }
 
-    static let examples = ["mnist", "nb201", "darts", "enas_macro", "mobilenet", "mlp", "digits"]
+    static let examples = ["mnist", "nb201", "darts", "enas_macro", "mobilenet", "mlp", "digits", "textnas"]
 
     /// Compiles an example, rendering diagnostics into the thrown error's description on failure.
     static func compileExample(_ name: String) throws -> ModelSpace {

@@ -38,7 +38,8 @@ import Testing
         #expect(rescored == acc)
     }
 
-    /// NNI's controller loop with its defaults except the learning rate (0.01 instead of 3.5e-4, so the test is short):
+    /// NNI's controller loop with its defaults (aggregate 20) except the learning rate (0.01 instead of 3.5e-4, so the
+    /// test is short):
     /// rewards 1 for the known best selection, 0.5 for half of it, else 0. Over 4 seeds the argmax finds it.
     @Test func reinforceLoopLearnsAKnownBestSelection() throws {
         let space = try OneShotFixtures.tinySpace()
@@ -47,6 +48,7 @@ import Testing
             var c = ENASConfig()
             c.seed = seed
             c.controller = ControllerConfig(learningRate: 0.01)
+            c.ctrlStepsAggregate = 20
             let enas = try ENASSearch(space: space, config: c)
             var rng = SplitMix64(seed: seed)
             let best = [1, 0]

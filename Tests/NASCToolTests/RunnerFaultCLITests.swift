@@ -237,6 +237,17 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
 
     /// A trial that stops answering fails by the stall timeout; one that runs too long by the trial timeout; one
     /// that reports its result and does not exit keeps its result.
+    /// A budget no architecture fits: every trial is refused, and the run ends with one line and exit 1.
+    @Test func aRunWithoutASuccessExitsOne() throws {
+        let dir = try NascProcess.tempDir().path + "/exp"
+        let r = try NascProcess.run(["run", "--strategy", "random", mlp, dir, "--benchmark", "synthetic:1", "--max-trials", "3",
+                                     "--max-params", "1", "--no-live"])
+        #expect(r.code == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("3 trials, 0 succeeded, 3 failed") && r.stdout.contains("no trial succeeded"), "\(r.stdout)")
+        #expect(r.stderr == "\(dir): error: no trial succeeded (3 failed); `nasc experiment list \(dir)` shows why\n", "\(r.stderr)")
+        #expect(listedTrials(try NascProcess.run(["experiment", "list", dir]).stdout).allSatisfy { $0.error.hasPrefix("outside the budget") })
+    }
+
     @Test func hungTrialsAreTimedOut() throws {
         let stalled = try NascProcess.tempDir().path + "/exp"
         let start = Date()
@@ -251,8 +262,10 @@ func contents(_ path: String) -> String { (try? String(contentsOfFile: path, enc
         let slow = try NascProcess.tempDir().path + "/exp"
         let t2 = try NascProcess.run(["run", "--strategy", "random", mlp, slow, "--benchmark", "synthetic:1", "--max-trials", "2",
                                       "--epochs", "20", "--epoch-ms", "300", "--trial-timeout", "1.5s", "--no-live"])
-        #expect(t2.code == 0, "\(t2.stderr)")
+        // Every trial failed: the results are kept, and the run says so in one line and exits 1.
+        #expect(t2.code == 1, "\(t2.stderr)")
         #expect(t2.stdout.contains("2 trials, 0 succeeded, 2 failed"), "\(t2.stdout)")
+        #expect(t2.stderr == "\(slow): error: no trial succeeded (2 failed); `nasc experiment list \(slow)` shows why\n", "\(t2.stderr)")
         let rows2 = listedTrials(try NascProcess.run(["experiment", "list", slow]).stdout)
         #expect(rows2.allSatisfy { $0.error.contains("timed out: still running after 1.5s (--trial-timeout)") }, "\(rows2)")
 
