@@ -14,31 +14,67 @@ public enum MaxPool2D {
             }
             return
         }
+        let halving = isHalving(s)
         Parallel.forEach(s.batch * s.channels, minChunk: max(1, 16_384 / max(1, oh0 * ow0))) { planes in for p in planes {
             let plane = input + p * h * w
             let out = output + p * oh0 * ow0, idx = indices + p * oh0 * ow0
-            for oh in 0..<oh0 {
-                let h0 = oh * s.strideHeight - s.padHeight
-                let hLo = max(h0, 0), hHi = min(h0 + s.kernelHeight, h)
-                for ow in 0..<ow0 {
-                    let w0 = ow * s.strideWidth - s.padWidth
-                    let wLo = max(w0, 0), wHi = min(w0 + s.kernelWidth, w)
-                    var best = -Float.infinity
-                    var bestIndex = hLo * w + wLo
-                    for ih in hLo..<hHi {
-                        for iw in wLo..<wHi {
-                            // Branch-free select: random data would mispredict an `if` half the time.
-                            let v = plane[ih * w + iw]
-                            let take = v > best || v != v
-                            best = take ? v : best
-                            bestIndex = take ? ih * w + iw : bestIndex
-                        }
-                    }
-                    out[oh * ow0 + ow] = best
-                    idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)
-                }
-            }
+            if halving { halvingPlane(s, plane, out, idx) } else { genericPlane(s, plane, out, idx) }
         } }
+    }
+
+    /// Kernel 2x2, stride 2, no padding (MNIST's pool): every window lies inside the plane.
+    static func isHalving(_ s: Pool2DShape) -> Bool {
+        s.kernelHeight == 2 && s.kernelWidth == 2 && s.strideHeight == 2 && s.strideWidth == 2 && s.padHeight == 0 && s.padWidth == 0
+    }
+
+    /// One plane of a 2x2 stride-2 pool: the scalar rule of ``genericPlane`` with the window unrolled (the generic loop
+    /// was ~7% of the instructions of a model (a) training step under callgrind).
+    static func halvingPlane(_ s: Pool2DShape, _ plane: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                             _ idx: UnsafeMutablePointer<Int32>) {
+        let w = s.inWidth, ow0 = s.outWidth
+        for oh in 0..<s.outHeight {
+            let top = 2 * oh * w
+            for ow in 0..<ow0 {
+                let i = top + 2 * ow
+                // Window order (0,0), (0,1), (1,0), (1,1); the first value always wins against -infinity.
+                var best = plane[i], bestIndex = i
+                challenge(plane, i + 1, &best, &bestIndex)
+                challenge(plane, i + w, &best, &bestIndex)
+                challenge(plane, i + w + 1, &best, &bestIndex)
+                out[oh * ow0 + ow] = best
+                idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)
+            }
+        }
+    }
+
+    /// The scalar rule for one window element: `plane[j]` takes over if it is larger or NaN (branch-free select: random
+    /// data would mispredict an `if` half the time).
+    @inline(__always)
+    static func challenge(_ plane: UnsafePointer<Float>, _ j: Int, _ best: inout Float, _ bestIndex: inout Int) {
+        let v = plane[j], take = v > best || v != v
+        best = take ? v : best
+        bestIndex = take ? j : bestIndex
+    }
+
+    /// One plane of any window: the first maximum in row-major window order wins, NaN propagates.
+    static func genericPlane(_ s: Pool2DShape, _ plane: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                             _ idx: UnsafeMutablePointer<Int32>) {
+        let oh0 = s.outHeight, ow0 = s.outWidth, h = s.inHeight, w = s.inWidth
+        for oh in 0..<oh0 {
+            let h0 = oh * s.strideHeight - s.padHeight
+            let hLo = max(h0, 0), hHi = min(h0 + s.kernelHeight, h)
+            for ow in 0..<ow0 {
+                let w0 = ow * s.strideWidth - s.padWidth
+                let wLo = max(w0, 0), wHi = min(w0 + s.kernelWidth, w)
+                var best = -Float.infinity
+                var bestIndex = hLo * w + wLo
+                for ih in hLo..<hHi {
+                    for iw in wLo..<wHi { challenge(plane, ih * w + iw, &best, &bestIndex) }
+                }
+                out[oh * ow0 + ow] = best
+                idx[oh * ow0 + ow] = Int32(truncatingIfNeeded: bestIndex)
+            }
+        }
     }
 
     /// Backward: routes each output gradient to its argmax. Overwrites `gradInput` unless `accumulate`.
@@ -61,12 +97,7 @@ public enum MaxPool2D {
         let hLo = max(y - p, 0), hHi = min(y - p + k, h), wLo = max(x - p, 0), wHi = min(x - p + k, w)
         var best = -Float.infinity, bestIndex = hLo * w + wLo
         for ih in hLo..<hHi {
-            for iw in wLo..<wHi {
-                let v = plane[ih * w + iw]
-                let take = v > best || v != v
-                best = take ? v : best
-                bestIndex = take ? ih * w + iw : bestIndex
-            }
+            for iw in wLo..<wHi { challenge(plane, ih * w + iw, &best, &bestIndex) }
         }
         return (best, Int32(truncatingIfNeeded: bestIndex))
     }

@@ -16,6 +16,8 @@ struct BenchOptions {
     var json: String?
     /// Print a per-kernel time breakdown of a few extra profiled steps.
     var profile = false
+    /// Time the convolution kernels on the models' shapes instead of a model (`--conv-kernels`: ConvKernelBench).
+    var convKernels = false
     /// The text-IR space of a supernet model, compiled with the supernet pass (default: model (b)'s, or (b2)'s
     /// two-choice version for `--model b2`).
     var supernetSpace: String?

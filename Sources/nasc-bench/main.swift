@@ -18,6 +18,7 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
         case "--json": guard let v = value() else { return nil }; o.json = v
         case "--profile": o.profile = true
         case "--space": guard let v = value() else { return nil }; o.supernetSpace = v
+        case "--conv-kernels": o.convKernels = true
         default: return nil
         }
         i += 1
@@ -26,10 +27,14 @@ func parseOptions(_ args: [String]) -> BenchOptions? {
     return o
 }
 
-let usage = "usage: nasc-bench --model a|b|b2|c|attn64|attn128|lstm|gru [--mode train|infer|darts] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]"
+let usage = "usage: nasc-bench --model a|b|b2|c|attn64|attn128|lstm|gru [--mode train|infer|darts] [--threads N] [--batch 64] [--warmup 5] [--iters 30] [--json FILE] [--profile] [--space B.nir]\n       nasc-bench --conv-kernels [--threads N]"
 guard let options = parseOptions(Array(CommandLine.arguments.dropFirst())) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)
+}
+if options.convKernels {
+    ConvKernelBench.run(threads: options.threads)
+    exit(0)
 }
 do {
     let r = try BenchRunner.run(options)

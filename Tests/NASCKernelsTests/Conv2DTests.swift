@@ -52,6 +52,13 @@ let directConvCases: [ConvCase] = [
              bias: true),
     ConvCase(name: "direct 5x5 pad 2 width 16", shape: Conv2DShape(batch: 2, inChannels: 4, inHeight: 4, inWidth: 16,
                                                                    outChannels: 4, kernel: (5, 5), padding: (2, 2)), bias: false),
+    // 3x3 forward tiles of 3 vectors then a recomputed partial block (26 = 24 + 2), 8 output channels (two blocks).
+    ConvCase(name: "direct forward only: 3x3 valid, 28 -> 26 wide", shape: Conv2DShape(batch: 2, inChannels: 3, inHeight: 5,
+                                                                                        inWidth: 28, outChannels: 8, kernel: (3, 3)),
+             bias: true),
+    // 7x7 weight gradient: tiles of 2 kernel columns and a last single column (7 = 2 + 2 + 2 + 1).
+    ConvCase(name: "direct 7x7 pad 3 width 8", shape: Conv2DShape(batch: 2, inChannels: 4, inHeight: 3, inWidth: 8,
+                                                                  outChannels: 4, kernel: (7, 7), padding: (3, 3)), bias: true),
 ]
 
 /// Runs the kernels' forward and all backward passes for one case.

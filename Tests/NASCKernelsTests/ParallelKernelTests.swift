@@ -174,6 +174,27 @@ import Testing
         }
     }
 
+    @Test func halvingMaxPoolMatchesTheGenericLoop() {
+        // 2x2 stride 2 on 7 x 9 planes (the last row and column are dropped), with ties and NaNs: the unrolled window
+        // gives the generic loop's values and argmax indices.
+        let s = Pool2DShape(batch: 2, channels: 3, inHeight: 7, inWidth: 9, kernel: (2, 2), stride: (2, 2))
+        #expect(MaxPool2D.isHalving(s) && s.outHeight == 3 && s.outWidth == 4)
+        var rng = TestRNG(seed: 21)
+        var x = rng.floats(s.inputCount)
+        for i in stride(from: 1, to: x.count, by: 5) { x[i] = x[i - 1] }
+        x[10] = .nan
+        for i in [22, 23, 31, 32] { x[i] = -.infinity }   // the whole window of output (1, 2) in plane 0
+        var y = [Float](repeating: 0, count: s.outputCount), idx = [Int32](repeating: -1, count: s.outputCount)
+        MaxPool2D.forward(shape: s, input: x, output: &y, indices: &idx)
+        var gy = [Float](repeating: 0, count: s.outputCount), gidx = [Int32](repeating: -1, count: s.outputCount)
+        x.withUnsafeBufferPointer { xp in gy.withUnsafeMutableBufferPointer { yp in gidx.withUnsafeMutableBufferPointer { ip in
+            for p in 0..<6 { MaxPool2D.genericPlane(s, xp.baseAddress! + p * 63, yp.baseAddress! + p * 12, ip.baseAddress! + p * 12) }
+        } } }
+        #expect(idx == gidx)
+        #expect(zip(y, gy).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(y.contains { $0.isNaN } && y.contains(-.infinity))
+    }
+
     @Test func poolingBatchNormAndPointwiseGiveTheSameBitsOnSeveralWorkers() {
         var rng = TestRNG(seed: 9)
         let ps = Pool2DShape(batch: 3, channels: 4, inHeight: 7, inWidth: 8, kernel: (3, 3), stride: (2, 2), padding: (1, 1))
