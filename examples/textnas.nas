@@ -6,8 +6,8 @@
 # -> linear classifier. Layer i:
 #   - its input: one of the earlier layers (an input choice, layer_i/input; layer 0 reads the stem, layer 1 layer 0);
 #   - its operation (layer_i/op): a 1-D convolution k = 1/3/5/7 + batch norm + ReLU (NNI's ConvBN), max or average
-#     pooling (k = 3, stride 1, same padding, padding tokens masked), or 4-head self-attention (padding keys
-#     masked) + batch norm; NNI's bidirectional GRU candidate waits for `gru` (docs/sequence.md);
+#     pooling (k = 3, stride 1, same padding, padding tokens masked), 4-head self-attention (padding keys
+#     masked) + batch norm, or a bidirectional GRU of D / 2 units per direction (NNI's RNN; docs/sequence.md);
 #   - skip connections: any subset of the earlier layers (none included) is added, one on/off decision per earlier
 #     layer j (layer_i/skip_j; NNI's one input choice with n_chosen=None, which supernets cannot fuse yet);
 #   - batch norm over the channels.
@@ -38,6 +38,12 @@ block AvgPool()(h, ids) {
     return (h, ids) -> avg_pool1d(kernel: 3, stride: 1, padding: same)
 }
 
+# NNI's RNN: a bidirectional GRU, then dropout. NNI sums the two directions of a GRU of D units each; here each
+# direction has D / 2 units and their outputs are concatenated, which keeps the width D.
+block RNN(units)(h, ids) {
+    return h -> gru(hidden: units, bidirectional: true) -> dropout(p: 0.1)
+}
+
 # NNI's Attention: 4-head self-attention over the real tokens, then batch norm.
 block Attention()(h, ids) {
     return (h, ids) -> multihead_attention(heads: 4) -> SeqBatchNorm()
@@ -56,6 +62,7 @@ for i in range(LAYERS) {
         avg_pool: AvgPool()
         max_pool: MaxPool()
         attention: Attention()
+        rnn: RNN(D // 2)
     }
     for j in range(n) {
         skip = layers[j] -> layer_choice("layer_" + i + "/skip_" + j) {

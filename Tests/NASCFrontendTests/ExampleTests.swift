@@ -42,7 +42,7 @@ import NASCPasses
         ("nb201", "15625"),        // 5^6, labels shared by all 15 cells
         ("mlp", "36"),             // width {3} x depth {4} x activation {3}
         ("digits", "24"),          // conv1 {2} x width {2} x skip {2} x hidden {3}
-        ("textnas", "413048832"),  // op {7}^5 x input {2 x 3 x 4} x skip on/off {2}^(1+2+3+4)
+        ("textnas", "805306368"),  // op {8}^5 x input {2 x 3 x 4} x skip on/off {2}^(1+2+3+4)
     ])
     func spaceSize(_ name: String, _ expected: String) throws {
         let space = try ExampleSupport.compileExample(name)

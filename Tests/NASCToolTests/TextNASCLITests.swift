@@ -15,7 +15,7 @@ import Testing
         #expect(i.code == 0, "\(i.stderr)")
         // 5 layers: an op each, an input choice from layer 2 on, one skip switch per earlier layer.
         #expect(i.stdout.contains("decisions: 18"), "\(i.stdout)")
-        #expect(i.stdout.contains("layer_4/op      layer choice over [conv1, conv3, conv5, conv7, avg_pool, max_pool, attention]"),
+        #expect(i.stdout.contains("layer_4/op      layer choice over [conv1, conv3, conv5, conv7, avg_pool, max_pool, attention, rnn]"),
                 "\(i.stdout)")
         #expect(i.stdout.contains("layer_4/input   input choice of 1 among 4"), "\(i.stdout)")
         #expect(i.stdout.contains("layer_4/skip_3  layer choice over [off, on]"), "\(i.stdout)")
@@ -33,7 +33,7 @@ import Testing
         let arch = out + "/best_architecture.json"
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: arch))) as? [String: Any] ?? [:]
         #expect(json.count == 18, "\(json)")
-        let ops = ["conv1", "conv3", "conv5", "conv7", "avg_pool", "max_pool", "attention"]
+        let ops = ["conv1", "conv3", "conv5", "conv7", "avg_pool", "max_pool", "attention", "rnn"]
         for i in 0..<5 { #expect(ops.contains(json["layer_\(i)/op"] as? String ?? ""), "\(json)") }
         let t = try NascProcess.run(["train", Self.space, "--arch", arch, "--data", SequenceCLITests.fortunes, "--epochs", "1",
                                      "--optimizer", "adam", "--lr", "0.005", "--batch-size", "32", "--validation", "0", "--json"])
